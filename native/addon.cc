@@ -1,0 +1,47 @@
+// Module entry: the classes and free functions of the native surface.
+#include "common.h"
+#include "graph.h"
+#include "session.h"
+#include "tensor.h"
+
+namespace tfnapi {
+namespace {
+
+Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TF_Version()); }
+
+// The registry of every op this libtensorflow knows, as a serialized OpList.
+Napi::Value OpList(const Napi::CallbackInfo& info) {
+  BufferPtr buffer(TF_GetAllOpList());
+  return CopyToBuffer(info.Env(), buffer.get());
+}
+
+Napi::Value SetErrorFactory(const Napi::CallbackInfo& info) {
+  if (!info[0].IsFunction()) throw Napi::TypeError::New(info.Env(), "setErrorFactory takes a function");
+  Instance(info.Env()).errorFactory = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+
+Napi::Value LiveTensorCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(Tensor::LiveCount()));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData());
+  exports.Set("Tensor", Tensor::Init(env));
+  exports.Set("Graph", Graph::Init(env));
+  exports.Set("Operation", Operation::Init(env));
+  exports.Set("Session", Session::Init(env));
+  exports.Set("Callable", Callable::Init(env));
+  exports.Set("version", Napi::Function::New<Version>(env, "version"));
+  exports.Set("opList", Napi::Function::New<OpList>(env, "opList"));
+  exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
+  exports.Set("liveTensorCount", Napi::Function::New<LiveTensorCount>(env, "liveTensorCount"));
+  return exports;
+}
+
+}  // namespace
+}  // namespace tfnapi
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return tfnapi::Init(env, exports); }
+
+NODE_API_MODULE(tf_napi, InitAddon)

@@ -1,0 +1,494 @@
+#include "graph.h"
+
+#include "tensor.h"
+
+#include <functional>
+#include <string>
+
+namespace tfnapi {
+
+namespace {
+
+using AttrSetter = std::function<void(TF_OperationDescription*, TF_Status*)>;
+
+std::string ReadString(Napi::Env env, const Napi::Value& value, const char* what) {
+  if (value.IsString()) return value.As<Napi::String>().Utf8Value();
+  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array a = value.As<Napi::Uint8Array>();
+    return std::string(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
+  }
+  throw Napi::TypeError::New(env, std::string(what) + " must be a string or Uint8Array");
+}
+
+Napi::Array ReadArray(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be an array");
+  return value.As<Napi::Array>();
+}
+
+double ReadFloat(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (!value.IsNumber()) throw Napi::TypeError::New(env, what + " must be a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+bool ReadBool(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (!value.IsBoolean()) throw Napi::TypeError::New(env, what + " must be a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+// A shape is an array of dims (-1 unknown) or null for unknown rank.
+std::vector<int64_t> ReadShapeAttr(Napi::Env env, const Napi::Value& value, const std::string& what, int* rank) {
+  if (value.IsNull()) {
+    *rank = -1;
+    return {};
+  }
+  Napi::Array a = ReadArray(env, value, what + " (a shape)");
+  std::vector<int64_t> dims(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) dims[i] = ToInt64(env, a.Get(i), "shape dimension", -1, INT64_MAX);
+  *rank = static_cast<int>(dims.size());
+  return dims;
+}
+
+// Validates one [name, kind, value] triple and returns the call that applies it.
+AttrSetter ReadAttr(Napi::Env env, const Napi::Value& entry) {
+  Napi::Array triple = ReadArray(env, entry, "attribute entry [name, kind, value]");
+  if (triple.Length() != 3) throw Napi::TypeError::New(env, "attribute entry must be [name, kind, value]");
+  std::string name = ReadString(env, triple.Get(0u), "attribute name");
+  std::string kind = ReadString(env, triple.Get(1u), "attribute kind");
+  Napi::Value value = triple.Get(2u);
+  std::string what = "attribute '" + name + "'";
+
+  if (kind == "int") {
+    int64_t v = ToInt64(env, value, what.c_str(), INT64_MIN, INT64_MAX);
+    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrInt(d, name.c_str(), v); };
+  }
+  if (kind == "float") {
+    float v = static_cast<float>(ReadFloat(env, value, what));
+    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrFloat(d, name.c_str(), v); };
+  }
+  if (kind == "bool") {
+    unsigned char v = ReadBool(env, value, what);
+    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrBool(d, name.c_str(), v); };
+  }
+  if (kind == "type") {
+    auto v = static_cast<TF_DataType>(ToInt64(env, value, what.c_str(), 1, 1000));
+    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrType(d, name.c_str(), v); };
+  }
+  if (kind == "shape") {
+    int rank;
+    std::vector<int64_t> dims = ReadShapeAttr(env, value, what, &rank);
+    return [name, dims, rank](TF_OperationDescription* d, TF_Status*) {
+      TF_SetAttrShape(d, name.c_str(), dims.data(), rank);
+    };
+  }
+  if (kind == "string") {
+    std::string v = ReadString(env, value, what.c_str());
+    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrString(d, name.c_str(), v.data(), v.size()); };
+  }
+  if (kind == "func") {
+    std::string v = ReadString(env, value, what.c_str());
+    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrFuncName(d, name.c_str(), v.data(), v.size()); };
+  }
+  if (kind == "tensor") {
+    TF_Tensor* t = Tensor::FromValue(env, value, what.c_str())->Get(env);
+    return [name, t](TF_OperationDescription* d, TF_Status* s) { TF_SetAttrTensor(d, name.c_str(), t, s); };
+  }
+  if (kind == "proto") {
+    std::string v = ReadString(env, value, what.c_str());
+    return [name, v](TF_OperationDescription* d, TF_Status* s) {
+      TF_SetAttrValueProto(d, name.c_str(), v.data(), v.size(), s);
+    };
+  }
+  if (kind.rfind("list(", 0) == 0 && kind.back() == ')') {
+    std::string item = kind.substr(5, kind.size() - 6);
+    Napi::Array a = ReadArray(env, value, what);
+    uint32_t n = a.Length();
+    std::string itemWhat = what + " item";
+    if (item == "int") {
+      std::vector<int64_t> v(n);
+      for (uint32_t i = 0; i < n; ++i) v[i] = ToInt64(env, a.Get(i), itemWhat.c_str(), INT64_MIN, INT64_MAX);
+      return [name, v](TF_OperationDescription* d, TF_Status*) {
+        TF_SetAttrIntList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
+      };
+    }
+    if (item == "float") {
+      std::vector<float> v(n);
+      for (uint32_t i = 0; i < n; ++i) v[i] = static_cast<float>(ReadFloat(env, a.Get(i), itemWhat));
+      return [name, v](TF_OperationDescription* d, TF_Status*) {
+        TF_SetAttrFloatList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
+      };
+    }
+    if (item == "bool") {
+      std::vector<unsigned char> v(n);
+      for (uint32_t i = 0; i < n; ++i) v[i] = ReadBool(env, a.Get(i), itemWhat);
+      return [name, v](TF_OperationDescription* d, TF_Status*) {
+        TF_SetAttrBoolList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
+      };
+    }
+    if (item == "type") {
+      std::vector<TF_DataType> v(n);
+      for (uint32_t i = 0; i < n; ++i) v[i] = static_cast<TF_DataType>(ToInt64(env, a.Get(i), itemWhat.c_str(), 1, 1000));
+      return [name, v](TF_OperationDescription* d, TF_Status*) {
+        TF_SetAttrTypeList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
+      };
+    }
+    if (item == "shape") {
+      std::vector<std::vector<int64_t>> dims(n);
+      std::vector<int> ranks(n);
+      for (uint32_t i = 0; i < n; ++i) dims[i] = ReadShapeAttr(env, a.Get(i), itemWhat, &ranks[i]);
+      return [name, dims, ranks](TF_OperationDescription* d, TF_Status*) {
+        std::vector<const int64_t*> pointers(dims.size());
+        for (size_t i = 0; i < dims.size(); ++i) pointers[i] = dims[i].data();
+        TF_SetAttrShapeList(d, name.c_str(), pointers.data(), ranks.data(), static_cast<int>(dims.size()));
+      };
+    }
+    if (item == "string") {
+      std::vector<std::string> v(n);
+      for (uint32_t i = 0; i < n; ++i) v[i] = ReadString(env, a.Get(i), itemWhat.c_str());
+      return [name, v](TF_OperationDescription* d, TF_Status*) {
+        std::vector<const void*> pointers(v.size());
+        std::vector<size_t> lengths(v.size());
+        for (size_t i = 0; i < v.size(); ++i) {
+          pointers[i] = v[i].data();
+          lengths[i] = v[i].size();
+        }
+        TF_SetAttrStringList(d, name.c_str(), pointers.data(), lengths.data(), static_cast<int>(v.size()));
+      };
+    }
+    if (item == "tensor") {
+      std::vector<TF_Tensor*> v(n);
+      for (uint32_t i = 0; i < n; ++i) v[i] = Tensor::FromValue(env, a.Get(i), itemWhat.c_str())->Get(env);
+      return [name, v](TF_OperationDescription* d, TF_Status* s) {
+        TF_SetAttrTensorList(d, name.c_str(), v.data(), static_cast<int>(v.size()), s);
+      };
+    }
+  }
+  throw Napi::TypeError::New(env, "unknown attribute kind '" + kind + "' for " + what +
+                                      " (use int, float, bool, type, shape, string, func, tensor, proto or list(...))");
+}
+
+std::string OptionalString(Napi::Env env, Napi::Object spec, const char* key) {
+  Napi::Value v = spec.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return "";
+  return ReadString(env, v, key);
+}
+
+std::vector<TF_Operation*> ReadOperations(Napi::Env env, Napi::Object spec, const char* key, TF_Graph* graph) {
+  Napi::Value v = spec.Get(key);
+  if (v.IsUndefined() || v.IsNull()) return {};
+  Napi::Array a = ReadArray(env, v, key);
+  std::vector<TF_Operation*> ops(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) ops[i] = Operation::FromValue(env, a.Get(i), graph)->op();
+  return ops;
+}
+
+}  // namespace
+
+// ---- Output helpers --------------------------------------------------------------------------
+
+TF_Output ReadOutput(Napi::Env env, const Napi::Value& value, TF_Graph* graph, const char* what) {
+  if (!value.IsObject()) throw Napi::TypeError::New(env, std::string(what) + " must be an {op, index} output");
+  Napi::Object o = value.As<Napi::Object>();
+  TF_Operation* op = Operation::FromValue(env, o.Get("op"), graph)->op();
+  int index = static_cast<int>(ToInt64(env, o.Get("index"), "output index", 0, INT32_MAX));
+  if (index >= TF_OperationNumOutputs(op)) {
+    ThrowCode(env, TF_OUT_OF_RANGE, std::string(what) + ": operation '" + TF_OperationName(op) + "' has " +
+                                        std::to_string(TF_OperationNumOutputs(op)) + " outputs, not an output " +
+                                        std::to_string(index));
+  }
+  return TF_Output{op, index};
+}
+
+std::vector<TF_Output> ReadOutputs(Napi::Env env, const Napi::Value& value, TF_Graph* graph, const char* what) {
+  Napi::Array a = ReadArray(env, value, what);
+  std::vector<TF_Output> outputs(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) outputs[i] = ReadOutput(env, a.Get(i), graph, what);
+  return outputs;
+}
+
+Napi::Object MakeOutput(Napi::Env env, Napi::Object graph, TF_Output output) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("op", Operation::Wrap(env, graph, output.oper));
+  o.Set("index", Napi::Number::New(env, output.index));
+  return o;
+}
+
+// ---- Graph -----------------------------------------------------------------------------------
+
+Napi::Function Graph::Init(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "Graph",
+                     {
+                         InstanceMethod<&Graph::AddOperation>("addOperation"),
+                         InstanceMethod<&Graph::OperationByName>("operation"),
+                         InstanceMethod<&Graph::Operations>("operations"),
+                         InstanceMethod<&Graph::ToGraphDef>("toGraphDef"),
+                         InstanceMethod<&Graph::ImportGraphDef>("importGraphDef"),
+                         InstanceMethod<&Graph::AddGradients>("addGradients"),
+                     });
+  Instance(env).graphConstructor = Napi::Persistent(ctor);
+  return ctor;
+}
+
+Graph* Graph::FromValue(Napi::Env env, const Napi::Value& value) {
+  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).graphConstructor.Value())) {
+    return Graph::ObjectWrap::Unwrap(value.As<Napi::Object>());
+  }
+  throw Napi::TypeError::New(env, "expected a native Graph");
+}
+
+Graph::Graph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Graph>(info), graph_(TF_NewGraph()) {}
+
+Graph::~Graph() { TF_DeleteGraph(graph_); }
+
+// addOperation({type, name, inputs, controlInputs, device, colocateWith, attrs}) -> Operation.
+// Everything is validated before TF_NewOperation, since a started description cannot be abandoned.
+Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "addOperation takes an operation spec object");
+  Napi::Object spec = info[0].As<Napi::Object>();
+  std::string type = ReadString(env, spec.Get("type"), "operation type");
+  std::string name = ReadString(env, spec.Get("name"), "operation name");
+  std::string device = OptionalString(env, spec, "device");
+
+  // Each input is one output, or an array of outputs for a list input.
+  std::vector<std::vector<TF_Output>> inputs;
+  std::vector<bool> isList;
+  Napi::Value inputsValue = spec.Get("inputs");
+  if (!inputsValue.IsUndefined() && !inputsValue.IsNull()) {
+    Napi::Array a = ReadArray(env, inputsValue, "inputs");
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      Napi::Value input = a.Get(i);
+      if (input.IsArray()) {
+        inputs.push_back(ReadOutputs(env, input, graph_, "list input"));
+        isList.push_back(true);
+      } else {
+        inputs.push_back({ReadOutput(env, input, graph_, "input")});
+        isList.push_back(false);
+      }
+    }
+  }
+  std::vector<TF_Operation*> controls = ReadOperations(env, spec, "controlInputs", graph_);
+  std::vector<TF_Operation*> colocate = ReadOperations(env, spec, "colocateWith", graph_);
+  std::vector<AttrSetter> attrs;
+  Napi::Value attrsValue = spec.Get("attrs");
+  if (!attrsValue.IsUndefined() && !attrsValue.IsNull()) {
+    Napi::Array a = ReadArray(env, attrsValue, "attrs");
+    for (uint32_t i = 0; i < a.Length(); ++i) attrs.push_back(ReadAttr(env, a.Get(i)));
+  }
+
+  TF_OperationDescription* desc = TF_NewOperation(graph_, type.c_str(), name.c_str());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (isList[i]) {
+      TF_AddInputList(desc, inputs[i].data(), static_cast<int>(inputs[i].size()));
+    } else {
+      TF_AddInput(desc, inputs[i][0]);
+    }
+  }
+  for (TF_Operation* c : controls) TF_AddControlInput(desc, c);
+  for (TF_Operation* c : colocate) TF_ColocateWith(desc, c);
+  if (!device.empty()) TF_SetDevice(desc, device.c_str());
+  StatusPtr attrStatus = NewStatus();
+  for (const AttrSetter& set : attrs) {
+    set(desc, attrStatus.get());
+    if (TF_GetCode(attrStatus.get()) != TF_OK) break;
+  }
+  StatusPtr status = NewStatus();
+  TF_Operation* op = TF_FinishOperation(desc, status.get());  // frees desc whatever happens
+  if (ThrowIfNotOk(env, attrStatus.get())) return env.Undefined();
+  if (ThrowIfNotOk(env, status.get())) return env.Undefined();
+  return Operation::Wrap(env, Value(), op);
+}
+
+Napi::Value Graph::OperationByName(const Napi::CallbackInfo& info) {
+  std::string name = ReadString(info.Env(), info[0], "operation name");
+  TF_Operation* op = TF_GraphOperationByName(graph_, name.c_str());
+  if (op == nullptr) return info.Env().Null();
+  return Operation::Wrap(info.Env(), Value(), op);
+}
+
+Napi::Value Graph::Operations(const Napi::CallbackInfo& info) {
+  Napi::Array out = Napi::Array::New(info.Env());
+  size_t pos = 0;
+  uint32_t i = 0;
+  while (TF_Operation* op = TF_GraphNextOperation(graph_, &pos)) out.Set(i++, Operation::Wrap(info.Env(), Value(), op));
+  return out;
+}
+
+Napi::Value Graph::ToGraphDef(const Napi::CallbackInfo& info) {
+  BufferPtr buffer(TF_NewBuffer());
+  StatusPtr status = NewStatus();
+  TF_GraphToGraphDef(graph_, buffer.get(), status.get());
+  ThrowIfNotOk(info.Env(), status.get());
+  return CopyToBuffer(info.Env(), buffer.get());
+}
+
+// importGraphDef(bytes, prefix?)
+Napi::Value Graph::ImportGraphDef(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string bytes = ReadString(env, info[0], "GraphDef");
+  std::string prefix = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
+  BufferPtr buffer(TF_NewBufferFromString(bytes.data(), bytes.size()));
+  TF_ImportGraphDefOptions* options = TF_NewImportGraphDefOptions();
+  if (!prefix.empty()) TF_ImportGraphDefOptionsSetPrefix(options, prefix.c_str());
+  StatusPtr status = NewStatus();
+  TF_GraphImportGraphDef(graph_, buffer.get(), options, status.get());
+  TF_DeleteImportGraphDefOptions(options);
+  ThrowIfNotOk(env, status.get());
+  return env.Undefined();
+}
+
+// addGradients(ys, xs, dxs | null, prefix | null) -> (output | null)[] (null: x not connected to ys).
+Napi::Value Graph::AddGradients(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<TF_Output> ys = ReadOutputs(env, info[0], graph_, "ys");
+  std::vector<TF_Output> xs = ReadOutputs(env, info[1], graph_, "xs");
+  std::vector<TF_Output> dxs;
+  if (info.Length() > 2 && !info[2].IsNull() && !info[2].IsUndefined()) {
+    dxs = ReadOutputs(env, info[2], graph_, "dxs");
+    if (dxs.size() != ys.size()) throw Napi::RangeError::New(env, "dxs must have one entry per y");
+  }
+  std::string prefix = info.Length() > 3 && info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
+  if (ys.empty()) throw Napi::RangeError::New(env, "addGradients needs at least one y");
+  std::vector<TF_Output> dys(xs.size());
+  StatusPtr status = NewStatus();
+  TF_AddGradientsWithPrefix(graph_, prefix.empty() ? nullptr : prefix.c_str(), ys.data(), static_cast<int>(ys.size()),
+                            xs.data(), static_cast<int>(xs.size()), dxs.empty() ? nullptr : dxs.data(), status.get(),
+                            dys.data());
+  ThrowIfNotOk(env, status.get());
+  Napi::Array out = Napi::Array::New(env, dys.size());
+  for (size_t i = 0; i < dys.size(); ++i) {
+    out.Set(i, dys[i].oper == nullptr ? env.Null() : Napi::Value(MakeOutput(env, Value(), dys[i])));
+  }
+  return out;
+}
+
+// ---- Operation -------------------------------------------------------------------------------
+
+Napi::Function Operation::Init(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "Operation",
+                                    {
+                                        InstanceAccessor<&Operation::Name>("name"),
+                                        InstanceAccessor<&Operation::Type>("type"),
+                                        InstanceAccessor<&Operation::Device>("device"),
+                                        InstanceAccessor<&Operation::NumInputs>("numInputs"),
+                                        InstanceAccessor<&Operation::NumOutputs>("numOutputs"),
+                                        InstanceAccessor<&Operation::GraphObject>("graph"),
+                                        InstanceMethod<&Operation::OutputType>("outputType"),
+                                        InstanceMethod<&Operation::OutputShape>("outputShape"),
+                                        InstanceMethod<&Operation::Input>("input"),
+                                        InstanceMethod<&Operation::ControlInputs>("controlInputs"),
+                                        InstanceMethod<&Operation::OutputListLength>("outputListLength"),
+                                        InstanceMethod<&Operation::InputListLength>("inputListLength"),
+                                        InstanceMethod<&Operation::AttrProto>("attrProto"),
+                                    });
+  Instance(env).operationConstructor = Napi::Persistent(ctor);
+  return ctor;
+}
+
+Napi::Object Operation::Wrap(Napi::Env env, Napi::Object graph, TF_Operation* op) {
+  return Instance(env).operationConstructor.New({Napi::External<TF_Operation>::New(env, op), graph});
+}
+
+Operation* Operation::FromValue(Napi::Env env, const Napi::Value& value, TF_Graph* graph) {
+  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).operationConstructor.Value())) {
+    Operation* op = Operation::ObjectWrap::Unwrap(value.As<Napi::Object>());
+    if (graph != nullptr && op->graph_ != graph) {
+      ThrowCode(env, TF_INVALID_ARGUMENT, std::string("operation '") + TF_OperationName(op->op_) +
+                                              "' belongs to a different graph");
+    }
+    return op;
+  }
+  throw Napi::TypeError::New(env, "expected a native Operation");
+}
+
+Operation::Operation(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Operation>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() != 2 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(env, "Operations are made by Graph.addOperation, not constructed");
+  }
+  op_ = info[0].As<Napi::External<TF_Operation>>().Data();
+  graph_ = Graph::FromValue(env, info[1])->graph();
+  graphRef_ = Napi::Persistent(info[1].As<Napi::Object>());
+}
+
+Napi::Value Operation::Name(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TF_OperationName(op_)); }
+Napi::Value Operation::Type(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TF_OperationOpType(op_)); }
+Napi::Value Operation::Device(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TF_OperationDevice(op_)); }
+Napi::Value Operation::NumInputs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), TF_OperationNumInputs(op_)); }
+Napi::Value Operation::NumOutputs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), TF_OperationNumOutputs(op_)); }
+Napi::Value Operation::GraphObject(const Napi::CallbackInfo&) { return graphRef_.Value(); }
+
+int Operation::OutputIndex(const Napi::CallbackInfo& info) {
+  int index = static_cast<int>(ToInt64(info.Env(), info[0], "output index", 0, INT32_MAX));
+  if (index >= TF_OperationNumOutputs(op_)) {
+    ThrowCode(info.Env(), TF_OUT_OF_RANGE, std::string("operation '") + TF_OperationName(op_) + "' has " +
+                                               std::to_string(TF_OperationNumOutputs(op_)) + " outputs, not an output " +
+                                               std::to_string(index));
+  }
+  return index;
+}
+
+Napi::Value Operation::OutputType(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), TF_OperationOutputType(TF_Output{op_, OutputIndex(info)}));
+}
+
+// The static shape TF infers: array of dims (-1 unknown), or null when the rank is unknown.
+Napi::Value Operation::OutputShape(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TF_Output output{op_, OutputIndex(info)};
+  StatusPtr status = NewStatus();
+  int rank = TF_GraphGetTensorNumDims(graph_, output, status.get());
+  ThrowIfNotOk(env, status.get());
+  if (rank < 0) return env.Null();
+  std::vector<int64_t> dims(rank);
+  TF_GraphGetTensorShape(graph_, output, dims.data(), rank, status.get());
+  ThrowIfNotOk(env, status.get());
+  Napi::Array out = Napi::Array::New(env, rank);
+  for (int i = 0; i < rank; ++i) out.Set(i, Napi::Number::New(env, static_cast<double>(dims[i])));
+  return out;
+}
+
+Napi::Value Operation::Input(const Napi::CallbackInfo& info) {
+  int index = static_cast<int>(ToInt64(info.Env(), info[0], "input index", 0, INT32_MAX));
+  if (index >= TF_OperationNumInputs(op_)) {
+    ThrowCode(info.Env(), TF_OUT_OF_RANGE, std::string("operation '") + TF_OperationName(op_) + "' has " +
+                                               std::to_string(TF_OperationNumInputs(op_)) + " inputs");
+  }
+  return MakeOutput(info.Env(), graphRef_.Value(), TF_OperationInput(TF_Input{op_, index}));
+}
+
+Napi::Value Operation::ControlInputs(const Napi::CallbackInfo& info) {
+  int n = TF_OperationNumControlInputs(op_);
+  std::vector<TF_Operation*> ops(n);
+  TF_OperationGetControlInputs(op_, ops.data(), n);
+  Napi::Array out = Napi::Array::New(info.Env(), n);
+  for (int i = 0; i < n; ++i) out.Set(i, Wrap(info.Env(), graphRef_.Value(), ops[i]));
+  return out;
+}
+
+Napi::Value Operation::OutputListLength(const Napi::CallbackInfo& info) {
+  std::string arg = ReadString(info.Env(), info[0], "argument name");
+  StatusPtr status = NewStatus();
+  int n = TF_OperationOutputListLength(op_, arg.c_str(), status.get());
+  ThrowIfNotOk(info.Env(), status.get());
+  return Napi::Number::New(info.Env(), n);
+}
+
+Napi::Value Operation::InputListLength(const Napi::CallbackInfo& info) {
+  std::string arg = ReadString(info.Env(), info[0], "argument name");
+  StatusPtr status = NewStatus();
+  int n = TF_OperationInputListLength(op_, arg.c_str(), status.get());
+  ThrowIfNotOk(info.Env(), status.get());
+  return Napi::Number::New(info.Env(), n);
+}
+
+// The serialized AttrValue proto of one attribute.
+Napi::Value Operation::AttrProto(const Napi::CallbackInfo& info) {
+  std::string name = ReadString(info.Env(), info[0], "attribute name");
+  BufferPtr buffer(TF_NewBuffer());
+  StatusPtr status = NewStatus();
+  TF_OperationGetAttrValueProto(op_, name.c_str(), buffer.get(), status.get());
+  ThrowIfNotOk(info.Env(), status.get());
+  return CopyToBuffer(info.Env(), buffer.get());
+}
+
+}  // namespace tfnapi

@@ -1,0 +1,292 @@
+#include "session.h"
+
+#include "graph.h"
+#include "tensor.h"
+
+#include <string>
+
+namespace tfnapi {
+
+namespace {
+
+const char kClosedMessage[] = "Attempted to use a closed Session.";
+
+// Checks the feed tensors against the signature; returns their JS objects.
+Napi::Array ReadFeedTensors(Napi::Env env, const RunSignature& signature, const Napi::Value& value) {
+  if (!value.IsArray()) throw Napi::TypeError::New(env, "run takes an array of feed tensors");
+  Napi::Array tensors = value.As<Napi::Array>();
+  if (tensors.Length() != signature.feeds.size()) {
+    throw Napi::RangeError::New(env, "run expects " + std::to_string(signature.feeds.size()) + " feed tensors, got " +
+                                         std::to_string(tensors.Length()));
+  }
+  return tensors;
+}
+
+void DeleteTensors(std::vector<TF_Tensor*>& tensors) {
+  for (TF_Tensor*& t : tensors) {
+    if (t != nullptr) TF_DeleteTensor(t);
+    t = nullptr;
+  }
+}
+
+Napi::Array WrapOutputs(Napi::Env env, std::vector<TF_Tensor*>& outputs) {
+  Napi::Array out = Napi::Array::New(env, outputs.size());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    out.Set(i, Tensor::Wrap(env, outputs[i]));
+    outputs[i] = nullptr;
+  }
+  return out;
+}
+
+class RunWorker : public Napi::AsyncWorker {
+ public:
+  // Every argument is validated by the caller: nothing here throws.
+  RunWorker(Napi::Env env, Session* session, TF_Session* tfSession, Napi::Object sessionObject,
+            std::shared_ptr<const RunSignature> signature, Napi::Array feeds, std::vector<Tensor*> tensors)
+      : Napi::AsyncWorker(env, "tf-napi:run"),
+        deferred_(Napi::Promise::Deferred::New(env)),
+        session_(session),
+        tfSession_(tfSession),
+        sessionRef_(Napi::Persistent(sessionObject)),
+        signature_(std::move(signature)),
+        outputs_(signature_->fetches.size(), nullptr),
+        pinned_(std::move(tensors)),
+        status_(NewStatus()) {
+    // Keep the feeds (and the session) alive and undisposed until the run ends.
+    for (uint32_t i = 0; i < feeds.Length(); ++i) {
+      inputs_.push_back(pinned_[i]->Get(env));
+      pinned_[i]->Pin();
+      tensorRefs_.push_back(Napi::Persistent(feeds.Get(i).As<Napi::Object>()));
+    }
+    session_->BeginRun();
+  }
+
+  ~RunWorker() override { DeleteTensors(outputs_); }
+
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+  void Execute() override {
+    TF_SessionRun(tfSession_, nullptr, signature_->feeds.data(), inputs_.data(), static_cast<int>(inputs_.size()),
+                  signature_->fetches.data(), outputs_.data(), static_cast<int>(outputs_.size()),
+                  signature_->targets.data(), static_cast<int>(signature_->targets.size()), nullptr, status_.get());
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    Finish();
+    if (TF_GetCode(status_.get()) != TF_OK) {
+      deferred_.Reject(MakeError(env, TF_GetCode(status_.get()), TF_Message(status_.get())));
+    } else {
+      deferred_.Resolve(WrapOutputs(env, outputs_));
+    }
+  }
+
+  void OnError(const Napi::Error& error) override {
+    Finish();
+    deferred_.Reject(error.Value());
+  }
+
+ private:
+  void Finish() {
+    for (Tensor* t : pinned_) t->Unpin();
+    pinned_.clear();
+    tensorRefs_.clear();
+    session_->EndRun();
+  }
+
+  Napi::Promise::Deferred deferred_;
+  Session* session_;
+  TF_Session* tfSession_;
+  Napi::ObjectReference sessionRef_;
+  std::shared_ptr<const RunSignature> signature_;
+  std::vector<TF_Tensor*> inputs_;
+  std::vector<TF_Tensor*> outputs_;
+  std::vector<Tensor*> pinned_;
+  std::vector<Napi::ObjectReference> tensorRefs_;
+  StatusPtr status_;
+};
+
+}  // namespace
+
+std::shared_ptr<const RunSignature> ReadSignature(Napi::Env env, TF_Graph* graph, const Napi::Value& feeds,
+                                                  const Napi::Value& fetches, const Napi::Value& targets) {
+  auto signature = std::make_shared<RunSignature>();
+  signature->feeds = ReadOutputs(env, feeds, graph, "feed");
+  signature->fetches = ReadOutputs(env, fetches, graph, "fetch");
+  if (!targets.IsArray()) throw Napi::TypeError::New(env, "targets must be an array of operations");
+  Napi::Array targetArray = targets.As<Napi::Array>();
+  for (uint32_t i = 0; i < targetArray.Length(); ++i) {
+    signature->targets.push_back(Operation::FromValue(env, targetArray.Get(i), graph)->op());
+  }
+  return signature;
+}
+
+Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signature, const Napi::Value& tensors,
+                    std::vector<TF_Tensor*>& inputs, std::vector<TF_Tensor*>& outputs) {
+  TF_Session* tfSession = session->Get(env);
+  Napi::Array feeds = ReadFeedTensors(env, signature, tensors);
+  for (uint32_t i = 0; i < feeds.Length(); ++i) inputs[i] = Tensor::FromValue(env, feeds.Get(i), "feed")->Get(env);
+  StatusPtr status = NewStatus();
+  TF_SessionRun(tfSession, nullptr, signature.feeds.data(), inputs.data(), static_cast<int>(inputs.size()),
+                signature.fetches.data(), outputs.data(), static_cast<int>(outputs.size()), signature.targets.data(),
+                static_cast<int>(signature.targets.size()), nullptr, status.get());
+  if (TF_GetCode(status.get()) != TF_OK) {
+    DeleteTensors(outputs);
+    ThrowIfNotOk(env, status.get());
+  }
+  return WrapOutputs(env, outputs);
+}
+
+Napi::Value RunOnPool(Napi::Env env, Session* session, Napi::Object sessionObject,
+                      std::shared_ptr<const RunSignature> signature, const Napi::Value& tensors) {
+  TF_Session* tfSession = session->Get(env);
+  Napi::Array feeds = ReadFeedTensors(env, *signature, tensors);
+  std::vector<Tensor*> wrappers(feeds.Length());
+  for (uint32_t i = 0; i < feeds.Length(); ++i) {
+    wrappers[i] = Tensor::FromValue(env, feeds.Get(i), "feed");
+    wrappers[i]->Get(env);
+  }
+  auto* worker = new RunWorker(env, session, tfSession, sessionObject, std::move(signature), feeds, std::move(wrappers));
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
+// ---- Session ---------------------------------------------------------------------------------
+
+Napi::Function Session::Init(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "Session",
+                                    {
+                                        InstanceMethod<&Session::Run>("run"),
+                                        InstanceMethod<&Session::RunAsync>("runAsync"),
+                                        InstanceMethod<&Session::ListDevices>("listDevices"),
+                                        InstanceMethod<&Session::Close>("close"),
+                                        InstanceAccessor<&Session::IsClosed>("closed"),
+                                    });
+  Instance(env).sessionConstructor = Napi::Persistent(ctor);
+  return ctor;
+}
+
+Session* Session::FromValue(Napi::Env env, const Napi::Value& value) {
+  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).sessionConstructor.Value())) {
+    return Session::ObjectWrap::Unwrap(value.As<Napi::Object>());
+  }
+  throw Napi::TypeError::New(env, "expected a native Session");
+}
+
+// new Session(graph, configProto?: Uint8Array)
+Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(info) {
+  Napi::Env env = info.Env();
+  Graph* graph = Graph::FromValue(env, info[0]);
+  TF_SessionOptions* options = TF_NewSessionOptions();
+  StatusPtr status = NewStatus();
+  if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
+    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      TF_DeleteSessionOptions(options);
+      throw Napi::TypeError::New(env, "session config must be a serialized ConfigProto (Uint8Array)");
+    }
+    Napi::Uint8Array config = info[1].As<Napi::Uint8Array>();
+    TF_SetConfig(options, config.Data(), config.ByteLength(), status.get());
+  }
+  if (TF_GetCode(status.get()) == TF_OK) session_ = TF_NewSession(graph->graph(), options, status.get());
+  TF_DeleteSessionOptions(options);
+  ThrowIfNotOk(env, status.get());
+  graph_ = graph->graph();
+  graphRef_ = Napi::Persistent(info[0].As<Napi::Object>());
+}
+
+Session::~Session() { Destroy(); }
+
+void Session::Destroy() {
+  if (session_ == nullptr) return;
+  StatusPtr status = NewStatus();
+  TF_CloseSession(session_, status.get());
+  TF_DeleteSession(session_, status.get());
+  session_ = nullptr;
+}
+
+TF_Session* Session::Get(Napi::Env env) const {
+  if (closed_) ThrowCode(env, TF_FAILED_PRECONDITION, kClosedMessage);
+  return session_;
+}
+
+void Session::EndRun() {
+  if (--inflight_ == 0 && closed_) Destroy();
+}
+
+// run(feeds, feedTensors, fetches, targets) -> Tensor[]
+Napi::Value Session::Run(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Get(env);
+  auto signature = ReadSignature(env, graph_, info[0], info[2], info[3]);
+  std::vector<TF_Tensor*> inputs(signature->feeds.size());
+  std::vector<TF_Tensor*> outputs(signature->fetches.size(), nullptr);
+  return RunSync(env, this, *signature, info[1], inputs, outputs);
+}
+
+// runAsync(feeds, feedTensors, fetches, targets) -> Promise<Tensor[]>
+Napi::Value Session::RunAsync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Get(env);
+  auto signature = ReadSignature(env, graph_, info[0], info[2], info[3]);
+  return RunOnPool(env, this, Value(), std::move(signature), info[1]);
+}
+
+Napi::Value Session::ListDevices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StatusPtr status = NewStatus();
+  TF_DeviceList* list = TF_SessionListDevices(Get(env), status.get());
+  ThrowIfNotOk(env, status.get());
+  int count = TF_DeviceListCount(list);
+  Napi::Array out = Napi::Array::New(env, count);
+  for (int i = 0; i < count; ++i) {
+    Napi::Object device = Napi::Object::New(env);
+    device.Set("name", TF_DeviceListName(list, i, status.get()));
+    device.Set("type", TF_DeviceListType(list, i, status.get()));
+    device.Set("memoryBytes", Napi::Number::New(env, static_cast<double>(TF_DeviceListMemoryBytes(list, i, status.get()))));
+    out.Set(i, device);
+  }
+  TF_DeleteDeviceList(list);
+  return out;
+}
+
+// Runs still in flight finish first; the TF_Session goes when the last one ends.
+Napi::Value Session::Close(const Napi::CallbackInfo& info) {
+  closed_ = true;
+  if (inflight_ == 0) Destroy();
+  return info.Env().Undefined();
+}
+
+Napi::Value Session::IsClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), closed_); }
+
+// ---- Callable --------------------------------------------------------------------------------
+
+Napi::Function Callable::Init(Napi::Env env) {
+  return DefineClass(env, "Callable",
+                     {
+                         InstanceMethod<&Callable::Run>("run"),
+                         InstanceMethod<&Callable::RunAsync>("runAsync"),
+                     });
+}
+
+// new Callable(session, feeds, fetches, targets): names and outputs resolved once, here.
+Callable::Callable(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Callable>(info) {
+  Napi::Env env = info.Env();
+  session_ = Session::FromValue(env, info[0]);
+  session_->Get(env);
+  signature_ = ReadSignature(env, session_->graph(), info[1], info[2], info[3]);
+  sessionRef_ = Napi::Persistent(info[0].As<Napi::Object>());
+  inputs_.resize(signature_->feeds.size());
+  outputs_.assign(signature_->fetches.size(), nullptr);
+}
+
+Napi::Value Callable::Run(const Napi::CallbackInfo& info) {
+  return RunSync(info.Env(), session_, *signature_, info[0], inputs_, outputs_);
+}
+
+Napi::Value Callable::RunAsync(const Napi::CallbackInfo& info) {
+  return RunOnPool(info.Env(), session_, sessionRef_.Value(), signature_, info[0]);
+}
+
+}  // namespace tfnapi

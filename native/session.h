@@ -1,0 +1,73 @@
+// Session over a Graph; Callable is a run with feeds, fetches and targets resolved once.
+#pragma once
+
+#include "common.h"
+
+#include <vector>
+
+namespace tfnapi {
+
+// What one run feeds, fetches and runs as targets.
+struct RunSignature {
+  std::vector<TF_Output> feeds;
+  std::vector<TF_Output> fetches;
+  std::vector<TF_Operation*> targets;
+};
+
+// Reads (feeds, fetches, targets) arrays of graph outputs / operations.
+std::shared_ptr<const RunSignature> ReadSignature(Napi::Env env, TF_Graph* graph, const Napi::Value& feeds,
+                                                  const Napi::Value& fetches, const Napi::Value& targets);
+
+class Session : public Napi::ObjectWrap<Session> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  static Session* FromValue(Napi::Env env, const Napi::Value& value);
+  explicit Session(const Napi::CallbackInfo& info);
+  ~Session() override;
+
+  TF_Graph* graph() const { return graph_; }
+  // Throws FailedPrecondition when closed; returns the live TF_Session.
+  TF_Session* Get(Napi::Env env) const;
+  void BeginRun() { ++inflight_; }
+  void EndRun();
+
+ private:
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RunAsync(const Napi::CallbackInfo& info);
+  Napi::Value ListDevices(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value IsClosed(const Napi::CallbackInfo& info);
+  void Destroy();
+
+  TF_Session* session_ = nullptr;
+  TF_Graph* graph_ = nullptr;
+  Napi::ObjectReference graphRef_;
+  bool closed_ = false;
+  int inflight_ = 0;
+};
+
+class Callable : public Napi::ObjectWrap<Callable> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit Callable(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RunAsync(const Napi::CallbackInfo& info);
+
+  Session* session_ = nullptr;
+  Napi::ObjectReference sessionRef_;
+  std::shared_ptr<const RunSignature> signature_;
+  // Reused by every synchronous run, so a step allocates nothing but its output tensors.
+  std::vector<TF_Tensor*> inputs_;
+  std::vector<TF_Tensor*> outputs_;
+};
+
+// Synchronous run; `inputs` and `outputs` are sized by the caller.
+Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signature, const Napi::Value& tensors,
+                    std::vector<TF_Tensor*>& inputs, std::vector<TF_Tensor*>& outputs);
+// Asynchronous run on the libuv pool; resolves to the fetched tensors.
+Napi::Value RunOnPool(Napi::Env env, Session* session, Napi::Object sessionObject,
+                      std::shared_ptr<const RunSignature> signature, const Napi::Value& tensors);
+
+}  // namespace tfnapi
