@@ -1,5 +1,6 @@
 // Module entry: the classes and free functions of the native surface.
 #include "common.h"
+#include "eager.h"
 #include "graph.h"
 #include "session.h"
 #include "tensor.h"
@@ -32,6 +33,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Operation", Operation::Init(env));
   exports.Set("Session", Session::Init(env));
   exports.Set("Callable", Callable::Init(env));
+  exports.Set("TensorHandle", TensorHandle::Init(env));
+  exports.Set("eagerConfigure", Napi::Function::New<EagerConfigure>(env, "eagerConfigure"));
+  exports.Set("eagerExecute", Napi::Function::New<EagerExecute>(env, "eagerExecute"));
+  exports.Set("eagerListDevices", Napi::Function::New<EagerListDevices>(env, "eagerListDevices"));
+  exports.Set("liveHandleCount", Napi::Function::New<LiveHandleCount>(env, "liveHandleCount"));
   exports.Set("version", Napi::Function::New<Version>(env, "version"));
   exports.Set("opList", Napi::Function::New<OpList>(env, "opList"));
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));

@@ -3,6 +3,7 @@
 
 #include <napi.h>
 #include <tensorflow/c/c_api.h>
+#include <tensorflow/c/eager/c_api.h>
 
 #include <cstdint>
 #include <memory>
@@ -12,10 +13,14 @@ namespace tfnapi {
 
 // Per-environment state: constructors for wrapping native objects and the JS error factory.
 struct AddonData {
+  ~AddonData();
+  TFE_Context* eagerContext = nullptr;
+  std::string eagerConfig;  // serialized ConfigProto for the context, set before its first use
   Napi::FunctionReference tensorConstructor;
   Napi::FunctionReference operationConstructor;
   Napi::FunctionReference graphConstructor;
   Napi::FunctionReference sessionConstructor;
+  Napi::FunctionReference tensorHandleConstructor;
   Napi::FunctionReference errorFactory;  // (code, message) => Error subclass, set by lib/errors.ts
 };
 

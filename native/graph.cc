@@ -1,15 +1,12 @@
 #include "graph.h"
 
-#include "tensor.h"
+#include "attrs.h"
 
-#include <functional>
 #include <string>
 
 namespace tfnapi {
 
 namespace {
-
-using AttrSetter = std::function<void(TF_OperationDescription*, TF_Status*)>;
 
 std::string ReadString(Napi::Env env, const Napi::Value& value, const char* what) {
   if (value.IsString()) return value.As<Napi::String>().Utf8Value();
@@ -23,147 +20,6 @@ std::string ReadString(Napi::Env env, const Napi::Value& value, const char* what
 Napi::Array ReadArray(Napi::Env env, const Napi::Value& value, const std::string& what) {
   if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be an array");
   return value.As<Napi::Array>();
-}
-
-double ReadFloat(Napi::Env env, const Napi::Value& value, const std::string& what) {
-  if (!value.IsNumber()) throw Napi::TypeError::New(env, what + " must be a number");
-  return value.As<Napi::Number>().DoubleValue();
-}
-
-bool ReadBool(Napi::Env env, const Napi::Value& value, const std::string& what) {
-  if (!value.IsBoolean()) throw Napi::TypeError::New(env, what + " must be a boolean");
-  return value.As<Napi::Boolean>().Value();
-}
-
-// A shape is an array of dims (-1 unknown) or null for unknown rank.
-std::vector<int64_t> ReadShapeAttr(Napi::Env env, const Napi::Value& value, const std::string& what, int* rank) {
-  if (value.IsNull()) {
-    *rank = -1;
-    return {};
-  }
-  Napi::Array a = ReadArray(env, value, what + " (a shape)");
-  std::vector<int64_t> dims(a.Length());
-  for (uint32_t i = 0; i < a.Length(); ++i) dims[i] = ToInt64(env, a.Get(i), "shape dimension", -1, INT64_MAX);
-  *rank = static_cast<int>(dims.size());
-  return dims;
-}
-
-// Validates one [name, kind, value] triple and returns the call that applies it.
-AttrSetter ReadAttr(Napi::Env env, const Napi::Value& entry) {
-  Napi::Array triple = ReadArray(env, entry, "attribute entry [name, kind, value]");
-  if (triple.Length() != 3) throw Napi::TypeError::New(env, "attribute entry must be [name, kind, value]");
-  std::string name = ReadString(env, triple.Get(0u), "attribute name");
-  std::string kind = ReadString(env, triple.Get(1u), "attribute kind");
-  Napi::Value value = triple.Get(2u);
-  std::string what = "attribute '" + name + "'";
-
-  if (kind == "int") {
-    int64_t v = ToInt64(env, value, what.c_str(), INT64_MIN, INT64_MAX);
-    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrInt(d, name.c_str(), v); };
-  }
-  if (kind == "float") {
-    float v = static_cast<float>(ReadFloat(env, value, what));
-    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrFloat(d, name.c_str(), v); };
-  }
-  if (kind == "bool") {
-    unsigned char v = ReadBool(env, value, what);
-    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrBool(d, name.c_str(), v); };
-  }
-  if (kind == "type") {
-    auto v = static_cast<TF_DataType>(ToInt64(env, value, what.c_str(), 1, 1000));
-    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrType(d, name.c_str(), v); };
-  }
-  if (kind == "shape") {
-    int rank;
-    std::vector<int64_t> dims = ReadShapeAttr(env, value, what, &rank);
-    return [name, dims, rank](TF_OperationDescription* d, TF_Status*) {
-      TF_SetAttrShape(d, name.c_str(), dims.data(), rank);
-    };
-  }
-  if (kind == "string") {
-    std::string v = ReadString(env, value, what.c_str());
-    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrString(d, name.c_str(), v.data(), v.size()); };
-  }
-  if (kind == "func") {
-    std::string v = ReadString(env, value, what.c_str());
-    return [name, v](TF_OperationDescription* d, TF_Status*) { TF_SetAttrFuncName(d, name.c_str(), v.data(), v.size()); };
-  }
-  if (kind == "tensor") {
-    TF_Tensor* t = Tensor::FromValue(env, value, what.c_str())->Get(env);
-    return [name, t](TF_OperationDescription* d, TF_Status* s) { TF_SetAttrTensor(d, name.c_str(), t, s); };
-  }
-  if (kind == "proto") {
-    std::string v = ReadString(env, value, what.c_str());
-    return [name, v](TF_OperationDescription* d, TF_Status* s) {
-      TF_SetAttrValueProto(d, name.c_str(), v.data(), v.size(), s);
-    };
-  }
-  if (kind.rfind("list(", 0) == 0 && kind.back() == ')') {
-    std::string item = kind.substr(5, kind.size() - 6);
-    Napi::Array a = ReadArray(env, value, what);
-    uint32_t n = a.Length();
-    std::string itemWhat = what + " item";
-    if (item == "int") {
-      std::vector<int64_t> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = ToInt64(env, a.Get(i), itemWhat.c_str(), INT64_MIN, INT64_MAX);
-      return [name, v](TF_OperationDescription* d, TF_Status*) {
-        TF_SetAttrIntList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
-      };
-    }
-    if (item == "float") {
-      std::vector<float> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = static_cast<float>(ReadFloat(env, a.Get(i), itemWhat));
-      return [name, v](TF_OperationDescription* d, TF_Status*) {
-        TF_SetAttrFloatList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
-      };
-    }
-    if (item == "bool") {
-      std::vector<unsigned char> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = ReadBool(env, a.Get(i), itemWhat);
-      return [name, v](TF_OperationDescription* d, TF_Status*) {
-        TF_SetAttrBoolList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
-      };
-    }
-    if (item == "type") {
-      std::vector<TF_DataType> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = static_cast<TF_DataType>(ToInt64(env, a.Get(i), itemWhat.c_str(), 1, 1000));
-      return [name, v](TF_OperationDescription* d, TF_Status*) {
-        TF_SetAttrTypeList(d, name.c_str(), v.data(), static_cast<int>(v.size()));
-      };
-    }
-    if (item == "shape") {
-      std::vector<std::vector<int64_t>> dims(n);
-      std::vector<int> ranks(n);
-      for (uint32_t i = 0; i < n; ++i) dims[i] = ReadShapeAttr(env, a.Get(i), itemWhat, &ranks[i]);
-      return [name, dims, ranks](TF_OperationDescription* d, TF_Status*) {
-        std::vector<const int64_t*> pointers(dims.size());
-        for (size_t i = 0; i < dims.size(); ++i) pointers[i] = dims[i].data();
-        TF_SetAttrShapeList(d, name.c_str(), pointers.data(), ranks.data(), static_cast<int>(dims.size()));
-      };
-    }
-    if (item == "string") {
-      std::vector<std::string> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = ReadString(env, a.Get(i), itemWhat.c_str());
-      return [name, v](TF_OperationDescription* d, TF_Status*) {
-        std::vector<const void*> pointers(v.size());
-        std::vector<size_t> lengths(v.size());
-        for (size_t i = 0; i < v.size(); ++i) {
-          pointers[i] = v[i].data();
-          lengths[i] = v[i].size();
-        }
-        TF_SetAttrStringList(d, name.c_str(), pointers.data(), lengths.data(), static_cast<int>(v.size()));
-      };
-    }
-    if (item == "tensor") {
-      std::vector<TF_Tensor*> v(n);
-      for (uint32_t i = 0; i < n; ++i) v[i] = Tensor::FromValue(env, a.Get(i), itemWhat.c_str())->Get(env);
-      return [name, v](TF_OperationDescription* d, TF_Status* s) {
-        TF_SetAttrTensorList(d, name.c_str(), v.data(), static_cast<int>(v.size()), s);
-      };
-    }
-  }
-  throw Napi::TypeError::New(env, "unknown attribute kind '" + kind + "' for " + what +
-                                      " (use int, float, bool, type, shape, string, func, tensor, proto or list(...))");
 }
 
 std::string OptionalString(Napi::Env env, Napi::Object spec, const char* key) {
@@ -268,12 +124,7 @@ Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
   }
   std::vector<TF_Operation*> controls = ReadOperations(env, spec, "controlInputs", graph_);
   std::vector<TF_Operation*> colocate = ReadOperations(env, spec, "colocateWith", graph_);
-  std::vector<AttrSetter> attrs;
-  Napi::Value attrsValue = spec.Get("attrs");
-  if (!attrsValue.IsUndefined() && !attrsValue.IsNull()) {
-    Napi::Array a = ReadArray(env, attrsValue, "attrs");
-    for (uint32_t i = 0; i < a.Length(); ++i) attrs.push_back(ReadAttr(env, a.Get(i)));
-  }
+  std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
 
   TF_OperationDescription* desc = TF_NewOperation(graph_, type.c_str(), name.c_str());
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -287,8 +138,8 @@ Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
   for (TF_Operation* c : colocate) TF_ColocateWith(desc, c);
   if (!device.empty()) TF_SetDevice(desc, device.c_str());
   StatusPtr attrStatus = NewStatus();
-  for (const AttrSetter& set : attrs) {
-    set(desc, attrStatus.get());
+  for (const Attr& attr : attrs) {
+    ApplyAttr(desc, attr, attrStatus.get());
     if (TF_GetCode(attrStatus.get()) != TF_OK) break;
   }
   StatusPtr status = NewStatus();

@@ -1,0 +1,3 @@
+// tf.keras
+export * as optimizers from './optimizers';
+export * as callbacks from './callbacks';

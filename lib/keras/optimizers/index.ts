@@ -1,0 +1,2 @@
+// tf.keras.optimizers
+export * as schedules from './schedules';

@@ -1,0 +1,136 @@
+// The addon's surface, typed, and the loaded instance. The addon is 1:1 with C API concepts; policy lives in TS.
+import { PACKAGE_ROOT, loadAddon } from './loader';
+
+/** A graph output: operation plus output index (the C API's TF_Output). */
+export interface NativeOutput {
+  op: NativeOperation;
+  index: number;
+}
+
+export type NativeAttrValue = unknown;
+export type NativeAttr = readonly [name: string, kind: string, value: NativeAttrValue];
+
+export interface NativeOperationSpec {
+  type: string;
+  name: string;
+  inputs?: readonly (NativeOutput | readonly NativeOutput[])[];
+  controlInputs?: readonly NativeOperation[];
+  colocateWith?: readonly NativeOperation[];
+  device?: string;
+  attrs?: readonly NativeAttr[];
+}
+
+export interface NativeTensor {
+  readonly dtype: number;
+  readonly shape: number[];
+  readonly byteLength: number;
+  readonly disposed: boolean;
+  /** A copy of the contents: a TypedArray, or Buffers for string tensors. */
+  data(): ArrayBufferView | Buffer[];
+  dispose(): void;
+}
+
+export interface NativeOperation {
+  readonly name: string;
+  readonly type: string;
+  readonly device: string;
+  readonly numInputs: number;
+  readonly numOutputs: number;
+  readonly graph: NativeGraph;
+  outputType(index: number): number;
+  /** Dims with -1 for unknown, or null when even the rank is unknown. */
+  outputShape(index: number): number[] | null;
+  input(index: number): NativeOutput;
+  controlInputs(): NativeOperation[];
+  outputListLength(argName: string): number;
+  inputListLength(argName: string): number;
+  attrProto(name: string): Buffer;
+}
+
+export interface NativeGraph {
+  addOperation(spec: NativeOperationSpec): NativeOperation;
+  operation(name: string): NativeOperation | null;
+  operations(): NativeOperation[];
+  toGraphDef(): Buffer;
+  importGraphDef(graphDef: Uint8Array, prefix?: string): void;
+  addGradients(
+    ys: readonly NativeOutput[],
+    xs: readonly NativeOutput[],
+    dxs?: readonly NativeOutput[] | null,
+    prefix?: string | null,
+  ): (NativeOutput | null)[];
+}
+
+export interface NativeDevice {
+  name: string;
+  type: string;
+  memoryBytes: number;
+}
+
+export interface NativeSession {
+  readonly closed: boolean;
+  run(
+    feeds: readonly NativeOutput[],
+    feedTensors: readonly NativeTensor[],
+    fetches: readonly NativeOutput[],
+    targets: readonly NativeOperation[],
+  ): NativeTensor[];
+  runAsync(
+    feeds: readonly NativeOutput[],
+    feedTensors: readonly NativeTensor[],
+    fetches: readonly NativeOutput[],
+    targets: readonly NativeOperation[],
+  ): Promise<NativeTensor[]>;
+  listDevices(): NativeDevice[];
+  close(): void;
+}
+
+export interface NativeCallable {
+  run(feedTensors: readonly NativeTensor[]): NativeTensor[];
+  runAsync(feedTensors: readonly NativeTensor[]): Promise<NativeTensor[]>;
+}
+
+export interface NativeTensorHandle {
+  readonly dtype: number;
+  readonly shape: number[];
+  readonly device: string;
+  readonly disposed: boolean;
+  /** The value as a host tensor (shares the buffer on the CPU). */
+  resolve(): NativeTensor;
+  dispose(): void;
+}
+
+export interface NativeEagerOpSpec {
+  type: string;
+  inputs: readonly (NativeTensorHandle | readonly NativeTensorHandle[])[];
+  attrs: readonly NativeAttr[];
+  /** Output arg names; the result has one array of handles per name. */
+  outputs: readonly string[];
+  device?: string;
+}
+
+export interface NativeBinding {
+  TensorHandle: new (tensor: NativeTensor) => NativeTensorHandle;
+  eagerConfigure(config: Uint8Array): void;
+  eagerExecute(spec: NativeEagerOpSpec): NativeTensorHandle[][];
+  eagerListDevices(): NativeDevice[];
+  liveHandleCount(): number;
+  Tensor: new (dtype: number, shape: readonly number[], data: ArrayBufferView | readonly (string | Uint8Array)[]) => NativeTensor;
+  Graph: new () => NativeGraph;
+  Operation: abstract new () => NativeOperation;
+  Session: new (graph: NativeGraph, config?: Uint8Array) => NativeSession;
+  Callable: new (
+    session: NativeSession,
+    feeds: readonly NativeOutput[],
+    fetches: readonly NativeOutput[],
+    targets: readonly NativeOperation[],
+  ) => NativeCallable;
+  version(): string;
+  opList(): Buffer;
+  setErrorFactory(factory: (code: number, message: string) => Error): void;
+  liveTensorCount(): number;
+}
+
+export const binding: NativeBinding = loadAddon(PACKAGE_ROOT);
+
+export { PACKAGE_ROOT };

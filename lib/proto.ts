@@ -1,0 +1,204 @@
+// TensorFlow's own protocol buffers (vendored under proto/), read and written with protobufjs.
+// The .proto files are parsed on first use, so importing this module costs nothing.
+import * as path from 'node:path';
+import * as protobuf from 'protobufjs';
+
+/** The package's proto/ folder; this file runs as dist/lib/proto.js. */
+const PROTO_DIR = path.join(__dirname, '..', '..', 'proto');
+
+/** Plain objects: camelCase keys, every field present, int64 as number, enums by name. */
+const PLAIN: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, arrays: true, oneofs: true };
+
+let root: protobuf.Root | undefined;
+
+function messageType(name: string): protobuf.Type {
+  if (!root) {
+    const loading = new protobuf.Root();
+    // Imports are written relative to TF's source root ("tensorflow/core/...", "xla/tsl/..."): proto/ mirrors it.
+    loading.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
+    loading.loadSync(['tensorflow/core/framework/op_def.proto', 'tensorflow/core/protobuf/config.proto']).resolveAll();
+    root = loading;
+  }
+  return root.lookupType(name);
+}
+
+function decode<T>(typeName: string, bytes: Uint8Array): T {
+  const type = messageType(typeName);
+  return type.toObject(type.decode(bytes), PLAIN) as T;
+}
+
+function encode(typeName: string, value: object): Uint8Array {
+  const type = messageType(typeName);
+  return type.encode(type.fromObject(value)).finish();
+}
+
+/** A DataType (or other enum) by name, e.g. 'DT_FLOAT'; a value the vendored protos do not name stays a number. */
+export type EnumValue = string | number;
+
+export interface TensorShapeObject {
+  /** Sizes, -1 for unknown. */
+  dim: { size: number; name: string }[];
+  unknownRank: boolean;
+}
+
+export interface TensorObject {
+  dtype: EnumValue;
+  tensorShape: TensorShapeObject | null;
+  versionNumber: number;
+  tensorContent: Uint8Array;
+  halfVal: number[];
+  floatVal: number[];
+  doubleVal: number[];
+  intVal: number[];
+  stringVal: Uint8Array[];
+  scomplexVal: number[];
+  int64Val: number[];
+  boolVal: boolean[];
+  dcomplexVal: number[];
+  resourceHandleVal: Record<string, unknown>[];
+  variantVal: Record<string, unknown>[];
+  uint32Val: number[];
+  uint64Val: number[];
+}
+
+export interface NameAttrListObject {
+  name: string;
+  attr: Record<string, AttrValueObject>;
+}
+
+export interface ListValueObject {
+  s: Uint8Array[];
+  i: number[];
+  f: number[];
+  b: boolean[];
+  type: EnumValue[];
+  shape: TensorShapeObject[];
+  tensor: TensorObject[];
+  func: NameAttrListObject[];
+}
+
+/** A tensorflow.AttrValue: `value` names the one field that is set. */
+export interface AttrValueObject {
+  value?: 's' | 'i' | 'f' | 'b' | 'type' | 'shape' | 'tensor' | 'list' | 'func' | 'placeholder';
+  s?: Uint8Array;
+  i?: number;
+  f?: number;
+  b?: boolean;
+  type?: EnumValue;
+  shape?: TensorShapeObject;
+  tensor?: TensorObject;
+  list?: ListValueObject;
+  func?: NameAttrListObject;
+  placeholder?: string;
+}
+
+export interface FullTypeObject {
+  typeId: EnumValue;
+  args: FullTypeObject[];
+  attr?: 's' | 'i';
+  s?: string;
+  i?: number;
+}
+
+export interface ArgDefObject {
+  name: string;
+  description: string;
+  /** A fixed dtype, or 'DT_INVALID' when typeAttr / typeListAttr gives it. */
+  type: EnumValue;
+  typeAttr: string;
+  numberAttr: string;
+  typeListAttr: string;
+  handleData: { dtype: EnumValue; shape: TensorShapeObject | null }[];
+  isRef: boolean;
+  experimentalFullType: FullTypeObject | null;
+}
+
+export interface AttrDefObject {
+  name: string;
+  /** 'int', 'list(type)', ... */
+  type: string;
+  defaultValue: AttrValueObject | null;
+  description: string;
+  hasMinimum: boolean;
+  minimum: number;
+  allowedValues: AttrValueObject | null;
+}
+
+export interface OpDefObject {
+  name: string;
+  inputArg: ArgDefObject[];
+  outputArg: ArgDefObject[];
+  controlOutput: string[];
+  attr: AttrDefObject[];
+  deprecation: { version: number; explanation: string } | null;
+  summary: string;
+  description: string;
+  isCommutative: boolean;
+  isAggregate: boolean;
+  isStateful: boolean;
+  allowsUninitializedInput: boolean;
+  isDistributedCommunication: boolean;
+}
+
+export interface OpListObject {
+  op: OpDefObject[];
+}
+
+/** Any subset of a message's fields, as encode* accepts them. */
+export type MessageInit<T> = T extends Uint8Array
+  ? T
+  : T extends readonly (infer U)[]
+    ? readonly MessageInit<U>[]
+    : T extends object
+      ? { [K in keyof T]?: MessageInit<T[K]> | null }
+      : T;
+
+/** Decodes a serialized tensorflow.OpList (the addon's opList()). */
+export function decodeOpList(bytes: Uint8Array): OpListObject {
+  return decode('tensorflow.OpList', bytes);
+}
+
+export function decodeAttrValue(bytes: Uint8Array): AttrValueObject {
+  return decode('tensorflow.AttrValue', bytes);
+}
+
+/** Serializes a tensorflow.AttrValue, e.g. for list(func) attrs, which the C API cannot set field by field. */
+export function encodeAttrValue(value: MessageInit<AttrValueObject>): Uint8Array {
+  return encode('tensorflow.AttrValue', value);
+}
+
+export interface SessionConfigOptions {
+  intraOpParallelismThreads?: number;
+  interOpParallelismThreads?: number;
+  allowSoftPlacement?: boolean;
+  logDevicePlacement?: boolean;
+  gpuAllowGrowth?: boolean;
+  /** Share of each GPU's memory to reserve (above 1 oversubscribes with unified memory). */
+  gpuMemoryFraction?: number;
+  /** Most devices of a type to use, e.g. { GPU: 0 } to hide GPUs. */
+  deviceCount?: Record<string, number>;
+}
+
+function integer(value: number | undefined, what: string): number | undefined {
+  if (value !== undefined && !Number.isInteger(value)) throw new TypeError(`${what} must be an integer, got ${value}`);
+  return value;
+}
+
+/** Serializes a tensorflow.ConfigProto holding just the options given. */
+export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
+  const { gpuAllowGrowth, gpuMemoryFraction, deviceCount } = options;
+  if (gpuMemoryFraction !== undefined && !(gpuMemoryFraction > 0 && Number.isFinite(gpuMemoryFraction))) {
+    throw new RangeError(`gpuMemoryFraction must be a positive number, got ${gpuMemoryFraction}`);
+  }
+  for (const [device, count] of Object.entries(deviceCount ?? {})) integer(count, `deviceCount.${device}`);
+  const gpuOptions = { allowGrowth: gpuAllowGrowth, perProcessGpuMemoryFraction: gpuMemoryFraction };
+  // fromObject skips undefined fields, so unset options stay off the wire.
+  return encode('tensorflow.ConfigProto', {
+    intraOpParallelismThreads: integer(options.intraOpParallelismThreads, 'intraOpParallelismThreads'),
+    interOpParallelismThreads: integer(options.interOpParallelismThreads, 'interOpParallelismThreads'),
+    allowSoftPlacement: options.allowSoftPlacement,
+    logDevicePlacement: options.logDevicePlacement,
+    deviceCount,
+    gpuOptions: gpuAllowGrowth === undefined && gpuMemoryFraction === undefined ? undefined : gpuOptions,
+  });
+}

@@ -1,0 +1,224 @@
+#include "attrs.h"
+
+#include "tensor.h"
+
+#include <tensorflow/c/eager/c_api_experimental.h>
+
+namespace tfnapi {
+
+namespace {
+
+std::string ReadBytes(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (value.IsString()) return value.As<Napi::String>().Utf8Value();
+  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array a = value.As<Napi::Uint8Array>();
+    return std::string(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
+  }
+  throw Napi::TypeError::New(env, what + " must be a string or Uint8Array");
+}
+
+double ReadFloat(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (!value.IsNumber()) throw Napi::TypeError::New(env, what + " must be a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+unsigned char ReadBool(Napi::Env env, const Napi::Value& value, const std::string& what) {
+  if (!value.IsBoolean()) throw Napi::TypeError::New(env, what + " must be a boolean");
+  return value.As<Napi::Boolean>().Value();
+}
+
+// A shape is an array of dims (-1 unknown) or null for unknown rank.
+void ReadShape(Napi::Env env, const Napi::Value& value, const std::string& what, Attr* attr) {
+  if (value.IsNull()) {
+    attr->shapes.emplace_back();
+    attr->ranks.push_back(-1);
+    return;
+  }
+  if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be a shape (array of dims, or null)");
+  Napi::Array a = value.As<Napi::Array>();
+  std::vector<int64_t> dims(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) dims[i] = ToInt64(env, a.Get(i), "shape dimension", -1, INT64_MAX);
+  attr->ranks.push_back(static_cast<int>(dims.size()));
+  attr->shapes.push_back(std::move(dims));
+}
+
+// Reads one scalar of the attribute's element kind into `attr`.
+void ReadItem(Napi::Env env, const std::string& item, const Napi::Value& v, const std::string& what, Attr* attr) {
+  if (item == "int") {
+    attr->ints.push_back(ToInt64(env, v, what.c_str(), INT64_MIN, INT64_MAX));
+  } else if (item == "type") {
+    attr->ints.push_back(ToInt64(env, v, what.c_str(), 1, 1000));
+  } else if (item == "float") {
+    attr->floats.push_back(static_cast<float>(ReadFloat(env, v, what)));
+  } else if (item == "bool") {
+    attr->bools.push_back(ReadBool(env, v, what));
+  } else if (item == "shape") {
+    ReadShape(env, v, what, attr);
+  } else if (item == "string" || item == "func" || item == "proto") {
+    attr->strings.push_back(ReadBytes(env, v, what));
+  } else if (item == "tensor") {
+    attr->tensors.push_back(Tensor::FromValue(env, v, what.c_str())->Get(env));
+  }
+}
+
+struct KindInfo {
+  const char* name;
+  Attr::Kind kind;
+  const char* item;
+  bool list;
+};
+
+const KindInfo kKinds[] = {
+    {"int", Attr::Kind::kInt, "int", false},
+    {"float", Attr::Kind::kFloat, "float", false},
+    {"bool", Attr::Kind::kBool, "bool", false},
+    {"type", Attr::Kind::kType, "type", false},
+    {"shape", Attr::Kind::kShape, "shape", false},
+    {"string", Attr::Kind::kString, "string", false},
+    {"func", Attr::Kind::kFunc, "func", false},
+    {"tensor", Attr::Kind::kTensor, "tensor", false},
+    {"proto", Attr::Kind::kProto, "proto", false},
+    {"list(int)", Attr::Kind::kIntList, "int", true},
+    {"list(float)", Attr::Kind::kFloatList, "float", true},
+    {"list(bool)", Attr::Kind::kBoolList, "bool", true},
+    {"list(type)", Attr::Kind::kTypeList, "type", true},
+    {"list(shape)", Attr::Kind::kShapeList, "shape", true},
+    {"list(string)", Attr::Kind::kStringList, "string", true},
+    {"list(tensor)", Attr::Kind::kTensorList, "tensor", true},
+};
+
+std::vector<const int64_t*> ShapePointers(const Attr& attr) {
+  std::vector<const int64_t*> pointers(attr.shapes.size());
+  for (size_t i = 0; i < attr.shapes.size(); ++i) pointers[i] = attr.shapes[i].data();
+  return pointers;
+}
+
+std::vector<const void*> StringPointers(const Attr& attr, std::vector<size_t>* lengths) {
+  std::vector<const void*> pointers(attr.strings.size());
+  lengths->resize(attr.strings.size());
+  for (size_t i = 0; i < attr.strings.size(); ++i) {
+    pointers[i] = attr.strings[i].data();
+    (*lengths)[i] = attr.strings[i].size();
+  }
+  return pointers;
+}
+
+std::vector<TF_DataType> Types(const Attr& attr) {
+  std::vector<TF_DataType> types(attr.ints.size());
+  for (size_t i = 0; i < types.size(); ++i) types[i] = static_cast<TF_DataType>(attr.ints[i]);
+  return types;
+}
+
+}  // namespace
+
+Attr ReadAttr(Napi::Env env, const Napi::Value& entry) {
+  if (!entry.IsArray() || entry.As<Napi::Array>().Length() != 3) {
+    throw Napi::TypeError::New(env, "attribute entry must be [name, kind, value]");
+  }
+  Napi::Array triple = entry.As<Napi::Array>();
+  Attr attr;
+  attr.name = ReadBytes(env, triple.Get(0u), "attribute name");
+  std::string kind = ReadBytes(env, triple.Get(1u), "attribute kind");
+  std::string what = "attribute '" + attr.name + "'";
+  for (const KindInfo& info : kKinds) {
+    if (kind != info.name) continue;
+    attr.kind = info.kind;
+    Napi::Value value = triple.Get(2u);
+    if (!info.list) {
+      ReadItem(env, info.item, value, what, &attr);
+      return attr;
+    }
+    if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be an array");
+    Napi::Array items = value.As<Napi::Array>();
+    for (uint32_t i = 0; i < items.Length(); ++i) ReadItem(env, info.item, items.Get(i), what + " item", &attr);
+    return attr;
+  }
+  throw Napi::TypeError::New(env, "unknown attribute kind '" + kind + "' for " + what +
+                                      " (use int, float, bool, type, shape, string, func, tensor, proto or list(...))");
+}
+
+std::vector<Attr> ReadAttrs(Napi::Env env, const Napi::Value& value) {
+  if (value.IsUndefined() || value.IsNull()) return {};
+  if (!value.IsArray()) throw Napi::TypeError::New(env, "attrs must be an array");
+  Napi::Array a = value.As<Napi::Array>();
+  std::vector<Attr> attrs;
+  attrs.reserve(a.Length());
+  for (uint32_t i = 0; i < a.Length(); ++i) attrs.push_back(ReadAttr(env, a.Get(i)));
+  return attrs;
+}
+
+void ApplyAttr(TF_OperationDescription* d, const Attr& a, TF_Status* s) {
+  const char* n = a.name.c_str();
+  std::vector<size_t> lengths;
+  switch (a.kind) {
+    case Attr::Kind::kInt: TF_SetAttrInt(d, n, a.ints[0]); break;
+    case Attr::Kind::kFloat: TF_SetAttrFloat(d, n, a.floats[0]); break;
+    case Attr::Kind::kBool: TF_SetAttrBool(d, n, a.bools[0]); break;
+    case Attr::Kind::kType: TF_SetAttrType(d, n, static_cast<TF_DataType>(a.ints[0])); break;
+    case Attr::Kind::kShape: TF_SetAttrShape(d, n, a.shapes[0].data(), a.ranks[0]); break;
+    case Attr::Kind::kString: TF_SetAttrString(d, n, a.strings[0].data(), a.strings[0].size()); break;
+    case Attr::Kind::kFunc: TF_SetAttrFuncName(d, n, a.strings[0].data(), a.strings[0].size()); break;
+    case Attr::Kind::kTensor: TF_SetAttrTensor(d, n, a.tensors[0], s); break;
+    case Attr::Kind::kProto: TF_SetAttrValueProto(d, n, a.strings[0].data(), a.strings[0].size(), s); break;
+    case Attr::Kind::kIntList: TF_SetAttrIntList(d, n, a.ints.data(), static_cast<int>(a.ints.size())); break;
+    case Attr::Kind::kFloatList: TF_SetAttrFloatList(d, n, a.floats.data(), static_cast<int>(a.floats.size())); break;
+    case Attr::Kind::kBoolList: TF_SetAttrBoolList(d, n, a.bools.data(), static_cast<int>(a.bools.size())); break;
+    case Attr::Kind::kTypeList: {
+      std::vector<TF_DataType> types = Types(a);
+      TF_SetAttrTypeList(d, n, types.data(), static_cast<int>(types.size()));
+      break;
+    }
+    case Attr::Kind::kShapeList: {
+      std::vector<const int64_t*> dims = ShapePointers(a);
+      TF_SetAttrShapeList(d, n, dims.data(), a.ranks.data(), static_cast<int>(dims.size()));
+      break;
+    }
+    case Attr::Kind::kStringList: {
+      std::vector<const void*> values = StringPointers(a, &lengths);
+      TF_SetAttrStringList(d, n, values.data(), lengths.data(), static_cast<int>(values.size()));
+      break;
+    }
+    case Attr::Kind::kTensorList:
+      TF_SetAttrTensorList(d, n, a.tensors.data(), static_cast<int>(a.tensors.size()), s);
+      break;
+  }
+}
+
+void ApplyAttr(TFE_Op* op, const Attr& a, TF_Status* s) {
+  const char* n = a.name.c_str();
+  std::vector<size_t> lengths;
+  switch (a.kind) {
+    case Attr::Kind::kInt: TFE_OpSetAttrInt(op, n, a.ints[0]); break;
+    case Attr::Kind::kFloat: TFE_OpSetAttrFloat(op, n, a.floats[0]); break;
+    case Attr::Kind::kBool: TFE_OpSetAttrBool(op, n, a.bools[0]); break;
+    case Attr::Kind::kType: TFE_OpSetAttrType(op, n, static_cast<TF_DataType>(a.ints[0])); break;
+    case Attr::Kind::kShape: TFE_OpSetAttrShape(op, n, a.shapes[0].data(), a.ranks[0], s); break;
+    case Attr::Kind::kString: TFE_OpSetAttrString(op, n, a.strings[0].data(), a.strings[0].size()); break;
+    case Attr::Kind::kFunc: TFE_OpSetAttrFunctionName(op, n, a.strings[0].data(), a.strings[0].size()); break;
+    case Attr::Kind::kTensor: TFE_OpSetAttrTensor(op, n, a.tensors[0], s); break;
+    case Attr::Kind::kProto: TFE_OpSetAttrValueProto(op, n, a.strings[0].data(), a.strings[0].size(), s); break;
+    case Attr::Kind::kIntList: TFE_OpSetAttrIntList(op, n, a.ints.data(), static_cast<int>(a.ints.size())); break;
+    case Attr::Kind::kFloatList: TFE_OpSetAttrFloatList(op, n, a.floats.data(), static_cast<int>(a.floats.size())); break;
+    case Attr::Kind::kBoolList: TFE_OpSetAttrBoolList(op, n, a.bools.data(), static_cast<int>(a.bools.size())); break;
+    case Attr::Kind::kTypeList: {
+      std::vector<TF_DataType> types = Types(a);
+      TFE_OpSetAttrTypeList(op, n, types.data(), static_cast<int>(types.size()));
+      break;
+    }
+    case Attr::Kind::kShapeList: {
+      std::vector<const int64_t*> dims = ShapePointers(a);
+      TFE_OpSetAttrShapeList(op, n, dims.data(), a.ranks.data(), static_cast<int>(dims.size()), s);
+      break;
+    }
+    case Attr::Kind::kStringList: {
+      std::vector<const void*> values = StringPointers(a, &lengths);
+      TFE_OpSetAttrStringList(op, n, values.data(), lengths.data(), static_cast<int>(values.size()));
+      break;
+    }
+    case Attr::Kind::kTensorList:
+      TF_SetStatus(s, TF_INVALID_ARGUMENT, ("attribute '" + a.name + "': eager ops take no list(tensor)").c_str());
+      break;
+  }
+}
+
+}  // namespace tfnapi

@@ -1,0 +1,257 @@
+#include "eager.h"
+
+#include "attrs.h"
+#include "tensor.h"
+
+#include <string>
+#include <vector>
+
+namespace tfnapi {
+
+std::atomic<int64_t> TensorHandle::live_{0};
+
+AddonData::~AddonData() {
+  if (eagerContext != nullptr) TFE_DeleteContext(eagerContext);
+}
+
+TFE_Context* EagerContext(Napi::Env env) {
+  AddonData& data = Instance(env);
+  if (data.eagerContext != nullptr) return data.eagerContext;
+  TFE_ContextOptions* options = TFE_NewContextOptions();
+  StatusPtr status = NewStatus();
+  if (!data.eagerConfig.empty()) {
+    TFE_ContextOptionsSetConfig(options, data.eagerConfig.data(), data.eagerConfig.size(), status.get());
+  }
+  if (TF_GetCode(status.get()) == TF_OK) data.eagerContext = TFE_NewContext(options, status.get());
+  TFE_DeleteContextOptions(options);
+  ThrowIfNotOk(env, status.get());
+  return data.eagerContext;
+}
+
+// eagerConfigure(configProto): only before the first eager op, as in Python's tf.config.
+Napi::Value EagerConfigure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData& data = Instance(env);
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "eagerConfigure takes a serialized ConfigProto (Uint8Array)");
+  }
+  if (data.eagerContext != nullptr) {
+    ThrowCode(env, TF_FAILED_PRECONDITION, "The eager context is already initialized; configure it before running any op");
+  }
+  Napi::Uint8Array config = info[0].As<Napi::Uint8Array>();
+  data.eagerConfig.assign(reinterpret_cast<const char*>(config.Data()), config.ByteLength());
+  return env.Undefined();
+}
+
+namespace {
+
+struct OpDeleter {
+  void operator()(TFE_Op* op) const { TFE_DeleteOp(op); }
+};
+
+TFE_TensorHandle* ReadHandle(Napi::Env env, const Napi::Value& value) {
+  return TensorHandle::FromValue(env, value, "input")->Get(env);
+}
+
+}  // namespace
+
+// eagerExecute({type, inputs, attrs, outputs, device}) -> TensorHandle[][] (one array per output arg).
+Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsObject()) throw Napi::TypeError::New(env, "eagerExecute takes an op spec object");
+  Napi::Object spec = info[0].As<Napi::Object>();
+  if (!spec.Get("type").IsString()) throw Napi::TypeError::New(env, "op type must be a string");
+  std::string type = spec.Get("type").As<Napi::String>().Utf8Value();
+  std::string device = spec.Get("device").IsString() ? spec.Get("device").As<Napi::String>().Utf8Value() : "";
+
+  std::vector<std::vector<TFE_TensorHandle*>> inputs;
+  std::vector<bool> isList;
+  Napi::Value inputsValue = spec.Get("inputs");
+  if (!inputsValue.IsUndefined()) {
+    if (!inputsValue.IsArray()) throw Napi::TypeError::New(env, "inputs must be an array");
+    Napi::Array a = inputsValue.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); ++i) {
+      Napi::Value input = a.Get(i);
+      if (input.IsArray()) {
+        Napi::Array list = input.As<Napi::Array>();
+        std::vector<TFE_TensorHandle*> handles(list.Length());
+        for (uint32_t j = 0; j < list.Length(); ++j) handles[j] = ReadHandle(env, list.Get(j));
+        inputs.push_back(std::move(handles));
+        isList.push_back(true);
+      } else {
+        inputs.push_back({ReadHandle(env, input)});
+        isList.push_back(false);
+      }
+    }
+  }
+  std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
+  if (!spec.Get("outputs").IsArray()) throw Napi::TypeError::New(env, "outputs must be an array of output arg names");
+  Napi::Array outputNames = spec.Get("outputs").As<Napi::Array>();
+  std::vector<std::string> outputs(outputNames.Length());
+  for (uint32_t i = 0; i < outputNames.Length(); ++i) outputs[i] = outputNames.Get(i).ToString().Utf8Value();
+
+  TFE_Context* context = EagerContext(env);
+  StatusPtr status = NewStatus();
+  std::unique_ptr<TFE_Op, OpDeleter> op(TFE_NewOp(context, type.c_str(), status.get()));
+  ThrowIfNotOk(env, status.get());
+  if (!device.empty()) {
+    TFE_OpSetDevice(op.get(), device.c_str(), status.get());
+    ThrowIfNotOk(env, status.get());
+  }
+  // Attrs first: list inputs need their number/type attrs to be checked against.
+  for (const Attr& attr : attrs) {
+    ApplyAttr(op.get(), attr, status.get());
+    ThrowIfNotOk(env, status.get());
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (isList[i]) {
+      TFE_OpAddInputList(op.get(), inputs[i].data(), static_cast<int>(inputs[i].size()), status.get());
+    } else {
+      TFE_OpAddInput(op.get(), inputs[i][0], status.get());
+    }
+    ThrowIfNotOk(env, status.get());
+  }
+  std::vector<int> lengths(outputs.size());
+  int total = 0;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    lengths[i] = TFE_OpGetOutputLength(op.get(), outputs[i].c_str(), status.get());
+    ThrowIfNotOk(env, status.get());
+    total += lengths[i];
+  }
+  std::vector<TFE_TensorHandle*> results(total, nullptr);
+  int count = total;
+  TFE_Execute(op.get(), results.data(), &count, status.get());
+  ThrowIfNotOk(env, status.get());
+  Napi::Array grouped = Napi::Array::New(env, outputs.size());
+  int next = 0;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    Napi::Array group = Napi::Array::New(env, lengths[i]);
+    for (int j = 0; j < lengths[i]; ++j) group.Set(j, TensorHandle::Wrap(env, results[next++]));
+    grouped.Set(i, group);
+  }
+  return grouped;
+}
+
+Napi::Value EagerListDevices(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StatusPtr status = NewStatus();
+  TF_DeviceList* list = TFE_ContextListDevices(EagerContext(env), status.get());
+  ThrowIfNotOk(env, status.get());
+  int count = TF_DeviceListCount(list);
+  Napi::Array out = Napi::Array::New(env, count);
+  for (int i = 0; i < count; ++i) {
+    Napi::Object device = Napi::Object::New(env);
+    device.Set("name", TF_DeviceListName(list, i, status.get()));
+    device.Set("type", TF_DeviceListType(list, i, status.get()));
+    device.Set("memoryBytes", Napi::Number::New(env, static_cast<double>(TF_DeviceListMemoryBytes(list, i, status.get()))));
+    out.Set(i, device);
+  }
+  TF_DeleteDeviceList(list);
+  return out;
+}
+
+Napi::Value LiveHandleCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(TensorHandle::LiveCount()));
+}
+
+// ---- TensorHandle ----------------------------------------------------------------------------
+
+Napi::Function TensorHandle::Init(Napi::Env env) {
+  Napi::Function ctor = DefineClass(env, "TensorHandle",
+                                    {
+                                        InstanceAccessor<&TensorHandle::DType>("dtype"),
+                                        InstanceAccessor<&TensorHandle::Shape>("shape"),
+                                        InstanceAccessor<&TensorHandle::Device>("device"),
+                                        InstanceAccessor<&TensorHandle::IsDisposed>("disposed"),
+                                        InstanceMethod<&TensorHandle::Resolve>("resolve"),
+                                        InstanceMethod<&TensorHandle::Dispose>("dispose"),
+                                    });
+  Instance(env).tensorHandleConstructor = Napi::Persistent(ctor);
+  return ctor;
+}
+
+Napi::Object TensorHandle::Wrap(Napi::Env env, TFE_TensorHandle* handle) {
+  return Instance(env).tensorHandleConstructor.New({Napi::External<TFE_TensorHandle>::New(env, handle)});
+}
+
+TensorHandle* TensorHandle::FromValue(Napi::Env env, const Napi::Value& value, const char* what) {
+  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).tensorHandleConstructor.Value())) {
+    return TensorHandle::ObjectWrap::Unwrap(value.As<Napi::Object>());
+  }
+  throw Napi::TypeError::New(env, std::string(what) + " must be a native TensorHandle");
+}
+
+// new TensorHandle(tensor): shares the tensor's buffer; or the internal External form.
+TensorHandle::TensorHandle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorHandle>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() == 1 && info[0].IsExternal()) {
+    handle_ = info[0].As<Napi::External<TFE_TensorHandle>>().Data();
+  } else {
+    TF_Tensor* tensor = Tensor::FromValue(env, info[0], "TensorHandle source")->Get(env);
+    StatusPtr status = NewStatus();
+    handle_ = TFE_NewTensorHandle(tensor, status.get());
+    ThrowIfNotOk(env, status.get());
+  }
+  ++live_;
+}
+
+TensorHandle::~TensorHandle() { Release(); }
+
+void TensorHandle::Release() {
+  if (handle_ == nullptr) return;
+  TFE_DeleteTensorHandle(handle_);
+  handle_ = nullptr;
+  --live_;
+}
+
+TFE_TensorHandle* TensorHandle::Get(Napi::Env env) const {
+  if (handle_ == nullptr) ThrowCode(env, TF_FAILED_PRECONDITION, "Tensor is disposed");
+  return handle_;
+}
+
+Napi::Value TensorHandle::DType(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), TFE_TensorHandleDataType(Get(info.Env())));
+}
+
+Napi::Value TensorHandle::Shape(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  TFE_TensorHandle* h = Get(env);
+  StatusPtr status = NewStatus();
+  int rank = TFE_TensorHandleNumDims(h, status.get());
+  ThrowIfNotOk(env, status.get());
+  Napi::Array shape = Napi::Array::New(env, rank);
+  for (int i = 0; i < rank; ++i) {
+    int64_t dim = TFE_TensorHandleDim(h, i, status.get());
+    ThrowIfNotOk(env, status.get());
+    shape.Set(i, Napi::Number::New(env, static_cast<double>(dim)));
+  }
+  return shape;
+}
+
+Napi::Value TensorHandle::Device(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StatusPtr status = NewStatus();
+  const char* name = TFE_TensorHandleDeviceName(Get(env), status.get());
+  ThrowIfNotOk(env, status.get());
+  return Napi::String::New(env, name);
+}
+
+Napi::Value TensorHandle::IsDisposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), handle_ == nullptr);
+}
+
+// The value as a host Tensor (copied from an accelerator if needed; shared on the CPU).
+Napi::Value TensorHandle::Resolve(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  StatusPtr status = NewStatus();
+  TF_Tensor* tensor = TFE_TensorHandleResolve(Get(env), status.get());
+  ThrowIfNotOk(env, status.get());
+  return Tensor::Wrap(env, tensor);
+}
+
+Napi::Value TensorHandle::Dispose(const Napi::CallbackInfo& info) {
+  Release();
+  return info.Env().Undefined();
+}
+
+}  // namespace tfnapi
