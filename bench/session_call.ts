@@ -27,14 +27,20 @@ async function main(): Promise<void> {
   const y = { op: new OperationBuilder(g, 'Neg', 'y').addInput(x).finish(), index: 0 };
   const session = new Session(g, { intraOpParallelismThreads: 1, interOpParallelismThreads: 1 });
   const callable = session.makeCallable([x], [y]);
+  const inline = session.makeCallable([x], [y], [], { runInCallerThread: true });
   const input = hostTensor(1, undefined, 'float32');
   const calls = 20000;
   const rounds = 5;
   await measure('warm-up', calls, 1, () => callable.run([input])[0].dispose());
   const sync = await measure('callable.run (sync)', calls, rounds, () => callable.run([input])[0].dispose());
   const asyncCost = await measure('callable.runAsync (await)', calls / 4, rounds, async () => (await callable.runAsync([input]))[0].dispose());
+  const caller = await measure('callable.run (caller thread)', calls, rounds, () => inline.run([input])[0].dispose());
+  await measure('runAsync (caller thread)', calls / 4, rounds, async () => (await inline.runAsync([input]))[0].dispose());
   const unresolved = await measure('session.run (sync)', calls, rounds, () => session.run({ feeds: [[x, input]], fetches: [y] })[0].dispose());
-  console.log(`ratio session.run / callable.run: ${(unresolved / sync).toFixed(2)}; async / sync: ${(asyncCost / sync).toFixed(2)}`);
+  console.log(
+    `ratios: session.run / callable.run ${(unresolved / sync).toFixed(2)}, async / sync ${(asyncCost / sync).toFixed(2)}, ` +
+      `inter-op pool / caller thread ${(sync / caller).toFixed(2)}`,
+  );
 }
 
 main().catch((e) => {

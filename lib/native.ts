@@ -74,12 +74,14 @@ export interface NativeSession {
     feedTensors: readonly NativeTensor[],
     fetches: readonly NativeOutput[],
     targets: readonly NativeOperation[],
+    runOptions?: Uint8Array,
   ): NativeTensor[];
   runAsync(
     feeds: readonly NativeOutput[],
     feedTensors: readonly NativeTensor[],
     fetches: readonly NativeOutput[],
     targets: readonly NativeOperation[],
+    runOptions?: Uint8Array,
   ): Promise<NativeTensor[]>;
   listDevices(): NativeDevice[];
   close(): void;
@@ -124,6 +126,7 @@ export interface NativeBinding {
     feeds: readonly NativeOutput[],
     fetches: readonly NativeOutput[],
     targets: readonly NativeOperation[],
+    runOptions?: Uint8Array,
   ) => NativeCallable;
   version(): string;
   opList(): Buffer;

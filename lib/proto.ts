@@ -184,6 +184,28 @@ function integer(value: number | undefined, what: string): number | undefined {
   return value;
 }
 
+function nonNegativeInteger(value: number | undefined, what: string): number | undefined {
+  if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(`${what} must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
+export interface RunOptionsInit {
+  /** Run the graph on the calling thread: no hand-off to TF's inter-op pool (for small graphs). */
+  runInCallerThread?: boolean;
+  timeoutInMs?: number;
+}
+
+/** A serialized tensorflow.RunOptions. */
+export function encodeRunOptions(options: RunOptionsInit): Uint8Array {
+  return encode('tensorflow.RunOptions', {
+    // -1 selects the caller's thread (RunOptions.inter_op_thread_pool).
+    interOpThreadPool: options.runInCallerThread ? -1 : undefined,
+    timeoutInMs: nonNegativeInteger(options.timeoutInMs, 'timeoutInMs'),
+  });
+}
+
 /** Serializes a tensorflow.ConfigProto holding just the options given. */
 export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
   const { gpuAllowGrowth, gpuMemoryFraction, deviceCount } = options;
@@ -194,8 +216,8 @@ export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
   const gpuOptions = { allowGrowth: gpuAllowGrowth, perProcessGpuMemoryFraction: gpuMemoryFraction };
   // fromObject skips undefined fields, so unset options stay off the wire.
   return encode('tensorflow.ConfigProto', {
-    intraOpParallelismThreads: integer(options.intraOpParallelismThreads, 'intraOpParallelismThreads'),
-    interOpParallelismThreads: integer(options.interOpParallelismThreads, 'interOpParallelismThreads'),
+    intraOpParallelismThreads: nonNegativeInteger(options.intraOpParallelismThreads, 'intraOpParallelismThreads'),
+    interOpParallelismThreads: nonNegativeInteger(options.interOpParallelismThreads, 'interOpParallelismThreads'),
     allowSoftPlacement: options.allowSoftPlacement,
     logDevicePlacement: options.logDevicePlacement,
     deviceCount,

@@ -66,7 +66,7 @@ class RunWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
-    TF_SessionRun(tfSession_, nullptr, signature_->feeds.data(), inputs_.data(), static_cast<int>(inputs_.size()),
+    TF_SessionRun(tfSession_, signature_->runOptions.get(), signature_->feeds.data(), inputs_.data(), static_cast<int>(inputs_.size()),
                   signature_->fetches.data(), outputs_.data(), static_cast<int>(outputs_.size()),
                   signature_->targets.data(), static_cast<int>(signature_->targets.size()), nullptr, status_.get());
   }
@@ -110,8 +110,16 @@ class RunWorker : public Napi::AsyncWorker {
 }  // namespace
 
 std::shared_ptr<const RunSignature> ReadSignature(Napi::Env env, TF_Graph* graph, const Napi::Value& feeds,
-                                                  const Napi::Value& fetches, const Napi::Value& targets) {
+                                                  const Napi::Value& fetches, const Napi::Value& targets,
+                                                  const Napi::Value& runOptions) {
   auto signature = std::make_shared<RunSignature>();
+  if (!runOptions.IsUndefined() && !runOptions.IsNull()) {
+    if (!runOptions.IsTypedArray() || runOptions.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      throw Napi::TypeError::New(env, "run options must be a serialized RunOptions (Uint8Array)");
+    }
+    Napi::Uint8Array bytes = runOptions.As<Napi::Uint8Array>();
+    signature->runOptions.reset(TF_NewBufferFromString(bytes.Data(), bytes.ByteLength()));
+  }
   signature->feeds = ReadOutputs(env, feeds, graph, "feed");
   signature->fetches = ReadOutputs(env, fetches, graph, "fetch");
   if (!targets.IsArray()) throw Napi::TypeError::New(env, "targets must be an array of operations");
@@ -128,7 +136,7 @@ Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signatu
   Napi::Array feeds = ReadFeedTensors(env, signature, tensors);
   for (uint32_t i = 0; i < feeds.Length(); ++i) inputs[i] = Tensor::FromValue(env, feeds.Get(i), "feed")->Get(env);
   StatusPtr status = NewStatus();
-  TF_SessionRun(tfSession, nullptr, signature.feeds.data(), inputs.data(), static_cast<int>(inputs.size()),
+  TF_SessionRun(tfSession, signature.runOptions.get(), signature.feeds.data(), inputs.data(), static_cast<int>(inputs.size()),
                 signature.fetches.data(), outputs.data(), static_cast<int>(outputs.size()), signature.targets.data(),
                 static_cast<int>(signature.targets.size()), nullptr, status.get());
   if (TF_GetCode(status.get()) != TF_OK) {
@@ -215,21 +223,21 @@ void Session::EndRun() {
   if (--inflight_ == 0 && closed_) Destroy();
 }
 
-// run(feeds, feedTensors, fetches, targets) -> Tensor[]
+// run(feeds, feedTensors, fetches, targets, runOptions?) -> Tensor[]
 Napi::Value Session::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Get(env);
-  auto signature = ReadSignature(env, graph_, info[0], info[2], info[3]);
+  auto signature = ReadSignature(env, graph_, info[0], info[2], info[3], info[4]);
   std::vector<TF_Tensor*> inputs(signature->feeds.size());
   std::vector<TF_Tensor*> outputs(signature->fetches.size(), nullptr);
   return RunSync(env, this, *signature, info[1], inputs, outputs);
 }
 
-// runAsync(feeds, feedTensors, fetches, targets) -> Promise<Tensor[]>
+// runAsync(feeds, feedTensors, fetches, targets, runOptions?) -> Promise<Tensor[]>
 Napi::Value Session::RunAsync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Get(env);
-  auto signature = ReadSignature(env, graph_, info[0], info[2], info[3]);
+  auto signature = ReadSignature(env, graph_, info[0], info[2], info[3], info[4]);
   return RunOnPool(env, this, Value(), std::move(signature), info[1]);
 }
 
@@ -270,12 +278,12 @@ Napi::Function Callable::Init(Napi::Env env) {
                      });
 }
 
-// new Callable(session, feeds, fetches, targets): names and outputs resolved once, here.
+// new Callable(session, feeds, fetches, targets, runOptions?): everything resolved once, here.
 Callable::Callable(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Callable>(info) {
   Napi::Env env = info.Env();
   session_ = Session::FromValue(env, info[0]);
   session_->Get(env);
-  signature_ = ReadSignature(env, session_->graph(), info[1], info[2], info[3]);
+  signature_ = ReadSignature(env, session_->graph(), info[1], info[2], info[3], info[4]);
   sessionRef_ = Napi::Persistent(info[0].As<Napi::Object>());
   inputs_.resize(signature_->feeds.size());
   outputs_.assign(signature_->fetches.size(), nullptr);

@@ -12,11 +12,13 @@ struct RunSignature {
   std::vector<TF_Output> feeds;
   std::vector<TF_Output> fetches;
   std::vector<TF_Operation*> targets;
+  BufferPtr runOptions;  // serialized RunOptions, or null
 };
 
-// Reads (feeds, fetches, targets) arrays of graph outputs / operations.
+// Reads (feeds, fetches, targets) arrays of graph outputs / operations and optional RunOptions bytes.
 std::shared_ptr<const RunSignature> ReadSignature(Napi::Env env, TF_Graph* graph, const Napi::Value& feeds,
-                                                  const Napi::Value& fetches, const Napi::Value& targets);
+                                                  const Napi::Value& fetches, const Napi::Value& targets,
+                                                  const Napi::Value& runOptions);
 
 class Session : public Napi::ObjectWrap<Session> {
  public:

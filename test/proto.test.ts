@@ -70,7 +70,7 @@ test('encodeConfigProto writes only the options given', () => {
 });
 
 test('encodeConfigProto rejects values TF would misread', () => {
-  assert.throws(() => encodeConfigProto({ intraOpParallelismThreads: 1.5 }), TypeError);
+  assert.throws(() => encodeConfigProto({ intraOpParallelismThreads: 1.5 }), { name: 'RangeError', message: 'intraOpParallelismThreads must be a non-negative integer, got 1.5' });
   assert.throws(() => encodeConfigProto({ deviceCount: { GPU: 0.5 } }), TypeError);
   assert.throws(() => encodeConfigProto({ gpuMemoryFraction: 0 }), RangeError);
   assert.throws(() => encodeConfigProto({ gpuMemoryFraction: Number.NaN }), RangeError);

@@ -147,3 +147,23 @@ test('dispose and close racing with in-flight async runs', async () => {
   assert.throws(() => a.data(), tf.errors.FailedPreconditionError);
   assert.throws(() => s.run({ feeds: [[x, b], [y, b]], fetches: [sum] }), tf.errors.FailedPreconditionError);
 });
+
+test('RunOptions: caller-thread runs give the same results; bad options are rejected', async () => {
+  const { g, x, y, sum } = addGraph();
+  const s = new Session(g);
+  const inline = s.makeCallable([x, y], [sum], [], { runInCallerThread: true });
+  const a = hostTensor([1, 2], undefined, 'float32');
+  assert.deepEqual(inline.run([a, a])[0].data(), new Float32Array([2, 4]));
+  assert.deepEqual((await inline.runAsync([a, a]))[0].data(), new Float32Array([2, 4]));
+  const [out] = s.run({ feeds: [[x, a], [y, a]], fetches: [sum], runInCallerThread: true, timeoutInMs: 5000 });
+  assert.deepEqual(out.data(), new Float32Array([2, 4]));
+  assert.throws(() => s.makeCallable([x, y], [sum], [], { timeoutInMs: -1 }), {
+    name: 'RangeError',
+    message: 'timeoutInMs must be a non-negative integer, got -1',
+  });
+  const NativeCallable = (inline as unknown as { constructor: new (...args: unknown[]) => unknown }).constructor;
+  assert.throws(() => new NativeCallable(s.native, [x, y], [sum], [], 'fast'), {
+    name: 'TypeError',
+    message: 'run options must be a serialized RunOptions (Uint8Array)',
+  });
+});

@@ -1,6 +1,6 @@
 // Session over a raw graph: ConfigProto from an options object, runs by output, pre-resolved callables.
 import { NativeCallable, NativeDevice, NativeGraph, NativeOperation, NativeOutput, NativeSession, NativeTensor, binding } from '../native';
-import { encodeConfigProto } from '../proto';
+import { RunOptionsInit, encodeConfigProto, encodeRunOptions } from '../proto';
 
 export interface SessionOptions {
   intraOpParallelismThreads?: number;
@@ -12,10 +12,14 @@ export interface SessionOptions {
   deviceCount?: Record<string, number>;
 }
 
-export interface RunOptions {
+export interface RunOptions extends RunOptionsInit {
   feeds?: readonly (readonly [NativeOutput, NativeTensor])[];
   fetches?: readonly NativeOutput[];
   targets?: readonly NativeOperation[];
+}
+
+function runOptionsBytes(options: RunOptionsInit): Uint8Array | undefined {
+  return options.runInCallerThread || options.timeoutInMs !== undefined ? encodeRunOptions(options) : undefined;
 }
 
 export class Session {
@@ -25,12 +29,6 @@ export class Session {
     readonly graph: NativeGraph,
     options: SessionOptions = {},
   ) {
-    for (const key of ['intraOpParallelismThreads', 'interOpParallelismThreads'] as const) {
-      const value = options[key];
-      if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
-        throw new RangeError(`${key} must be a non-negative integer, got ${value}`);
-      }
-    }
     this.native = new binding.Session(graph, encodeConfigProto(options));
   }
 
@@ -38,28 +36,35 @@ export class Session {
     return this.native.closed;
   }
 
-  run({ feeds = [], fetches = [], targets = [] }: RunOptions): NativeTensor[] {
+  run({ feeds = [], fetches = [], targets = [], ...options }: RunOptions): NativeTensor[] {
     return this.native.run(
       feeds.map(([output]) => output),
       feeds.map(([, tensor]) => tensor),
       fetches,
       targets,
+      runOptionsBytes(options),
     );
   }
 
   /** The same run on the libuv pool: the event loop stays free while TF computes. */
-  async runAsync({ feeds = [], fetches = [], targets = [] }: RunOptions): Promise<NativeTensor[]> {
+  async runAsync({ feeds = [], fetches = [], targets = [], ...options }: RunOptions): Promise<NativeTensor[]> {
     return this.native.runAsync(
       feeds.map(([output]) => output),
       feeds.map(([, tensor]) => tensor),
       fetches,
       targets,
+      runOptionsBytes(options),
     );
   }
 
   /** Resolves feeds, fetches and targets once; each call then only passes the feed tensors. */
-  makeCallable(feeds: readonly NativeOutput[], fetches: readonly NativeOutput[], targets: readonly NativeOperation[] = []): NativeCallable {
-    return new binding.Callable(this.native, feeds, fetches, targets);
+  makeCallable(
+    feeds: readonly NativeOutput[],
+    fetches: readonly NativeOutput[],
+    targets: readonly NativeOperation[] = [],
+    options: RunOptionsInit = {},
+  ): NativeCallable {
+    return new binding.Callable(this.native, feeds, fetches, targets, runOptionsBytes(options));
   }
 
   listDevices(): NativeDevice[] {
