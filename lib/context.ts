@@ -1,0 +1,79 @@
+// Where ops go: eagerly to TFE, or into the graph of the tf.function being traced; device scopes.
+import type { NativeOperation, NativeOutput } from './native';
+import type { Tensor } from './tensor';
+
+/** The state of one tf.function trace: its name scope, captures and stateful ops. */
+export interface Trace {
+  readonly scope: string;
+  /** Stateful ops in program order: run as targets, each after the one before. */
+  readonly statefulOps: NativeOperation[];
+  /** Eager tensors used inside the trace, fed to their placeholders on every call. */
+  readonly captures: Map<Tensor, NativeOutput>;
+  /** Every ReadVariableOp of each variable in this trace, keyed by the variable's handle op name. */
+  readonly variableReads: Map<string, NativeOutput[]>;
+}
+
+/** An op run eagerly while a GradientTape records. */
+export interface RecordedOp {
+  type: string;
+  /** As the caller gave them (dtype names, host values), converted again on replay. */
+  attrs: readonly (readonly [string, string, unknown])[];
+  inputs: (Tensor | Tensor[])[];
+  outputs: Tensor[][];
+  outputArgs: readonly string[];
+  device?: string;
+}
+
+export interface TapeRecorder {
+  recordOp(op: RecordedOp): void;
+  recordRead(variableHandle: string, value: Tensor): void;
+}
+
+class Context {
+  private readonly traces: Trace[] = [];
+  private readonly devices: string[] = [];
+  private initScopeDepth = 0;
+  readonly tapes = new Set<TapeRecorder>();
+
+  /** The trace ops go into, or undefined when ops run eagerly. */
+  get trace(): Trace | undefined {
+    return this.initScopeDepth > 0 ? undefined : this.traces[this.traces.length - 1];
+  }
+
+  get device(): string | undefined {
+    return this.devices[this.devices.length - 1];
+  }
+
+  withTrace<T>(trace: Trace, body: () => T): T {
+    this.traces.push(trace);
+    const depth = this.initScopeDepth;
+    this.initScopeDepth = 0;
+    try {
+      return body();
+    } finally {
+      this.traces.pop();
+      this.initScopeDepth = depth;
+    }
+  }
+
+  /** Runs `body` eagerly even inside a trace (Python's init_scope): variable creation and init. */
+  initScope<T>(body: () => T): T {
+    ++this.initScopeDepth;
+    try {
+      return body();
+    } finally {
+      --this.initScopeDepth;
+    }
+  }
+
+  withDevice<T>(device: string, body: () => T): T {
+    this.devices.push(device);
+    try {
+      return body();
+    } finally {
+      this.devices.pop();
+    }
+  }
+}
+
+export const context = new Context();

@@ -1,0 +1,224 @@
+// Runs one op: eagerly through TFE, or into the graph of the tf.function being traced.
+import { DType, dtypeToEnum, isDType } from '../dtypes';
+import { context, Trace } from '../context';
+import { HostValue, inferDType } from '../host_data';
+import { NativeOperation, NativeOutput, binding } from '../native';
+import { ArgInfo, opInfo } from '../op_registry';
+import { hostTensor } from '../raw/host_tensor';
+import { runtime } from '../runtime';
+import { Tensor, TensorLike } from '../tensor';
+
+export type AttrKind =
+  | 'int' | 'float' | 'bool' | 'type' | 'shape' | 'string' | 'tensor' | 'func'
+  | 'list(int)' | 'list(float)' | 'list(bool)' | 'list(type)' | 'list(shape)' | 'list(string)' | 'list(tensor)' | 'list(func)';
+
+export type OpAttr = readonly [name: string, kind: AttrKind, value: unknown];
+
+export interface OpCall {
+  /** The op's registered name, e.g. 'MatMul'. */
+  type: string;
+  /** One entry per input arg, in OpDef order; list args take arrays. */
+  inputs: readonly (TensorLike | readonly TensorLike[])[];
+  /** Only the attrs the caller gave; TF fills defaults and infers type/number attrs. */
+  attrs: readonly OpAttr[];
+  /** Output arg names in OpDef order. */
+  outputs: readonly string[];
+  name?: string;
+}
+
+type NativeAttrTriple = readonly [string, string, unknown];
+
+/** Attr values in the native layer's form: dtype names → enums, tensors → host tensors. */
+function nativeAttrs(attrs: readonly OpAttr[]): NativeAttrTriple[] {
+  return attrs.map(([name, kind, value]) => {
+    switch (kind) {
+      case 'type':
+        return [name, kind, dtypeToEnum(value as DType)];
+      case 'list(type)':
+        return [name, kind, (value as DType[]).map(dtypeToEnum)];
+      case 'tensor':
+        return [name, kind, hostTensorOf(value as TensorLike)];
+      case 'list(func)':
+        throw new TypeError(`attribute '${name}': list(func) attributes are not supported`);
+      default:
+        return [name, kind, value];
+    }
+  });
+}
+
+function hostTensorOf(value: TensorLike) {
+  return value instanceof Tensor ? value.toNative() : hostTensor(value);
+}
+
+/** The dtype an input arg needs: its fixed type, a type attr given explicitly, or a sibling tensor's. */
+function argDType(arg: ArgInfo, call: OpCall, args: readonly ArgInfo[]): DType | undefined {
+  if (arg.fixedType) return arg.fixedType;
+  const attrName = arg.typeAttr;
+  if (!attrName) return undefined;
+  const given = call.attrs.find(([name]) => name === attrName);
+  if (given && isDType(given[2])) return given[2];
+  for (let i = 0; i < args.length; ++i) {
+    if (args[i].typeAttr !== attrName) continue;
+    const input = call.inputs[i];
+    const first = Array.isArray(input) ? input.find((x) => x instanceof Tensor) : input;
+    if (first instanceof Tensor) return first.dtype;
+  }
+  return undefined;
+}
+
+/** Host values become tensors of the dtype their arg needs (Python's convert_to_tensor). */
+function convertInputs(call: OpCall, toTensor: (value: HostValue, dtype: DType) => Tensor): (Tensor | Tensor[])[] {
+  const args = opInfo(call.type).inputs;
+  if (call.inputs.length !== args.length) {
+    throw new TypeError(`${call.type} takes ${args.length} inputs (${args.map((a) => a.name).join(', ')}), got ${call.inputs.length}`);
+  }
+  const convert = (value: TensorLike, arg: ArgInfo, dtype: DType | undefined): Tensor => {
+    if (value instanceof Tensor) {
+      if (dtype !== undefined && value.dtype !== dtype && !arg.typeListAttr) {
+        throw new TypeError(`${call.type} input '${arg.name}' must be ${dtype}, got a ${value.dtype} tensor`);
+      }
+      return value;
+    }
+    return toTensor(value, dtype ?? inferDType(value));
+  };
+  return call.inputs.map((input, i) => {
+    const arg = args[i];
+    if (input === undefined || input === null) throw new TypeError(`${call.type} is missing its input '${arg.name}'`);
+    const isList = arg.numberAttr !== undefined || arg.typeListAttr !== undefined;
+    const dtype = argDType(arg, call, args);
+    if (isList) {
+      if (!Array.isArray(input)) throw new TypeError(`${call.type} input '${arg.name}' takes a list of tensors`);
+      return (input as TensorLike[]).map((x) => convert(x, arg, dtype));
+    }
+    return convert(input as TensorLike, arg, dtype);
+  });
+}
+
+export function runOp(call: OpCall): Tensor[][] {
+  const trace = context.trace;
+  return trace ? addToTrace(trace, call) : executeEagerly(call);
+}
+
+function executeEagerly(call: OpCall): Tensor[][] {
+  const inputs = convertInputs(call, (value, dtype) => Tensor.fromNative(hostTensor(value, undefined, dtype)));
+  const attrs = nativeAttrs(call.attrs);
+  try {
+    const handles = binding.eagerExecute({
+      type: call.type,
+      inputs: inputs.map((x) => (Array.isArray(x) ? x.map((t) => t.handle) : x.handle)),
+      attrs,
+      outputs: call.outputs,
+      device: context.device,
+    });
+    const outputs = handles.map((group) => group.map((h) => Tensor.fromHandle(h)));
+    for (const tape of context.tapes) {
+      tape.recordOp({ type: call.type, attrs: call.attrs, inputs, outputs, outputArgs: call.outputs, device: context.device });
+    }
+    return outputs;
+  } finally {
+    disposeAttrTensors(attrs);
+  }
+}
+
+function disposeAttrTensors(attrs: NativeAttrTriple[]): void {
+  for (const [, kind, value] of attrs) if (kind === 'tensor') (value as { dispose(): void }).dispose();
+}
+
+/** A graph output for `tensor` inside `trace`: its own output, or a placeholder fed with its value. */
+export function symbolicOutput(trace: Trace, tensor: Tensor): NativeOutput {
+  if (tensor.output) return tensor.output;
+  let captured = trace.captures.get(tensor);
+  if (!captured) {
+    const op = runtime.graph.addOperation({
+      type: 'Placeholder',
+      name: runtime.uniqueName(`${trace.scope}/capture`),
+      attrs: [
+        ['dtype', 'type', dtypeToEnum(tensor.dtype)],
+        ['shape', 'shape', tensor.shape],
+      ],
+    });
+    captured = { op, index: 0 };
+    trace.captures.set(tensor, captured);
+  }
+  return captured;
+}
+
+/** Adds a graph op to the trace; stateful ops run in program order and always run. */
+export function addTraceOperation(
+  trace: Trace,
+  spec: { type: string; name?: string; inputs: (NativeOutput | NativeOutput[])[]; attrs: readonly NativeAttrTriple[]; stateful: boolean },
+): NativeOperation {
+  const previous = trace.statefulOps[trace.statefulOps.length - 1];
+  const op = runtime.graph.addOperation({
+    type: spec.type,
+    name: runtime.uniqueName(`${trace.scope}/${spec.name ?? spec.type}`),
+    inputs: spec.inputs,
+    attrs: spec.attrs,
+    device: context.device,
+    controlInputs: spec.stateful && previous ? [previous] : [],
+  });
+  if (spec.stateful) trace.statefulOps.push(op);
+  return op;
+}
+
+function addToTrace(trace: Trace, call: OpCall): Tensor[][] {
+  const inputs = convertInputs(call, (value, dtype) => constantInTrace(trace, value, dtype));
+  const attrs = nativeAttrs(call.attrs);
+  try {
+    const op = addTraceOperation(trace, {
+      type: call.type,
+      name: call.name,
+      inputs: inputs.map((x) => (Array.isArray(x) ? x.map((t) => symbolicOutput(trace, t)) : symbolicOutput(trace, x))),
+      attrs,
+      stateful: opInfo(call.type).isStateful || call.outputs.length === 0,
+    });
+    let index = 0;
+    return call.outputs.map((arg) => {
+      const info = opInfo(call.type).outputs.find((o) => o.name === arg);
+      const count = info && (info.numberAttr || info.typeListAttr) ? op.outputListLength(arg) : 1;
+      return Array.from({ length: count }, () => Tensor.symbolic({ op, index: index++ }));
+    });
+  } finally {
+    disposeAttrTensors(attrs);
+  }
+}
+
+/** A Const op holding `value`, inside the trace. */
+function constantInTrace(trace: Trace, value: HostValue, dtype: DType): Tensor {
+  const tensor = hostTensor(value, undefined, dtype);
+  try {
+    const op = addTraceOperation(trace, {
+      type: 'Const',
+      inputs: [],
+      attrs: [
+        ['value', 'tensor', tensor],
+        ['dtype', 'type', dtypeToEnum(dtype)],
+      ],
+      stateful: false,
+    });
+    return Tensor.symbolic({ op, index: 0 });
+  } finally {
+    tensor.dispose();
+  }
+}
+
+/** Python's tf.constant: eager, or a Const op while tracing. */
+export function constantTensor(value: HostValue, dtype?: DType, shape?: readonly number[]): Tensor {
+  const trace = context.trace;
+  if (!trace) return Tensor.fromNative(hostTensor(value, shape, dtype));
+  const tensor = hostTensor(value, shape, dtype);
+  try {
+    const op = addTraceOperation(trace, {
+      type: 'Const',
+      inputs: [],
+      attrs: [
+        ['value', 'tensor', tensor],
+        ['dtype', 'type', tensor.dtype],
+      ],
+      stateful: false,
+    });
+    return Tensor.symbolic({ op, index: 0 });
+  } finally {
+    tensor.dispose();
+  }
+}

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '../lib';
+import { runtime } from '../lib/runtime';
+
+const square = (x: tf.Tensor) => tf.rawOps.Square({ x });
+
+test('traces once per signature, retraces for a new one, runs sync and async', async () => {
+  const f = tf.function((x: tf.Tensor, y: tf.Tensor) => ({ sum: tf.rawOps.AddV2({ x: square(x), y }), both: [x, y] }));
+  const out = f(tf.tensor([1, 2], undefined, 'float32'), tf.tensor([10, 20], undefined, 'float32'));
+  assert.deepEqual(out.sum.numpy(), [11, 24]);
+  assert.deepEqual(out.both[1].numpy(), [10, 20]);
+  f(tf.tensor([3, 4], undefined, 'float32'), tf.tensor([0, 0], undefined, 'float32'));
+  assert.equal(f.tracingCount, 1);
+  f(tf.tensor([3, 4, 5], undefined, 'float32'), tf.tensor([0, 0, 0], undefined, 'float32'));
+  assert.equal(f.tracingCount, 2);
+  f(tf.tensor([3, 4]), tf.tensor([0, 0]));
+  assert.equal(f.tracingCount, 3, 'a new dtype retraces');
+  const asyncOut = await f.callAsync(tf.tensor([2, 2], undefined, 'float32'), tf.tensor([1, 1], undefined, 'float32'));
+  assert.deepEqual(asyncOut.sum.numpy(), [5, 5]);
+  assert.equal(f.tracingCount, 3);
+});
+
+test('an input signature with a null batch dimension accepts any batch and rejects the rest', async () => {
+  const f = tf.function((x: tf.Tensor) => tf.rawOps.Sum({ input: x, reductionIndices: 1 }), {
+    inputSignature: [new tf.TensorSpec([null, 2], 'float32')],
+  });
+  assert.deepEqual(f(tf.tensor([[1, 2]], undefined, 'float32')).numpy(), [3]);
+  assert.deepEqual(f(tf.tensor([[1, 2], [3, 4], [5, 6]], undefined, 'float32')).numpy(), [3, 7, 11]);
+  assert.equal(f.tracingCount, 1);
+  assert.throws(() => f(tf.tensor([[1, 2]])), {
+    name: 'TypeError',
+    message: 'function: argument 0 (dtype int32, shape [1, 2]) does not match its inputSignature (dtype float32, shape [null, 2])',
+  });
+  assert.throws(() => f(tf.tensor([1, 2], undefined, 'float32')), { name: 'TypeError', message: /argument 0 \(dtype float32, shape \[2\]\)/ });
+  await assert.rejects(f.callAsync(tf.tensor([[1, 2, 3]], undefined, 'float32')), TypeError);
+  assert.throws(() => (f as unknown as (...a: unknown[]) => unknown)(), { name: 'TypeError', message: 'function takes 1 arguments (its inputSignature), got 0' });
+});
+
+test('variables created in the first trace are created once; stateful ops run in order', () => {
+  let made = 0;
+  let counter: tf.Variable | undefined;
+  const step = tf.function((x: tf.Tensor) => {
+    if (!counter) {
+      counter = new tf.Variable(0, { name: 'counter' });
+      made++;
+    }
+    counter.assignAdd(1);
+    counter.assign(tf.rawOps.Mul({ x: counter.value(), y: x }));
+    return counter.value();
+  });
+  assert.equal(step(tf.scalar(3)).numpy(), 3);
+  assert.equal(step(tf.scalar(3)).numpy(), 12);
+  assert.equal(made, 1);
+  assert.equal(counter?.numpy(), 12);
+});
+
+test('each call is one pre-resolved session run; eager tensors are captured', () => {
+  const offset = tf.tensor([100, 200], undefined, 'float32');
+  const f = tf.function((x: tf.Tensor) => tf.rawOps.AddV2({ x, y: offset }));
+  const x = tf.tensor([1, 2], undefined, 'float32');
+  f(x);
+  const opsAfterTrace = runtime.graph.operations().length;
+  for (let i = 0; i < 50; ++i) assert.deepEqual(f(x).numpy(), [101, 202]);
+  assert.equal(runtime.graph.operations().length, opsAfterTrace, 'later calls add nothing to the graph');
+});
+
+test('errors inside the graph surface as typed errors at call time', () => {
+  const f = tf.function((x: tf.Tensor) => tf.rawOps.CheckNumerics({ tensor: tf.rawOps.Log({ x }), message: 'log of a negative' }));
+  assert.deepEqual(f(tf.tensor([1], undefined, 'float32')).numpy(), [0]);
+  assert.throws(() => f(tf.tensor([-1], undefined, 'float32')), { name: 'InvalidArgumentError', message: /log of a negative/ });
+  const symbolicEscape = tf.function((x: tf.Tensor) => {
+    assert.throws(() => x.numpy(), { name: 'TypeError', message: /is symbolic \(inside tf.function\) and has no value yet/ });
+    return x;
+  });
+  assert.deepEqual(symbolicEscape(tf.tensor([1])).numpy(), [1]);
+});
