@@ -1,9 +1,20 @@
 // Where ops go: eagerly to TFE, or into the graph of the tf.function being traced; device scopes.
-import type { NativeOperation, NativeOutput } from './native';
+import type { NativeOperation, NativeOutput, NativeTensor } from './native';
 import type { Tensor } from './tensor';
+
+/** A value the host computes before every call of a traced function (e.g. a scheduled learning rate). */
+export interface HostFeed {
+  /** The placeholder fed with value(); a feed without one only commits. */
+  readonly output?: NativeOutput;
+  /** Called before each run; throwing aborts the call before anything runs. */
+  value?(): NativeTensor;
+  /** Called after each successful run. */
+  commit?(): void;
+}
 
 /** The state of one tf.function trace: its name scope, captures and stateful ops. */
 export interface Trace {
+  readonly hostFeeds: HostFeed[];
   readonly scope: string;
   /** Stateful ops in program order: run as targets, each after the one before. */
   readonly statefulOps: NativeOperation[];

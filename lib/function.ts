@@ -1,6 +1,6 @@
 // tf.function: traces `fn` once per input signature into the global graph, then runs each call as
 // one pre-resolved session run (arguments fed, results fetched, stateful ops run as targets).
-import { context, Trace } from './context';
+import { context, HostFeed, Trace } from './context';
 import { DType, dtypeToEnum } from './dtypes';
 import { HostValue, inferDType } from './host_data';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
@@ -41,6 +41,8 @@ class ConcreteFunction {
   private readonly callable: NativeCallable;
   private readonly capturedValues: NativeTensor[];
   private readonly template: Structure;
+  private readonly hostFeeds: HostFeed[];
+  private readonly fedHostFeeds: HostFeed[];
   readonly outputCount: number;
 
   constructor(
@@ -48,7 +50,7 @@ class ConcreteFunction {
     fn: (...args: Tensor[]) => Structure,
     name: string,
   ) {
-    const trace: Trace = { scope: runtime.uniqueName(name), statefulOps: [], captures: new Map(), variableReads: new Map() };
+    const trace: Trace = { scope: runtime.uniqueName(name), statefulOps: [], captures: new Map(), variableReads: new Map(), hostFeeds: [] };
     const placeholders: NativeOutput[] = specs.map((spec, i) => ({
       op: runtime.graph.addOperation({
         type: 'Placeholder',
@@ -65,10 +67,12 @@ class ConcreteFunction {
       const result = fn(...placeholders.map((p) => Tensor.symbolic(p)));
       return mapStructure(result, (t) => {
         fetches.push(symbolicOutput(trace, t));
-        return null;
+        return TENSOR_SLOT as unknown as Structure;
       });
     });
     this.outputCount = fetches.length;
+    this.hostFeeds = trace.hostFeeds;
+    this.fedHostFeeds = trace.hostFeeds.filter((f) => f.output !== undefined);
     const captures = [...trace.captures.entries()];
     // TF refuses to fetch a tensor it is fed: a returned argument or capture goes through Identity.
     const fed = new Set([...placeholders, ...captures.map(([, output]) => output)].map((o) => o.op.name));
@@ -79,31 +83,49 @@ class ConcreteFunction {
     });
     this.capturedValues = captures.map(([tensor]) => tensor.toNative());
     this.callable = runtime.session.makeCallable(
-      [...placeholders, ...captures.map(([, output]) => output)],
+      [...placeholders, ...captures.map(([, output]) => output), ...this.fedHostFeeds.map((f) => f.output as NativeOutput)],
       fetches,
       trace.statefulOps,
+      { runInCallerThread: true },
     );
   }
 
   private feeds(args: readonly TensorLike[]): { natives: NativeTensor[]; owned: NativeTensor[] } {
     const owned: NativeTensor[] = [];
-    const natives = args.map((arg, i) => {
-      const native = arg instanceof Tensor ? arg.toNative() : hostTensor(arg as HostValue, undefined, this.specs[i].dtype);
-      owned.push(native);
-      return native;
-    });
-    return { natives: [...natives, ...this.capturedValues], owned };
+    try {
+      for (let i = 0; i < args.length; ++i) {
+        const arg = args[i];
+        owned.push(arg instanceof Tensor ? arg.toNative() : hostTensor(arg as HostValue, undefined, this.specs[i].dtype));
+      }
+      const natives = [...owned];
+      natives.push(...this.capturedValues);
+      for (const feed of this.fedHostFeeds) {
+        const value = (feed.value as () => NativeTensor)();
+        owned.push(value);
+        natives.push(value);
+      }
+      return { natives, owned };
+    } catch (e) {
+      for (const t of owned) t.dispose();
+      throw e;
+    }
+  }
+
+  private commit(): void {
+    for (const feed of this.hostFeeds) feed.commit?.();
   }
 
   private results(outputs: NativeTensor[]): Structure {
     let next = 0;
-    return mapStructure(this.template, () => Tensor.fromNative(outputs[next++]), true);
+    return mapStructure(this.template, () => Tensor.fromNative(outputs[next++]));
   }
 
   call(args: readonly TensorLike[]): Structure {
     const { natives, owned } = this.feeds(args);
     try {
-      return this.results(this.callable.run(natives));
+      const outputs = this.callable.run(natives);
+      this.commit();
+      return this.results(outputs);
     } finally {
       for (const t of owned) t.dispose();
     }
@@ -112,20 +134,24 @@ class ConcreteFunction {
   async callAsync(args: readonly TensorLike[]): Promise<Structure> {
     const { natives, owned } = this.feeds(args);
     try {
-      return this.results(await this.callable.runAsync(natives));
+      const outputs = await this.callable.runAsync(natives);
+      this.commit();
+      return this.results(outputs);
     } finally {
       for (const t of owned) t.dispose();
     }
   }
 }
 
-/** Replaces each tensor of a structure (or each null slot of a template, with `fillNulls`). */
-function mapStructure(value: Structure, f: (t: Tensor) => Structure, fillNulls = false): Structure {
-  if (value instanceof Tensor) return f(value);
-  if (value === null && fillNulls) return f(undefined as unknown as Tensor);
-  if (Array.isArray(value)) return value.map((v) => mapStructure(v, f, fillNulls));
+/** Marks where a returned tensor goes in the output template. */
+const TENSOR_SLOT = Symbol('tensor slot');
+
+/** Replaces each tensor of a structure, or each tensor slot of a template. */
+function mapStructure(value: Structure, f: (t: Tensor) => Structure): Structure {
+  if (value instanceof Tensor || (value as unknown) === TENSOR_SLOT) return f(value as Tensor);
+  if (Array.isArray(value)) return value.map((v) => mapStructure(v, f));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStructure(v as Structure, f, fillNulls)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStructure(v as Structure, f)]));
   }
   return value;
 }

@@ -12,3 +12,4 @@ export { GradientTape, GradientTapeOptions } from './gradient_tape';
 export { tfFunction as function, TensorSpec, FunctionOptions, TracedFunction } from './function';
 export { device } from './device';
 export * as config from './config';
+export { zip } from './keras/optimizers/optimizer';

@@ -132,6 +132,7 @@ export interface NativeBinding {
   opList(): Buffer;
   setErrorFactory(factory: (code: number, message: string) => Error): void;
   liveTensorCount(): number;
+  sessionRunCount(): number;
 }
 
 export const binding: NativeBinding = loadAddon(PACKAGE_ROOT);

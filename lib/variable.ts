@@ -97,6 +97,12 @@ export class Variable {
     }
   }
 
+  /** The resource handle as a graph tensor, for ops that take the variable itself (only while tracing). */
+  get handle(): Tensor {
+    if (!context.trace) throw new TypeError(`The handle of variable '${this.name}' is only usable inside tf.function`);
+    return Tensor.symbolic({ op: this.handleOp, index: 0 });
+  }
+
   /** The current value: eager, or a ReadVariableOp when tracing. */
   value(): Tensor {
     const trace = context.trace;

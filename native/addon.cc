@@ -42,6 +42,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("opList", Napi::Function::New<OpList>(env, "opList"));
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("liveTensorCount", Napi::Function::New<LiveTensorCount>(env, "liveTensorCount"));
+  exports.Set("sessionRunCount", Napi::Function::New<SessionRunCount>(env, "sessionRunCount"));
   return exports;
 }
 

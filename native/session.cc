@@ -3,6 +3,7 @@
 #include "graph.h"
 #include "tensor.h"
 
+#include <atomic>
 #include <string>
 
 namespace tfnapi {
@@ -10,6 +11,9 @@ namespace tfnapi {
 namespace {
 
 const char kClosedMessage[] = "Attempted to use a closed Session.";
+
+// Every TF_SessionRun this process made: lets tests and benchmarks prove one run per step.
+std::atomic<int64_t> runCount{0};
 
 // Checks the feed tensors against the signature; returns their JS objects.
 Napi::Array ReadFeedTensors(Napi::Env env, const RunSignature& signature, const Napi::Value& value) {
@@ -66,6 +70,7 @@ class RunWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
   void Execute() override {
+    ++runCount;
     TF_SessionRun(tfSession_, signature_->runOptions.get(), signature_->feeds.data(), inputs_.data(), static_cast<int>(inputs_.size()),
                   signature_->fetches.data(), outputs_.data(), static_cast<int>(outputs_.size()),
                   signature_->targets.data(), static_cast<int>(signature_->targets.size()), nullptr, status_.get());
@@ -109,6 +114,10 @@ class RunWorker : public Napi::AsyncWorker {
 
 }  // namespace
 
+Napi::Value SessionRunCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(runCount.load()));
+}
+
 std::shared_ptr<const RunSignature> ReadSignature(Napi::Env env, TF_Graph* graph, const Napi::Value& feeds,
                                                   const Napi::Value& fetches, const Napi::Value& targets,
                                                   const Napi::Value& runOptions) {
@@ -136,6 +145,7 @@ Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signatu
   Napi::Array feeds = ReadFeedTensors(env, signature, tensors);
   for (uint32_t i = 0; i < feeds.Length(); ++i) inputs[i] = Tensor::FromValue(env, feeds.Get(i), "feed")->Get(env);
   StatusPtr status = NewStatus();
+  ++runCount;
   TF_SessionRun(tfSession, signature.runOptions.get(), signature.feeds.data(), inputs.data(), static_cast<int>(inputs.size()),
                 signature.fetches.data(), outputs.data(), static_cast<int>(outputs.size()), signature.targets.data(),
                 static_cast<int>(signature.targets.size()), nullptr, status.get());

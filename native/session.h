@@ -65,6 +65,8 @@ class Callable : public Napi::ObjectWrap<Callable> {
   std::vector<TF_Tensor*> outputs_;
 };
 
+// How many session runs this process has made.
+Napi::Value SessionRunCount(const Napi::CallbackInfo& info);
 // Synchronous run; `inputs` and `outputs` are sized by the caller.
 Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signature, const Napi::Value& tensors,
                     std::vector<TF_Tensor*>& inputs, std::vector<TF_Tensor*>& outputs);

@@ -17,6 +17,11 @@ export function opList(): Buffer {
   return binding.opList();
 }
 
+/** Session runs made by this process so far (to check that a training step is one run). */
+export function sessionRunCount(): number {
+  return binding.sessionRunCount();
+}
+
 /** Native tensors currently alive (created and not yet freed): a leak check. */
 export function liveTensorCount(): number {
   return binding.liveTensorCount();

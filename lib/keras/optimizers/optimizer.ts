@@ -1,0 +1,275 @@
+// Keras 3's BaseOptimizer: clipping, weight decay, the learning-rate variable and `iterations`,
+// with the whole update (LR write, decay, apply ops, iterations += 1) built as graph ops that run in
+// one session run: inside the caller's tf.function, or in a cached tf.function of our own.
+import { context, Trace } from '../../context';
+import { tfFunction, TracedFunction } from '../../function';
+import { AddN, AddV2, Cast, ClipByValue, Greater, Maximum, Minimum, Mul, OnesLike, Range, Rank, RealDiv, SelectV2, Sqrt, Square, Sub, Sum } from '../../ops/generated';
+import { hostTensor } from '../../raw/host_tensor';
+import { runtime } from '../../runtime';
+import { Tensor } from '../../tensor';
+import { Variable } from '../../variable';
+import { zeros } from '../../ops/creation';
+import { IterationsVariable, LearningRateVariable } from './optimizer_variables';
+import { LearningRateLike, LearningRateSchedule, resolveLearningRate, serialize } from './schedules';
+
+export interface OptimizerOptions {
+  learningRate?: LearningRateLike;
+  weightDecay?: number | null;
+  clipnorm?: number | null;
+  clipvalue?: number | null;
+  globalClipnorm?: number | null;
+  name?: string;
+}
+
+export type GradientAndVariable = readonly [Tensor | null | undefined, Variable];
+
+/** Python's zip, for `optimizer.applyGradients(zip(grads, vars))`. */
+export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
+  if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError('zip takes two arrays');
+  return a.slice(0, Math.min(a.length, b.length)).map((x, i) => [x, b[i]]);
+}
+
+const nameCounts = new Map<string, number>();
+
+/** Keras' auto_name: 'adam', then 'adam_1', ... */
+function autoName(className: string): string {
+  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const count = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, count + 1);
+  return count === 0 ? base : `${base}_${count}`;
+}
+
+function checkNumber(value: number | null | undefined, what: string, { positive = false } = {}): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new RangeError(`Argument \`${what}\` must be a finite ${positive ? 'positive' : 'non-negative'} number. Received: ${what}=${String(value)}`);
+  }
+}
+
+/** Everything the update ops of one apply share. */
+export interface UpdateContext {
+  learningRate: Tensor;
+  /** iterations + 1 as float32, for the beta powers. */
+  localStep: Tensor;
+}
+
+export abstract class Optimizer {
+  readonly name: string;
+  readonly iterations: IterationsVariable;
+  readonly learningRate: LearningRateVariable;
+  readonly weightDecay: number | null;
+  readonly clipnorm: number | null;
+  readonly clipvalue: number | null;
+  readonly globalClipnorm: number | null;
+  private readonly slots = new Map<string, Map<string, Variable>>();
+  private builtFor?: Set<string>;
+  private readonly eagerSteps = new Map<string, TracedFunction<Tensor[], null>>();
+
+  constructor(options: OptimizerOptions, defaultLearningRate: number) {
+    const { learningRate = defaultLearningRate, weightDecay = null, clipnorm = null, clipvalue = null, globalClipnorm = null } = options;
+    checkNumber(weightDecay, 'weightDecay');
+    checkNumber(clipnorm, 'clipnorm');
+    checkNumber(clipvalue, 'clipvalue');
+    checkNumber(globalClipnorm, 'globalClipnorm');
+    if ([clipnorm, clipvalue, globalClipnorm].filter((c) => c !== null).length > 1) {
+      throw new RangeError(
+        'Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set. ' +
+          `Received: clipnorm=${clipnorm}, clipvalue=${clipvalue}, globalClipnorm=${globalClipnorm}`,
+      );
+    }
+    if (typeof learningRate === 'number') checkNumber(learningRate, 'learningRate');
+    else if (!(learningRate instanceof LearningRateSchedule) && typeof learningRate !== 'function') {
+      throw new TypeError(`Argument \`learningRate\` must be a number, a LearningRateSchedule or a function. Received: ${String(learningRate)}`);
+    }
+    this.name = options.name ?? autoName(this.constructor.name);
+    this.weightDecay = weightDecay;
+    this.clipnorm = clipnorm;
+    this.clipvalue = clipvalue;
+    this.globalClipnorm = globalClipnorm;
+    this.iterations = new IterationsVariable(`${this.name}/iteration`);
+    const schedule = typeof learningRate === 'number' ? undefined : learningRate;
+    // A scheduled rate is written before each update; until then the variable holds 0.
+    this.learningRate = new LearningRateVariable(`${this.name}/learning_rate`, schedule, schedule === undefined ? (learningRate as number) : 0, this.iterations);
+  }
+
+  /** Every variable the optimizer owns: iterations, learning rate, then the slots in build order. */
+  get variables(): Variable[] {
+    return [this.iterations, this.learningRate, ...[...this.slots.values()].flatMap((m) => [...m.values()])];
+  }
+
+  /** A slot variable (e.g. Adam's 'momentum', 'velocity', 'velocity_hat') of `variable`. */
+  getSlot(variable: Variable, slotName: string): Variable {
+    const slot = this.slots.get(variable.handleOp.name)?.get(slotName);
+    if (!slot) throw new RangeError(`No slot '${slotName}' for variable '${variable.name}' in optimizer '${this.name}'`);
+    return slot;
+  }
+
+  /** Slot names each variable gets. */
+  protected abstract slotNames(): string[];
+
+  /** Adds the update of one variable to the trace being built. */
+  protected abstract updateStep(gradient: Tensor, variable: Variable, update: UpdateContext): void;
+
+  /** Keras' config dict (snake_case keys). */
+  getConfig(): Record<string, unknown> {
+    const schedule = this.learningRate.schedule;
+    return {
+      name: this.name,
+      learning_rate:
+        schedule === undefined ? this.learningRate.numpy() : schedule instanceof LearningRateSchedule ? serialize(schedule) : schedule,
+      weight_decay: this.weightDecay,
+      clipnorm: this.clipnorm,
+      global_clipnorm: this.globalClipnorm,
+      clipvalue: this.clipvalue,
+      use_ema: false,
+      ema_momentum: 0.99,
+      ema_overwrite_frequency: null,
+      loss_scale_factor: null,
+      gradient_accumulation_steps: null,
+    };
+  }
+
+  /** Creates the slots of `variables` (zeros, like the variable), once. */
+  build(variables: readonly Variable[]): void {
+    this.builtFor = new Set(variables.map((v) => v.handleOp.name));
+    for (const variable of variables) {
+      if (this.slots.has(variable.handleOp.name)) continue;
+      const slotsOfVar = new Map<string, Variable>();
+      const base = variable.name.replace(/:\d+$/, '').replace(/\//g, '_');
+      for (const slot of this.slotNames()) {
+        slotsOfVar.set(slot, new Variable(() => context.initScope(() => zeros(variable.shape, variable.dtype)), { name: `${this.name}/${base}_${slot}`, trainable: false }));
+      }
+      this.slots.set(variable.handleOp.name, slotsOfVar);
+    }
+  }
+
+  /**
+   * Python's `optimizer.apply_gradients(zip(grads, vars))`. Gradients that are null are skipped
+   * (with Keras' warning). Eagerly this is one session run; inside tf.function it adds the update to
+   * the traced graph.
+   */
+  applyGradients(gradsAndVars: Iterable<GradientAndVariable>): void {
+    const pairs = [...gradsAndVars];
+    for (const pair of pairs) {
+      if (!Array.isArray(pair) || pair.length !== 2 || !(pair[1] instanceof Variable)) {
+        throw new TypeError('applyGradients takes [gradient, variable] pairs, e.g. zip(grads, model.trainableVariables)');
+      }
+      if (pair[0] !== null && pair[0] !== undefined && !(pair[0] instanceof Tensor)) {
+        throw new TypeError(`The gradient of variable '${pair[1].name}' must be a Tensor or null`);
+      }
+    }
+    if (this.builtFor === undefined) this.build(pairs.map(([, v]) => v));
+    for (const [, v] of pairs) {
+      if (!(this.builtFor as Set<string>).has(v.handleOp.name)) {
+        throw new RangeError(
+          `Unknown variable: ${v}. This optimizer can only be called for the variables it was originally built with. ` +
+            'When working with a new set of variables, you should recreate a new optimizer instance.',
+        );
+      }
+    }
+    const present = pairs.filter((p): p is readonly [Tensor, Variable] => p[0] instanceof Tensor);
+    if (present.length < pairs.length) {
+      const missing = pairs.filter((p) => !(p[0] instanceof Tensor)).map(([, v]) => v.name);
+      process.emitWarning(`Gradients do not exist for variables ${JSON.stringify(missing)} when minimizing the loss.`);
+    }
+    const trace = context.trace;
+    if (trace) {
+      this.addUpdate(trace, present.map(([g]) => g), present.map(([, v]) => v));
+      return;
+    }
+    for (const [g] of present) {
+      if (g.isSymbolic) throw new TypeError('Symbolic gradients can only be applied inside the tf.function that made them');
+    }
+    const variables = present.map(([, v]) => v);
+    const key = variables.map((v) => v.handleOp.name).join('|');
+    let step = this.eagerSteps.get(key);
+    if (!step) {
+      step = tfFunction<Tensor[], null>(
+        (...grads: Tensor[]) => {
+          this.addUpdate(context.trace as Trace, grads, variables);
+          return null;
+        },
+        { name: `${this.name}/apply` },
+      );
+      this.eagerSteps.set(key, step);
+    }
+    step(...present.map(([g]) => g));
+  }
+
+  /** The update graph: LR write (for schedules) → weight decay → apply ops → iterations += 1. */
+  private addUpdate(trace: Trace, grads: Tensor[], variables: Variable[]): void {
+    const learningRate = this.learningRateForStep(trace);
+    const localStep = Cast({ x: AddV2({ x: this.iterations.value(), y: BigInt(1) }), DstT: 'float32' });
+    const clipped = this.clipGradients(grads);
+    if (this.weightDecay !== null && this.weightDecay > 0) {
+      for (const variable of variables) {
+        const value = variable.value();
+        variable.assign(Sub({ x: value, y: Mul({ x: Mul({ x: value, y: this.weightDecay }), y: castLike(learningRate, variable) }) }));
+      }
+    }
+    clipped.forEach((g, i) => this.updateStep(g, variables[i], { learningRate, localStep }));
+    this.iterations.assignAdd(BigInt(1));
+  }
+
+  /**
+   * The learning rate tensor of this update. With a schedule, the host evaluates it at the step the
+   * update will be (checked before anything runs) and feeds it; it is written to the variable first.
+   */
+  private learningRateForStep(trace: Trace): Tensor {
+    const iterations = this.iterations;
+    const schedule = this.learningRate.schedule;
+    if (schedule === undefined) {
+      trace.hostFeeds.push({ commit: () => void (iterations.hostValue += 1) });
+      return this.learningRate.value();
+    }
+    const feed = runtime.graph.addOperation({
+      type: 'Placeholder',
+      name: runtime.uniqueName(`${trace.scope}/${this.name}/scheduled_learning_rate`),
+      attrs: [
+        ['dtype', 'type', 1],
+        ['shape', 'shape', []],
+      ],
+    });
+    trace.hostFeeds.push({
+      output: { op: feed, index: 0 },
+      value: () => hostTensor(Math.fround(resolveLearningRate(schedule, iterations.hostValue)), [], 'float32'),
+      commit: () => void (iterations.hostValue += 1),
+    });
+    this.learningRate.writeScheduled(Tensor.symbolic({ op: feed, index: 0 }));
+    return this.learningRate.value();
+  }
+
+  /** Keras' _clip_gradients: clipnorm per gradient, else the global norm, else clipvalue. */
+  private clipGradients(grads: Tensor[]): Tensor[] {
+    const allAxes = (g: Tensor) => Range({ start: 0, limit: Rank({ input: g }), delta: 1 });
+    if (this.clipnorm !== null && this.clipnorm > 0) {
+      const clipnorm = this.clipnorm;
+      return grads.map((g) => {
+        const l2sum = Sum({ input: Square({ x: g }), reductionIndices: allAxes(g), keepDims: true });
+        const positive = Greater({ x: l2sum, y: 0 });
+        const safe = SelectV2({ condition: positive, t: l2sum, e: OnesLike({ x: l2sum }) });
+        const l2norm = SelectV2({ condition: positive, t: Sqrt({ x: safe }), e: l2sum });
+        return RealDiv({ x: Mul({ x: g, y: clipnorm }), y: Maximum({ x: l2norm, y: clipnorm }) });
+      });
+    }
+    if (this.globalClipnorm !== null && this.globalClipnorm > 0) {
+      const clip = this.globalClipnorm;
+      const squared = grads.map((g) => Sum({ input: Square({ x: g }), reductionIndices: allAxes(g) }));
+      const norm = Sqrt({ x: squared.length === 1 ? squared[0] : AddN({ inputs: squared }) });
+      const scaleForFinite = Mul({ x: clip, y: Minimum({ x: RealDiv({ x: 1, y: norm }), y: 1 / clip }) });
+      // NaN/inf norms make the scale NaN, as in Keras.
+      const scale = AddV2({ x: scaleForFinite, y: Sub({ x: norm, y: norm }) });
+      return grads.map((g) => Mul({ x: g, y: scale }));
+    }
+    if (this.clipvalue !== null && this.clipvalue > 0) {
+      const v = this.clipvalue;
+      return grads.map((g) => ClipByValue({ t: g, clipValueMin: -v, clipValueMax: v }));
+    }
+    return grads;
+  }
+}
+
+/** The float32 learning rate in the variable's dtype. */
+export function castLike(learningRate: Tensor, variable: Variable): Tensor {
+  return variable.dtype === 'float32' ? learningRate : Cast({ x: learningRate, DstT: variable.dtype });
+}
