@@ -129,6 +129,7 @@ export class GradientTape implements TapeRecorder {
       plan = this.buildReplay(externals, targetRef, sourceRefs);
       replayCache.set(key, plan);
     }
+    if (!plan.connected.includes(true)) return sources.map(() => null);
     const feeds: NativeTensor[] = [
       ...externals.map((t) => t.toNative()),
       ...this.entries.flatMap((e) => (e.kind === 'read' ? [e.read.value.toNative()] : e.op.outputs.flat().map((t) => t.toNative()))),

@@ -13,3 +13,4 @@ export { tfFunction as function, TensorSpec, FunctionOptions, TracedFunction } f
 export { device } from './device';
 export * as config from './config';
 export { zip } from './keras/optimizers/optimizer';
+export * as random from './random';
