@@ -14,3 +14,19 @@ export { device } from './device';
 export * as config from './config';
 export { zip } from './keras/optimizers/optimizer';
 export * as random from './random';
+
+// ---- Core math, array and nn ops (lib/ops/math.ts, array.ts, nn.ts): Python's tf.* names ----
+export * as math from './ops/math';
+export * as nn from './ops/nn';
+export * as linalg from './ops/linalg';
+export { convertToTensor } from './ops/convert';
+export {
+  add, subtract, sub, multiply, mul, divide, div, pow, maximum, minimum, negative, neg, abs, sign, square, sqrt, exp,
+  sin, cos, tanh, sigmoid, round, floor, equal, notEqual, less, lessEqual, greater, greaterEqual,
+  logicalAnd, logicalOr, logicalNot, reduceSum, reduceMean, reduceMax, reduceMin, reduceProd, reduceAll, reduceAny,
+  reduceLogsumexp, argmax, argmin, cumsum, addN, matmul, cast, clipByValue, MatmulOptions,
+} from './ops/math';
+export {
+  reshape, transpose, concat, stack, unstack, split, expandDims, squeeze, tile, gather, GatherOptions, slice, oneHot,
+  OneHotOptions, where, zerosLike, onesLike, identity, stopGradient, shape, size, rank, pad, reverse,
+} from './ops/array';

@@ -1,0 +1,2 @@
+// Python's tf.linalg (the parts implemented so far).
+export { matmul } from './math';
