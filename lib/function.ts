@@ -214,7 +214,8 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
     }
     return concrete;
   };
-  const traced = ((...args: A) => concreteFor(args).call(args)) as TracedFunction<A, R>;
+  // Called while another function is being traced, the body is inlined into that graph, as in Python.
+  const traced = ((...args: A) => (context.trace ? fn(...(args as Tensor[])) : concreteFor(args).call(args))) as TracedFunction<A, R>;
   traced.callAsync = (...args: A) => {
     try {
       return concreteFor(args).callAsync(args) as Promise<Rebuild<R>>;

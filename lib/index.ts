@@ -30,3 +30,5 @@ export {
   reshape, transpose, concat, stack, unstack, split, expandDims, squeeze, tile, gather, GatherOptions, slice, oneHot,
   OneHotOptions, where, zerosLike, onesLike, identity, stopGradient, shape, size, rank, pad, reverse,
 } from './ops/array';
+export * as data from './data';
+export * as train from './train';

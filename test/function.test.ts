@@ -75,3 +75,11 @@ test('errors inside the graph surface as typed errors at call time', () => {
   });
   assert.deepEqual(symbolicEscape(tf.tensor([1])).numpy(), [1]);
 });
+
+test('a tf.function called inside another is inlined into its graph', () => {
+  const inner = tf.function((x: tf.Tensor) => square(x));
+  const outer = tf.function((x: tf.Tensor) => tf.rawOps.AddV2({ x: inner(x), y: 1 }));
+  assert.deepEqual(outer(tf.tensor([2, 3], undefined, 'float32')).numpy(), [5, 10]);
+  assert.equal(inner.tracingCount, 0, 'the inner function is not traced on its own');
+  assert.deepEqual(inner(tf.tensor([4], undefined, 'float32')).numpy(), [16]);
+});

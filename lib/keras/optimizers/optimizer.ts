@@ -104,6 +104,16 @@ export abstract class Optimizer {
     return slot;
   }
 
+  /** The slots of `variable` by name (empty before the optimizer is built for it). */
+  slotsOf(variable: Variable): ReadonlyMap<string, Variable> {
+    return this.slots.get(variable.handleOp.name) ?? new Map();
+  }
+
+  /** Whether build() has made slots for any variable yet. */
+  get built(): boolean {
+    return this.builtFor !== undefined;
+  }
+
   /** Slot names each variable gets. */
   protected abstract slotNames(): string[];
 

@@ -1,0 +1,5 @@
+// tf.data: host-side input pipelines.
+export {
+  AUTOTUNE, BatchOptions, Dataset, Element, HostArray, INFINITE_CARDINALITY, MapOptions, MapOutput, NumpyElement, ShuffleOptions,
+  SliceInput, Structured, UNKNOWN_CARDINALITY,
+} from './dataset';

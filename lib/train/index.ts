@@ -1,0 +1,4 @@
+// tf.train: checkpoints.
+export {
+  Checkpoint, CheckpointEntry, NamedVariables, Trackable, listVariables, loadVariables, readCheckpointIndex, saveVariables,
+} from './checkpoint';
