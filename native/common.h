@@ -46,6 +46,9 @@ using BufferPtr = std::unique_ptr<TF_Buffer, BufferDeleter>;
 
 Napi::Buffer<uint8_t> CopyToBuffer(Napi::Env env, const TF_Buffer* buffer);
 
+// [{name, type, memoryBytes}] for a device list; takes ownership of (and deletes) `list`.
+Napi::Array DeviceListToArray(Napi::Env env, TF_DeviceList* list);
+
 // Reads an integer argument that must be a whole number within [lo, hi].
 int64_t ToInt64(Napi::Env env, const Napi::Value& value, const char* what, int64_t lo, int64_t hi);
 

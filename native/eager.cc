@@ -137,17 +137,7 @@ Napi::Value EagerListDevices(const Napi::CallbackInfo& info) {
   StatusPtr status = NewStatus();
   TF_DeviceList* list = TFE_ContextListDevices(EagerContext(env), status.get());
   ThrowIfNotOk(env, status.get());
-  int count = TF_DeviceListCount(list);
-  Napi::Array out = Napi::Array::New(env, count);
-  for (int i = 0; i < count; ++i) {
-    Napi::Object device = Napi::Object::New(env);
-    device.Set("name", TF_DeviceListName(list, i, status.get()));
-    device.Set("type", TF_DeviceListType(list, i, status.get()));
-    device.Set("memoryBytes", Napi::Number::New(env, static_cast<double>(TF_DeviceListMemoryBytes(list, i, status.get()))));
-    out.Set(i, device);
-  }
-  TF_DeleteDeviceList(list);
-  return out;
+  return DeviceListToArray(env, list);
 }
 
 Napi::Value LiveHandleCount(const Napi::CallbackInfo& info) {

@@ -27,6 +27,21 @@ Napi::Buffer<uint8_t> CopyToBuffer(Napi::Env env, const TF_Buffer* buffer) {
   return Napi::Buffer<uint8_t>::Copy(env, static_cast<const uint8_t*>(buffer->data), buffer->length);
 }
 
+Napi::Array DeviceListToArray(Napi::Env env, TF_DeviceList* list) {
+  StatusPtr status = NewStatus();
+  int count = TF_DeviceListCount(list);
+  Napi::Array out = Napi::Array::New(env, count);
+  for (int i = 0; i < count; ++i) {
+    Napi::Object device = Napi::Object::New(env);
+    device.Set("name", TF_DeviceListName(list, i, status.get()));
+    device.Set("type", TF_DeviceListType(list, i, status.get()));
+    device.Set("memoryBytes", Napi::Number::New(env, static_cast<double>(TF_DeviceListMemoryBytes(list, i, status.get()))));
+    out.Set(i, device);
+  }
+  TF_DeleteDeviceList(list);
+  return out;
+}
+
 int64_t ToInt64(Napi::Env env, const Napi::Value& value, const char* what, int64_t lo, int64_t hi) {
   double d;
   if (value.IsBigInt()) {

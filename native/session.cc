@@ -256,17 +256,7 @@ Napi::Value Session::ListDevices(const Napi::CallbackInfo& info) {
   StatusPtr status = NewStatus();
   TF_DeviceList* list = TF_SessionListDevices(Get(env), status.get());
   ThrowIfNotOk(env, status.get());
-  int count = TF_DeviceListCount(list);
-  Napi::Array out = Napi::Array::New(env, count);
-  for (int i = 0; i < count; ++i) {
-    Napi::Object device = Napi::Object::New(env);
-    device.Set("name", TF_DeviceListName(list, i, status.get()));
-    device.Set("type", TF_DeviceListType(list, i, status.get()));
-    device.Set("memoryBytes", Napi::Number::New(env, static_cast<double>(TF_DeviceListMemoryBytes(list, i, status.get()))));
-    out.Set(i, device);
-  }
-  TF_DeleteDeviceList(list);
-  return out;
+  return DeviceListToArray(env, list);
 }
 
 // Runs still in flight finish first; the TF_Session goes when the last one ends.

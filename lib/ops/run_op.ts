@@ -184,28 +184,7 @@ function addToTrace(trace: Trace, call: OpCall): Tensor[][] {
 }
 
 /** A Const op holding `value`, inside the trace. */
-function constantInTrace(trace: Trace, value: HostValue, dtype: DType): Tensor {
-  const tensor = hostTensor(value, undefined, dtype);
-  try {
-    const op = addTraceOperation(trace, {
-      type: 'Const',
-      inputs: [],
-      attrs: [
-        ['value', 'tensor', tensor],
-        ['dtype', 'type', dtypeToEnum(dtype)],
-      ],
-      stateful: false,
-    });
-    return Tensor.symbolic({ op, index: 0 });
-  } finally {
-    tensor.dispose();
-  }
-}
-
-/** Python's tf.constant: eager, or a Const op while tracing. */
-export function constantTensor(value: HostValue, dtype?: DType, shape?: readonly number[]): Tensor {
-  const trace = context.trace;
-  if (!trace) return Tensor.fromNative(hostTensor(value, shape, dtype));
+function constantInTrace(trace: Trace, value: HostValue, dtype?: DType, shape?: readonly number[]): Tensor {
   const tensor = hostTensor(value, shape, dtype);
   try {
     const op = addTraceOperation(trace, {
@@ -221,4 +200,10 @@ export function constantTensor(value: HostValue, dtype?: DType, shape?: readonly
   } finally {
     tensor.dispose();
   }
+}
+
+/** Python's tf.constant: eager, or a Const op while tracing. */
+export function constantTensor(value: HostValue, dtype?: DType, shape?: readonly number[]): Tensor {
+  const trace = context.trace;
+  return trace ? constantInTrace(trace, value, dtype, shape) : Tensor.fromNative(hostTensor(value, shape, dtype));
 }

@@ -1,16 +1,8 @@
 // Session over a raw graph: ConfigProto from an options object, runs by output, pre-resolved callables.
 import { NativeCallable, NativeDevice, NativeGraph, NativeOperation, NativeOutput, NativeSession, NativeTensor, binding } from '../native';
-import { RunOptionsInit, encodeConfigProto, encodeRunOptions } from '../proto';
+import { RunOptionsInit, SessionConfigOptions, encodeConfigProto, encodeRunOptions } from '../proto';
 
-export interface SessionOptions {
-  intraOpParallelismThreads?: number;
-  interOpParallelismThreads?: number;
-  allowSoftPlacement?: boolean;
-  logDevicePlacement?: boolean;
-  gpuAllowGrowth?: boolean;
-  gpuMemoryFraction?: number;
-  deviceCount?: Record<string, number>;
-}
+export type SessionOptions = SessionConfigOptions;
 
 export interface RunOptions extends RunOptionsInit {
   feeds?: readonly (readonly [NativeOutput, NativeTensor])[];
