@@ -2,3 +2,13 @@
 export * as optimizers from './optimizers';
 export * as callbacks from './callbacks';
 export * as initializers from './initializers';
+export * as activations from './activations';
+export * as layers from './layers';
+export * as losses from './losses';
+export * as metrics from './metrics';
+export * as models from './models';
+export { Model, Sequential, type ModelOptions, type SequentialOptions } from './models';
+export { Input } from './layers';
+export { History } from './training/history';
+export type { CompileOptions, FitOptions, EvaluateOptions } from './training/trainer';
+export type { PredictOptions } from './training/predict';

@@ -1,0 +1,30 @@
+// keras.layers.Flatten: (batch, d1, d2, ...) → (batch, d1·d2·...).
+import { int32Vector } from '../../ops/convert';
+import { Pack, Reshape, Shape as ShapeOp, StridedSlice } from '../../ops/generated';
+import { Shape, Tensor } from '../../tensor';
+import { CallOptions, Layer, LayerOptions } from './layer';
+
+export class Flatten extends Layer {
+  constructor(options: LayerOptions = {}) {
+    super(options);
+    this.inputSpec = { minNdim: 1 };
+    this.built = true;
+  }
+
+  override call(inputs: Tensor, _options: CallOptions): Tensor {
+    const [, flat] = this.computeOutputShape(inputs.shape);
+    if (flat !== null) return Reshape({ tensor: inputs, shape: int32Vector([-1, flat]) });
+    const batch = StridedSlice({ input: ShapeOp({ input: inputs }), begin: [0], end: [1], strides: [1], shrinkAxisMask: 1 });
+    return Reshape({ tensor: inputs, shape: Pack({ values: [batch, -1] }) });
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    const rest = inputShape.slice(1);
+    const flat = rest.some((d) => d === null) ? null : rest.reduce<number>((p, d) => p * (d as number), 1);
+    return [inputShape[0], flat];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: 'channels_last' };
+  }
+}

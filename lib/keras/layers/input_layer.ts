@@ -1,0 +1,56 @@
+// keras.Input / keras.layers.InputLayer: the placeholder a functional model starts from.
+import { DType } from '../../dtypes';
+import { Shape } from '../../tensor';
+import { KerasTensor, Node } from './keras_tensor';
+import { Layer } from './layer';
+import { autoName } from './naming';
+
+export interface InputOptions {
+  /** The shape of one sample (no batch dim); null for sizes that vary. */
+  shape?: Shape;
+  batchSize?: number | null;
+  /** The full shape, batch dim first (instead of shape/batchSize). */
+  batchShape?: Shape;
+  dtype?: DType;
+  name?: string;
+}
+
+export class InputLayer extends Layer {
+  /** [batch, ...shape], batch null unless fixed. */
+  readonly batchShape: Shape;
+  /** The KerasTensor this layer provides. */
+  readonly output: KerasTensor;
+
+  constructor(options: InputOptions = {}) {
+    const { shape, batchSize = null, batchShape, dtype = 'float32' } = options;
+    if ((shape === undefined) === (batchShape === undefined)) {
+      throw new TypeError('You must pass exactly one of `shape` or `batchShape` to Input/InputLayer.');
+    }
+    super({ name: options.name ?? autoName('input_layer'), dtype });
+    const full = batchShape ?? [batchSize, ...(shape as Shape)];
+    for (const d of full) {
+      if (d !== null && !(Number.isInteger(d) && d >= 0)) {
+        throw new RangeError(`Input shapes must be non-negative integers or null. Received: shape=${JSON.stringify(full)}`);
+      }
+    }
+    this.batchShape = [...full];
+    this.built = true;
+    const node = new Node(this, [], [{ shape: this.batchShape, dtype }], {}, this.name);
+    this.inboundNodes.push(node);
+    this.output = node.outputs[0];
+  }
+
+  override computeOutputShape(): Shape {
+    return [...this.batchShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { batch_shape: this.batchShape, dtype: this.dtype, sparse: false, ragged: false, name: this.name, optional: false };
+  }
+}
+
+/** keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from. */
+export function Input(options: InputOptions | Shape): KerasTensor {
+  const resolved = Array.isArray(options) ? { shape: options as Shape } : (options as InputOptions);
+  return new InputLayer(resolved).output;
+}

@@ -1,0 +1,56 @@
+// The symbolic side of the functional API: a KerasTensor is a shape and dtype produced by one call
+// of a layer on other KerasTensors (a Node); models are graphs of those nodes.
+import { DType } from '../../dtypes';
+import { formatShape } from '../../ops/convert';
+import { Shape } from '../../tensor';
+import type { CallOptions, Layer } from './layer';
+import { autoName } from './naming';
+
+export class KerasTensor {
+  readonly name: string;
+
+  constructor(
+    readonly shape: Shape,
+    readonly dtype: DType,
+    /** The layer call that produced this tensor. */
+    readonly node: Node,
+    /** Which output of that call it is. */
+    readonly index: number,
+    name?: string,
+  ) {
+    this.name = name ?? autoName('keras_tensor');
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `<KerasTensor shape=${formatShape(this.shape)}, dtype=${this.dtype}, sparse=False, ragged=False, name=${this.name}>`;
+  }
+}
+
+export interface TensorSpecLike {
+  shape: Shape;
+  dtype: DType;
+}
+
+/** One call of `layer` on symbolic inputs, with the outputs it made. */
+export class Node {
+  readonly outputs: KerasTensor[];
+
+  constructor(
+    readonly layer: Layer,
+    readonly inputs: readonly KerasTensor[],
+    outputSpecs: readonly TensorSpecLike[],
+    readonly callOptions: CallOptions = {},
+    outputName?: string,
+  ) {
+    this.outputs = outputSpecs.map((spec, i) => new KerasTensor([...spec.shape], spec.dtype, this, i, outputName));
+  }
+
+  /** The position of this node among its layer's calls (Keras' node_index). */
+  get index(): number {
+    return this.layer.inboundNodes.indexOf(this);
+  }
+}

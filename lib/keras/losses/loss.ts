@@ -1,0 +1,75 @@
+// keras.losses.Loss: per-sample values from call(yTrue, yPred), reduced by apply() — Python's
+// `loss(y_true, y_pred)` — to one number: sum over everything, divided by the element count.
+import { convertToTensor } from '../../ops/convert';
+import { Cast, DivNoNan, Prod, Shape as ShapeOp, Sum } from '../../ops/generated';
+import { constantTensor } from '../../ops/run_op';
+import { Tensor, TensorLike } from '../../tensor';
+import { autoName, toSnakeCase } from '../layers/naming';
+
+export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
+
+export interface LossOptions {
+  name?: string;
+  /** Default 'sum_over_batch_size' (the mean over every per-sample value). */
+  reduction?: Reduction;
+}
+
+const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'mean', 'sum', 'none'];
+
+/** Keras' reduce_values: the sum of `values`, divided (divide_no_nan) by their count unless 'sum'. */
+function reduceValues(values: Tensor, reduction: Reduction): Tensor {
+  const shape = values.shape;
+  if (reduction === 'none' || shape.length === 0 || (shape.length === 1 && shape[0] === 0)) return values;
+  const axes = constantTensor(shape.map((_, i) => i), 'int32', [shape.length]);
+  const loss = Sum({ input: values, reductionIndices: axes });
+  if (reduction === 'sum') return loss;
+  const count = shape.every((d) => d !== null)
+    ? constantTensor(shape.reduce<number>((p, d) => p * (d as number), 1), values.dtype)
+    : Cast({ x: Prod({ input: ShapeOp({ input: values }), reductionIndices: 0 }), DstT: values.dtype });
+  return DivNoNan({ x: loss, y: count });
+}
+
+export abstract class Loss {
+  readonly name: string;
+  readonly reduction: Reduction;
+
+  constructor(options: LossOptions = {}) {
+    const { reduction = 'sum_over_batch_size' } = options;
+    if (!REDUCTIONS.includes(reduction)) {
+      throw new RangeError(`Invalid value for argument \`reduction\`. Expected one of ${JSON.stringify(REDUCTIONS)}. Received: reduction=${String(reduction)}`);
+    }
+    this.name = options.name ?? autoName(toSnakeCase(this.constructor.name));
+    this.reduction = reduction;
+  }
+
+  /** The per-sample losses. */
+  abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
+
+  /** Python's `loss(y_true, y_pred)`: float32 inputs, per-sample losses, then the reduction. */
+  apply(yTrue: TensorLike, yPred: TensorLike): Tensor {
+    const toFloat = (value: TensorLike): Tensor => {
+      const t = convertToTensor(value, undefined, 'float32');
+      return t.dtype === 'float32' ? t : Cast({ x: t, DstT: 'float32' });
+    };
+    return reduceValues(toFloat(this.call(toFloat(yTrue), toFloat(yPred))), this.reduction);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, reduction: this.reduction };
+  }
+}
+
+/** A loss from a per-sample function (what compile() makes of 'mse' and friends). */
+export class LossFunctionWrapper<O extends object = object> extends Loss {
+  constructor(
+    readonly fn: (yTrue: Tensor, yPred: Tensor, options: O) => Tensor,
+    options: LossOptions = {},
+    readonly fnOptions: O = {} as O,
+  ) {
+    super(options);
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return this.fn(yTrue, yPred, this.fnOptions);
+  }
+}

@@ -1,0 +1,48 @@
+// keras.metrics.Metric: state in float32 variables, changed by updateState() (as graph ops inside
+// a train/test step, or eagerly), read by result(), cleared by resetState().
+import { context } from '../../context';
+import { DType } from '../../dtypes';
+import { zeros } from '../../ops/creation';
+import { Tensor } from '../../tensor';
+import { Variable } from '../../variable';
+import { autoName, toSnakeCase } from '../layers/naming';
+
+export interface MetricOptions {
+  name?: string;
+  dtype?: DType;
+}
+
+export abstract class Metric {
+  readonly name: string;
+  readonly dtype: DType;
+  /** 'up' when higher is better (accuracies), 'down' for errors; read by ReduceLROnPlateau's auto mode. */
+  direction?: 'up' | 'down';
+  private readonly state: Variable[] = [];
+
+  constructor(options: MetricOptions = {}) {
+    this.name = options.name ?? autoName(toSnakeCase(this.constructor.name));
+    this.dtype = options.dtype ?? 'float32';
+  }
+
+  abstract updateState(...args: Tensor[]): void;
+  abstract result(): Tensor;
+
+  /** A scalar state variable (zero), named '<metric>/<name>'. */
+  protected addVariable(name: string): Variable {
+    const variable = new Variable(() => context.initScope(() => zeros([], this.dtype)), { name: `${this.name}/${name}`, trainable: false, dtype: this.dtype });
+    this.state.push(variable);
+    return variable;
+  }
+
+  get variables(): Variable[] {
+    return [...this.state];
+  }
+
+  resetState(): void {
+    for (const variable of this.state) variable.assign(zeros([], this.dtype));
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, dtype: this.dtype };
+  }
+}

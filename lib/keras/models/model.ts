@@ -1,0 +1,181 @@
+// keras.Model: a functional model (`new Model({inputs, outputs})`) or, subclassed with its own call(),
+// a model of the layers it holds; either way a Layer, with compile/fit/evaluate/predict.
+import { Shape, Tensor, TensorLike } from '../../tensor';
+import type { Optimizer } from '../optimizers';
+import type { Logs } from '../callbacks';
+import { InputLayer } from '../layers/input_layer';
+import { KerasTensor, Node } from '../layers/keras_tensor';
+import { CallOptions, Layer } from '../layers/layer';
+import { autoName } from '../layers/naming';
+import type { Metric } from '../metrics';
+import type { History } from '../training/history';
+import { predict, predictOnBatch, PredictOptions } from '../training/predict';
+import { CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';
+import type { ArrayData, BatchDataset } from '../training/data_adapter';
+import { FunctionalGraph } from './functional';
+import { printSummary, SummaryOptions } from './summary';
+
+export interface ModelOptions {
+  /** The Input tensor(s) of a functional model. */
+  inputs?: KerasTensor | readonly KerasTensor[];
+  outputs?: KerasTensor | readonly KerasTensor[];
+  name?: string;
+  trainable?: boolean;
+}
+
+function toList(value: KerasTensor | readonly KerasTensor[]): KerasTensor[] {
+  return Array.isArray(value) ? [...value] : [value as KerasTensor];
+}
+
+export class Model extends Layer {
+  /** Set by callbacks (e.g. early stopping) to end fit() after the current batch. */
+  stopTraining = false;
+  /** The History of the last fit(). */
+  history: History | null = null;
+  /** Counts changes of the layer graph; traced train/test/predict steps are rebuilt when it moves. */
+  graphVersion = 0;
+  protected graph: FunctionalGraph | null = null;
+  private trainer: Trainer | null = null;
+
+  constructor(options: ModelOptions = {}) {
+    const { inputs, outputs } = options;
+    super({ name: options.name ?? (inputs !== undefined ? autoName('functional') : undefined), trainable: options.trainable });
+    if ((inputs === undefined) !== (outputs === undefined)) {
+      throw new TypeError('A functional Model needs both `inputs` and `outputs`; a subclassed Model takes neither.');
+    }
+    if (inputs !== undefined) {
+      this.setGraph(toList(inputs), toList(outputs as KerasTensor));
+      const input = this.inputs[0];
+      this.inputSpec = { shape: input.shape, name: input.node.layer.name };
+    }
+  }
+
+  /** Makes the model the graph from `inputs` to `outputs` (one of each). */
+  protected setGraph(inputs: KerasTensor[], outputs: KerasTensor[]): void {
+    if (inputs.length !== 1 || outputs.length !== 1) {
+      throw new RangeError(`Model '${this.name}': only models with one input and one output are supported; got ${inputs.length} inputs and ${outputs.length} outputs.`);
+    }
+    this.graph = new FunctionalGraph(inputs, outputs, this.name);
+    this.built = true;
+    this.buildInputShape = [...inputs[0].shape];
+    this.graphVersion++;
+  }
+
+  get inputs(): KerasTensor[] {
+    return this.graph ? [...this.graph.inputs] : [];
+  }
+
+  get outputs(): KerasTensor[] {
+    return this.graph ? [...this.graph.outputs] : [];
+  }
+
+  /** The model's layers (a functional model's InputLayer included, as in Keras). */
+  get layers(): Layer[] {
+    return this.graph ? [...this.graph.operations] : super.sublayers();
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (layer === undefined) throw new RangeError(`No such layer: ${name}. Existing layers are: ${this.layers.map((l) => l.name).join(', ')}.`);
+    return layer;
+  }
+
+  protected override sublayers(): Layer[] {
+    return this.layers.filter((layer) => !(layer instanceof InputLayer));
+  }
+
+  /** The forward pass; a subclass overrides this (and creates its layers in the constructor). */
+  override call(inputs: Tensor, options: CallOptions): Tensor {
+    if (this.graph === null) throw new Error(`Model '${this.name}' has no graph: build it from Input tensors or override call()`);
+    return this.graph.run([inputs], options)[0];
+  }
+
+  override computeOutputShape(inputShape: Shape): Shape {
+    return this.graph ? this.graph.outputShapes([inputShape])[0] : super.computeOutputShape(inputShape);
+  }
+
+  /** A subclassed model builds its layers by tracing call() once for `inputShape`. */
+  override build(inputShape: Shape): void {
+    if (this.graph === null) super.computeOutputShape(inputShape);
+  }
+
+  /** The calls of `layer` in this model's graph (none without a graph). */
+  nodesOf(layer: Layer): Node[] {
+    return this.graph?.nodesOf(layer) ?? [];
+  }
+
+  /** Keras' sequential-like test: one node per depth, single inputs, no layer called twice. */
+  get isSequentialLike(): boolean {
+    if (this.graph === null) return true;
+    const perDepth = new Map<number, number>();
+    for (const [node, depth] of this.graph.nodeDepths) {
+      if (node.inputs.length > 1) return false;
+      perDepth.set(depth, (perDepth.get(depth) ?? 0) + 1);
+    }
+    if ([...perDepth.values()].some((n) => n > 1)) return false;
+    const calls = new Map<Layer, number>();
+    for (const node of this.graph.nodeDepths.keys()) calls.set(node.layer, (calls.get(node.layer) ?? 0) + 1);
+    return [...calls.values()].every((n) => n === 1);
+  }
+
+  /** Prints Keras' summary table (or hands the text to `printFn`). */
+  summary(options: SummaryOptions = {}): void {
+    printSummary(this, options);
+  }
+
+  /** Configures training: an optimizer (instance or 'adam'/'sgd'/'adamw'), a loss, metrics. */
+  compile(options: CompileOptions): void {
+    this.trainer = new Trainer(this, options);
+  }
+
+  get compiled(): boolean {
+    return this.trainer !== null;
+  }
+
+  private requireTrainer(): Trainer {
+    if (this.trainer === null) throw new Error('You must call `compile()` before using the model.');
+    return this.trainer;
+  }
+
+  get optimizer(): Optimizer {
+    return this.requireTrainer().optimizer;
+  }
+
+  /** Whether the optimizer has made its state (Keras' `optimizer.built`), for summary(). */
+  get optimizerBuilt(): boolean {
+    return this.trainer?.optimizerBuilt ?? false;
+  }
+
+  /** The loss tracker, then the compiled metrics (known once fit/evaluate has seen data). */
+  get metrics(): Metric[] {
+    return this.trainer?.metrics ?? [];
+  }
+
+  get metricsNames(): string[] {
+    return this.metrics.map((m) => m.name);
+  }
+
+  /** Trains for `epochs` over (x, y) or a dataset of [x, y] batches; resolves to the History. */
+  fit(x: ArrayData, y?: ArrayData, options?: FitOptions): Promise<History>;
+  fit(dataset: BatchDataset, options?: FitOptions): Promise<History>;
+  async fit(x: ArrayData | BatchDataset, y?: ArrayData | FitOptions, options: FitOptions = {}): Promise<History> {
+    return this.requireTrainer().fit(x, y, options);
+  }
+
+  /** The loss (and metrics, in compile order) over (x, y): a number, or [loss, ...metrics]. */
+  evaluate(x: ArrayData, y?: ArrayData, options?: EvaluateOptions): Promise<number | number[] | Logs>;
+  evaluate(dataset: BatchDataset, options?: EvaluateOptions): Promise<number | number[] | Logs>;
+  async evaluate(x: ArrayData | BatchDataset, y?: ArrayData | EvaluateOptions, options: EvaluateOptions = {}): Promise<number | number[] | Logs> {
+    return this.requireTrainer().evaluate(x, y, options);
+  }
+
+  /** The model's outputs for every sample of `x`, batch by batch, as one tensor. */
+  predict(x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+    return predict(this, x, options);
+  }
+
+  /** The outputs for one batch, in one session run. */
+  predictOnBatch(x: TensorLike): Tensor {
+    return predictOnBatch(this, x);
+  }
+}

@@ -1,0 +1,113 @@
+// model.predict / predictOnBatch: a traced inference step (training false) per input signature,
+// batch outputs copied into one host buffer that becomes the result tensor.
+import { TypedArray, typedArrayFor } from '../../dtypes';
+import { tfFunction, TensorSpec, TracedFunction } from '../../function';
+import { constantTensor } from '../../ops/run_op';
+import { hostTensor } from '../../raw/host_tensor';
+import { Tensor, TensorLike } from '../../tensor';
+import type { Callback } from '../callbacks';
+import type { Model } from '../models/model';
+import { CallbackList } from './callback_list';
+import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, HostArray, isDataset } from './data_adapter';
+import { runBatches } from './loop';
+
+export interface PredictOptions {
+  batchSize?: number;
+  /** 0 silent, 1 progress bar (the default), 2 one line. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: readonly Callback[];
+}
+
+type PredictFunction = TracedFunction<[Tensor], Tensor>;
+
+const predictFunctions = new WeakMap<Model, Map<string, { version: number; fn: PredictFunction }>>();
+
+function predictFunction(model: Model, x: Tensor): PredictFunction {
+  let byShape = predictFunctions.get(model);
+  if (byShape === undefined) predictFunctions.set(model, (byShape = new Map()));
+  const key = `${x.dtype}${JSON.stringify(x.shape.slice(1))}`;
+  let entry = byShape.get(key);
+  if (entry === undefined || entry.version !== model.graphVersion) {
+    const fn = tfFunction<[Tensor], Tensor>((xs: Tensor) => model.apply(xs, { training: false }), {
+      inputSignature: [new TensorSpec([null, ...x.shape.slice(1)], x.dtype)],
+      name: `${model.name}_predict_step`,
+    });
+    entry = { version: model.graphVersion, fn };
+    byShape.set(key, entry);
+  }
+  return entry.fn;
+}
+
+function inputDType(model: Model) {
+  return model.inputs[0]?.dtype ?? model.dtype;
+}
+
+/** Growing host storage for the rows of the outputs. */
+class OutputBuffer {
+  private data?: TypedArray;
+  private rows = 0;
+  private rowShape: number[] = [];
+  private dtype?: Tensor['dtype'];
+
+  constructor(private readonly expectedRows: number | null) {}
+
+  append(output: Tensor): void {
+    const values = output.dataSync() as TypedArray;
+    const [batch, ...rest] = output.shape as number[];
+    if (this.data === undefined) {
+      this.dtype = output.dtype;
+      this.rowShape = rest;
+      const ArrayClass = typedArrayFor(output.dtype) as new (n: number) => TypedArray;
+      this.data = new ArrayClass((this.expectedRows ?? batch) * (values.length / Math.max(batch, 1)));
+    }
+    const offset = this.rows * (values.length / Math.max(batch, 1));
+    if (offset + values.length > this.data.length) {
+      const grown = new (this.data.constructor as new (n: number) => TypedArray)(Math.max(offset + values.length, this.data.length * 2));
+      (grown as Float32Array).set(this.data as Float32Array);
+      this.data = grown;
+    }
+    (this.data as Float32Array).set(values as Float32Array, offset);
+    this.rows += batch;
+  }
+
+  toTensor(): Tensor {
+    if (this.data === undefined || this.dtype === undefined) throw new RangeError('predict() got no data: the input has no samples (or the dataset no batches)');
+    const size = this.rows * this.rowShape.reduce((p, d) => p * d, 1);
+    return Tensor.fromNative(hostTensor(this.data.subarray(0, size), [this.rows, ...this.rowShape], this.dtype));
+  }
+}
+
+export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+  const { batchSize = 32, verbose = 1, callbacks = [] } = options;
+  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
+  let source: DataSource;
+  if (isDataset(x)) {
+    source = new DatasetSource(x, inputDType(model));
+  } else {
+    const xs = HostArray.from(x, 'x', inputDType(model));
+    model.maybeBuild(xs.batchShape);
+    source = new ArraySource(xs, undefined, batchSize);
+  }
+  const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model });
+  const outputs = new OutputBuffer(source instanceof ArraySource ? source.x.samples : null);
+  await callbackList.onPredictBegin();
+  await runBatches(source, false, {
+    before: (step) => callbackList.onPredictBatchBegin(step),
+    launch: (batch) => predictFunction(model, batch.x).callAsync(batch.x),
+    after: async (output, step) => {
+      outputs.append(output);
+      output.dispose();
+      await callbackList.onPredictBatchEnd(step);
+      return true;
+    },
+  });
+  await callbackList.onPredictEnd();
+  return outputs.toTensor();
+}
+
+/** One batch through the traced inference step (Keras' predict_on_batch). */
+export function predictOnBatch(model: Model, x: TensorLike): Tensor {
+  const tensor = x instanceof Tensor ? x : constantTensor(x as never, inputDType(model));
+  model.maybeBuild([null, ...tensor.shape.slice(1)]);
+  return predictFunction(model, tensor)(tensor);
+}

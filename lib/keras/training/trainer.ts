@@ -1,0 +1,313 @@
+// compile/fit/evaluate. The train step is one tf.function — forward pass under a GradientTape, the
+// loss, the loss tracker, gradients, optimizer.applyGradients, the compiled metrics — returning
+// the running metric values, so each batch is one session run; the test step likewise.
+import { tfFunction, TensorSpec, TracedFunction } from '../../function';
+import { GradientTape } from '../../gradient_tape';
+import { Shape as ShapeOp, StridedSlice } from '../../ops/generated';
+import { Shape, Tensor } from '../../tensor';
+import type { Callback, Logs } from '../callbacks';
+import { pythonFloatRepr } from '../callbacks/python_float_repr';
+import { get as getLoss, Loss, LossIdentifier } from '../losses';
+import { get as getMetric, Mean, Metric, MetricIdentifier } from '../metrics';
+import type { Model } from '../models/model';
+import { Adam, AdamW, Optimizer, SGD, zip } from '../optimizers';
+import { CallbackList } from './callback_list';
+import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, HostArray, isDataset, splitForValidation } from './data_adapter';
+import type { History } from './history';
+import { runBatches } from './loop';
+import { StepLogs } from './step_logs';
+
+export type OptimizerIdentifier = Optimizer | 'adam' | 'sgd' | 'adamw' | string;
+
+export interface CompileOptions {
+  optimizer: OptimizerIdentifier;
+  loss: LossIdentifier;
+  /** e.g. ['accuracy'] (resolved from the targets' and outputs' shapes, as in Keras), 'mae', metric objects. */
+  metrics?: readonly MetricIdentifier[];
+}
+
+export interface FitOptions {
+  /** Samples per step (default 32); not for datasets, which are already batched. */
+  batchSize?: number;
+  epochs?: number;
+  /** 0 silent, 1 progress bar (the default), 2 one line per epoch. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: readonly Callback[];
+  /** The last fraction of (x, y), taken before shuffling, to validate on. */
+  validationSplit?: number;
+  /** [xVal, yVal], or a dataset of [x, y] batches. */
+  validationData?: readonly [ArrayData, ArrayData] | BatchDataset;
+  validationBatchSize?: number;
+  /** Reshuffle the training samples every epoch (default true). */
+  shuffle?: boolean;
+  /** The epoch to start at (for resuming). */
+  initialEpoch?: number;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  callbacks?: readonly Callback[];
+  /** Return {loss, metric: value} instead of a number or list. */
+  returnDict?: boolean;
+}
+
+type StepFunction = TracedFunction<[Tensor, Tensor], Record<string, Tensor>>;
+type StepKind = 'train' | 'test';
+
+function resolveOptimizer(identifier: OptimizerIdentifier): Optimizer {
+  if (identifier instanceof Optimizer) return identifier;
+  switch (typeof identifier === 'string' ? identifier.toLowerCase() : undefined) {
+    case 'adam':
+      return new Adam();
+    case 'adamw':
+      return new AdamW();
+    case 'sgd':
+      return new SGD();
+    default:
+      throw new RangeError(`Could not interpret optimizer identifier: ${String(identifier)}`);
+  }
+}
+
+function isAccuracyName(identifier: MetricIdentifier): identifier is string {
+  return typeof identifier === 'string' && ['accuracy', 'acc'].includes(identifier.toLowerCase());
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) <= 0) throw new RangeError(`\`${name}\` must be a positive integer. Received: ${name}=${String(value)}`);
+  return value as number;
+}
+
+function checkVerbose(verbose: unknown): 0 | 1 | 2 {
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`\`verbose\` must be 0, 1 or 2. Received: verbose=${String(verbose)}`);
+  return verbose;
+}
+
+/** The batch size of `x` inside a step (Keras: `tf.shape(x)[0]`). */
+function batchSizeOf(x: Tensor): Tensor {
+  return StridedSlice({ input: ShapeOp({ input: x }), begin: [0], end: [1], strides: [1], shrinkAxisMask: 1 });
+}
+
+/** Splits fit/evaluate's (x, y, options) or (dataset, options) arguments. */
+function parseArguments<O extends object>(x: ArrayData | BatchDataset, y: ArrayData | O | undefined, options: O): { x: ArrayData | BatchDataset; y?: ArrayData; options: O } {
+  if (isDataset(x)) {
+    if (y !== undefined && (typeof y !== 'object' || y === null || Array.isArray(y) || ArrayBuffer.isView(y) || y instanceof Tensor)) {
+      throw new TypeError('`y` must not be given when `x` is a dataset (it yields [x, y] batches)');
+    }
+    return { x, options: (y as O | undefined) ?? options };
+  }
+  return { x, y: y as ArrayData | undefined, options };
+}
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  readonly loss: Loss;
+  /** Whether a train step has been made (so the optimizer has its slots). */
+  optimizerBuilt = false;
+  private readonly lossTracker = new Mean({ name: 'loss' });
+  /** Compiled metrics; 'accuracy' stays a name until the first step sees the shapes. */
+  private readonly metricSlots: (Metric | string)[];
+  private readonly steps = new Map<string, { version: number; fn: StepFunction }>();
+  private reset?: { metrics: number; fn: TracedFunction<[], null> };
+
+  constructor(
+    private readonly model: Model,
+    options: CompileOptions,
+  ) {
+    if (typeof options !== 'object' || options === null) throw new TypeError('compile() takes {optimizer, loss, metrics}');
+    this.optimizer = resolveOptimizer(options.optimizer);
+    if (options.loss === undefined || options.loss === null) throw new TypeError('compile() needs a `loss`.');
+    this.loss = getLoss(options.loss);
+    const metrics = options.metrics ?? [];
+    if (!Array.isArray(metrics)) throw new TypeError(`\`metrics\` must be an array. Received: metrics=${String(metrics)}`);
+    this.metricSlots = metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
+  }
+
+  /** The loss tracker, then the compiled metrics that are resolved. */
+  get metrics(): Metric[] {
+    return [this.lossTracker, ...this.metricSlots.filter((m): m is Metric => m instanceof Metric)];
+  }
+
+  /** Resolves 'accuracy' from the shapes (Keras' get_metric), once. */
+  private compiledMetrics(yTrueShape: Shape, yPredShape: Shape): Metric[] {
+    this.metricSlots.forEach((slot, i) => {
+      if (typeof slot === 'string') this.metricSlots[i] = getMetric(slot, yTrueShape, yPredShape);
+    });
+    return this.metricSlots as Metric[];
+  }
+
+  private trainStep(x: Tensor, y: Tensor): Record<string, Tensor> {
+    const tape = new GradientTape();
+    const { yPred, loss } = tape.record(() => {
+      const output = this.model.apply(x, { training: true });
+      return { yPred: output, loss: this.loss.apply(y, output) };
+    });
+    this.lossTracker.updateState(loss, batchSizeOf(x));
+    const variables = this.model.trainableVariables;
+    if (variables.length > 0) {
+      this.optimizer.applyGradients(zip(tape.gradient(loss, variables), variables));
+      this.optimizerBuilt = true;
+    } else {
+      process.emitWarning('The model does not have any trainable weights.');
+    }
+    return this.updateMetrics(y, yPred);
+  }
+
+  private testStep(x: Tensor, y: Tensor): Record<string, Tensor> {
+    const yPred = this.model.apply(x, { training: false });
+    this.lossTracker.updateState(this.loss.apply(y, yPred), batchSizeOf(x));
+    return this.updateMetrics(y, yPred);
+  }
+
+  /** Updates the compiled metrics; returns every metric's running value, by name (sorted, as Keras logs). */
+  private updateMetrics(y: Tensor, yPred: Tensor): Record<string, Tensor> {
+    for (const metric of this.compiledMetrics(y.shape, yPred.shape)) metric.updateState(y, yPred);
+    const metrics = [...this.metrics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return Object.fromEntries(metrics.map((m) => [m.name, m.result()]));
+  }
+
+  /** The traced step for batches like (x, y); traced again only for new per-sample shapes or a changed model. */
+  private stepFor(kind: StepKind, x: Tensor, y: Tensor | undefined): StepFunction {
+    if (y === undefined) throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
+    const key = `${kind}|${x.dtype}${JSON.stringify(x.shape.slice(1))}|${y.dtype}${JSON.stringify(y.shape.slice(1))}`;
+    let entry = this.steps.get(key);
+    if (entry === undefined || entry.version !== this.model.graphVersion) {
+      const signature = [new TensorSpec([null, ...x.shape.slice(1)], x.dtype), new TensorSpec([null, ...y.shape.slice(1)], y.dtype)];
+      const body = kind === 'train' ? (xs: Tensor, ys: Tensor) => this.trainStep(xs, ys) : (xs: Tensor, ys: Tensor) => this.testStep(xs, ys);
+      entry = { version: this.model.graphVersion, fn: tfFunction(body, { inputSignature: signature, name: `${this.model.name}_${kind}_step` }) };
+      this.steps.set(key, entry);
+    }
+    return entry.fn;
+  }
+
+  /** Zeroes every metric in one session run (Keras' reset_metrics). */
+  private resetMetrics(): void {
+    const metrics = this.metrics;
+    if (this.reset?.metrics !== metrics.length) {
+      const fn = tfFunction<[], null>(() => {
+        for (const metric of metrics) metric.resetState();
+        return null;
+      }, { name: `${this.model.name}_reset_metrics` });
+      this.reset = { metrics: metrics.length, fn };
+    }
+    this.reset.fn();
+  }
+
+  /** One pass over `source`; returns the last step's values (the running means), or undefined without data. */
+  private async runEpoch(kind: StepKind, source: DataSource, shuffle: boolean, callbacks: CallbackList): Promise<Logs | undefined> {
+    let last: StepLogs | undefined;
+    try {
+      await runBatches(source, shuffle, {
+        before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
+        launch: (batch) => this.stepFor(kind, batch.x, batch.y).callAsync(batch.x, batch.y as Tensor),
+        after: async (outputs, step) => {
+          last?.dispose();
+          last = new StepLogs(outputs);
+          await (kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last));
+          return !(kind === 'train' && this.model.stopTraining);
+        },
+      });
+      return last === undefined ? undefined : { ...last.read() };
+    } finally {
+      last?.dispose();
+    }
+  }
+
+  private arraySource(x: ArrayData, y: ArrayData | undefined, batchSize: number): ArraySource {
+    const xs = HostArray.from(x, 'x', this.inputDType());
+    const ys = y === undefined ? undefined : HostArray.from(y, 'y');
+    checkSameSamples(xs, ys);
+    return new ArraySource(xs, ys, batchSize);
+  }
+
+  private inputDType() {
+    return this.model.inputs[0]?.dtype ?? this.model.dtype;
+  }
+
+  /** A deferred Sequential (or subclassed model) is built for the data's shape before tracing. */
+  private buildFor(source: DataSource): void {
+    if (source instanceof ArraySource) this.model.maybeBuild(source.x.batchShape);
+  }
+
+  private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
+    if (isDataset(data)) return new DatasetSource(data, this.inputDType());
+    if (!Array.isArray(data) || data.length !== 2) throw new TypeError('`validationData` must be [xVal, yVal] or a dataset of [x, y] batches');
+    return this.arraySource(data[0], data[1], batchSize);
+  }
+
+  async fit(xArg: ArrayData | BatchDataset, yArg: ArrayData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
+    const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
+    const { epochs = 1, callbacks = [], validationSplit = 0, validationData, shuffle = true, initialEpoch = 0 } = options;
+    const verbose = checkVerbose(options.verbose ?? 1);
+    if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`\`epochs\` must be a non-negative integer. Received: epochs=${String(epochs)}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new RangeError(`\`initialEpoch\` must be a non-negative integer. Received: initialEpoch=${String(initialEpoch)}`);
+    let train: DataSource;
+    let validation: DataSource | undefined;
+    if (isDataset(x)) {
+      if (options.batchSize !== undefined) throw new TypeError('`batchSize` must not be given with a dataset: its elements are batches already');
+      if (validationSplit) {
+        throw new TypeError(`\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`);
+      }
+      train = new DatasetSource(x, this.inputDType());
+    } else {
+      const batchSize = positiveInteger('batchSize', options.batchSize ?? 32);
+      const source = this.arraySource(x, y, batchSize);
+      if (validationSplit && validationData === undefined) {
+        const [[tx, ty], [vx, vy]] = splitForValidation(source.x, source.y, validationSplit);
+        train = new ArraySource(tx, ty, batchSize);
+        validation = new ArraySource(vx, vy, positiveInteger('validationBatchSize', options.validationBatchSize ?? batchSize));
+      } else {
+        train = source;
+      }
+    }
+    if (validationData !== undefined) validation = this.validationSource(validationData, positiveInteger('validationBatchSize', options.validationBatchSize ?? options.batchSize ?? 32));
+    this.buildFor(train);
+
+    const model = this.model;
+    const callbackList = new CallbackList(callbacks, { addHistory: true, addProgbar: verbose !== 0, verbose, epochs, steps: train.steps, model });
+    model.stopTraining = false;
+    await callbackList.onTrainBegin();
+    let trainingLogs: Logs | undefined;
+    let announcedSteps = train.steps;
+    for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
+      this.resetMetrics();
+      await callbackList.onEpochBegin(epoch);
+      const logs = await this.runEpoch('train', train, shuffle, callbackList);
+      if (logs === undefined) throw new RangeError('fit() got no data: the training data has no samples (or the dataset no batches)');
+      if (train.steps !== announcedSteps) callbackList.setSteps((announcedSteps = train.steps));
+      if (validation !== undefined) {
+        const validationLogs = await this.evaluateSource(validation, callbackList);
+        for (const [name, value] of Object.entries(validationLogs)) logs[`val_${name}`] = value;
+      }
+      logs.learning_rate = this.optimizer.learningRate.numpy();
+      await callbackList.onEpochEnd(epoch, logs);
+      trainingLogs = logs;
+      if (model.stopTraining) break;
+    }
+    await callbackList.onTrainEnd(trainingLogs);
+    return callbackList.history as History;
+  }
+
+  private async evaluateSource(source: DataSource, callbacks: CallbackList): Promise<Logs> {
+    this.resetMetrics();
+    await callbacks.onTestBegin();
+    const logs = await this.runEpoch('test', source, false, callbacks);
+    if (logs === undefined) throw new RangeError('evaluate() got no data: the data has no samples (or the dataset no batches)');
+    await callbacks.onTestEnd(logs);
+    return logs;
+  }
+
+  async evaluate(xArg: ArrayData | BatchDataset, yArg: ArrayData | EvaluateOptions | undefined, optionsArg: EvaluateOptions): Promise<number | number[] | Logs> {
+    const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
+    const { callbacks = [], returnDict = false } = options;
+    const verbose = checkVerbose(options.verbose ?? 1);
+    const source = isDataset(x) ? new DatasetSource(x, this.inputDType()) : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32));
+    this.buildFor(source);
+    const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model: this.model });
+    const logs = await this.evaluateSource(source, callbackList);
+    if (returnDict) return logs;
+    // Keras' _flatten_metrics_in_order: the loss, then the compiled metrics in compile order.
+    const values = this.metrics.map((m) => logs[m.name]);
+    return values.length === 1 ? values[0] : values;
+  }
+}
