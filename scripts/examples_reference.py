@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXAMPLES = ["lr_schedule_subclass", "lr_manual_assign"]
+EXAMPLES = ["lr_schedule_subclass", "lr_manual_assign", "lr_scheduler_callback"]
 
 
 def main():
