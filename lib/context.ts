@@ -10,6 +10,8 @@ export interface HostFeed {
   value?(): NativeTensor;
   /** Called after each successful run. */
   commit?(): void;
+  /** Called instead of commit() when the run fails after value() was taken. */
+  abort?(): void;
 }
 
 /** The state of one tf.function trace: its name scope, captures and stateful ops. */

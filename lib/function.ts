@@ -92,6 +92,7 @@ class ConcreteFunction {
 
   private feeds(args: readonly TensorLike[]): { natives: NativeTensor[]; owned: NativeTensor[] } {
     const owned: NativeTensor[] = [];
+    let taken = 0;
     try {
       for (let i = 0; i < args.length; ++i) {
         const arg = args[i];
@@ -101,14 +102,20 @@ class ConcreteFunction {
       natives.push(...this.capturedValues);
       for (const feed of this.fedHostFeeds) {
         const value = (feed.value as () => NativeTensor)();
+        taken += 1;
         owned.push(value);
         natives.push(value);
       }
       return { natives, owned };
     } catch (e) {
       for (const t of owned) t.dispose();
+      this.fedHostFeeds.slice(0, taken).forEach((f) => f.abort?.());
       throw e;
     }
+  }
+
+  private abort(): void {
+    for (const feed of this.fedHostFeeds) feed.abort?.();
   }
 
   private commit(): void {
@@ -122,9 +129,16 @@ class ConcreteFunction {
 
   call(args: readonly TensorLike[]): Structure {
     const { natives, owned } = this.feeds(args);
+    let outputs: NativeTensor[];
     try {
-      const outputs = this.callable.run(natives);
-      this.commit();
+      outputs = this.callable.run(natives);
+    } catch (e) {
+      this.abort();
+      for (const t of owned) t.dispose();
+      throw e;
+    }
+    this.commit();
+    try {
       return this.results(outputs);
     } finally {
       for (const t of owned) t.dispose();
@@ -133,9 +147,16 @@ class ConcreteFunction {
 
   async callAsync(args: readonly TensorLike[]): Promise<Structure> {
     const { natives, owned } = this.feeds(args);
+    let outputs: NativeTensor[];
     try {
-      const outputs = await this.callable.runAsync(natives);
-      this.commit();
+      outputs = await this.callable.runAsync(natives);
+    } catch (e) {
+      this.abort();
+      for (const t of owned) t.dispose();
+      throw e;
+    }
+    this.commit();
+    try {
       return this.results(outputs);
     } finally {
       for (const t of owned) t.dispose();

@@ -157,7 +157,9 @@ const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
 
 function convertScalar(v: unknown, dtype: DType): number | bigint | string | Uint8Array {
   const fail = (): never => {
-    throw new TypeError(`Cannot convert ${typeof v === 'bigint' ? `${v}n` : JSON.stringify(v)} to a tensor of dtype ${dtype}`);
+    const shown =
+      typeof v === 'bigint' ? `${v}n` : typeof v === 'string' || (typeof v === 'object' && v !== null) ? JSON.stringify(v) : String(v);
+    throw new TypeError(`Cannot convert ${shown} to a tensor of dtype ${dtype}`);
   };
   if (dtype === 'string') return typeof v === 'string' || v instanceof Uint8Array ? v : fail();
   if (dtype === 'bool') return typeof v === 'boolean' ? (v ? 1 : 0) : fail();

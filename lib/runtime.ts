@@ -5,7 +5,8 @@ import { Session, SessionOptions } from './raw/session';
 
 class Runtime {
   readonly graph: NativeGraph = new binding.Graph();
-  private sessionOptions: SessionOptions = {};
+  // Python TF2 places ops softly: an op without a kernel on the asked device runs where it can.
+  private sessionOptions: SessionOptions = { allowSoftPlacement: true };
   private session_?: Session;
   private readonly nameCounts = new Map<string, number>();
 

@@ -147,6 +147,22 @@ std::vector<Attr> ReadAttrs(Napi::Env env, const Napi::Value& value) {
   return attrs;
 }
 
+void CheckConstAttrs(Napi::Env env, const std::string& opType, const std::vector<Attr>& attrs) {
+  if (opType != "Const") return;
+  const Attr* value = nullptr;
+  const Attr* dtype = nullptr;
+  for (const Attr& a : attrs) {
+    if (a.name == "value" && a.kind == Attr::Kind::kTensor) value = &a;
+    if (a.name == "dtype" && a.kind == Attr::Kind::kType) dtype = &a;
+  }
+  if (value == nullptr || dtype == nullptr) return;
+  int64_t actual = TF_TensorType(value->tensors[0]);
+  if (actual != dtype->ints[0]) {
+    ThrowCode(env, TF_INVALID_ARGUMENT, "Const: attr 'dtype' (" + std::to_string(dtype->ints[0]) +
+                                            ") does not match the dtype of attr 'value' (" + std::to_string(actual) + ")");
+  }
+}
+
 void ApplyAttr(TF_OperationDescription* d, const Attr& a, TF_Status* s) {
   const char* n = a.name.c_str();
   std::vector<size_t> lengths;

@@ -28,6 +28,9 @@ struct Attr {
 Attr ReadAttr(Napi::Env env, const Napi::Value& entry);
 std::vector<Attr> ReadAttrs(Napi::Env env, const Napi::Value& value);
 
+// A Const whose dtype attr disagrees with its value would make TF abort later, in shape inference.
+void CheckConstAttrs(Napi::Env env, const std::string& opType, const std::vector<Attr>& attrs);
+
 void ApplyAttr(TF_OperationDescription* desc, const Attr& attr, TF_Status* status);
 // Eager ops take no list of tensors; that kind reports InvalidArgument in `status`.
 void ApplyAttr(TFE_Op* op, const Attr& attr, TF_Status* status);

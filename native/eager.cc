@@ -85,6 +85,7 @@ Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
     }
   }
   std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
+  CheckConstAttrs(env, type, attrs);
   if (!spec.Get("outputs").IsArray()) throw Napi::TypeError::New(env, "outputs must be an array of output arg names");
   Napi::Array outputNames = spec.Get("outputs").As<Napi::Array>();
   std::vector<std::string> outputs(outputNames.Length());

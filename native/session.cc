@@ -259,8 +259,13 @@ Napi::Value Session::ListDevices(const Napi::CallbackInfo& info) {
   return DeviceListToArray(env, list);
 }
 
-// Runs still in flight finish first; the TF_Session goes when the last one ends.
+// Closing cancels runs still in flight (they reject with CancelledError); the TF_Session itself is
+// deleted when the last one has returned.
 Napi::Value Session::Close(const Napi::CallbackInfo& info) {
+  if (!closed_ && session_ != nullptr) {
+    StatusPtr status = NewStatus();
+    TF_CloseSession(session_, status.get());
+  }
   closed_ = true;
   if (inflight_ == 0) Destroy();
   return info.Env().Undefined();

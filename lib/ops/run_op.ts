@@ -1,6 +1,7 @@
 // Runs one op: eagerly through TFE, or into the graph of the tf.function being traced.
 import { DType, dtypeToEnum, isDType } from '../dtypes';
 import { context, Trace } from '../context';
+import { InvalidArgumentError } from '../errors';
 import { HostValue, inferDType } from '../host_data';
 import { NativeOperation, NativeOutput, binding } from '../native';
 import { ArgInfo, opInfo } from '../op_registry';
@@ -88,6 +89,10 @@ function convertInputs(call: OpCall, toTensor: (value: HostValue, dtype: DType) 
     const dtype = argDType(arg, call, args);
     if (isList) {
       if (!Array.isArray(input)) throw new TypeError(`${call.type} input '${arg.name}' takes a list of tensors`);
+      // TF infers N from the list (and crashes eagerly on an empty one); graph mode rejects it too.
+      if (arg.numberAttr !== undefined && input.length === 0) {
+        throw new InvalidArgumentError(`${call.type}: input list '${arg.name}' must not be empty (attr '${arg.numberAttr}' must be at least 1)`);
+      }
       return (input as TensorLike[]).map((x) => convert(x, arg, dtype));
     }
     return convert(input as TensorLike, arg, dtype);

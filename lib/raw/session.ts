@@ -63,7 +63,7 @@ export class Session {
     return this.native.listDevices();
   }
 
-  /** Runs still in flight complete first; later runs fail with FailedPreconditionError. */
+  /** Cancels runs still in flight (TF's CancelledError); later runs fail with FailedPreconditionError. */
   close(): void {
     this.native.close();
   }

@@ -2,6 +2,7 @@
 // with the whole update (LR write, decay, apply ops, iterations += 1) built as graph ops that run in
 // one session run: inside the caller's tf.function, or in a cached tf.function of our own.
 import { context, Trace } from '../../context';
+import { InvalidArgumentError } from '../../errors';
 import { tfFunction, TracedFunction } from '../../function';
 import { AddN, AddV2, Cast, ClipByValue, Greater, Maximum, Minimum, Mul, OnesLike, Range, Rank, RealDiv, SelectV2, Sqrt, Square, Sub, Sum } from '../../ops/generated';
 import { hostTensor } from '../../raw/host_tensor';
@@ -178,6 +179,17 @@ export abstract class Optimizer {
       }
     }
     const present = pairs.filter((p): p is readonly [Tensor, Variable] => p[0] instanceof Tensor);
+    // Checked before anything is built or run, so a bad gradient never leaves half an update behind.
+    for (const [g, v] of present) {
+      const shape = g.shape;
+      const fits = shape.length === v.shape.length && shape.every((d, i) => d === null || d === v.shape[i]);
+      if (!fits || g.dtype !== v.dtype) {
+        const message =
+          `The gradient of variable '${v.name}' has dtype ${g.dtype} and shape [${shape.map((d) => d ?? 'None').join(', ')}], ` +
+          `but the variable has dtype ${v.dtype} and shape [${v.shape.join(', ')}]`;
+        throw g.dtype !== v.dtype ? new TypeError(message) : new InvalidArgumentError(message);
+      }
+    }
     if (present.length < pairs.length) {
       const missing = pairs.filter((p) => !(p[0] instanceof Tensor)).map(([, v]) => v.name);
       process.emitWarning(`Gradients do not exist for variables ${JSON.stringify(missing)} when minimizing the loss.`);
@@ -232,6 +244,7 @@ export abstract class Optimizer {
       trace.hostFeeds.push({ commit: () => void (iterations.hostValue += 1) });
       return this.learningRate.value();
     }
+    // Steps in flight together (callAsync) each reserve their own step of the schedule.
     const feed = runtime.graph.addOperation({
       type: 'Placeholder',
       name: runtime.uniqueName(`${trace.scope}/${this.name}/scheduled_learning_rate`),
@@ -242,8 +255,16 @@ export abstract class Optimizer {
     });
     trace.hostFeeds.push({
       output: { op: feed, index: 0 },
-      value: () => hostTensor(Math.fround(resolveLearningRate(schedule, iterations.hostValue)), [], 'float32'),
-      commit: () => void (iterations.hostValue += 1),
+      value: () => {
+        const rate = Math.fround(resolveLearningRate(schedule, iterations.hostValue + iterations.inFlight));
+        iterations.inFlight += 1;
+        return hostTensor(rate, [], 'float32');
+      },
+      commit: () => {
+        iterations.inFlight -= 1;
+        iterations.hostValue += 1;
+      },
+      abort: () => void (iterations.inFlight -= 1),
     });
     this.learningRate.writeScheduled(Tensor.symbolic({ op: feed, index: 0 }));
     return this.learningRate.value();

@@ -14,6 +14,8 @@ const NOT_SETTABLE =
 export class IterationsVariable extends Variable {
   /** Completed updates, as the host knows them (kept equal to the variable). */
   hostValue = 0;
+  /** Updates whose run has started but not finished (async steps in flight). */
+  inFlight = 0;
 
   constructor(name: string) {
     super(BigInt(0), { name, trainable: false, dtype: 'int64' });
@@ -69,8 +71,10 @@ export class LearningRateVariable extends Variable {
 
   override assign(value: TensorLike): this {
     if (this.schedule !== undefined) throw new TypeError(NOT_SETTABLE);
-    if (typeof value === 'number' && !(Number.isFinite(value) && value >= 0)) {
-      throw new RangeError(`The learning rate must be a finite, non-negative number. Received: ${value}`);
+    // Numbers and eager scalars are checked here; anything else fails its conversion or shape check.
+    const rate = value instanceof Tensor && !value.isSymbolic && value.rank === 0 ? value.numpy() : value;
+    if ((typeof rate === 'number' || typeof rate === 'bigint') && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
+      throw new RangeError(`The learning rate must be a finite, non-negative number. Received: ${String(rate)}`);
     }
     return super.assign(value);
   }
