@@ -257,7 +257,7 @@ function targets(results, avail) {
         : `${workload} ${mode} ≥ ${atLeast}× ${against} ${againstMode}`;
       const ratios = perRound(results, { impl: subject, workload, mode }, { impl: other, workload, mode: againstMode });
       const state = !avail[subject].ok || !ratios.length ? 'not measured' : median(ratios) >= atLeast ? 'held' : 'missed';
-      lines.push([subject, label, ratios.length ? `${median(ratios).toFixed(2)}×` : '–', state]);
+      lines.push([subject, label, ratios.length ? `${median(ratios).toFixed(3)}×` : '–', state]);
     }
   }
   return lines;
