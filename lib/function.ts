@@ -127,22 +127,27 @@ class ConcreteFunction {
     return mapStructure(this.template, () => Tensor.fromNative(outputs[next++]));
   }
 
+  /** After a run: feeds freed, host feeds committed (aborted when the run failed), results wrapped. */
+  private complete(owned: NativeTensor[], outputs?: NativeTensor[]): Structure {
+    for (const t of owned) t.dispose();
+    if (outputs === undefined) {
+      this.abort();
+      return undefined;
+    }
+    this.commit();
+    return this.results(outputs);
+  }
+
   call(args: readonly TensorLike[]): Structure {
     const { natives, owned } = this.feeds(args);
     let outputs: NativeTensor[];
     try {
       outputs = this.callable.run(natives);
     } catch (e) {
-      this.abort();
-      for (const t of owned) t.dispose();
+      this.complete(owned);
       throw e;
     }
-    this.commit();
-    try {
-      return this.results(outputs);
-    } finally {
-      for (const t of owned) t.dispose();
-    }
+    return this.complete(owned, outputs);
   }
 
   async callAsync(args: readonly TensorLike[]): Promise<Structure> {
@@ -151,16 +156,10 @@ class ConcreteFunction {
     try {
       outputs = await this.callable.runAsync(natives);
     } catch (e) {
-      this.abort();
-      for (const t of owned) t.dispose();
+      this.complete(owned);
       throw e;
     }
-    this.commit();
-    try {
-      return this.results(outputs);
-    } finally {
-      for (const t of owned) t.dispose();
-    }
+    return this.complete(owned, outputs);
   }
 }
 

@@ -1,30 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 
-const REPO = path.resolve(__dirname, '..', '..');
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { provision, ProvisionError } = require(path.join(REPO, 'scripts', 'provision-libtensorflow.js'));
-
-function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
-
-function touch(file: string, content = ''): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content);
-}
-
-/** A folder laid out like Google's libtensorflow C tarball. */
-function fakeTarball(): string {
-  const dir = tempDir('tf-tarball-');
-  touch(path.join(dir, 'lib', 'libtensorflow.so.2'));
-  touch(path.join(dir, 'lib', 'libtensorflow_framework.so.2'));
-  touch(path.join(dir, 'include', 'tensorflow', 'c', 'c_api.h'));
-  return dir;
-}
+import { fakeTarball, provision, ProvisionError, tempDir, touch } from './helpers/provision_fakes';
 
 /** A site-packages folder with a tensorflow package as the wheel installs it. */
 function fakeSitePackages(distribution: string): string {
