@@ -62,9 +62,10 @@ class ConcreteFunction {
       }),
       index: 0,
     }));
+    const inputs = placeholders.map((p, i) => withStaticShape(p, specs[i]));
     const fetches: NativeOutput[] = [];
     this.template = context.withTrace(trace, () => {
-      const result = fn(...placeholders.map((p) => Tensor.symbolic(p)));
+      const result = fn(...inputs.map((p) => Tensor.symbolic(p)));
       return mapStructure(result, (t) => {
         fetches.push(symbolicOutput(trace, t));
         return TENSOR_SLOT as unknown as Structure;
@@ -161,6 +162,25 @@ class ConcreteFunction {
     }
     return this.complete(owned, outputs);
   }
+}
+
+/**
+ * Grappler trusts no fed tensor's shape, so shapes computed from a bare Placeholder (the C++ gradients'
+ * Shape/BroadcastGradientArgs/DynamicStitch chains) would stay in the graph and run every step.
+ * EnsureShape restates the signature's shape where grappler believes it, and those chains fold away.
+ */
+function withStaticShape(placeholder: NativeOutput, spec: TensorSpec): NativeOutput {
+  if (spec.dtype === 'resource' || spec.dtype === 'variant') return placeholder;
+  const op = runtime.graph.addOperation({
+    type: 'EnsureShape',
+    name: runtime.uniqueName(`${placeholder.op.name}/EnsureShape`),
+    inputs: [placeholder],
+    attrs: [
+      ['shape', 'shape', spec.shape.map((d) => d ?? -1)],
+      ['T', 'type', dtypeToEnum(spec.dtype)],
+    ],
+  });
+  return { op, index: 0 };
 }
 
 /** Marks where a returned tensor goes in the output template. */

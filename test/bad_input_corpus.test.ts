@@ -361,7 +361,7 @@ type KerasCase = Omit<Case, 'run' | 'training'> & { run: (m: LooseModel, x: tf.T
 
 const kerasCases: KerasCase[] = [
   { area: 'keras', name: 'fit with x and y of different lengths', error: RangeError, message: /Data cardinality is ambiguous.*'x' sizes: 8\s+'y' sizes: 5/s, run: (m, x, y) => m.fit(x, tf.slice(y, [0, 0], [5, 2]), { epochs: 1, verbose: 0 }) },
-  { area: 'keras', name: 'fit with x of the wrong width', error: RangeError, message: /expected axis -1 of input shape to have value 3, but received input with shape \(None, 4\)/, run: (m, x, y) => m.fit(tf.concat([x, tf.ones([8, 1], 'float32')], 1), y, { epochs: 1, verbose: 0 }) },
+  { area: 'keras', name: 'fit with x of the wrong width', error: RangeError, message: /expected axis -1 of input shape to have value 3, but received input with shape \(8, 4\)/, run: (m, x, y) => m.fit(tf.concat([x, tf.ones([8, 1], 'float32')], 1), y, { epochs: 1, verbose: 0 }) },
   { area: 'keras', name: 'fit with y of the wrong width', error: tf.errors.InvalidArgumentError, message: /Dimensions must be equal, but are 3 and 2/, run: (m, x) => m.fit(x, tf.ones([8, 3], 'float32'), { epochs: 1, verbose: 0 }) },
   { area: 'keras', name: 'fit with a string as x', error: TypeError, message: /x must be a tensor, an array, or a TypedArray; got string/, run: (m, _x, y) => m.fit('abc', y, { epochs: 1, verbose: 0 }) },
   { area: 'keras', name: 'fit with a NaN batch size', error: RangeError, message: /`batchSize` must be a positive integer\. Received: batchSize=NaN/, run: (m, x, y) => m.fit(x, y, { epochs: 1, verbose: 0, batchSize: NaN }) },

@@ -135,5 +135,10 @@ export function tracedOpTypes(fn: (...args: tf.Tensor[]) => tf.Tensor, ...args: 
     return out;
   });
   traced(...args);
-  return runtime.graph.operations().filter((op) => op.name.startsWith(`${scope}/`)).map((op) => op.type).sort();
+  // Each argument's EnsureShape is tf.function's (it states the signature to grappler), not the op's.
+  return runtime.graph
+    .operations()
+    .filter((op) => op.name.startsWith(`${scope}/`) && op.type !== 'EnsureShape')
+    .map((op) => op.type)
+    .sort();
 }

@@ -1,18 +1,54 @@
-// The batch loop of fit/evaluate/predict: each step is started asynchronously (TF runs it on the
-// thread pool) and, while it runs, the host prepares the next batch.
+// The batch loop of fit/evaluate/predict. A short step runs on the main thread: handing it to the
+// libuv pool and back costs more than it saves (~70 µs per step on a 2-core machine, half of a tiny
+// model's step). A long step runs on the pool, so the event loop stays free, and the host prepares the
+// next batch meanwhile. While steps run on the main thread, the loop yields to the event loop often
+// enough that timers and I/O keep running.
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Batch, DataSource } from './data_adapter';
 
 export interface BatchHooks<R> {
   /** Before step `index` (Keras' on_*_batch_begin). */
   before(index: number): Promise<void>;
-  /** Starts the step; it must not wait for TF before returning its promise. */
+  /** Runs the step on the main thread. */
+  run(batch: Batch): R;
+  /** Starts the step on the thread pool; it must not wait for TF before returning its promise. */
   launch(batch: Batch): Promise<R>;
   /** After step `index`; false stops the loop. */
   after(result: R, index: number): Promise<boolean>;
 }
 
+/** Decides where each step runs, from how long the last one took. */
+export class StepPacer {
+  /** Steps that took less than this run on the main thread. */
+  static readonly inlineBelowMs = 10;
+  /** The longest the event loop waits while steps run on the main thread (give or take one step). */
+  static readonly yieldEveryMs = 10;
+
+  private lastYield: number;
+
+  constructor(readonly now: () => number = () => performance.now()) {
+    this.lastYield = now();
+  }
+
+  /** Whether the next step runs on the main thread; the first one does (it traces there anyway). */
+  inline = true;
+
+  /** Records how long a step took, from start to result. */
+  record(milliseconds: number): void {
+    this.inline = milliseconds < StepPacer.inlineBelowMs;
+  }
+
+  /** Whether it is time to let the event loop run. */
+  shouldYield(): boolean {
+    const now = this.now();
+    if (now - this.lastYield < StepPacer.yieldEveryMs) return false;
+    this.lastYield = now;
+    return true;
+  }
+}
+
 /** Runs one epoch of `source`; returns the number of steps run. */
-export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks: BatchHooks<R>): Promise<number> {
+export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks: BatchHooks<R>, pacer = new StepPacer()): Promise<number> {
   const iterator = source.batches(shuffle);
   let pending: IteratorResult<Batch> | Promise<IteratorResult<Batch>> | undefined = iterator.next();
   let index = 0;
@@ -25,9 +61,19 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
       let result: R;
       try {
         await hooks.before(index);
-        const running = hooks.launch(batch);
-        pending = iterator.next();
-        result = await running;
+        if (pacer.inline) {
+          const start = pacer.now();
+          result = hooks.run(batch);
+          pacer.record(pacer.now() - start);
+          pending = iterator.next();
+          if (pacer.shouldYield()) await yieldToEventLoop();
+        } else {
+          const start = pacer.now();
+          const running = hooks.launch(batch);
+          pending = iterator.next();
+          result = await running;
+          pacer.record(pacer.now() - start);
+        }
       } finally {
         batch.dispose();
       }

@@ -93,6 +93,7 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),
+    run: (batch) => predictFunction(model, batch.x)(batch.x),
     launch: (batch) => predictFunction(model, batch.x).callAsync(batch.x),
     after: async (output, step) => {
       outputs.append(output);

@@ -14,7 +14,7 @@ import { Adam, AdamW, Optimizer, SGD, zip } from '../optimizers';
 import { CallbackList } from './callback_list';
 import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, HostArray, isDataset, splitForValidation } from './data_adapter';
 import type { History } from './history';
-import { runBatches } from './loop';
+import { runBatches, StepPacer } from './loop';
 import { StepLogs } from './step_logs';
 
 export type OptimizerIdentifier = Optimizer | 'adam' | 'sgd' | 'adamw' | string;
@@ -54,6 +54,13 @@ export interface EvaluateOptions {
 
 type StepFunction = TracedFunction<[Tensor, Tensor], Record<string, Tensor>>;
 type StepKind = 'train' | 'test';
+/** The steps traced for one per-sample shape: one for the first batch size seen, one for any other. */
+interface StepEntry {
+  version: number;
+  batchSizes: [number | null, number | null];
+  exact: StepFunction;
+  relaxed?: StepFunction;
+}
 
 function resolveOptimizer(identifier: OptimizerIdentifier): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
@@ -107,7 +114,7 @@ export class Trainer {
   private readonly lossTracker = new Mean({ name: 'loss' });
   /** Compiled metrics; 'accuracy' stays a name until the first step sees the shapes. */
   private readonly metricSlots: (Metric | string)[];
-  private readonly steps = new Map<string, { version: number; fn: StepFunction }>();
+  private readonly steps = new Map<string, StepEntry>();
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
 
   constructor(
@@ -166,18 +173,28 @@ export class Trainer {
     return Object.fromEntries(metrics.map((m) => [m.name, m.result()]));
   }
 
-  /** The traced step for batches like (x, y); traced again only for new per-sample shapes or a changed model. */
+  /**
+   * The traced step for batches like (x, y), as Keras' reduce_retracing: the first batch size gets a
+   * step with static shapes (grappler folds its shape arithmetic away), any other size one step with
+   * a free batch dimension. Traced again only for new per-sample shapes or a changed model.
+   */
   private stepFor(kind: StepKind, x: Tensor, y: Tensor | undefined): StepFunction {
     if (y === undefined) throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
     const key = `${kind}|${x.dtype}${JSON.stringify(x.shape.slice(1))}|${y.dtype}${JSON.stringify(y.shape.slice(1))}`;
     let entry = this.steps.get(key);
     if (entry === undefined || entry.version !== this.model.graphVersion) {
-      const signature = [new TensorSpec([null, ...x.shape.slice(1)], x.dtype), new TensorSpec([null, ...y.shape.slice(1)], y.dtype)];
-      const body = kind === 'train' ? (xs: Tensor, ys: Tensor) => this.trainStep(xs, ys) : (xs: Tensor, ys: Tensor) => this.testStep(xs, ys);
-      entry = { version: this.model.graphVersion, fn: tfFunction(body, { inputSignature: signature, name: `${this.model.name}_${kind}_step` }) };
+      entry = { version: this.model.graphVersion, batchSizes: [x.shape[0], y.shape[0]], exact: this.traceStep(kind, x.shape, y.shape, x, y) };
       this.steps.set(key, entry);
     }
-    return entry.fn;
+    if (x.shape[0] === entry.batchSizes[0] && y.shape[0] === entry.batchSizes[1]) return entry.exact;
+    entry.relaxed ??= this.traceStep(kind, [null, ...x.shape.slice(1)], [null, ...y.shape.slice(1)], x, y);
+    return entry.relaxed;
+  }
+
+  private traceStep(kind: StepKind, xShape: Shape, yShape: Shape, x: Tensor, y: Tensor): StepFunction {
+    const signature = [new TensorSpec(xShape, x.dtype), new TensorSpec(yShape, y.dtype)];
+    const body = kind === 'train' ? (xs: Tensor, ys: Tensor) => this.trainStep(xs, ys) : (xs: Tensor, ys: Tensor) => this.testStep(xs, ys);
+    return tfFunction(body, { inputSignature: signature, name: `${this.model.name}_${kind}_step` });
   }
 
   /** Zeroes every metric in one session run (Keras' reset_metrics). */
@@ -194,11 +211,12 @@ export class Trainer {
   }
 
   /** One pass over `source`; returns the last step's values (the running means), or undefined without data. */
-  private async runEpoch(kind: StepKind, source: DataSource, shuffle: boolean, callbacks: CallbackList): Promise<Logs | undefined> {
+  private async runEpoch(kind: StepKind, source: DataSource, shuffle: boolean, callbacks: CallbackList, pacer?: StepPacer): Promise<Logs | undefined> {
     let last: StepLogs | undefined;
     try {
       await runBatches(source, shuffle, {
         before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
+        run: (batch) => this.stepFor(kind, batch.x, batch.y)(batch.x, batch.y as Tensor),
         launch: (batch) => this.stepFor(kind, batch.x, batch.y).callAsync(batch.x, batch.y as Tensor),
         after: async (outputs, step) => {
           last?.dispose();
@@ -206,7 +224,7 @@ export class Trainer {
           await (kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last));
           return !(kind === 'train' && this.model.stopTraining);
         },
-      });
+      }, pacer);
       return last === undefined ? undefined : { ...last.read() };
     } finally {
       last?.dispose();
@@ -269,10 +287,11 @@ export class Trainer {
     await callbackList.onTrainBegin();
     let trainingLogs: Logs | undefined;
     let announcedSteps = train.steps;
+    const pacer = new StepPacer();
     for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
       this.resetMetrics();
       await callbackList.onEpochBegin(epoch);
-      const logs = await this.runEpoch('train', train, shuffle, callbackList);
+      const logs = await this.runEpoch('train', train, shuffle, callbackList, pacer);
       if (logs === undefined) throw new RangeError('fit() got no data: the training data has no samples (or the dataset no batches)');
       if (train.steps !== announcedSteps) callbackList.setSteps((announcedSteps = train.steps));
       if (validation !== undefined) {
