@@ -91,15 +91,23 @@ class ConcreteFunction {
     );
   }
 
-  private feeds(args: readonly TensorLike[]): { natives: NativeTensor[]; owned: NativeTensor[] } {
+  /** The run's feeds; `lend` (sync runs only) feeds host-backed arguments as they are, without a new reference. */
+  private feeds(args: readonly TensorLike[], lend: boolean): { natives: NativeTensor[]; owned: NativeTensor[] } {
     const owned: NativeTensor[] = [];
+    const natives: NativeTensor[] = [];
     let taken = 0;
     try {
       for (let i = 0; i < args.length; ++i) {
         const arg = args[i];
-        owned.push(arg instanceof Tensor ? arg.toNative() : hostTensor(arg as HostValue, undefined, this.specs[i].dtype));
+        const lent = lend && arg instanceof Tensor ? arg.hostTensor : undefined;
+        if (lent !== undefined) {
+          natives.push(lent);
+          continue;
+        }
+        const native = arg instanceof Tensor ? arg.toNative() : hostTensor(arg as HostValue, undefined, this.specs[i].dtype);
+        owned.push(native);
+        natives.push(native);
       }
-      const natives = [...owned];
       natives.push(...this.capturedValues);
       for (const feed of this.fedHostFeeds) {
         const value = (feed.value as () => NativeTensor)();
@@ -140,7 +148,7 @@ class ConcreteFunction {
   }
 
   call(args: readonly TensorLike[]): Structure {
-    const { natives, owned } = this.feeds(args);
+    const { natives, owned } = this.feeds(args, true);
     let outputs: NativeTensor[];
     try {
       outputs = this.callable.run(natives);
@@ -152,7 +160,7 @@ class ConcreteFunction {
   }
 
   async callAsync(args: readonly TensorLike[]): Promise<Structure> {
-    const { natives, owned } = this.feeds(args);
+    const { natives, owned } = this.feeds(args, false);
     let outputs: NativeTensor[];
     try {
       outputs = await this.callable.runAsync(natives);

@@ -11,24 +11,30 @@ export type TensorLike = Tensor | HostValue;
 
 export class Tensor {
   private handle_?: NativeTensorHandle;
+  /**
+   * The host tensor behind a value made on the host or returned by a session run. Its TFE handle is
+   * made only when an eager op needs one: feeding the value to a session or reading it needs none,
+   * and each native object made per step costs a few microseconds (allocation plus GC finalization).
+   */
+  private host_?: NativeTensor;
 
   private constructor(
     handle: NativeTensorHandle | undefined,
     /** The graph output, for a symbolic tensor of a tf.function being traced. */
     readonly output?: NativeOutput,
+    host?: NativeTensor,
   ) {
     this.handle_ = handle;
+    this.host_ = host;
   }
 
   static fromHandle(handle: NativeTensorHandle): Tensor {
     return new Tensor(handle);
   }
 
-  /** An eager tensor over a host tensor (the handle shares its buffer). */
+  /** An eager tensor over a host tensor, which it takes over. */
   static fromNative(tensor: NativeTensor): Tensor {
-    const handle = new binding.TensorHandle(tensor);
-    tensor.dispose();
-    return new Tensor(handle);
+    return new Tensor(undefined, undefined, tensor);
   }
 
   static symbolic(output: NativeOutput): Tensor {
@@ -46,11 +52,22 @@ export class Tensor {
         `Tensor '${this.output.op.name}:${this.output.index}' is symbolic (inside tf.function) and has no value yet`,
       );
     }
-    return this.handle_ as NativeTensorHandle;
+    // The handle shares the host tensor's buffer.
+    this.handle_ ??= new binding.TensorHandle(this.host_ as NativeTensor);
+    return this.handle_;
+  }
+
+  /**
+   * The host tensor behind this value, if it has one, lent without a copy: valid until the tensor is
+   * disposed, so only for synchronous use (an async run takes its own reference with toNative()).
+   */
+  get hostTensor(): NativeTensor | undefined {
+    return this.host_;
   }
 
   get dtype(): DType {
-    return enumToDType(this.output ? this.output.op.outputType(this.output.index) : this.handle.dtype);
+    if (this.output) return enumToDType(this.output.op.outputType(this.output.index));
+    return enumToDType(this.host_ ? this.host_.dtype : this.handle.dtype);
   }
 
   get shape(): Shape {
@@ -59,7 +76,7 @@ export class Tensor {
       if (dims === null) throw new TypeError(`The rank of '${this.output.op.name}:${this.output.index}' is unknown`);
       return dims.map((d) => (d < 0 ? null : d));
     }
-    return this.handle.shape;
+    return this.host_ ? this.host_.shape : this.handle.shape;
   }
 
   get rank(): number {
@@ -79,7 +96,8 @@ export class Tensor {
   }
 
   get isDisposed(): boolean {
-    return this.output === undefined && this.handle.disposed;
+    if (this.output) return false;
+    return this.host_ ? this.host_.disposed : this.handle.disposed;
   }
 
   /** A host tensor with the value (sharing the buffer on the CPU); the caller disposes it. */
@@ -87,17 +105,23 @@ export class Tensor {
     return this.handle.resolve();
   }
 
-  /** The values, flat: a TypedArray for numbers (float16/bfloat16 decoded), else booleans or strings. */
-  dataSync(): TypedArray | HostScalar[] {
+  /** Calls `read` with a host tensor of the value: the backing one if there is one, else a resolved copy. */
+  private withHost<T>(read: (native: NativeTensor) => T): T {
+    if (this.host_ && !this.host_.disposed) return read(this.host_);
     const native = this.toNative();
     try {
-      const flat = readFlat(native);
-      const dtype = this.dtype;
-      if (dtype === 'float16' || dtype === 'bfloat16') return Float32Array.from(flat as number[]);
-      return flat as TypedArray | HostScalar[];
+      return read(native);
     } finally {
       native.dispose();
     }
+  }
+
+  /** The values, flat: a TypedArray for numbers (float16/bfloat16 decoded), else booleans or strings. */
+  dataSync(): TypedArray | HostScalar[] {
+    const flat = this.withHost(readFlat);
+    const dtype = this.dtype;
+    if (dtype === 'float16' || dtype === 'bfloat16') return Float32Array.from(flat as number[]);
+    return flat as TypedArray | HostScalar[];
   }
 
   async data(): Promise<TypedArray | HostScalar[]> {
@@ -106,12 +130,7 @@ export class Tensor {
 
   /** The values as nested arrays of the tensor's shape; a plain value for a scalar. */
   arraySync(): NestedArray<HostScalar> {
-    const native = this.toNative();
-    try {
-      return readNested(native);
-    } finally {
-      native.dispose();
-    }
+    return this.withHost(readNested);
   }
 
   async array(): Promise<NestedArray<HostScalar>> {
@@ -125,6 +144,7 @@ export class Tensor {
 
   dispose(): void {
     this.handle_?.dispose();
+    this.host_?.dispose();
   }
 
   toString(): string {

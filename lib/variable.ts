@@ -89,6 +89,11 @@ export class Variable {
     if (value.dtype !== this.dtype) {
       throw new TypeError(`Cannot assign a ${value.dtype} value to variable '${this.name}' of dtype ${this.dtype}`);
     }
+    const lent = value.hostTensor;
+    if (lent !== undefined) {
+      this.assignCallable(kind).run([lent]);
+      return;
+    }
     const native = value.toNative();
     try {
       this.assignCallable(kind).run([native]);

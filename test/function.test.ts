@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '../lib';
+import { binding } from '../lib/native';
 import { runtime } from '../lib/runtime';
 
 const square = (x: tf.Tensor) => tf.rawOps.Square({ x });
@@ -82,4 +83,48 @@ test('a tf.function called inside another is inlined into its graph', () => {
   assert.deepEqual(outer(tf.tensor([2, 3], undefined, 'float32')).numpy(), [5, 10]);
   assert.equal(inner.tracingCount, 0, 'the inner function is not traced on its own');
   assert.deepEqual(inner(tf.tensor([4], undefined, 'float32')).numpy(), [16]);
+});
+
+test('host-made arguments and session results need no TFE handle until an eager op uses them', async () => {
+  const double = tf.function((a: tf.Tensor) => tf.rawOps.Mul({ x: a, y: tf.constant(2, 'float32') }));
+  const x = tf.tensor([1, 2, 3], [3], 'float32');
+  double(x).dispose();
+  const handles = binding.liveHandleCount();
+  const tensors = tf.raw.liveTensorCount();
+  const y = double(x);
+  assert.deepEqual(y.dataSync(), Float32Array.from([2, 4, 6]));
+  assert.deepEqual(y.shape, [3]);
+  assert.equal(y.dtype, 'float32');
+  assert.equal(binding.liveHandleCount(), handles, 'the call and the read made no handle');
+  assert.equal(tf.raw.liveTensorCount(), tensors + 1, 'the result is one host tensor');
+  const z = tf.add(y, 1);
+  assert.deepEqual(z.dataSync(), Float32Array.from([3, 5, 7]));
+  assert.equal(binding.liveHandleCount(), handles + 2, 'the eager op made a handle for its input and one for its result');
+  y.dispose();
+  z.dispose();
+  assert.equal(binding.liveHandleCount(), handles);
+  assert.equal(tf.raw.liveTensorCount(), tensors);
+  assert.equal(y.isDisposed, true);
+  assert.throws(() => y.dataSync(), { name: 'FailedPreconditionError', message: /Tensor is disposed/ });
+  assert.throws(() => double(y), { name: 'FailedPreconditionError', message: /Tensor is disposed/ });
+  // An async call holds its own reference: disposing the argument while it runs is safe.
+  const pending = double.callAsync(x);
+  x.dispose();
+  assert.deepEqual((await pending).dataSync(), Float32Array.from([2, 4, 6]));
+});
+
+test('each argument is restated with EnsureShape (grappler trusts no fed shape), with the signature\'s free dims', () => {
+  const traceShapes = (options: tf.FunctionOptions) => {
+    let seen: (number | null)[] = [];
+    const f = tf.function((a: tf.Tensor) => {
+      const input = runtime.graph.operations().find((op) => op.name === String(a.name).split(':')[0]);
+      assert.equal(input?.type, 'EnsureShape');
+      seen = a.shape;
+      return square(a);
+    }, options);
+    assert.deepEqual(f(tf.tensor([1, 2, 3, 4], [2, 2], 'float32')).dataSync(), Float32Array.from([1, 4, 9, 16]));
+    return seen;
+  };
+  assert.deepEqual(traceShapes({}), [2, 2]);
+  assert.deepEqual(traceShapes({ inputSignature: [new tf.TensorSpec([null, 2], 'float32')] }), [null, 2]);
 });

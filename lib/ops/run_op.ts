@@ -105,7 +105,12 @@ export function runOp(call: OpCall): Tensor[][] {
 }
 
 function executeEagerly(call: OpCall): Tensor[][] {
-  const inputs = convertInputs(call, (value, dtype) => Tensor.fromNative(hostTensor(value, undefined, dtype)));
+  const converted: Tensor[] = [];
+  const inputs = convertInputs(call, (value, dtype) => {
+    const tensor = Tensor.fromNative(hostTensor(value, undefined, dtype));
+    converted.push(tensor);
+    return tensor;
+  });
   const attrs = nativeAttrs(call.attrs);
   try {
     const handles = binding.eagerExecute({
@@ -122,6 +127,8 @@ function executeEagerly(call: OpCall): Tensor[][] {
     return outputs;
   } finally {
     disposeAttrTensors(attrs);
+    // Values converted for this op are freed now, unless a tape keeps them to replay the op.
+    if (context.tapes.size === 0) for (const tensor of converted) tensor.dispose();
   }
 }
 

@@ -180,14 +180,15 @@ export class Trainer {
    */
   private stepFor(kind: StepKind, x: Tensor, y: Tensor | undefined): StepFunction {
     if (y === undefined) throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
-    const key = `${kind}|${x.dtype}${JSON.stringify(x.shape.slice(1))}|${y.dtype}${JSON.stringify(y.shape.slice(1))}`;
+    const [xShape, yShape] = [x.shape, y.shape];
+    const key = `${kind}|${x.dtype}[${xShape.slice(1).join()}]|${y.dtype}[${yShape.slice(1).join()}]`;
     let entry = this.steps.get(key);
     if (entry === undefined || entry.version !== this.model.graphVersion) {
-      entry = { version: this.model.graphVersion, batchSizes: [x.shape[0], y.shape[0]], exact: this.traceStep(kind, x.shape, y.shape, x, y) };
+      entry = { version: this.model.graphVersion, batchSizes: [xShape[0], yShape[0]], exact: this.traceStep(kind, xShape, yShape, x, y) };
       this.steps.set(key, entry);
     }
-    if (x.shape[0] === entry.batchSizes[0] && y.shape[0] === entry.batchSizes[1]) return entry.exact;
-    entry.relaxed ??= this.traceStep(kind, [null, ...x.shape.slice(1)], [null, ...y.shape.slice(1)], x, y);
+    if (xShape[0] === entry.batchSizes[0] && yShape[0] === entry.batchSizes[1]) return entry.exact;
+    entry.relaxed ??= this.traceStep(kind, [null, ...xShape.slice(1)], [null, ...yShape.slice(1)], x, y);
     return entry.relaxed;
   }
 
