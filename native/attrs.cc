@@ -163,6 +163,32 @@ void CheckConstAttrs(Napi::Env env, const std::string& opType, const std::vector
   }
 }
 
+namespace {
+
+bool GraphHasFunction(TF_Graph* graph, const std::string& name) {
+  int count = TF_GraphNumFunctions(graph);
+  if (count == 0) return false;
+  std::vector<TF_Function*> functions(count);
+  StatusPtr status = NewStatus();
+  int got = TF_GraphGetFunctions(graph, functions.data(), count, status.get());
+  bool found = false;
+  for (int i = 0; i < got; ++i) {
+    if (name == TF_FunctionName(functions[i])) found = true;
+    TF_DeleteFunction(functions[i]);
+  }
+  return found;
+}
+
+}  // namespace
+
+void CheckFuncAttrs(Napi::Env env, TF_Graph* graph, const std::vector<Attr>& attrs) {
+  for (const Attr& a : attrs) {
+    if (a.kind != Attr::Kind::kFunc || GraphHasFunction(graph, a.strings[0])) continue;
+    ThrowCode(env, TF_INVALID_ARGUMENT,
+              "attr '" + a.name + "' names function '" + a.strings[0] + "', which is not in the graph's function library");
+  }
+}
+
 void ApplyAttr(TF_OperationDescription* d, const Attr& a, TF_Status* s) {
   const char* n = a.name.c_str();
   std::vector<size_t> lengths;

@@ -31,6 +31,10 @@ std::vector<Attr> ReadAttrs(Napi::Env env, const Napi::Value& value);
 // A Const whose dtype attr disagrees with its value would make TF abort later, in shape inference.
 void CheckConstAttrs(Napi::Env env, const std::string& opType, const std::vector<Attr>& attrs);
 
+// A func attr naming a function the graph lacks would be accepted here, then fail every later
+// session run (the session extends its graph with the bad node each time): reject it now.
+void CheckFuncAttrs(Napi::Env env, TF_Graph* graph, const std::vector<Attr>& attrs);
+
 void ApplyAttr(TF_OperationDescription* desc, const Attr& attr, TF_Status* status);
 // Eager ops take no list of tensors; that kind reports InvalidArgument in `status`.
 void ApplyAttr(TFE_Op* op, const Attr& attr, TF_Status* status);

@@ -126,6 +126,7 @@ Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
   std::vector<TF_Operation*> colocate = ReadOperations(env, spec, "colocateWith", graph_);
   std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
   CheckConstAttrs(env, type, attrs);
+  CheckFuncAttrs(env, graph_, attrs);
 
   TF_OperationDescription* desc = TF_NewOperation(graph_, type.c_str(), name.c_str());
   for (size_t i = 0; i < inputs.size(); ++i) {

@@ -177,6 +177,7 @@ const cases: Case[] = [
   { area: 'graph', name: 'unknown attribute kind', error: TypeError, message: /unknown attribute kind 'weird' for attribute 'dtype'/, run: () => new Graph().addOperation({ type: 'Placeholder', name: 'p', attrs: [['dtype', 'weird', 1]] }) },
   { area: 'graph', name: 'attribute of the wrong kind', error: tf.errors.InvalidArgumentError, message: /value with type 'int' when 'type' expected/, run: () => new Graph().addOperation({ type: 'Placeholder', name: 'p', attrs: [['dtype', 'int', 1]] }) },
   { area: 'graph', name: 'dtype attr given as a string', error: TypeError, message: /attribute 'dtype' must be a number/, run: () => new Graph().addOperation({ type: 'Placeholder', name: 'p', attrs: [['dtype', 'type', 'float32']] }) },
+  { area: 'graph', name: 'func attr naming a function the graph lacks', error: tf.errors.InvalidArgumentError, message: /attr 'f' names function 'nope', which is not in the graph's function library/, run: () => new Graph().addOperation({ type: 'StatefulPartitionedCall', name: 'call', inputs: [[]], attrs: [['Tin', 'list(type)', []], ['Tout', 'list(type)', []], ['f', 'func', 'nope']] }) },
   { area: 'graph', name: 'missing required attr', error: tf.errors.InvalidArgumentError, message: /missing attr 'dtype'/, run: () => new Graph().addOperation({ type: 'Placeholder', name: 'p' }) },
   { area: 'graph', name: 'unparseable AttrValue proto', error: tf.errors.InvalidArgumentError, message: /Unparseable AttrValue proto/, run: () => new OperationBuilder(new Graph(), 'Placeholder', 'p').setAttrValueProto('dtype', new Uint8Array([0xff, 0xff, 0xff])).finish() },
   { area: 'graph', name: 'duplicate op name', error: tf.errors.InvalidArgumentError, message: /Duplicate node name in graph: 'p'/, run: () => { const g = new Graph(); g.addOperation({ type: 'NoOp', name: 'p' }); return g.addOperation({ type: 'NoOp', name: 'p' }); } },
@@ -438,9 +439,7 @@ const POISONERS: [string, string][] = [
 ];
 
 for (const [name, call] of POISONERS) {
-  test(`[runtime] ${name} fails alone; later variables and functions still work`, {
-    todo: name.includes('does not exist') && name.includes('calling') ? 'func attrs are not validated when the graph is built: the bad op poisons the global session' : undefined,
-  }, () => {
+  test(`[runtime] ${name} fails alone; later variables and functions still work`, () => {
     const script = `
       const tf = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib'))});
       const v = new tf.Variable(tf.constant([1, 2], 'float32'));
