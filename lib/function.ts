@@ -232,6 +232,8 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
 ): TracedFunction<A, R> {
   const concretes = new Map<string, ConcreteFunction>();
   const name = options.name ?? (fn.name || 'function');
+  const keyOf = (specs: readonly TensorSpec[]) => specs.map((s) => `${s.dtype}[${s.shape.join(',')}]`).join(';');
+  const signatureKey = options.inputSignature && keyOf(options.inputSignature);
   const concreteFor = (args: readonly TensorLike[]): ConcreteFunction => {
     let specs: readonly TensorSpec[];
     if (options.inputSignature) {
@@ -254,7 +256,7 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
     } else {
       specs = args.map(specOf);
     }
-    const key = specs.map((s) => `${s.dtype}[${s.shape.join(',')}]`).join(';');
+    const key = signatureKey ?? keyOf(specs);
     let concrete = concretes.get(key);
     if (!concrete) {
       concrete = new ConcreteFunction(specs, fn as (...args: Tensor[]) => Structure, name);

@@ -70,6 +70,10 @@ test('every attribute kind reaches the NodeDef', () => {
   assert.equal(decodeAttrValue(matmul.attrProto('transpose_a')).b, false);
   assert.equal(decodeAttrValue(matmul.attrProto('transpose_b')).b, false);
 
+  // A func attr must name a function of the graph's library: import one, empty, named 'some_function'
+  // (GraphDef.library = field 2, FunctionDefLibrary.function = 1, FunctionDef.signature = 1, OpDef.name = 1).
+  const field = (tag: number, bytes: Uint8Array) => Buffer.concat([Buffer.from([tag, bytes.length]), bytes]);
+  g.importGraphDef(field(0x12, field(0x0a, field(0x0a, field(0x0a, Buffer.from('some_function'))))));
   const call = new OperationBuilder(g, 'StatefulPartitionedCall', 'call')
     .addInputList([])
     .setAttrTypeList('Tin', [])
