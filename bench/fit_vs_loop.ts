@@ -1,12 +1,12 @@
 // fit against the hand-written loop, paired in one process: chunks of loop steps and of fit epochs
 // alternate on the same model and data, so both see the same machine state and the per-round ratio
 // cancels most of a shared machine's noise (bench/run.js measures each in its own process).
-// Usage: node dist/bench/fit_vs_loop.js [--workloads=tiny,mlp,cnn] [--rounds=8] [--threads=N]
+// Usage: node dist/bench/fit_vs_loop.js [--workloads=tiny,mlp,cnn] [--rounds=8] [--threads=N] [--json]
 import * as tf from '../lib';
-import { batchTensors, build, common, makeTrainStep, type Workload } from './workloads/tfnapi_model';
+import { common, makeTrainers, type Workload } from './workloads/tfnapi_model';
 
 /** Epochs of the 60 batches per chunk: about a tenth of a second or more per chunk here. */
-const EPOCHS_PER_CHUNK: Record<string, number> = { tiny: 20, mlp: 2, cnn: 1 };
+const EPOCHS_PER_CHUNK: Record<string, number> = { tiny: 20, mlp: 2, cnn: 1, mlp_cosine: 2, mlp_assign: 2 };
 
 function option(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -17,36 +17,24 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-async function measure(name: string, rounds: number): Promise<string> {
+interface Paired {
+  workload: string;
+  rounds: number;
+  loop: number;
+  fit: number;
+  /** fit over loop per round: median, min, max. */
+  ratio: number;
+  min: number;
+  max: number;
+}
+
+async function measure(name: string, rounds: number): Promise<Paired> {
   const w = common.parseArgs([name, 'loop', '0', '60']).w as Workload;
-  const { model, optimizer, loss } = build(w);
-  const step = makeTrainStep(model, optimizer, loss);
-  const { xs, ys } = batchTensors(w);
-  const { x, y, features, outputs } = common.makeData(w);
-  const batches = common.spec.batches;
-  const rows = batches * w.batch;
-  model.compile({ optimizer, loss });
-  const epochs = EPOCHS_PER_CHUNK[name] ?? 1;
-  const steps = epochs * batches;
-  const loop = async () => {
-    let last: tf.Tensor | undefined;
-    for (let i = 0; i < steps; ++i) {
-      last?.dispose();
-      last = step(xs[i % batches], ys[i % batches]);
-    }
-    (last as tf.Tensor).dataSync();
-  };
-  const fit = async () => {
-    await model.fit({ data: x.subarray(0, rows * features), shape: [rows, ...w.input] }, { data: y.subarray(0, rows * outputs), shape: [rows, outputs] }, {
-      batchSize: w.batch,
-      epochs,
-      shuffle: false,
-      verbose: 0,
-    });
-  };
-  const rate = async (body: () => Promise<void>) => {
+  const { loop, fit } = makeTrainers(w);
+  const steps = (EPOCHS_PER_CHUNK[name] ?? 1) * common.spec.batches;
+  const rate = async (train: (count: number) => Promise<number>) => {
     const start = performance.now();
-    await body();
+    await train(steps);
     return steps / ((performance.now() - start) / 1000);
   };
   await rate(loop);
@@ -58,9 +46,7 @@ async function measure(name: string, rounds: number): Promise<string> {
     fitRates.push(await rate(fit));
   }
   const ratios = fitRates.map((f, i) => f / loopRates[i]);
-  const held = median(ratios) >= 0.9 ? 'held' : 'missed';
-  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-  return `| ${name} | ${fmt(median(loopRates))} | ${fmt(median(fitRates))} | ${median(ratios).toFixed(3)} | ${Math.min(...ratios).toFixed(2)}..${Math.max(...ratios).toFixed(2)} | ${held} |`;
+  return { workload: name, rounds, loop: median(loopRates), fit: median(fitRates), ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
 async function main(): Promise<void> {
@@ -71,12 +57,19 @@ async function main(): Promise<void> {
   }
   const workloads = (option('workloads') ?? 'tiny,mlp,cnn').split(',');
   const rounds = Number(option('rounds') ?? 8);
-  const rows: string[] = [];
-  for (const name of workloads) rows.push(await measure(name, rounds));
+  const results: Paired[] = [];
+  for (const name of workloads) results.push(await measure(name, rounds));
+  if (process.argv.includes('--json')) {
+    for (const r of results) console.log(JSON.stringify(r));
+    return;
+  }
+  const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
   console.log(`fit vs loop, paired in one process, ${rounds} rounds${threads === undefined ? '' : `, ${threads} TF thread(s) per pool`} (steps/s medians; target: fit ≥ 0.9 × loop)\n`);
   console.log('| workload | loop | fit | fit / loop (median of rounds) | min..max | target |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const row of rows) console.log(row);
+  for (const r of results) {
+    console.log(`| ${r.workload} | ${fmt(r.loop)} | ${fmt(r.fit)} | ${r.ratio.toFixed(3)} | ${r.min.toFixed(2)}..${r.max.toFixed(2)} | ${r.ratio >= 0.9 ? 'held' : 'missed'} |`);
+  }
 }
 
 main().catch((e) => {

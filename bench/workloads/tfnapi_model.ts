@@ -1,6 +1,6 @@
 // The tf-napi side of the bench workloads, shared by the bench worker (tfnapi.ts) and the paired
 // fit-vs-loop measurement (../fit_vs_loop.ts): the spec's model as a Keras Sequential with the shared
-// initial weights, its optimizer and loss, the data as host arrays, and the hand-written training step.
+// initial weights, and the two ways to train it: the hand-written loop and fit.
 import * as path from 'node:path';
 import * as tf from '../../lib';
 
@@ -33,7 +33,7 @@ export interface Common {
 export const common = require(path.join(__dirname, '..', '..', '..', 'bench', 'workloads', 'common.js')) as Common;
 
 /** The spec's model as a Keras Sequential, weights set from the shared initial values (Python's build()). */
-export function build(w: Workload) {
+function build(w: Workload) {
   const model = new tf.keras.Sequential([tf.keras.Input({ shape: w.input })]);
   for (const layer of w.layers) {
     if (layer.type === 'dense') model.add(new tf.keras.layers.Dense({ units: layer.units as number, activation: layer.activation }));
@@ -51,22 +51,62 @@ export function build(w: Workload) {
   return { model, optimizer, loss };
 }
 
-/** The loop's training step: forward pass under a tape, gradients, applyGradients; one session run per call. */
-export function makeTrainStep(model: tf.keras.Sequential, optimizer: tf.keras.optimizers.Adam, lossFn: tf.keras.losses.Loss) {
-  return tf.function((xb: tf.Tensor, yb: tf.Tensor) => {
-    const tape = new tf.GradientTape();
-    const loss = tape.record(() => lossFn.apply(yb, model.call(xb, { training: true })));
-    const grads = tape.gradient(loss, model.trainableVariables);
-    optimizer.applyGradients(tf.zip(grads, model.trainableVariables));
-    return loss;
-  });
-}
-
-/** The data's 60 batches as tensors, made once (the loop's inputs). */
-export function batchTensors(w: Workload) {
+/**
+ * The workload's two ways to train `count` steps on one model: `loop`, a tf.function step per batch
+ * (awaited off the event loop with `runAsync`), and `fit`. Each returns the last loss (fit: the last
+ * epoch's mean). With `lr: 'assign'` the learning rate is assigned before every step, in fit by a callback.
+ */
+export function makeTrainers(w: Workload, runAsync = false) {
+  const { model, optimizer, loss: lossFn } = build(w);
   const { x, y, features, outputs } = common.makeData(w);
   const batches = common.spec.batches;
-  const xs = Array.from({ length: batches }, (_, i) => tf.tensor(x.subarray(i * w.batch * features, (i + 1) * w.batch * features), [w.batch, ...w.input]));
-  const ys = Array.from({ length: batches }, (_, i) => tf.tensor(y.subarray(i * w.batch * outputs, (i + 1) * w.batch * outputs), [w.batch, outputs]));
-  return { xs, ys };
+  const assign = w.lr === 'assign';
+  let done = 0; // optimizer updates so far: the step of common.learningRate()
+  let loopState: { step: (xb: tf.Tensor, yb: tf.Tensor) => tf.Tensor; callAsync: (xb: tf.Tensor, yb: tf.Tensor) => Promise<tf.Tensor>; xs: tf.Tensor[]; ys: tf.Tensor[] } | undefined;
+  const loop = async (count: number): Promise<number> => {
+    if (loopState === undefined) {
+      const step = tf.function((xb: tf.Tensor, yb: tf.Tensor) => {
+        const tape = new tf.GradientTape();
+        const loss = tape.record(() => lossFn.apply(yb, model.call(xb, { training: true })));
+        optimizer.applyGradients(tf.zip(tape.gradient(loss, model.trainableVariables), model.trainableVariables));
+        return loss;
+      });
+      const xs = Array.from({ length: batches }, (_, i) => tf.tensor(x.subarray(i * w.batch * features, (i + 1) * w.batch * features), [w.batch, ...w.input]));
+      const ys = Array.from({ length: batches }, (_, i) => tf.tensor(y.subarray(i * w.batch * outputs, (i + 1) * w.batch * outputs), [w.batch, outputs]));
+      loopState = { step, callAsync: step.callAsync, xs, ys };
+    }
+    const { step, callAsync, xs, ys } = loopState;
+    let loss: tf.Tensor | undefined;
+    for (let i = 0; i < count; ++i) {
+      if (assign) optimizer.learningRate.assign(common.learningRate(w, done));
+      loss?.dispose();
+      loss = runAsync ? await callAsync(xs[i % batches], ys[i % batches]) : step(xs[i % batches], ys[i % batches]);
+      done += 1;
+    }
+    return (loss as tf.Tensor).numpy() as number;
+  };
+  class AssignLearningRate extends tf.keras.callbacks.Callback {
+    override onTrainBatchBegin(): void {
+      optimizer.learningRate.assign(common.learningRate(w, done));
+    }
+    override onTrainBatchEnd(): void {
+      done += 1;
+    }
+  }
+  let compiled = false;
+  const fit = async (count: number): Promise<number> => {
+    if (!compiled) model.compile({ optimizer, loss: lossFn });
+    compiled = true;
+    const perEpoch = Math.min(count, batches);
+    const rows = perEpoch * w.batch;
+    const history = await model.fit(
+      { data: x.subarray(0, rows * features), shape: [rows, ...w.input] },
+      { data: y.subarray(0, rows * outputs), shape: [rows, outputs] },
+      { batchSize: w.batch, epochs: count / perEpoch, shuffle: false, verbose: 0, callbacks: assign ? [new AssignLearningRate()] : [] },
+    );
+    if (!assign) done += count;
+    const losses = history.history.loss as number[];
+    return losses[losses.length - 1];
+  };
+  return { loop, fit };
 }
