@@ -62,7 +62,7 @@ export function makeTrainers(w: Workload, runAsync = false) {
   const batches = common.spec.batches;
   const assign = w.lr === 'assign';
   let done = 0; // optimizer updates so far: the step of common.learningRate()
-  let loopState: { step: (xb: tf.Tensor, yb: tf.Tensor) => tf.Tensor; callAsync: (xb: tf.Tensor, yb: tf.Tensor) => Promise<tf.Tensor>; xs: tf.Tensor[]; ys: tf.Tensor[] } | undefined;
+  let loopState: { step: tf.TracedFunction<[tf.Tensor, tf.Tensor], tf.Tensor>; xs: tf.Tensor[]; ys: tf.Tensor[] } | undefined;
   const loop = async (count: number): Promise<number> => {
     if (loopState === undefined) {
       const step = tf.function((xb: tf.Tensor, yb: tf.Tensor) => {
@@ -73,14 +73,14 @@ export function makeTrainers(w: Workload, runAsync = false) {
       });
       const xs = Array.from({ length: batches }, (_, i) => tf.tensor(x.subarray(i * w.batch * features, (i + 1) * w.batch * features), [w.batch, ...w.input]));
       const ys = Array.from({ length: batches }, (_, i) => tf.tensor(y.subarray(i * w.batch * outputs, (i + 1) * w.batch * outputs), [w.batch, outputs]));
-      loopState = { step, callAsync: step.callAsync, xs, ys };
+      loopState = { step, xs, ys };
     }
-    const { step, callAsync, xs, ys } = loopState;
+    const { step, xs, ys } = loopState;
     let loss: tf.Tensor | undefined;
     for (let i = 0; i < count; ++i) {
       if (assign) optimizer.learningRate.assign(common.learningRate(w, done));
       loss?.dispose();
-      loss = runAsync ? await callAsync(xs[i % batches], ys[i % batches]) : step(xs[i % batches], ys[i % batches]);
+      loss = runAsync ? await step.callAsync(xs[i % batches], ys[i % batches]) : step(xs[i % batches], ys[i % batches]);
       done += 1;
     }
     return (loss as tf.Tensor).numpy() as number;

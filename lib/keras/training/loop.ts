@@ -61,14 +61,13 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
       let result: R;
       try {
         await hooks.before(index);
+        const start = pacer.now();
         if (pacer.inline) {
-          const start = pacer.now();
           result = hooks.run(batch);
           pacer.record(pacer.now() - start);
           pending = iterator.next();
           if (pacer.shouldYield()) await yieldToEventLoop();
         } else {
-          const start = pacer.now();
           const running = hooks.launch(batch);
           pending = iterator.next();
           result = await running;
