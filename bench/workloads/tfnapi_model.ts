@@ -61,7 +61,7 @@ export function makeTrainers(w: Workload, runAsync = false) {
   const { x, y, features, outputs } = common.makeData(w);
   const batches = common.spec.batches;
   const assign = w.lr === 'assign';
-  let done = 0; // optimizer updates so far: the step of common.learningRate()
+  let done = 0; // optimizer updates so far, counted where the learning rate is assigned: the step of common.learningRate()
   let loopState: { step: tf.TracedFunction<[tf.Tensor, tf.Tensor], tf.Tensor>; xs: tf.Tensor[]; ys: tf.Tensor[] } | undefined;
   const loop = async (count: number): Promise<number> => {
     if (loopState === undefined) {
@@ -104,7 +104,6 @@ export function makeTrainers(w: Workload, runAsync = false) {
       { data: y.subarray(0, rows * outputs), shape: [rows, outputs] },
       { batchSize: w.batch, epochs: count / perEpoch, shuffle: false, verbose: 0, callbacks: assign ? [new AssignLearningRate()] : [] },
     );
-    if (!assign) done += count;
     const losses = history.history.loss as number[];
     return losses[losses.length - 1];
   };
