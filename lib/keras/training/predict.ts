@@ -7,7 +7,7 @@ import { Tensor, TensorLike } from '../../tensor';
 import type { Callback } from '../callbacks';
 import type { Model } from '../models/model';
 import { CallbackList } from './callback_list';
-import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, HostArray, isDataset } from './data_adapter';
+import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray } from './data_adapter';
 import { runBatches } from './loop';
 
 export interface PredictOptions {
@@ -63,12 +63,12 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
   if (isDataset(x)) {
     source = new DatasetSource(x, inputDType(model));
   } else {
-    const xs = HostArray.from(x, 'x', inputDType(model));
-    model.maybeBuild(xs.batchShape);
+    const xs = toHostArray(x, 'x', inputDType(model));
+    model.maybeBuild([null, ...xs.rowShape]);
     source = new ArraySource(xs, undefined, batchSize);
   }
   const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model });
-  const outputs = new OutputBuffer(source instanceof ArraySource ? source.x.samples : null);
+  const outputs = new OutputBuffer(source instanceof ArraySource ? source.x.length : null);
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),

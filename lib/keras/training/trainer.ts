@@ -12,7 +12,7 @@ import { get as getMetric, Mean, Metric, MetricIdentifier } from '../metrics';
 import type { Model } from '../models/model';
 import { Adam, AdamW, Optimizer, SGD, zip } from '../optimizers';
 import { CallbackList } from './callback_list';
-import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, HostArray, isDataset, splitForValidation } from './data_adapter';
+import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, isDataset, splitForValidation, toHostArray } from './data_adapter';
 import type { History } from './history';
 import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
@@ -211,8 +211,8 @@ export class Trainer {
   }
 
   private arraySource(x: ArrayData, y: ArrayData | undefined, batchSize: number): ArraySource {
-    const xs = HostArray.from(x, 'x', this.inputDType());
-    const ys = y === undefined ? undefined : HostArray.from(y, 'y');
+    const xs = toHostArray(x, 'x', this.inputDType());
+    const ys = y === undefined ? undefined : toHostArray(y, 'y');
     checkSameSamples(xs, ys);
     return new ArraySource(xs, ys, batchSize);
   }
@@ -223,7 +223,7 @@ export class Trainer {
 
   /** A deferred Sequential (or subclassed model) is built for the data's shape before tracing. */
   private buildFor(source: DataSource): void {
-    if (source instanceof ArraySource) this.model.maybeBuild(source.x.batchShape);
+    if (source instanceof ArraySource) this.model.maybeBuild([null, ...source.x.rowShape]);
   }
 
   private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
