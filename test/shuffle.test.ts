@@ -92,3 +92,12 @@ test('fit with shuffle: one global seed trains identically twice; another seed t
   assert.notDeepEqual(other.loss, first.loss);
   assert.notDeepEqual(other.weights, first.weights);
 });
+
+test('tf.random.opSeed: an unseeded op seed in [0, 2^31), repeatable after setSeed', () => {
+  tf.random.setSeed(99);
+  const first = [tf.random.opSeed(), tf.random.opSeed()];
+  tf.random.setSeed(99);
+  assert.deepEqual([tf.random.opSeed(), tf.random.opSeed()], first);
+  for (const s of first) assert.ok(Number.isInteger(s) && s >= 0 && s < 2 ** 31);
+  assert.notEqual(first[0], first[1]);
+});
