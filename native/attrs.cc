@@ -1,5 +1,7 @@
 #include "attrs.h"
 
+#include "convert.h"
+#include "status.h"
 #include "tensor.h"
 
 #include <tensorflow/c/eager/c_api_experimental.h>
@@ -7,15 +9,6 @@
 namespace tfnapi {
 
 namespace {
-
-std::string ReadBytes(Napi::Env env, const Napi::Value& value, const std::string& what) {
-  if (value.IsString()) return value.As<Napi::String>().Utf8Value();
-  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-    Napi::Uint8Array a = value.As<Napi::Uint8Array>();
-    return std::string(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
-  }
-  throw Napi::TypeError::New(env, what + " must be a string or Uint8Array");
-}
 
 double ReadFloat(Napi::Env env, const Napi::Value& value, const std::string& what) {
   if (!value.IsNumber()) throw Napi::TypeError::New(env, what + " must be a number");
@@ -128,8 +121,7 @@ Attr ReadAttr(Napi::Env env, const Napi::Value& entry) {
       ReadItem(env, info.item, value, what, &attr);
       return attr;
     }
-    if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be an array");
-    Napi::Array items = value.As<Napi::Array>();
+    Napi::Array items = ReadArray(env, value, what);
     for (uint32_t i = 0; i < items.Length(); ++i) ReadItem(env, info.item, items.Get(i), what + " item", &attr);
     return attr;
   }
@@ -138,9 +130,8 @@ Attr ReadAttr(Napi::Env env, const Napi::Value& entry) {
 }
 
 std::vector<Attr> ReadAttrs(Napi::Env env, const Napi::Value& value) {
-  if (value.IsUndefined() || value.IsNull()) return {};
-  if (!value.IsArray()) throw Napi::TypeError::New(env, "attrs must be an array");
-  Napi::Array a = value.As<Napi::Array>();
+  if (IsNullish(value)) return {};
+  Napi::Array a = ReadArray(env, value, "attrs");
   std::vector<Attr> attrs;
   attrs.reserve(a.Length());
   for (uint32_t i = 0; i < a.Length(); ++i) attrs.push_back(ReadAttr(env, a.Get(i)));

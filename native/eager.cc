@@ -1,6 +1,9 @@
 #include "eager.h"
 
+#include "addon.h"
 #include "attrs.h"
+#include "convert.h"
+#include "status.h"
 #include "tensor.h"
 
 #include <string>
@@ -9,10 +12,6 @@
 namespace tfnapi {
 
 std::atomic<int64_t> TensorHandle::live_{0};
-
-AddonData::~AddonData() {
-  if (eagerContext != nullptr) TFE_DeleteContext(eagerContext);
-}
 
 TFE_Context* EagerContext(Napi::Env env) {
   AddonData& data = Instance(env);
@@ -32,14 +31,13 @@ TFE_Context* EagerContext(Napi::Env env) {
 Napi::Value EagerConfigure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = Instance(env);
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+  if (!IsUint8Array(info[0])) {
     throw Napi::TypeError::New(env, "eagerConfigure takes a serialized ConfigProto (Uint8Array)");
   }
   if (data.eagerContext != nullptr) {
     ThrowCode(env, TF_FAILED_PRECONDITION, "The eager context is already initialized; configure it before running any op");
   }
-  Napi::Uint8Array config = info[0].As<Napi::Uint8Array>();
-  data.eagerConfig.assign(reinterpret_cast<const char*>(config.Data()), config.ByteLength());
+  data.eagerConfig.assign(BytesOf(info[0].As<Napi::TypedArray>()));
   return env.Undefined();
 }
 
@@ -157,8 +155,7 @@ Napi::Function TensorHandle::Init(Napi::Env env) {
                                         InstanceMethod<&TensorHandle::Resolve>("resolve"),
                                         InstanceMethod<&TensorHandle::Dispose>("dispose"),
                                     });
-  Instance(env).tensorHandleConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return KeepConstructor(Instance(env).tensorHandleConstructor, ctor);
 }
 
 Napi::Object TensorHandle::Wrap(Napi::Env env, TFE_TensorHandle* handle) {
@@ -166,9 +163,7 @@ Napi::Object TensorHandle::Wrap(Napi::Env env, TFE_TensorHandle* handle) {
 }
 
 TensorHandle* TensorHandle::FromValue(Napi::Env env, const Napi::Value& value, const char* what) {
-  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).tensorHandleConstructor.Value())) {
-    return TensorHandle::ObjectWrap::Unwrap(value.As<Napi::Object>());
-  }
+  if (TensorHandle* handle = UnwrapIf<TensorHandle>(value, Instance(env).tensorHandleConstructor)) return handle;
   throw Napi::TypeError::New(env, std::string(what) + " must be a native TensorHandle");
 }
 
@@ -210,13 +205,12 @@ Napi::Value TensorHandle::Shape(const Napi::CallbackInfo& info) {
   StatusPtr status = NewStatus();
   int rank = TFE_TensorHandleNumDims(h, status.get());
   ThrowIfNotOk(env, status.get());
-  Napi::Array shape = Napi::Array::New(env, rank);
+  std::vector<int64_t> dims(rank);
   for (int i = 0; i < rank; ++i) {
-    int64_t dim = TFE_TensorHandleDim(h, i, status.get());
+    dims[i] = TFE_TensorHandleDim(h, i, status.get());
     ThrowIfNotOk(env, status.get());
-    shape.Set(i, Napi::Number::New(env, static_cast<double>(dim)));
   }
-  return shape;
+  return DimsToArray(env, dims);
 }
 
 Napi::Value TensorHandle::Device(const Napi::CallbackInfo& info) {
