@@ -1,8 +1,8 @@
 #include "graph.h"
 
 #include "addon.h"
-#include "attrs.h"
 #include "convert.h"
+#include "op_spec.h"
 #include "status.h"
 
 #include <string>
@@ -79,52 +79,30 @@ Graph::Graph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Graph>(info), gr
 Graph::~Graph() { TF_DeleteGraph(graph_); }
 
 // addOperation({type, name, inputs, controlInputs, device, colocateWith, attrs}) -> Operation.
-// Everything is validated before TF_NewOperation, since a started description cannot be abandoned.
 Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "addOperation takes an operation spec object");
-  Napi::Object spec = info[0].As<Napi::Object>();
-  std::string type = ReadBytes(env, spec.Get("type"), "operation type");
-  std::string name = ReadBytes(env, spec.Get("name"), "operation name");
-  Napi::Value deviceValue = spec.Get("device");
-  std::string device = IsNullish(deviceValue) ? "" : ReadBytes(env, deviceValue, "device");
+  Napi::Object object = info[0].As<Napi::Object>();
+  OpSpec<TF_Output> spec = ReadOpSpec<TF_Output>(
+      env, object, [&](const Napi::Value& v, const char* what) { return ReadOutput(env, v, graph_, what); });
+  std::string name = ReadBytes(env, object.Get("name"), "operation name");
+  std::vector<TF_Operation*> controls = ReadOperations(env, object.Get("controlInputs"), "controlInputs", graph_);
+  std::vector<TF_Operation*> colocate = ReadOperations(env, object.Get("colocateWith"), "colocateWith", graph_);
+  CheckFuncAttrs(env, graph_, spec.attrs);
 
-  // Each input is one output, or an array of outputs for a list input.
-  std::vector<std::vector<TF_Output>> inputs;
-  std::vector<bool> isList;
-  Napi::Value inputsValue = spec.Get("inputs");
-  if (!IsNullish(inputsValue)) {
-    Napi::Array a = ReadArray(env, inputsValue, "inputs");
-    for (uint32_t i = 0; i < a.Length(); ++i) {
-      Napi::Value input = a.Get(i);
-      if (input.IsArray()) {
-        inputs.push_back(ReadOutputs(env, input, graph_, "list input"));
-        isList.push_back(true);
-      } else {
-        inputs.push_back({ReadOutput(env, input, graph_, "input")});
-        isList.push_back(false);
-      }
-    }
-  }
-  std::vector<TF_Operation*> controls = ReadOperations(env, spec.Get("controlInputs"), "controlInputs", graph_);
-  std::vector<TF_Operation*> colocate = ReadOperations(env, spec.Get("colocateWith"), "colocateWith", graph_);
-  std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
-  CheckConstAttrs(env, type, attrs);
-  CheckFuncAttrs(env, graph_, attrs);
-
-  TF_OperationDescription* desc = TF_NewOperation(graph_, type.c_str(), name.c_str());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (isList[i]) {
-      TF_AddInputList(desc, inputs[i].data(), static_cast<int>(inputs[i].size()));
+  TF_OperationDescription* desc = TF_NewOperation(graph_, spec.type.c_str(), name.c_str());
+  for (const InputArg<TF_Output>& input : spec.inputs) {
+    if (input.isList) {
+      TF_AddInputList(desc, input.values.data(), static_cast<int>(input.values.size()));
     } else {
-      TF_AddInput(desc, inputs[i][0]);
+      TF_AddInput(desc, input.values[0]);
     }
   }
   for (TF_Operation* c : controls) TF_AddControlInput(desc, c);
   for (TF_Operation* c : colocate) TF_ColocateWith(desc, c);
-  if (!device.empty()) TF_SetDevice(desc, device.c_str());
+  if (!spec.device.empty()) TF_SetDevice(desc, spec.device.c_str());
   StatusPtr attrStatus = NewStatus();
-  for (const Attr& attr : attrs) {
+  for (const Attr& attr : spec.attrs) {
     ApplyAttr(desc, attr, attrStatus.get());
     if (TF_GetCode(attrStatus.get()) != TF_OK) break;
   }
