@@ -6,7 +6,7 @@ import { context, RecordedOp, TapeRecorder, Trace } from './context';
 import { dtypeToEnum } from './dtypes';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
 import { OpAttr, symbolicOutput } from './ops/run_op';
-import { addGradients } from './raw/gradients';
+import { addGradients } from './gradients';
 import { hostTensor } from './raw/host_tensor';
 import { runtime } from './runtime';
 import { Tensor } from './tensor';
