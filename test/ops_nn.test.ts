@@ -6,7 +6,7 @@ import * as nnModule from '../lib/ops/nn';
 
 type T = tf.Tensor;
 
-// The TypeScript twin of each Python lambda in NN of scripts/ops_reference.py.
+// The TypeScript twin of each Python lambda in NN of test/fixtures/generators/ops_reference.py.
 checkCases(fixture.nn, {
   relu: (x: T) => tf.nn.relu(x),
   relu6: (x: T) => tf.nn.relu6(tf.multiply(x, 3)),
