@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tf from '../lib';
 import { Batch, DataSource } from '../lib/keras/training/data_adapter';
 import { runBatches, StepPacer } from '../lib/keras/training/loop';
-import { Progbar } from '../lib/keras/training/progbar';
+import { Progbar } from '../lib/keras/utils/progbar';
 import { runtime } from '../lib/runtime';
 
 const { Sequential, Model, Input, layers, optimizers, callbacks } = tf.keras;

@@ -11,9 +11,9 @@ import { get as getLoss, Loss, LossIdentifier } from '../losses';
 import { get as getMetric, Mean, Metric, MetricIdentifier } from '../metrics';
 import type { Model } from '../models/model';
 import { Adam, AdamW, Optimizer, SGD, zip } from '../optimizers';
-import { CallbackList } from './callback_list';
+import { CallbackList } from '../callbacks/callback_list';
 import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, HostArray, isDataset, splitForValidation } from './data_adapter';
-import type { History } from './history';
+import type { History } from '../callbacks/history';
 import { runBatches, StepPacer } from './loop';
 import { StepLogs } from './step_logs';
 
