@@ -64,10 +64,10 @@ test("a gradient with respect to a registered op's output, and to its input alon
   }
 });
 
-test('the gradient function gets the flat inputs and outputs, and zeros for outputs the target does not use; it overrides a C++ gradient', () => {
+test('the gradient function gets the flat inputs and outputs, the attrs, and zeros for outputs the target does not use; it overrides a C++ gradient', () => {
   const seen: number[][] = [];
   tf.registerGradient('Unpack', (op, grads) => {
-    seen.push([op.inputs.length, op.outputs.length, grads.length]);
+    seen.push([op.inputs.length, op.outputs.length, grads.length, op.attr('num').i as number, op.attr('axis').i as number]);
     // Rows of the input are the outputs; scaled by 10 to tell it from the C++ UnpackGrad.
     return [r.Mul({ x: r.Pack({ values: [...grads] }), y: tf.scalar(10, op.inputs[0].dtype) })];
   });
@@ -80,12 +80,13 @@ test('the gradient function gets the flat inputs and outputs, and zeros for outp
   const dx = tape.gradient(loss, [x])[0];
   assert.deepEqual(dx?.arraySync(), [[20, 20], [0, 0], [10, 10]]);
   // The middle row's zeros: Pack would not take a null.
-  assert.deepEqual(seen, [[1, 3, 3]]);
+  assert.deepEqual(seen, [[1, 3, 3, 3, 0]]);
 });
 
 test('registration errors, and a gradient function returning the wrong number of gradients', () => {
   assert.throws(() => tf.registerGradient('NoSuchOp', () => []), { name: 'TypeError', message: /Op type not registered 'NoSuchOp'/ });
   assert.throws(() => tf.registerGradient('Digamma', () => []), { message: "Registering two gradients with name 'Digamma'" });
+  assert.throws(() => tf.registerGradient('StopGradient', () => []), { name: 'TypeError', message: 'StopGradient cannot have a registered gradient' });
 
   tf.registerGradient('Expint', () => []);
   const x = tf.tensor([1, 2], [2], 'float64');

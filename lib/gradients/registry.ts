@@ -1,6 +1,7 @@
 // Gradients written in TS for ops that TF's C++ gradient registry (all TF_AddGradients knows) lacks,
 // as Python's tf.RegisterGradient. Kept free of op imports: run_op asks it whether to mark an op.
 import { opInfo } from '../op_registry';
+import type { AttrValueObject } from '../proto';
 import type { Tensor } from '../tensor';
 
 /** The forward op a gradient function differentiates (Python's `op` argument). */
@@ -11,6 +12,8 @@ export interface GradientOp {
   readonly inputs: readonly Tensor[];
   /** Every output, flattened likewise. */
   readonly outputs: readonly Tensor[];
+  /** An attribute's value (Python's op.get_attr), e.g. attr('axis').i. */
+  attr(name: string): AttrValueObject;
 }
 
 /**
@@ -29,6 +32,8 @@ const registry = new Map<string, GradientFunction>();
  */
 export function registerGradient(opType: string, gradient: GradientFunction): void {
   opInfo(opType);
+  // run_op marks registered ops with StopGradient.
+  if (opType === 'StopGradient') throw new TypeError('StopGradient cannot have a registered gradient');
   if (typeof gradient !== 'function') throw new TypeError(`registerGradient('${opType}') needs a function`);
   if (registry.has(opType)) throw new Error(`Registering two gradients with name '${opType}'`);
   registry.set(opType, gradient);

@@ -8,6 +8,7 @@ import { context, Trace } from '../context';
 import { NativeGraph, NativeOperation, NativeOutput } from '../native';
 import { AddN, Identity, OnesLike, ZerosLike } from '../ops/generated';
 import { symbolicOutput } from '../ops/run_op';
+import { decodeAttrValue } from '../proto';
 import { addGradients as addCppGradients } from '../raw/gradients';
 import { runtime } from '../runtime';
 import { Tensor } from '../tensor';
@@ -79,6 +80,7 @@ function gradientOp(op: NativeOperation): GradientOp {
     name: op.name,
     inputs: Array.from({ length: op.numInputs }, (_, i) => Tensor.symbolic(op.input(i))),
     outputs: Array.from({ length: op.numOutputs }, (_, i) => Tensor.symbolic({ op, index: i })),
+    attr: (name) => decodeAttrValue(op.attrProto(name)),
   };
 }
 
