@@ -10,7 +10,7 @@ export { tensor, constant, scalar, fill, zeros, ones, range } from './ops/creati
 export { Variable, VariableOptions } from './variable';
 export { GradientTape, GradientTapeOptions } from './gradient_tape';
 export { registerGradient, GradientFunction, GradientOp } from './gradients';
-export { tfFunction as function, TensorSpec, FunctionOptions, TracedFunction } from './function';
+export { tfFunction as function, TensorSpec, FunctionOptions, TracedFunction, executingEagerly } from './function';
 export { device } from './device';
 export * as config from './config';
 export { zip } from './keras/optimizers/optimizer';

@@ -50,7 +50,6 @@ function snapshot({ vars, opt }: Training): string {
   return json({
     vars: vars.map((v) => v.numpy()),
     iterations: opt?.iterations.numpy(),
-    hostIterations: opt?.iterations.hostValue,
     learningRate: opt && learningRateOf(opt),
     slots: opt?.variables.slice(2).map((v) => v.numpy()),
   });

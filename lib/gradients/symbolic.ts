@@ -4,7 +4,7 @@
 // first: TF_AddGradients gives the target's gradient at the op's markers, the registered function
 // turns it into gradients at the op's inputs, and those join (as seeds of an Identity of each
 // input) the targets of the TF_AddGradients calls that follow. Both GradientTape paths (tf.function, eager replay) use this.
-import { context, Trace } from '../context';
+import { context, newTrace, Trace } from '../context';
 import { NativeGraph, NativeOperation, NativeOutput } from '../native';
 import { AddN, Identity, OnesLike, ZerosLike } from '../ops/generated';
 import { symbolicOutput } from '../ops/run_op';
@@ -65,10 +65,10 @@ function markedOpsBetween(ys: readonly NativeOutput[], xs: readonly NativeOutput
 function inTrace<T>(scope: string, body: (trace: Trace) => T): T {
   const outer = context.trace;
   if (outer) return body(outer);
-  const trace: Trace = { scope, statefulOps: [], captures: new Map(), variableReads: new Map(), hostFeeds: [] };
+  const trace = newTrace(scope);
   const result = context.withTrace(trace, () => body(trace));
   // Nothing would feed a capture's placeholder in the replay.
-  if (trace.captures.size > 0 || trace.hostFeeds.length > 0) {
+  if (trace.captures.size > 0 || trace.hostInputs.length > 0 || trace.runHooks.length > 0) {
     throw new Error('A registered gradient function used an eager tensor; build its values with tf ops instead');
   }
   return result;
