@@ -3,7 +3,7 @@ import { DType } from '../../dtypes';
 import { Shape } from '../../tensor';
 import { KerasTensor, Node } from './keras_tensor';
 import { Layer } from './layer';
-import { autoName } from './naming';
+import { autoName } from '../utils/naming';
 
 export interface InputOptions {
   /** The shape of one sample (no batch dim); null for sizes that vary. */

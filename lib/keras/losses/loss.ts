@@ -4,7 +4,7 @@ import { convertToTensor } from '../../ops/convert';
 import { Cast, DivNoNan, Prod, Shape as ShapeOp, Sum } from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Tensor, TensorLike } from '../../tensor';
-import { autoName, toSnakeCase } from '../layers/naming';
+import { autoName, toSnakeCase } from '../utils/naming';
 
 export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
 

@@ -5,7 +5,7 @@ import { DType } from '../../dtypes';
 import { zeros } from '../../ops/creation';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
-import { autoName, toSnakeCase } from '../layers/naming';
+import { autoName, toSnakeCase } from '../utils/naming';
 
 export interface MetricOptions {
   name?: string;

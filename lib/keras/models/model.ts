@@ -6,7 +6,7 @@ import type { Logs } from '../callbacks';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor, Node } from '../layers/keras_tensor';
 import { CallOptions, Layer } from '../layers/layer';
-import { autoName } from '../layers/naming';
+import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../training/history';
 import { predict, predictOnBatch, PredictOptions } from '../training/predict';
