@@ -16,6 +16,22 @@ const { Layer, Dense } = layers;
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
 
+/** A user layer with an option of its own, declared in optionKeys. */
+class ScaleLayer extends Layer {
+  static override readonly optionKeys = [...Layer.optionKeys, 'factor'];
+  readonly factor: number;
+  constructor(options: tf.keras.layers.LayerOptions & { factor?: number } = {}) {
+    super(options);
+    this.factor = options.factor ?? 1;
+  }
+  override call(inputs: tf.Tensor): tf.Tensor {
+    return tf.multiply(inputs, this.factor);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), factor: this.factor };
+  }
+}
+
 /** Asserts a TypeError naming `key` with the hint `meant` (or no hint when null). */
 function assertUnexpected(run: () => unknown, owner: string, key: string, meant: string | null): void {
   assert.throws(run, (e: Error) => {
@@ -137,18 +153,10 @@ test('fit, evaluate and predict reject snake_case and misspelt options before do
 });
 
 test('a Layer or Model subclass declares the options it passes to super() in optionKeys, or takes them off first', () => {
-  class Scaled extends Layer {
-    static override readonly optionKeys = [...Layer.optionKeys, 'factor'];
-    readonly factor: number;
-    constructor(options: tf.keras.layers.LayerOptions & { factor?: number } = {}) {
-      super(options);
-      this.factor = options.factor ?? 1;
-    }
-  }
-  assert.equal(new Scaled({ factor: 2, name: 'scaled_probe' }).factor, 2);
-  assertUnexpected(() => new Scaled({ factr: 2 } as never), 'Scaled', 'factr', 'factor');
+  assert.equal(new ScaleLayer({ factor: 2, name: 'scaled_probe' }).factor, 2);
+  assertUnexpected(() => new ScaleLayer({ factr: 2 } as never), 'ScaleLayer', 'factr', 'factor');
   // A subclass of it inherits the list.
-  class MoreScaled extends Scaled {}
+  class MoreScaled extends ScaleLayer {}
   assert.equal(new MoreScaled({ factor: 3 }).factor, 3);
 
   class Undeclared extends Layer {
@@ -330,20 +338,6 @@ test('a built layer serializes its build_config and deserializes built; Sequenti
 test('registerKerasSerializable: user classes and functions round-trip by registered name', () => {
   assert.equal(tf.keras.utils.registerKerasSerializable, saving.registerKerasSerializable);
 
-  class ScaleLayer extends Layer {
-    static override readonly optionKeys = [...Layer.optionKeys, 'factor'];
-    readonly factor: number;
-    constructor(options: tf.keras.layers.LayerOptions & { factor?: number } = {}) {
-      super(options);
-      this.factor = options.factor ?? 1;
-    }
-    override call(inputs: tf.Tensor): tf.Tensor {
-      return tf.multiply(inputs, this.factor);
-    }
-    override getConfig(): Record<string, unknown> {
-      return { ...super.getConfig(), factor: this.factor };
-    }
-  }
   const layer = new ScaleLayer({ factor: 3, name: 'scale3' });
   const unregistered = layers.serialize(layer);
   assert.deepEqual([unregistered.module, unregistered.registered_name], [null, 'ScaleLayer']);

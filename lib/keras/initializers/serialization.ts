@@ -57,9 +57,7 @@ export function serialize(initializer: Initializer): SerializedKerasObject {
 
 /** Keras' `deserialize(dict)`: accepts `serialize()` output or just `{class_name, config}`. */
 export function deserialize(serialized: SerializedLike): Initializer {
-  const initializer = deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'initializer', unknown: unknownInitializer });
-  if (!(initializer instanceof Initializer)) throw new TypeError(`Could not interpret initializer identifier: ${describeValue(serialized)}`);
-  return initializer;
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'initializer', unknown: unknownInitializer, base: Initializer });
 }
 
 /** Keras' `keras.initializers.get`: an initializer from a name, a serialized dict or an instance. */

@@ -1,5 +1,4 @@
 // keras.layers.serialize / deserialize, on the one registry.
-import { KerasObject } from '../saving/object_registration';
 import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
 import { Activation } from './activation';
 import { BatchNormalization } from './batch_normalization';
@@ -13,8 +12,7 @@ import { MaxPooling2D } from './max_pooling2d';
 import { Reshape } from './reshape';
 
 const BUILT_INS = [Activation, BatchNormalization, Conv2D, Dense, Dropout, Flatten, InputLayer, MaxPooling2D, Reshape];
-kerasExport('keras.layers', BUILT_INS);
-const MODULE_OBJECTS = new Map<string, KerasObject>(BUILT_INS.map((cls) => [cls.name, cls]));
+const MODULE_OBJECTS = kerasExport('keras.layers', BUILT_INS);
 
 /** Keras' `layers.serialize(layer)`: with a `build_config` once the layer is built. */
 export function serialize(layer: Layer): SerializedKerasObject {
@@ -23,7 +21,5 @@ export function serialize(layer: Layer): SerializedKerasObject {
 
 /** Keras' `layers.deserialize(dict)`: a layer from its dict, built when the dict has a `build_config`. */
 export function deserialize(serialized: SerializedLike): Layer {
-  const layer = deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'layer' });
-  if (!(layer instanceof Layer)) throw new TypeError(`${serialized.class_name} is not a Layer: it cannot be deserialized as one.`);
-  return layer;
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'layer', base: Layer });
 }

@@ -1,6 +1,6 @@
 // tf.keras.losses: loss classes, the per-sample functions, `get` for compile(), serialize/deserialize.
 import { Tensor } from '../../tensor';
-import { getRegisteredObject, KerasObject } from '../saving/object_registration';
+import { getRegisteredObject } from '../saving/object_registration';
 import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
 import { isPlainObject } from '../utils/argument_validation';
 import { CrossentropyOptions, binaryCrossentropy, categoricalCrossentropy, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy } from './losses';
@@ -70,8 +70,7 @@ const FUNCTIONS: ReadonlyMap<string, LossFunction> = new Map<string, LossFunctio
 ]);
 
 const BUILT_INS = [MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy];
-kerasExport('keras.losses', BUILT_INS);
-const MODULE_OBJECTS = new Map<string, KerasObject>(BUILT_INS.map((cls) => [cls.name, cls]));
+const MODULE_OBJECTS = kerasExport('keras.losses', BUILT_INS);
 
 export type LossIdentifier = string | Loss | LossFunction | SerializedLike;
 
@@ -82,9 +81,7 @@ export function serialize(loss: Loss): SerializedKerasObject {
 
 /** Keras' `losses.deserialize(dict)`: built-in classes, and classes registered with registerKerasSerializable(). */
 export function deserialize(serialized: SerializedLike): Loss {
-  const loss = deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'loss' });
-  if (!(loss instanceof Loss)) throw new TypeError(`${serialized.class_name} is not a Loss: it cannot be deserialized as one.`);
-  return loss;
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'loss', base: Loss });
 }
 
 /**

@@ -1,7 +1,7 @@
 // tf.keras.metrics: metric classes and functions, and `get` for compile() (with Keras' resolution of
 // 'accuracy' from the shapes of the targets and predictions).
 import { Shape } from '../../tensor';
-import { getRegisteredObject, KerasObject } from '../saving/object_registration';
+import { getRegisteredObject } from '../saving/object_registration';
 import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
 import { isPlainObject } from '../utils/argument_validation';
 import { meanAbsoluteError, meanSquaredError } from '../losses/losses';
@@ -46,8 +46,7 @@ const FUNCTIONS: ReadonlyMap<string, [MetricFunction, 'up' | 'down']> = new Map<
 ]);
 
 const BUILT_INS = [Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError];
-kerasExport('keras.metrics', BUILT_INS);
-const MODULE_OBJECTS = new Map<string, KerasObject>(BUILT_INS.map((cls) => [cls.name, cls]));
+const MODULE_OBJECTS = kerasExport('keras.metrics', BUILT_INS);
 
 export type MetricIdentifier = string | Metric | MetricFunction | SerializedLike;
 
@@ -58,9 +57,7 @@ export function serialize(metric: Metric): SerializedKerasObject {
 
 /** Keras' `metrics.deserialize(dict)`: built-in classes, and classes registered with registerKerasSerializable(). */
 export function deserialize(serialized: SerializedLike): Metric {
-  const metric = deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'metric' });
-  if (!(metric instanceof Metric)) throw new TypeError(`${serialized.class_name} is not a Metric: it cannot be deserialized as one.`);
-  return metric;
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'metric', base: Metric });
 }
 
 /**

@@ -1,7 +1,7 @@
 // tf.keras.optimizers
 import { KerasObject } from '../saving/object_registration';
 import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
-import { describeValue, isPlainObject } from '../utils/argument_validation';
+import { isPlainObject } from '../utils/argument_validation';
 import { Adam } from './adam';
 import { AdamW } from './adamw';
 import { Optimizer } from './optimizer';
@@ -31,9 +31,7 @@ function fromDict(serialized: SerializedLike, unknown: (name: string) => Error):
   const lower = isPlainObject(serialized) && typeof serialized.class_name === 'string' ? serialized.class_name.toLowerCase() : undefined;
   // Keras' deserialize matches built-in class names in any case.
   const config = lower !== undefined && MODULE_OBJECTS.has(lower) ? { ...serialized, class_name: lower } : serialized;
-  const optimizer = deserializeKerasObject(config, { moduleObjects: MODULE_OBJECTS, what: 'optimizer', unknown });
-  if (!(optimizer instanceof Optimizer)) throw new TypeError(`Could not interpret optimizer identifier: ${describeValue(serialized)}`);
-  return optimizer;
+  return deserializeKerasObject(config, { moduleObjects: MODULE_OBJECTS, what: 'optimizer', unknown, base: Optimizer });
 }
 
 /** Keras' `deserialize(dict)`: built-in class names in any case ('Adam', 'adam'), registered classes by their registered name. */

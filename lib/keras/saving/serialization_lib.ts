@@ -37,12 +37,13 @@ interface Buildable {
 const publicModules = new Map<KerasObject, string>();
 const publicSymbols = new Map<string, KerasObject>();
 
-/** Keras' `@keras_export`: records built-in classes under their public module, which serialize() reports. */
-export function kerasExport(module: string, symbols: readonly KerasObject[]): void {
+/** Keras' `@keras_export`: records built-in classes under their public module, which serialize() reports; returns them by name. */
+export function kerasExport(module: string, symbols: readonly KerasObject[]): Map<string, KerasObject> {
   for (const symbol of symbols) {
     publicModules.set(symbol, module);
     publicSymbols.set(`${module}.${symbol.name}`, symbol);
   }
+  return new Map(symbols.map((symbol) => [symbol.name, symbol]));
 }
 
 /** Keras' `serialize_keras_object` for objects with `getConfig()`. */
@@ -63,7 +64,7 @@ export function serializeKerasObject(obj: Configurable): SerializedKerasObject {
   return serialized;
 }
 
-export interface DeserializeOptions {
+export interface DeserializeOptions<T = unknown> {
   /** The family's built-ins under the names its `get()` takes (Keras' `module_objects`). */
   moduleObjects?: ReadonlyMap<string, KerasObject>;
   /** Classes or functions by name, searched after the registry (Keras' `custom_objects`). */
@@ -72,6 +73,8 @@ export interface DeserializeOptions {
   what?: string;
   /** The family's error for a name nothing resolves; default Keras' TypeError. */
   unknown?: (className: string) => Error;
+  /** The family's base class: anything else is refused (a metric's name given to losses.deserialize). */
+  base?: abstract new (...args: never[]) => T;
 }
 
 /** The class (or function) a serialized dict names: registered first, then the family's built-ins, then Keras' public modules. */
@@ -93,7 +96,7 @@ export function retrieveObject(serialized: SerializedLike, options: DeserializeO
 }
 
 /** Keras' `deserialize_keras_object` for class dicts: the class's `fromConfig(config)`, built when the dict has a `build_config`. */
-export function deserializeKerasObject<T = unknown>(serialized: SerializedLike, options: DeserializeOptions = {}): T {
+export function deserializeKerasObject<T = unknown>(serialized: SerializedLike, options: DeserializeOptions<T> = {}): T {
   if (!isPlainObject(serialized) || typeof serialized.class_name !== 'string') {
     throw new TypeError(
       `A serialized ${options.what ?? 'object'} must be an object with a string \`class_name\` and a \`config\`. Received: ${describeValue(serialized)}`,
@@ -107,6 +110,9 @@ export function deserializeKerasObject<T = unknown>(serialized: SerializedLike, 
     throw new TypeError(`Unable to reconstruct an instance of '${className}' because the class is missing a \`fromConfig()\` method.`);
   }
   const instance = cls.fromConfig(config);
+  if (options.base !== undefined && !(instance instanceof options.base)) {
+    throw new TypeError(`${className} is not a ${options.base.name}: it cannot be deserialized as one.`);
+  }
   const buildable = instance as Buildable;
   if (isPlainObject(serialized.build_config) && buildable.built === false) buildable.buildFromConfig?.(serialized.build_config);
   return instance;

@@ -1,4 +1,3 @@
-import { KerasObject } from '../../saving/object_registration';
 import { kerasExport, serializeKerasObject, deserializeKerasObject, SerializedLike } from '../../saving/serialization_lib';
 import { CosineDecay } from './cosine_decay';
 import { CosineDecayRestarts } from './cosine_decay_restarts';
@@ -23,8 +22,7 @@ export interface LearningRateScheduleClass {
 }
 
 const BUILT_INS = [ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts];
-kerasExport('keras.optimizers.schedules', BUILT_INS);
-const MODULE_OBJECTS = new Map<string, KerasObject>(BUILT_INS.map((cls) => [cls.name, cls]));
+const MODULE_OBJECTS = kerasExport('keras.optimizers.schedules', BUILT_INS);
 
 /** Keras' `serialize(schedule)`: built-ins name their module; user classes get `module: null` and their registered name. */
 export function serialize(schedule: LearningRateSchedule): SerializedLearningRateSchedule {
@@ -33,9 +31,5 @@ export function serialize(schedule: LearningRateSchedule): SerializedLearningRat
 
 /** Keras' `deserialize(dict)`: accepts `serialize()` output (or just `{class_name, config}`). */
 export function deserialize(serialized: SerializedLike): LearningRateSchedule {
-  const schedule = deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'schedule' });
-  if (!(schedule instanceof LearningRateSchedule)) {
-    throw new TypeError(`${serialized.class_name} is not a LearningRateSchedule: it cannot be deserialized as one.`);
-  }
-  return schedule;
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'schedule', base: LearningRateSchedule });
 }
