@@ -381,6 +381,12 @@ test('registerKerasSerializable: user classes and functions round-trip by regist
   saving.registerKerasSerializable('OptionsTest')(HalfSGD);
   assert.ok(optimizers.get('OptionsTest>HalfSGD') instanceof HalfSGD);
   assert.ok(optimizers.deserialize(optimizers.serialize(new HalfSGD({ momentum: 0.5 }))) instanceof HalfSGD);
+  // As a decorator.
+  @saving.registerKerasSerializable('OptionsTest')
+  class Decorated extends losses.MeanSquaredError {}
+  assert.equal(saving.getRegisteredName(Decorated), 'OptionsTest>Decorated');
+  assert.ok(losses.get('OptionsTest>Decorated') instanceof Decorated);
+  assert.ok(losses.deserialize(losses.serialize(new Decorated({ reduction: 'sum' }))) instanceof Decorated);
   // A registered metric and initializer likewise.
   class Halves extends initializers.Constant {
     constructor(options: tf.keras.initializers.ConstantOptions = {}) {
