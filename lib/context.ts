@@ -1,22 +1,25 @@
 // Where ops go: eagerly to TFE, or into the graph of the tf.function being traced; device scopes.
 import type { NativeOperation, NativeOutput, NativeTensor } from './native';
+import type { OpAttr } from './ops/run_op';
 import type { Tensor } from './tensor';
 
-/** A value the host computes before every call of a traced function (e.g. a scheduled learning rate). */
-export interface HostFeed {
-  /** The placeholder fed with value(); a feed without one only commits. */
-  readonly output?: NativeOutput;
-  /** Called before each run; throwing aborts the call before anything runs. */
-  value?(): NativeTensor;
+/** Host work tied to each run of a traced function. */
+export interface RunHooks {
   /** Called after each successful run. */
   commit?(): void;
-  /** Called instead of commit() when the run fails after value() was taken. */
+  /** Called instead of commit() when the run fails after it was prepared. */
   abort?(): void;
 }
 
-/** The state of one tf.function trace: its name scope, captures and stateful ops. */
+/** A value the host computes before every run of a traced function and feeds to `output`. */
+export interface HostInput extends RunHooks {
+  readonly output: NativeOutput;
+  /** Called before each run; throwing aborts the call before anything runs. */
+  value(): NativeTensor;
+}
+
+/** The state of one tf.function trace: its name scope, captures, stateful ops and host work. */
 export interface Trace {
-  readonly hostFeeds: HostFeed[];
   readonly scope: string;
   /** Stateful ops in program order: run as targets, each after the one before. */
   readonly statefulOps: NativeOperation[];
@@ -24,13 +27,22 @@ export interface Trace {
   readonly captures: Map<Tensor, NativeOutput>;
   /** Every ReadVariableOp of each variable in this trace, keyed by the variable's handle op name. */
   readonly variableReads: Map<string, NativeOutput[]>;
+  /** Values fed from the host at each run, in the order they were declared. */
+  readonly hostInputs: HostInput[];
+  /** Hooks without a fed value (e.g. a variable's write count). */
+  readonly runHooks: RunHooks[];
+}
+
+/** An empty trace for the graph scope `scope`. */
+export function newTrace(scope: string): Trace {
+  return { scope, statefulOps: [], captures: new Map(), variableReads: new Map(), hostInputs: [], runHooks: [] };
 }
 
 /** An op run eagerly while a GradientTape records. */
 export interface RecordedOp {
   type: string;
   /** As the caller gave them (dtype names, host values), converted again on replay. */
-  attrs: readonly (readonly [string, string, unknown])[];
+  attrs: readonly OpAttr[];
   inputs: (Tensor | Tensor[])[];
   outputs: Tensor[][];
   outputArgs: readonly string[];

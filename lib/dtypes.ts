@@ -47,6 +47,8 @@ export type TypedArray =
 
 type TypedArrayConstructor = { new (length: number): TypedArray; from(values: Iterable<unknown>): TypedArray };
 
+// The one TypedArray <-> dtype map. A bare TypedArray holds the first dtype listed for its class
+// (Uint16Array: uint16, not float16), so keep each class's own dtype first.
 const ARRAY_OF: Partial<Record<DType, TypedArrayConstructor>> = {
   float32: Float32Array,
   float64: Float64Array,
@@ -69,6 +71,20 @@ const ARRAY_OF: Partial<Record<DType, TypedArrayConstructor>> = {
   complex64: Float32Array,
   complex128: Float64Array,
 };
+
+const ARRAY_DTYPES = Object.entries(ARRAY_OF) as [DType, TypedArrayConstructor][];
+
+export function isTypedArray(value: unknown): value is TypedArray {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView);
+}
+
+/** The dtype a bare TypedArray holds (Float32Array: float32, BigInt64Array: int64). */
+export function dtypeOfTypedArray(array: TypedArray): DType {
+  // instanceof, not the constructor, so a Buffer is uint8.
+  const entry = ARRAY_DTYPES.find(([, ArrayClass]) => array instanceof (ArrayClass as unknown as typeof Float32Array));
+  if (entry === undefined) throw new TypeError(`Unsupported TypedArray ${Object.prototype.toString.call(array)}`);
+  return entry[0];
+}
 
 export function isDType(name: unknown): name is DType {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(DTYPE_ENUM, name);

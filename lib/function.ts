@@ -1,6 +1,8 @@
 // tf.function: traces `fn` once per input signature into the global graph, then runs each call as
 // one pre-resolved session run (arguments fed, results fetched, stateful ops run as targets).
-import { context, HostFeed, Trace } from './context';
+// This is the one layer that builds graphs for the code above it: host inputs (values the host
+// computes at each call), run hooks and output specs are asked of it, never built by hand.
+import { context, HostInput, newTrace, RunHooks, Trace } from './context';
 import { DType, dtypeToEnum } from './dtypes';
 import { HostValue, inferDType } from './host_data';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
@@ -28,6 +30,13 @@ export class TensorSpec {
 export interface FunctionOptions {
   /** Fixes the signature (null dims accept any size); calls that do not fit are errors. */
   inputSignature?: readonly TensorSpec[];
+  /**
+   * Python's reduce_retracing, for the leading (batch) dimension: the first call of each per-sample
+   * signature gets a trace with static shapes (grappler folds its shape arithmetic away); calls that
+   * differ from it only in leading dims share one more trace where those dims are free (None). Any
+   * other difference in shape traces anew, so shape errors keep naming the real shapes.
+   */
+  reduceRetracing?: boolean;
   name?: string;
 }
 
@@ -38,11 +47,12 @@ export type Structure = Tensor | number | string | boolean | null | undefined | 
 type Rebuild<R> = R;
 
 class ConcreteFunction {
-  private readonly callable: NativeCallable;
+  /** Undefined when the trace has nothing to fetch or run (TF refuses such a run). */
+  private readonly callable?: NativeCallable;
   private readonly capturedValues: NativeTensor[];
   private readonly template: Structure;
-  private readonly hostFeeds: HostFeed[];
-  private readonly fedHostFeeds: HostFeed[];
+  private readonly hostInputs: HostInput[];
+  private readonly runHooks: RunHooks[];
   readonly outputCount: number;
 
   constructor(
@@ -50,18 +60,8 @@ class ConcreteFunction {
     fn: (...args: Tensor[]) => Structure,
     name: string,
   ) {
-    const trace: Trace = { scope: runtime.uniqueName(name), statefulOps: [], captures: new Map(), variableReads: new Map(), hostFeeds: [] };
-    const placeholders: NativeOutput[] = specs.map((spec, i) => ({
-      op: runtime.graph.addOperation({
-        type: 'Placeholder',
-        name: runtime.uniqueName(`${trace.scope}/${spec.name ?? `arg${i}`}`),
-        attrs: [
-          ['dtype', 'type', dtypeToEnum(spec.dtype)],
-          ['shape', 'shape', spec.shape.map((d) => d ?? -1)],
-        ],
-      }),
-      index: 0,
-    }));
+    const trace = newTrace(runtime.uniqueName(name));
+    const placeholders = specs.map((spec, i) => runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape));
     const inputs = placeholders.map((p, i) => withStaticShape(p, specs[i]));
     const fetches: NativeOutput[] = [];
     this.template = context.withTrace(trace, () => {
@@ -72,8 +72,8 @@ class ConcreteFunction {
       });
     });
     this.outputCount = fetches.length;
-    this.hostFeeds = trace.hostFeeds;
-    this.fedHostFeeds = trace.hostFeeds.filter((f) => f.output !== undefined);
+    this.hostInputs = trace.hostInputs;
+    this.runHooks = trace.runHooks;
     const captures = [...trace.captures.entries()];
     // TF refuses to fetch a tensor it is fed: a returned argument or capture goes through Identity.
     const fed = new Set([...placeholders, ...captures.map(([, output]) => output)].map((o) => o.op.name));
@@ -83,8 +83,9 @@ class ConcreteFunction {
       fetches[i] = { op: identity, index: 0 };
     });
     this.capturedValues = captures.map(([tensor]) => tensor.toNative());
+    if (fetches.length === 0 && trace.statefulOps.length === 0) return;
     this.callable = runtime.session.makeCallable(
-      [...placeholders, ...captures.map(([, output]) => output), ...this.fedHostFeeds.map((f) => f.output as NativeOutput)],
+      [...placeholders, ...captures.map(([, output]) => output), ...this.hostInputs.map((h) => h.output)],
       fetches,
       trace.statefulOps,
       { runInCallerThread: true },
@@ -109,8 +110,8 @@ class ConcreteFunction {
         natives.push(native);
       }
       natives.push(...this.capturedValues);
-      for (const feed of this.fedHostFeeds) {
-        const value = (feed.value as () => NativeTensor)();
+      for (const input of this.hostInputs) {
+        const value = input.value();
         taken += 1;
         owned.push(value);
         natives.push(value);
@@ -118,17 +119,19 @@ class ConcreteFunction {
       return { natives, owned };
     } catch (e) {
       for (const t of owned) t.dispose();
-      this.fedHostFeeds.slice(0, taken).forEach((f) => f.abort?.());
+      this.hostInputs.slice(0, taken).forEach((h) => h.abort?.());
       throw e;
     }
   }
 
   private abort(): void {
-    for (const feed of this.fedHostFeeds) feed.abort?.();
+    for (const hooks of this.hostInputs) hooks.abort?.();
+    for (const hooks of this.runHooks) hooks.abort?.();
   }
 
   private commit(): void {
-    for (const feed of this.hostFeeds) feed.commit?.();
+    for (const hooks of this.hostInputs) hooks.commit?.();
+    for (const hooks of this.runHooks) hooks.commit?.();
   }
 
   private results(outputs: NativeTensor[]): Structure {
@@ -151,7 +154,7 @@ class ConcreteFunction {
     const { natives, owned } = this.feeds(args, true);
     let outputs: NativeTensor[];
     try {
-      outputs = this.callable.run(natives);
+      outputs = this.callable ? this.callable.run(natives) : [];
     } catch (e) {
       this.complete(owned);
       throw e;
@@ -163,7 +166,7 @@ class ConcreteFunction {
     const { natives, owned } = this.feeds(args, false);
     let outputs: NativeTensor[];
     try {
-      outputs = await this.callable.runAsync(natives);
+      outputs = this.callable ? await this.callable.runAsync(natives) : [];
     } catch (e) {
       this.complete(owned);
       throw e;
@@ -225,54 +228,172 @@ function specOf(arg: TensorLike, i: number): TensorSpec {
   }
 }
 
+/** Whether `spec` accepts a value of `dtype` and `shape` (null dims accept any size). */
+function fits(spec: TensorSpec, dtype: DType, shape: Shape): boolean {
+  if (dtype !== spec.dtype || shape.length !== spec.shape.length) return false;
+  for (let j = 0; j < shape.length; ++j) if (spec.shape[j] !== null && spec.shape[j] !== shape[j]) return false;
+  return true;
+}
+
+/** Whether every argument fits its spec; arguments given as host values are measured. */
+function allFit(specs: readonly TensorSpec[], args: readonly TensorLike[]): boolean {
+  if (specs.length !== args.length) return false;
+  for (let i = 0; i < args.length; ++i) {
+    const arg = args[i];
+    const actual = arg instanceof Tensor && !arg.isSymbolic ? arg : specOf(arg, i);
+    if (!fits(specs[i], actual.dtype, actual.shape)) return false;
+  }
+  return true;
+}
+
+/** `a` with the leading dim of each argument free where it differs from `b`'s. */
+function relaxLeading(a: readonly TensorSpec[], b: readonly TensorSpec[]): TensorSpec[] {
+  return a.map((spec, i) => (spec.shape.length === 0 || spec.shape[0] === b[i].shape[0] ? spec : new TensorSpec([null, ...spec.shape.slice(1)], spec.dtype, spec.name)));
+}
+
+const keyOf = (specs: readonly TensorSpec[]) => specs.map((s) => `${s.dtype}[${s.shape.join(',')}]`).join(';');
+
+/**
+ * The traces of one tf.function and which one serves a call: its inputSignature's, one per exact
+ * signature, or (reduceRetracing) the most specific of an exact trace and its relaxations.
+ */
+class TraceCache {
+  private readonly exact = new Map<string, ConcreteFunction>();
+  /** reduceRetracing: per signature without leading dims, traces from most to least specific. */
+  private readonly families = new Map<string, ConcreteFunction[]>();
+  private signatureTrace?: ConcreteFunction;
+  /** The family of the last reduceRetracing call: steps in a loop look nowhere else. */
+  private recent?: ConcreteFunction[];
+
+  constructor(
+    private readonly fn: (...args: Tensor[]) => Structure,
+    private readonly name: string,
+    private readonly options: FunctionOptions,
+  ) {}
+
+  get size(): number {
+    let n = this.exact.size + (this.signatureTrace ? 1 : 0);
+    for (const family of this.families.values()) n += family.length;
+    return n;
+  }
+
+  concreteFor(args: readonly TensorLike[]): ConcreteFunction {
+    const signature = this.options.inputSignature;
+    if (signature) return this.forSignature(signature, args);
+    if (this.options.reduceRetracing) return this.forReducedRetracing(args);
+    const specs = args.map(specOf);
+    const key = keyOf(specs);
+    let concrete = this.exact.get(key);
+    if (!concrete) this.exact.set(key, (concrete = this.trace(specs)));
+    return concrete;
+  }
+
+  private trace(specs: readonly TensorSpec[]): ConcreteFunction {
+    return new ConcreteFunction(specs, this.fn, this.name);
+  }
+
+  private forSignature(signature: readonly TensorSpec[], args: readonly TensorLike[]): ConcreteFunction {
+    if (args.length !== signature.length) {
+      throw new TypeError(`${this.name} takes ${signature.length} arguments (its inputSignature), got ${args.length}`);
+    }
+    args.forEach((arg, i) => {
+      const actual = specOf(arg, i);
+      const spec = signature[i];
+      if (!fits(spec, actual.dtype, actual.shape)) {
+        throw new TypeError(
+          `${this.name}: argument ${i} (dtype ${actual.dtype}, shape [${actual.shape.join(', ')}]) does not match its ` +
+            `inputSignature (dtype ${spec.dtype}, shape [${spec.shape.map((d) => d ?? 'null').join(', ')}])`,
+        );
+      }
+    });
+    this.signatureTrace ??= this.trace(signature);
+    return this.signatureTrace;
+  }
+
+  private forReducedRetracing(args: readonly TensorLike[]): ConcreteFunction {
+    if (this.recent) for (const concrete of this.recent) if (allFit(concrete.specs, args)) return concrete;
+    const specs = args.map(specOf);
+    const familyKey = specs.map((s) => `${s.dtype}[${s.shape.length === 0 ? '' : `_,${s.shape.slice(1).join(',')}`}]`).join(';');
+    let family = this.families.get(familyKey);
+    if (family === undefined) this.families.set(familyKey, (family = []));
+    this.recent = family;
+    for (const concrete of family) if (allFit(concrete.specs, args)) return concrete;
+    // A miss frees the leading dims in which this call differs from the family's first trace.
+    const concrete = this.trace(family.length === 0 ? specs : relaxLeading(family[0].specs, specs));
+    family.push(concrete);
+    return concrete;
+  }
+}
+
 /** Python's tf.function. */
 export function tfFunction<A extends TensorLike[], R extends Structure>(
   fn: (...args: Tensor[]) => R,
   options: FunctionOptions = {},
 ): TracedFunction<A, R> {
-  const concretes = new Map<string, ConcreteFunction>();
   const name = options.name ?? (fn.name || 'function');
-  const keyOf = (specs: readonly TensorSpec[]) => specs.map((s) => `${s.dtype}[${s.shape.join(',')}]`).join(';');
-  const signatureKey = options.inputSignature && keyOf(options.inputSignature);
-  const concreteFor = (args: readonly TensorLike[]): ConcreteFunction => {
-    let specs: readonly TensorSpec[];
-    if (options.inputSignature) {
-      const signature = options.inputSignature;
-      if (args.length !== signature.length) {
-        throw new TypeError(`${name} takes ${signature.length} arguments (its inputSignature), got ${args.length}`);
-      }
-      args.forEach((arg, i) => {
-        const actual = specOf(arg, i);
-        const spec = signature[i];
-        const fits = actual.dtype === spec.dtype && actual.shape.length === spec.shape.length && spec.shape.every((d, j) => d === null || d === actual.shape[j]);
-        if (!fits) {
-          throw new TypeError(
-            `${name}: argument ${i} (dtype ${actual.dtype}, shape [${actual.shape.join(', ')}]) does not match its ` +
-              `inputSignature (dtype ${spec.dtype}, shape [${spec.shape.map((d) => d ?? 'null').join(', ')}])`,
-          );
-        }
-      });
-      specs = signature;
-    } else {
-      specs = args.map(specOf);
-    }
-    const key = signatureKey ?? keyOf(specs);
-    let concrete = concretes.get(key);
-    if (!concrete) {
-      concrete = new ConcreteFunction(specs, fn as (...args: Tensor[]) => Structure, name);
-      concretes.set(key, concrete);
-    }
-    return concrete;
-  };
+  const cache = new TraceCache(fn as (...args: Tensor[]) => Structure, name, options);
   // Called while another function is being traced, the body is inlined into that graph, as in Python.
-  const traced = ((...args: A) => (context.trace ? fn(...(args as Tensor[])) : concreteFor(args).call(args))) as TracedFunction<A, R>;
+  const traced = ((...args: A) => (context.trace ? fn(...(args as Tensor[])) : cache.concreteFor(args).call(args))) as TracedFunction<A, R>;
   traced.callAsync = (...args: A) => {
     try {
-      return concreteFor(args).callAsync(args) as Promise<Rebuild<R>>;
+      return cache.concreteFor(args).callAsync(args) as Promise<Rebuild<R>>;
     } catch (e) {
       return Promise.reject(e);
     }
   };
-  Object.defineProperty(traced, 'tracingCount', { get: () => concretes.size });
+  Object.defineProperty(traced, 'tracingCount', { get: () => cache.size });
   return traced;
+}
+
+/** Python's tf.executing_eagerly(): false while a tf.function is being traced. */
+export function executingEagerly(): boolean {
+  return context.trace === undefined;
+}
+
+function currentTrace(what: string): Trace {
+  const trace = context.trace;
+  if (!trace) throw new TypeError(`${what} is only available while a tf.function is being traced`);
+  return trace;
+}
+
+export interface HostInputOptions extends RunHooks {
+  /** The value for this run, computed on the host just before it; throwing cancels the call. */
+  value(): HostValue;
+}
+
+/**
+ * Inside a trace: a tensor of `spec` whose value the host computes at every call of the function
+ * and feeds in the same session run. Async calls in flight together each take their own value;
+ * `commit` runs after a successful run, `abort` instead when the run fails after `value()`.
+ */
+export function hostInput(spec: TensorSpec, options: HostInputOptions): Tensor {
+  const trace = currentTrace('hostInput()');
+  const output = runtime.placeholder(`${trace.scope}/${spec.name ?? 'host_input'}`, spec.dtype, spec.shape);
+  const shape = spec.shape.map((d) => {
+    if (d === null) throw new TypeError('hostInput() needs a fully known shape');
+    return d;
+  });
+  trace.hostInputs.push({
+    output,
+    value: () => hostTensor(options.value(), shape, spec.dtype),
+    commit: options.commit,
+    abort: options.abort,
+  });
+  return Tensor.symbolic(output);
+}
+
+/** Inside a trace: host hooks run after every run of the function (commit) or after a failed one (abort). */
+export function onRun(hooks: RunHooks): void {
+  currentTrace('onRun()').runHooks.push(hooks);
+}
+
+/**
+ * The dtypes and shapes `fn` returns for inputs of `specs`, from TF's shape inference on a trace
+ * that never runs (Keras' compute_output_spec).
+ */
+export function computeOutputSpec(fn: (...args: Tensor[]) => Tensor, specs: readonly TensorSpec[], name = fn.name || 'function'): TensorSpec {
+  const trace = newTrace(runtime.uniqueName(`${name}/compute_output_spec`));
+  const inputs = specs.map((spec, i) => Tensor.symbolic(runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape)));
+  const output = context.withTrace(trace, () => fn(...inputs));
+  return new TensorSpec(output.shape, output.dtype);
 }

@@ -5,9 +5,8 @@
 import { context, RecordedOp, TapeRecorder, Trace } from './context';
 import { dtypeToEnum } from './dtypes';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
-import { OpAttr, symbolicOutput } from './ops/run_op';
+import { disposeAttrTensors, nativeAttrs, OpAttr, symbolicOutput } from './ops/run_op';
 import { addGradients } from './raw/gradients';
-import { hostTensor } from './raw/host_tensor';
 import { runtime } from './runtime';
 import { Tensor } from './tensor';
 import { Variable } from './variable';
@@ -35,7 +34,7 @@ interface ReplayPlan {
 const replayCache = new Map<string, ReplayPlan>();
 let gradientCount = 0;
 
-function attrKey(attrs: readonly OpAttr[] | readonly (readonly [string, string, unknown])[]): string {
+function attrKey(attrs: readonly OpAttr[]): string {
   return JSON.stringify(attrs, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Tensor ? `tensor:${v.dtype}[${v.shape}]:${Array.from(v.dataSync() as ArrayLike<unknown>).join(',')}` : v));
 }
 
@@ -150,16 +149,9 @@ export class GradientTape implements TapeRecorder {
     const outputs = new Map<string, NativeOutput>();
     const feeds: NativeOutput[] = [];
     externals.forEach((t, i) => {
-      const op = graph.addOperation({
-        type: 'Placeholder',
-        name: `${scope}/x${i}`,
-        attrs: [
-          ['dtype', 'type', dtypeToEnum(t.dtype)],
-          ['shape', 'shape', t.shape],
-        ],
-      });
-      outputs.set(`x${i}`, { op, index: 0 });
-      feeds.push({ op, index: 0 });
+      const placeholder = runtime.placeholder(`${scope}/x${i}`, t.dtype, t.shape);
+      outputs.set(`x${i}`, placeholder);
+      feeds.push(placeholder);
     });
     const inputOf = (t: Tensor, produced: Map<Tensor, string>): NativeOutput => outputs.get(produced.get(t) as string) as NativeOutput;
     const produced = new Map<Tensor, string>();
@@ -179,25 +171,19 @@ export class GradientTape implements TapeRecorder {
         return;
       }
       const { op } = entry;
-      const natives: NativeTensor[] = [];
-      const attrs = op.attrs.map(([name, kind, value]) => {
-        if (kind === 'type') return [name, kind, dtypeToEnum(value as never)] as const;
-        if (kind === 'list(type)') return [name, kind, (value as never[]).map(dtypeToEnum)] as const;
-        if (kind === 'tensor') {
-          const native = value instanceof Tensor ? value.toNative() : hostTensor(value as never);
-          natives.push(native);
-          return [name, kind, native] as const;
-        }
-        return [name, kind, value] as const;
-      });
-      const added = graph.addOperation({
-        type: op.type,
-        name: `${scope}/op${i}`,
-        inputs: op.inputs.map((x) => (Array.isArray(x) ? x.map((t) => inputOf(t, produced)) : inputOf(x, produced))),
-        attrs,
-        device: op.device,
-      });
-      for (const n of natives) n.dispose();
+      const attrs = nativeAttrs(op.attrs);
+      let added;
+      try {
+        added = graph.addOperation({
+          type: op.type,
+          name: `${scope}/op${i}`,
+          inputs: op.inputs.map((x) => (Array.isArray(x) ? x.map((t) => inputOf(t, produced)) : inputOf(x, produced))),
+          attrs,
+          device: op.device,
+        });
+      } finally {
+        disposeAttrTensors(attrs);
+      }
       let index = 0;
       op.outputs.forEach((group, g) =>
         group.forEach((t, j) => {

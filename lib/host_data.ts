@@ -1,5 +1,6 @@
-// Host values <-> flat TypedArrays: shape and dtype inference, flattening and nesting.
-import { DType, TypedArray, isFloating, lanesOf, typedArrayFor } from './dtypes';
+// Host values <-> flat TypedArrays: shape and dtype inference, flattening and nesting; HostArray,
+// the rows of one flat buffer that tf.data and Keras' fit both slice and batch.
+import { DType, TypedArray, dtypeOfTypedArray, isFloating, isTypedArray, lanesOf, typedArrayFor } from './dtypes';
 
 /** A value as users write it: scalars, TypedArrays and (nested) arrays of scalars. */
 export type HostValue = number | boolean | string | bigint | Uint8Array | TypedArray | readonly HostValue[];
@@ -9,32 +10,10 @@ export type NestedArray<T> = T | NestedArray<T>[];
 /** The data a native Tensor is made from: a flat TypedArray, or strings/bytes for string tensors. */
 export type FlatData = TypedArray | (string | Uint8Array)[];
 
-const ARRAY_DTYPES: [new (...args: never[]) => TypedArray, DType][] = [
-  [Float32Array, 'float32'],
-  [Float64Array, 'float64'],
-  [Int32Array, 'int32'],
-  [Uint8Array, 'uint8'],
-  [Int16Array, 'int16'],
-  [Int8Array, 'int8'],
-  [Uint16Array, 'uint16'],
-  [Uint32Array, 'uint32'],
-  [BigInt64Array, 'int64'],
-  [BigUint64Array, 'uint64'],
-];
-
-function isTypedArray(value: unknown): value is TypedArray {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
-
-function dtypeOfArray(array: TypedArray): DType {
-  for (const [ArrayClass, dtype] of ARRAY_DTYPES) if (array instanceof ArrayClass) return dtype;
-  throw new TypeError(`Unsupported TypedArray ${Object.prototype.toString.call(array)}`);
-}
-
 /** The shape of a rectangular nested array (a TypedArray is one flat dimension). */
 export function inferShape(value: HostValue, dtype?: DType): number[] {
   if (isTypedArray(value)) {
-    return dtype === 'string' ? [] : [value.length / lanesOf(dtype ?? dtypeOfArray(value))];
+    return dtype === 'string' ? [] : [value.length / lanesOf(dtype ?? dtypeOfTypedArray(value))];
   }
   if (!Array.isArray(value)) return [];
   const shape = [value.length];
@@ -44,7 +23,7 @@ export function inferShape(value: HostValue, dtype?: DType): number[] {
 
 /** Python's rule: all booleans → bool, strings → string, bigints → int64, whole numbers → int32, else float32. */
 export function inferDType(value: HostValue): DType {
-  if (isTypedArray(value)) return dtypeOfArray(value);
+  if (isTypedArray(value)) return dtypeOfTypedArray(value);
   let sawNumber = false;
   let allIntegers = true;
   let kind: 'bool' | 'string' | 'bigint' | 'number' | undefined;
@@ -221,4 +200,89 @@ export function nest<T>(flat: ArrayLike<T>, shape: readonly number[]): NestedArr
     return out;
   };
   return build(0, 0);
+}
+
+/** Data that is flat already: a TypedArray with the shape it stands for, e.g. `{ data: pixels, shape: [60000, 28, 28] }`. */
+export interface HostArrayLike {
+  readonly data: TypedArray;
+  readonly shape: readonly number[];
+  /** Defaults to the TypedArray's; e.g. 'float16' reads a Uint16Array as raw half-float bits. */
+  readonly dtype?: DType;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Only these keys, so that a tf.data dict `{ data, shape, label }` is not taken for one. */
+export function isHostArrayLike(value: unknown): value is HostArrayLike {
+  if (!isPlainObject(value) || !isTypedArray(value.data) || !Array.isArray(value.shape)) return false;
+  return Object.keys(value).every((k) => k === 'data' || k === 'shape' || k === 'dtype');
+}
+
+/**
+ * Rows (tf.data elements, Keras samples) of host values in one flat buffer, row after row, so that
+ * a slice or a run of consecutive rows is a view rather than a copy.
+ */
+export class HostArray {
+  readonly rowShape: readonly number[];
+  /** Flat values per row (complex dtypes hold two per value). */
+  readonly rowSize: number;
+
+  constructor(
+    readonly data: FlatData,
+    /** Rows first. */
+    readonly shape: readonly number[],
+    readonly dtype: DType,
+  ) {
+    this.rowShape = shape.slice(1);
+    this.rowSize = this.rowShape.reduce((a, b) => a * b, 1) * lanesOf(dtype);
+  }
+
+  /** A HostArrayLike, its length checked against its shape. */
+  static from(like: HostArrayLike, what: string): HostArray {
+    const dtype = like.dtype ?? dtypeOfTypedArray(like.data);
+    const expected = like.shape.reduce((a, b) => a * b, 1) * lanesOf(dtype);
+    if (like.data.length !== expected) {
+      throw new RangeError(`${what}: shape [${like.shape.join(', ')}] needs ${expected} values, the array has ${like.data.length}`);
+    }
+    return new HostArray(flatten(like.data, like.shape, dtype), [...like.shape], dtype);
+  }
+
+  get length(): number {
+    return this.shape[0];
+  }
+
+  /** `count` rows from `start`, flat: a view for TypedArrays. */
+  rows(start: number, count = 1): FlatData {
+    const [from, to] = [start * this.rowSize, (start + count) * this.rowSize];
+    return isTypedArray(this.data) ? this.data.subarray(from, to) : this.data.slice(from, to);
+  }
+
+  /** Rows [start, end), sharing the data. */
+  slice(start: number, end: number): HostArray {
+    return new HostArray(this.rows(start, end - start), [end - start, ...this.rowShape], this.dtype);
+  }
+
+  /** Rows `indices[start..end)` copied one after another into `out` (numeric dtypes). */
+  gather(indices: ArrayLike<number>, start: number, end: number, out: TypedArray): void {
+    const row = this.rowSize;
+    const data = this.data as Float32Array;
+    const target = out as Float32Array;
+    for (let i = start; i < end; ++i) {
+      const from = indices[i] * row;
+      // A one-value row is copied directly: a subarray per value costs more than the copy.
+      if (row === 1) target[i - start] = data[from];
+      else target.set(data.subarray(from, from + row), (i - start) * row);
+    }
+  }
+}
+
+/** `buffer` when it is `dtype`'s TypedArray with room for `length` values, else a new one: a batch buffer reused across batches. */
+export function scratchBuffer(buffer: TypedArray | undefined, dtype: DType, length: number): TypedArray {
+  const ArrayClass = typedArrayFor(dtype);
+  if (ArrayClass === undefined) throw new TypeError(`No TypedArray holds ${dtype} values`);
+  return buffer instanceof (ArrayClass as unknown as typeof Float32Array) && buffer.length >= length ? buffer : new ArrayClass(length);
 }

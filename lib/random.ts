@@ -85,6 +85,14 @@ function drawSeed(min: number, max: number): number {
   return min + Math.floor(unit * (max - min + 1));
 }
 
+/**
+ * The seed of an unseeded op (Python's get_seed(None) op seed, from `internal_operation_seed()`):
+ * nondeterministic, or repeatable after setSeed. Dataset.shuffle and fit's shuffle take theirs here.
+ */
+export function opSeed(): number {
+  return drawSeed(0, INT32_MAX);
+}
+
 /** Keras' `make_default_seed()`: what an unseeded initializer fixes as its seed, in [1, 1e9]. */
 export function makeDefaultSeed(): number {
   return drawSeed(1, 1e9);

@@ -1,6 +1,7 @@
 // The process-wide graph and session that hold every variable and every traced function, so that
 // eager code, tf.function graphs and optimizers all see the same variables.
-import { NativeGraph, binding } from './native';
+import { DType, dtypeToEnum } from './dtypes';
+import { NativeGraph, NativeOutput, binding } from './native';
 import { Session, SessionOptions } from './raw/session';
 
 class Runtime {
@@ -23,6 +24,19 @@ class Runtime {
   configure(options: SessionOptions): void {
     if (this.session_) throw new Error('TensorFlow is already initialized: set threading options before running any op');
     this.sessionOptions = { ...this.sessionOptions, ...options };
+  }
+
+  /** A Placeholder named `name` (made unique): the one place graph inputs are made. */
+  placeholder(name: string, dtype: DType, shape: readonly (number | null)[]): NativeOutput {
+    const op = this.graph.addOperation({
+      type: 'Placeholder',
+      name: this.uniqueName(name),
+      attrs: [
+        ['dtype', 'type', dtypeToEnum(dtype)],
+        ['shape', 'shape', shape.map((d) => d ?? -1)],
+      ],
+    });
+    return { op, index: 0 };
   }
 
   /** A graph-unique op name: `base`, then `base_1`, `base_2`, … */

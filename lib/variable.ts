@@ -31,6 +31,7 @@ export class Variable {
   private readonly readCallable: NativeCallable;
   private readonly valueFeed: NativeOutput;
   private readonly assignCallables = new Map<AssignKind, NativeCallable>();
+  private writes = 0;
 
   constructor(initialValue: InitialValue, options: VariableOptions = {}) {
     const { trainable = true } = options;
@@ -57,15 +58,7 @@ export class Variable {
       inputs: [{ op: this.handleOp, index: 0 }],
       attrs: [['dtype', 'type', dtype]],
     });
-    const feed = graph.addOperation({
-      type: 'Placeholder',
-      name: `${opName}/value`,
-      attrs: [
-        ['dtype', 'type', dtype],
-        ['shape', 'shape', this.shape],
-      ],
-    });
-    this.valueFeed = { op: feed, index: 0 };
+    this.valueFeed = runtime.placeholder(`${opName}/value`, this.dtype, this.shape);
     this.readCallable = runtime.session.makeCallable([], [{ op: read, index: 0 }]);
     this.runAssign('AssignVariableOp', value);
   }
@@ -85,10 +78,20 @@ export class Variable {
     return callable;
   }
 
+  /**
+   * Counts writes through this object: eager assigns, and runs of traced functions that assign it
+   * (a failed run counts too, since it may have written). Host caches of the value compare it to
+   * know they are stale; writes by raw ops on the handle (e.g. optimizer apply kernels) do not count.
+   */
+  get writeCount(): number {
+    return this.writes;
+  }
+
   private runAssign(kind: AssignKind, value: Tensor): void {
     if (value.dtype !== this.dtype) {
       throw new TypeError(`Cannot assign a ${value.dtype} value to variable '${this.name}' of dtype ${this.dtype}`);
     }
+    this.writes += 1;
     const lent = value.hostTensor;
     if (lent !== undefined) {
       this.assignCallable(kind).run([lent]);
@@ -174,6 +177,8 @@ export class Variable {
         attrs,
         stateful: true,
       });
+      const counted = () => void (this.writes += 1);
+      trace.runHooks.push({ commit: counted, abort: counted });
       return this;
     }
     const tensor = toEagerTensor(value, this.dtype);

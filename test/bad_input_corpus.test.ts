@@ -50,7 +50,6 @@ function snapshot({ vars, opt }: Training): string {
   return json({
     vars: vars.map((v) => v.numpy()),
     iterations: opt?.iterations.numpy(),
-    hostIterations: opt?.iterations.hostValue,
     learningRate: opt && learningRateOf(opt),
     slots: opt?.variables.slice(2).map((v) => v.numpy()),
   });
@@ -251,6 +250,18 @@ const cases: Case[] = [
   {
     area: 'learningRate', name: 'assign a NaN tensor', error: RangeError, message: /NaN/, training: () => adamOn([2]), run: ({ opt }) => opt?.learningRate.assign(F(NaN)),
   },
+  // In float32 terms, through every write path (issue: learning-rate guard holes)
+  { area: 'learningRate', name: 'assignAdd below zero', error: RangeError, message: /finite, non-negative number\. Received: -0\.89999/, training: () => adamOn([2]), run: ({ opt }) => opt?.learningRate.assignAdd(-1) },
+  { area: 'learningRate', name: 'assignSub of NaN', error: RangeError, message: /Received: NaN/, training: () => adamOn([2]), run: ({ opt }) => opt?.learningRate.assignSub(NaN) },
+  { area: 'learningRate', name: 'assign past float32', error: RangeError, message: /Received: 1e\+39 \(it overflows float32\)/, training: () => adamOn([2]), run: ({ opt }) => opt?.learningRate.assign(1e39) },
+  { area: 'learningRate', name: 'assign NaN inside tf.function', error: tf.errors.InvalidArgumentError, message: /The learning rate must be a finite, non-negative number/, training: () => adamOn([2]), run: ({ opt }) => tf.function(() => { opt?.learningRate.assign(F(NaN)); return null; })() },
+  { area: 'learningRate', name: 'assignSub below zero inside tf.function', error: tf.errors.InvalidArgumentError, message: /The learning rate must be a finite, non-negative number/, training: () => adamOn([2]), run: ({ opt }) => tf.function(() => { opt?.learningRate.assignSub(F(1)); return null; })() },
+  { area: 'learningRate', name: 'iterations.assign(-1)', error: RangeError, message: /optimizer\.iterations must stay a non-negative integer\. Received: -1/, training: () => adamOn([2]), run: ({ opt }) => opt?.iterations.assign(-1) },
+  { area: 'learningRate', name: 'iterations.assignSub past zero', error: RangeError, message: /non-negative integer\. Received: -\d+ \(after assignSub\)/, training: () => adamOn([2]), run: ({ opt }) => opt?.iterations.assignSub(BigInt(1000)) },
+  { area: 'learningRate', name: 'iterations set negative inside tf.function', error: tf.errors.InvalidArgumentError, message: /optimizer\.iterations must stay a non-negative integer/, training: () => adamOn([2]), run: ({ opt }) => tf.function(() => { opt?.iterations.assign(BigInt(-5)); return null; })() },
+  { area: 'optimizer', name: 'learning rate past float32', error: RangeError, message: /overflows float32/, run: () => new tf.keras.optimizers.Adam({ learningRate: 1e39 }) },
+  { area: 'optimizer', name: 'beta1 that rounds to 1 in float32', error: RangeError, message: /`beta1` must be in \[0, 1\)/, run: () => new tf.keras.optimizers.Adam({ beta1: 0.99999999999 }) },
+  { area: 'schedule', name: 'schedule returns a value past float32', error: RangeError, message: /learning rate at step 1 is 1e\+39 \(it overflows float32\)/, training: () => adamOn([2], { learningRate: (step: number) => (step === 0 ? 0.1 : 1e39) }), run: ({ vars, opt }) => opt?.applyGradients([[F([1, 1]), vars[0]]]) },
   { area: 'learningRate', name: 'assign under a schedule', error: TypeError, message: /hence its learning rate is not settable/, training: () => adamOn([2], { learningRate: new S.CosineDecay({ initialLearningRate: 0.1, decaySteps: 10 }) }), run: ({ opt }) => opt?.learningRate.assign(0.5) },
   { area: 'variable', name: 'assign of the wrong shape', error: tf.errors.InvalidArgumentError, message: /Expected \[2\] got \[3\]/, training: () => adamOn([2]), run: ({ vars }) => vars[0].assign(F([1, 2, 3])) },
   { area: 'variable', name: 'assignAdd of the wrong shape', error: tf.errors.InvalidArgumentError, message: /Cannot update variable with shape \[2\] using a Tensor with shape \[1\]/, training: () => adamOn([2]), run: ({ vars }) => vars[0].assignAdd(F([1])) },

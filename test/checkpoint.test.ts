@@ -284,7 +284,6 @@ test('Checkpoint saves optimizer state so training resumes exactly (Adam, 5 + 5 
   optimizer.learningRate.assign(0.5);
   checkpoint.restore(saved);
   assert.equal(optimizer.iterations.numpy(), 5);
-  assert.equal(optimizer.iterations.hostValue, 5);
   assert.equal(optimizer.learningRate.numpy(), Math.fround(0.05));
   assert.deepEqual(train(optimizer, model, 5), continued);
 
@@ -308,7 +307,6 @@ test('restoring into a fresh optimizer builds its slots and resyncs a schedule w
   const freshOptimizer = new tf.keras.optimizers.Adam({ learningRate: schedule() });
   new Checkpoint({ optimizer: freshOptimizer, dense: fresh }).restore(saved);
   assert.equal(freshOptimizer.variables.length, 2 + 4);
-  assert.equal(freshOptimizer.iterations.hostValue, 5);
   assert.equal(freshOptimizer.learningRate.numpy(), Math.fround(0.1 * 0.5 ** 2.5));
   assert.deepEqual(train(freshOptimizer, fresh, 5), continued);
 });

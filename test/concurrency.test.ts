@@ -180,7 +180,6 @@ test('an optimizer step in flight while other tf.functions and eager reads run',
   assert.deepEqual(w.numpy(), [1 - 16 * 0.125, 1 - 16 * 0.25]);
   assert.deepEqual(u.numpy(), [16]);
   assert.equal(optimizer.iterations.numpy(), 16);
-  assert.equal(optimizer.iterations.hostValue, 16);
 });
 
 test('concurrent steps of one optimizer each see their own step of the schedule', { ...TIMEOUT }, async () => {

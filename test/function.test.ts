@@ -128,3 +128,115 @@ test('each argument is restated with EnsureShape (grappler trusts no fed shape),
   assert.deepEqual(traceShapes({}), [2, 2]);
   assert.deepEqual(traceShapes({ inputSignature: [new tf.TensorSpec([null, 2], 'float32')] }), [null, 2]);
 });
+
+test('reduceRetracing: a static trace for the first shapes, one with a free leading dim for other sizes', () => {
+  const f = tf.function((x: tf.Tensor) => ({ sum: tf.rawOps.Sum({ input: x, reductionIndices: 1 }), rows: tf.rawOps.Shape({ input: x }) }), { reduceRetracing: true });
+  const batch = (n: number, width = 2) => tf.tensor(Array.from({ length: n * width }, (_, i) => i), [n, width], 'float32');
+  assert.deepEqual(f(batch(4)).sum.numpy(), [1, 5, 9, 13]);
+  assert.deepEqual(f(batch(4)).rows.numpy(), [4, 2]);
+  assert.equal(f.tracingCount, 1);
+  assert.deepEqual(f(batch(3)).sum.numpy(), [1, 5, 9]);
+  assert.equal(f.tracingCount, 2, 'another batch size: one relaxed trace');
+  f(batch(7));
+  f(batch(1));
+  f(batch(4));
+  assert.equal(f.tracingCount, 2, 'every size after that reuses the relaxed trace; the first size keeps its static one');
+  assert.deepEqual(f(batch(2, 3)).sum.numpy(), [3, 12]);
+  assert.equal(f.tracingCount, 3, 'another per-sample shape traces anew, statically');
+  f(tf.tensor([[1, 2]], [1, 2], 'int32'));
+  assert.equal(f.tracingCount, 4, 'another dtype too');
+});
+
+test('reduceRetracing traces see static shapes first, then None in the leading dim', () => {
+  const seen: string[] = [];
+  const f = tf.function(
+    (x: tf.Tensor) => {
+      seen.push(JSON.stringify(x.shape));
+      return x;
+    },
+    { reduceRetracing: true },
+  );
+  f(tf.zeros([8, 3]));
+  f(tf.zeros([5, 3]));
+  f(tf.zeros([8, 3]));
+  assert.deepEqual(seen, ['[8,3]', '[null,3]']);
+});
+
+test('hostInput feeds a host-computed value in the same run; commit, abort and async calls each get theirs', async () => {
+  const { hostInput, onRun } = await import('../lib/function');
+  const log: string[] = [];
+  let next = 0;
+  let fail = false;
+  const f = tf.function((x: tf.Tensor) => {
+    const fed = hostInput(new tf.TensorSpec([], 'float32', 'counter'), {
+      value: () => {
+        if (fail) throw new RangeError('refused before anything runs');
+        log.push(`value ${next}`);
+        return next++;
+      },
+      commit: () => log.push('commit'),
+      abort: () => log.push('abort'),
+    });
+    onRun({ commit: () => log.push('run hook') });
+    return tf.rawOps.AddV2({ x, y: fed });
+  });
+  assert.equal(f(tf.scalar(10, 'float32')).numpy(), 10);
+  assert.equal(f(tf.scalar(10, 'float32')).numpy(), 11);
+  const both = await Promise.all([f.callAsync(tf.scalar(0, 'float32')), f.callAsync(tf.scalar(0, 'float32'))]);
+  assert.deepEqual(both.map((t) => t.numpy()).sort(), [2, 3]);
+  assert.deepEqual(log.slice(0, 6), ['value 0', 'commit', 'run hook', 'value 1', 'commit', 'run hook']);
+  log.length = 0;
+  fail = true;
+  assert.throws(() => f(tf.scalar(0, 'float32')), { name: 'RangeError', message: 'refused before anything runs' });
+  assert.deepEqual(log, [], 'a refused value runs nothing and commits nothing');
+  fail = false;
+  // A run that fails inside TF aborts: the value was taken, the run did not complete.
+  const events: string[] = [];
+  const g = tf.function((x: tf.Tensor) => {
+    const fed = hostInput(new tf.TensorSpec([2], 'float32'), { value: () => [1, 2], commit: () => events.push('commit'), abort: () => events.push('abort') });
+    return tf.rawOps.CheckNumerics({ tensor: tf.rawOps.RealDiv({ x: fed, y: x }), message: 'bad' });
+  });
+  assert.deepEqual(g(tf.tensor([1, 1], undefined, 'float32')).numpy(), [1, 2]);
+  assert.throws(() => g(tf.tensor([0, 1], undefined, 'float32')), tf.errors.InvalidArgumentError);
+  assert.deepEqual(events, ['commit', 'abort']);
+  assert.throws(() => hostInput(new tf.TensorSpec([], 'float32'), { value: () => 0 }), { name: 'TypeError', message: 'hostInput() is only available while a tf.function is being traced' });
+  assert.throws(() => onRun({}), { name: 'TypeError', message: 'onRun() is only available while a tf.function is being traced' });
+});
+
+test('executingEagerly is false only while tracing; computeOutputSpec infers without running', async () => {
+  const { computeOutputSpec } = await import('../lib/function');
+  assert.equal(tf.executingEagerly(), true);
+  let inside: boolean | undefined;
+  tf.function(() => {
+    inside = tf.executingEagerly();
+    return null;
+  })();
+  assert.equal(inside, false);
+  let calls = 0;
+  const spec = computeOutputSpec(
+    (a: tf.Tensor, b: tf.Tensor) => {
+      calls += 1;
+      return tf.rawOps.MatMul({ a, b });
+    },
+    [new tf.TensorSpec([null, 3], 'float32'), new tf.TensorSpec([3, 5], 'float32')],
+  );
+  assert.deepEqual([spec.shape, spec.dtype, calls], [[null, 5], 'float32', 1]);
+});
+
+test('a variable counts the writes made through it, eager and traced, failed runs included', () => {
+  const v = new tf.Variable(tf.scalar(1, 'float32'));
+  const start = v.writeCount;
+  v.assign(tf.scalar(2, 'float32'));
+  v.assignAdd(tf.scalar(1, 'float32'));
+  assert.equal(v.writeCount, start + 2);
+  const write = tf.function((x: tf.Tensor) => {
+    v.assign(tf.rawOps.CheckNumerics({ tensor: x, message: 'not finite' }));
+    return null;
+  });
+  write(tf.scalar(5, 'float32'));
+  assert.equal(v.writeCount, start + 3);
+  assert.throws(() => write(tf.scalar(Number.NaN, 'float32')), tf.errors.InvalidArgumentError);
+  assert.equal(v.writeCount, start + 4, 'a failed run may have written: counted');
+  v.numpy();
+  assert.equal(v.writeCount, start + 4, 'reads do not count');
+});

@@ -426,12 +426,12 @@ test('bad input: x/y length mismatch, wrong input shape, fit before compile, unk
     () => model.fit(tf.zeros([8, 4]), tf.zeros([7]), { verbose: 0 }),
     { message: "Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: 8\n'y' sizes: 7\n" },
   );
-  // fit traces its first step with the batch's static shape (Keras traces with a free batch dim, so it prints None there).
+  // fit and predict trace their first step with the batch's static shape (Keras traces with a free batch dim, so it prints None there).
   await assert.rejects(
     () => model.fit(tf.zeros([8, 5]), tf.zeros([8]), { verbose: 0 }),
     { message: "Input 0 with name 'None' of layer 'probs' is incompatible with the layer: expected axis -1 of input shape to have value 4, but received input with shape (8, 5)" },
   );
-  await assert.rejects(() => model.predict(tf.zeros([8, 5]), { verbose: 0 }), /expected axis -1 of input shape to have value 4, but received input with shape \(None, 5\)/);
+  await assert.rejects(() => model.predict(tf.zeros([8, 5]), { verbose: 0 }), /expected axis -1 of input shape to have value 4, but received input with shape \(8, 5\)/);
   await assert.rejects(() => model.fit(tf.zeros([3, 4]), tf.zeros([3]), { validationSplit: 0.7, verbose: 0 }), /Training data contains 3 samples, which is not sufficient to split it/);
   await assert.rejects(() => model.fit(tf.zeros([8, 4]), tf.zeros([8]), { batchSize: 0, verbose: 0 }), /`batchSize` must be a positive integer/);
   await assert.rejects(() => model.fit(tf.zeros([8, 4]), tf.zeros([8]), { verbose: 3 as never }), /`verbose` must be 0, 1 or 2/);

@@ -220,3 +220,18 @@ test('Sequential getConfig() lists the layers as Keras serializes them', () => {
   assert.deepEqual(config.layers[1].build_config, { input_shape: [null, 4] });
   assert.deepEqual(config.build_input_shape, [null, 4]);
 });
+
+test('predict, predictOnBatch and a changed model share one predictFunction policy (static first batch, then a free batch dim)', async () => {
+  const model = new Sequential([Input([3]), new Dense({ units: 2, kernelInitializer: 'ones', name: 'out' })]);
+  const x = tf.ones([10, 3], 'float32');
+  const predicted = await model.predict(x, { batchSize: 4, verbose: 0 });
+  assert.deepEqual(predicted.shape, [10, 2]);
+  assert.deepEqual((predicted.numpy() as number[][])[9], [3, 3]);
+  assert.equal(model.predictFunction.tracingCount, 2, 'batches of 4, then the last 2 in the relaxed trace');
+  assert.deepEqual(model.predictOnBatch(tf.ones([7, 3], 'float32')).shape, [7, 2]);
+  assert.equal(model.predictFunction.tracingCount, 2);
+  const before = model.predictFunction;
+  model.add(new Dense({ units: 1, kernelInitializer: 'ones', name: 'extra' }));
+  assert.notEqual(model.predictFunction, before, 'a changed layer graph gets a new traced step');
+  assert.deepEqual(model.predictOnBatch(tf.ones([1, 3], 'float32')).numpy(), [[6]]);
+});

@@ -57,6 +57,32 @@ test('with a schedule, learningRate reads the next step rate and refuses assign'
   assert.equal(fn.learningRate.numpy(), 1);
 });
 
+test('a schedule sees every write to iterations: eager, inside tf.function, and beside its own update', () => {
+  const seen: number[] = [];
+  const sgd = new SGD({ learningRate: (s: number) => (seen.push(s), 0.1) });
+  const { x, y, body, step } = problem(sgd);
+  step(x, y);
+  step(x, y);
+  sgd.iterations.assign(BigInt(10));
+  step(x, y);
+  const rewind = tf.function(() => {
+    sgd.iterations.assign(BigInt(3));
+    return null;
+  });
+  rewind();
+  step(x, y);
+  // One run that updates and writes iterations itself: the host copy must not assume one write per run.
+  const stepAndSkip = tf.function((xs: tf.Tensor, ys: tf.Tensor) => {
+    const loss = body(xs, ys);
+    sgd.iterations.assignAdd(BigInt(100));
+    return loss;
+  });
+  stepAndSkip(x, y);
+  step(x, y);
+  assert.deepEqual(seen, [0, 1, 10, 3, 4, 105]);
+  assert.equal(sgd.iterations.numpy(), 106);
+});
+
 test('a training step is one session run, learning-rate write included', () => {
   for (const optimizer of [new Adam(), new Adam({ learningRate: new schedules.CosineDecay({ initialLearningRate: 0.01, decaySteps: 10 }) })]) {
     const { x, y, step } = problem(optimizer);

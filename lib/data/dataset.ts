@@ -1,11 +1,13 @@
 // tf.data.Dataset on the host: elements stay in host arrays (a slice is a row index, not a copy)
 // until they are handed out, and a batch is one buffer filled from the rows, so batching a large
 // array makes one tensor per batch rather than one per element.
-import { randomBytes } from 'node:crypto';
-import { DType, TypedArray, enumToDType, lanesOf, typedArrayFor } from '../dtypes';
-import { FlatData, HostValue, NestedArray, flatten, inferDType, inferShape } from '../host_data';
+import { DType, TypedArray, enumToDType, isTypedArray, typedArrayFor } from '../dtypes';
+import {
+  FlatData, HostArray, HostArrayLike, HostValue, NestedArray, flatten, inferDType, inferShape, isHostArrayLike, isPlainObject, scratchBuffer,
+} from '../host_data';
 import { HostScalar, hostTensor, readNested } from '../raw/host_tensor';
 import { Tensor } from '../tensor';
+import { Shuffler } from './shuffle';
 
 /** Python's tf.data.INFINITE_CARDINALITY and UNKNOWN_CARDINALITY. */
 export const INFINITE_CARDINALITY = -1;
@@ -13,20 +15,12 @@ export const UNKNOWN_CARDINALITY = -2;
 /** Python's tf.data.AUTOTUNE, for porting `prefetch(AUTOTUNE)` and `numParallelCalls`. */
 export const AUTOTUNE = -1;
 
-/** A TypedArray with the shape it stands for, e.g. `{ data: pixels, shape: [60000, 28, 28] }`. */
-export interface HostArray {
-  readonly data: TypedArray;
-  readonly shape: readonly number[];
-  /** Defaults to the TypedArray's; e.g. 'float16' reads a Uint16Array as raw half-float bits. */
-  readonly dtype?: DType;
-}
-
 type Scalar = number | boolean | string | bigint;
 /** Nested JS arrays of scalars: one tensor-like component (as a Python list is), not a tuple. */
 type NestedScalars = Scalar | readonly NestedScalars[];
 
 /** What fromTensorSlices takes: components, or arrays (tuples) and objects (dicts) of them. */
-export type SliceInput = Tensor | TypedArray | HostArray | NestedScalars | readonly SliceInput[] | { readonly [key: string]: SliceInput };
+export type SliceInput = Tensor | TypedArray | HostArrayLike | NestedScalars | readonly SliceInput[] | { readonly [key: string]: SliceInput };
 
 /** What a map function may return: tensors or host values, in tuples and dicts. */
 export type MapOutput = SliceInput;
@@ -35,7 +29,7 @@ export type MapOutput = SliceInput;
 export type Element = Tensor | readonly Element[] | { readonly [key: string]: Element };
 
 /** The element type made from an input structure: each component becomes a Tensor. */
-export type Structured<S> = S extends Tensor | TypedArray | HostArray | NestedScalars
+export type Structured<S> = S extends Tensor | TypedArray | HostArrayLike | NestedScalars
   ? Tensor
   : { -readonly [K in keyof S]: Structured<S[K]> };
 
@@ -45,35 +39,15 @@ export type NumpyElement<T> = T extends Tensor ? NestedArray<HostScalar> : { -re
 /** A tuple element is spread into the function's arguments, as Python's map does. */
 type ElementArgs<T> = T extends readonly unknown[] ? T : [T];
 
-/** A component's host values: elements of `shape`, flat, row after row. */
-class Column {
-  /** Flat values per element (complex dtypes hold two per value). */
-  readonly rowSize: number;
-
-  constructor(
-    readonly dtype: DType,
-    readonly shape: readonly number[],
-    readonly data: FlatData,
-  ) {
-    this.rowSize = shape.reduce((a, b) => a * b, 1) * lanesOf(dtype);
-  }
-
-  /** `count` rows from `start`: a view for TypedArrays. */
-  rows(start: number, count = 1): FlatData {
-    const [from, to] = [start * this.rowSize, (start + count) * this.rowSize];
-    return isTypedArray(this.data) ? this.data.subarray(from, to) : this.data.slice(from, to);
-  }
-}
-
-/** One element's value of a component: a row of a column, copied only when used. */
+/** One element's value of a component: a row of the component's host array, copied only when used. */
 class Row {
   constructor(
-    readonly column: Column,
+    readonly array: HostArray,
     readonly index: number,
   ) {}
 
   toNative() {
-    return hostTensor(this.column.rows(this.index), this.column.shape, this.column.dtype);
+    return hostTensor(this.array.rows(this.index), this.array.rowShape, this.array.dtype);
   }
 }
 
@@ -99,27 +73,12 @@ type Leaf = Row | Tensor | PlainValue;
 /** An element inside the pipeline: leaves in arrays (tuples) and objects (dicts). */
 type Nest = Leaf | readonly Nest[] | { readonly [key: string]: Nest };
 
-function isTypedArray(value: unknown): value is TypedArray {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
-
 function isScalar(value: unknown): value is Scalar {
   return ['number', 'boolean', 'string', 'bigint'].includes(typeof value);
 }
 
 function isNestedScalars(value: unknown): value is NestedScalars {
   return isScalar(value) || (Array.isArray(value) && value.every(isNestedScalars));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-function isHostArray(value: unknown): value is HostArray {
-  if (!isPlainObject(value) || !isTypedArray(value.data) || !Array.isArray(value.shape)) return false;
-  return Object.keys(value).every((k) => k === 'data' || k === 'shape' || k === 'dtype');
 }
 
 function isLeaf(nest: Nest): nest is Leaf {
@@ -142,36 +101,26 @@ function shapeString(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** The host values of one fromTensorSlices component, and how many slices it has. */
-function columnOf(value: Tensor | TypedArray | HostArray | NestedScalars, path: string): { column: Column; count: number } {
-  let dtype: DType;
-  let shape: readonly number[];
-  let data: FlatData;
+/** The host values of one fromTensorSlices component: its slices are the array's rows. */
+function hostArrayOf(value: Tensor | TypedArray | HostArrayLike | NestedScalars, path: string): HostArray {
+  let array: HostArray;
   if (value instanceof Tensor) {
     if (value.isSymbolic) throw new TypeError(`fromTensorSlices needs eager tensors; ${describe(path)} is symbolic`);
     const native = value.toNative();
     try {
-      dtype = value.dtype;
-      shape = native.shape;
-      data = native.data() as FlatData;
+      array = new HostArray(native.data() as FlatData, native.shape, value.dtype);
     } finally {
       native.dispose();
     }
-  } else if (isHostArray(value)) {
-    dtype = value.dtype ?? inferDType(value.data);
-    shape = value.shape;
-    const expected = shape.reduce((a, b) => a * b, 1) * lanesOf(dtype);
-    if (value.data.length !== expected) {
-      throw new RangeError(`${describe(path)}: shape ${shapeString(shape)} needs ${expected} values, the array has ${value.data.length}`);
-    }
-    data = flatten(value.data, shape, dtype);
+  } else if (isHostArrayLike(value)) {
+    array = HostArray.from(value, describe(path));
   } else {
-    dtype = inferDType(value);
-    shape = inferShape(value, dtype);
-    data = flatten(value, shape, dtype);
+    const dtype = inferDType(value);
+    const shape = inferShape(value, dtype);
+    array = new HostArray(flatten(value, shape, dtype), shape, dtype);
   }
-  if (shape.length === 0) throw new RangeError(`fromTensorSlices needs components of rank >= 1; ${describe(path)} is a scalar`);
-  return { column: new Column(dtype, shape.slice(1), data), count: shape[0] };
+  if (array.shape.length === 0) throw new RangeError(`fromTensorSlices needs components of rank >= 1; ${describe(path)} is a scalar`);
+  return array;
 }
 
 /** A map function's result as a pipeline element. */
@@ -181,7 +130,7 @@ function toNest(value: unknown, path: string): Nest {
     return value;
   }
   if (isTypedArray(value) || isNestedScalars(value)) return new PlainValue(value);
-  if (isHostArray(value)) return Tensor.fromNative(hostTensor(value.data, value.shape, value.dtype));
+  if (isHostArrayLike(value)) return Tensor.fromNative(hostTensor(value.data, value.shape, value.dtype));
   if (Array.isArray(value)) return value.map((v, i) => toNest(v, `${path}[${i}]`));
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toNest(v, `${path}.${k}`)]));
   throw new TypeError(`Dataset.map returned an unsupported value for ${describe(path)}: ${String(value)}`);
@@ -207,7 +156,7 @@ function leafRow(leaf: Leaf): Row {
   if (leaf instanceof Row) return leaf;
   const native = leaf.toNative();
   try {
-    return new Row(new Column(enumToDType(native.dtype), native.shape, native.data() as FlatData), 0);
+    return new Row(new HostArray(native.data() as FlatData, [1, ...native.shape], enumToDType(native.dtype)), 0);
   } finally {
     native.dispose();
   }
@@ -217,18 +166,14 @@ function leafRow(leaf: Leaf): Row {
 type StagingBuffers = Map<string, TypedArray>;
 
 function stagingBuffer(buffers: StagingBuffers, path: string, dtype: DType, length: number): TypedArray {
-  const ArrayClass = typedArrayFor(dtype) as NonNullable<ReturnType<typeof typedArrayFor>>;
-  let buffer = buffers.get(path);
-  if (!buffer || !(buffer instanceof ArrayClass) || buffer.length < length) {
-    buffer = new ArrayClass(length);
-    buffers.set(path, buffer);
-  }
+  const buffer = scratchBuffer(buffers.get(path), dtype, length);
+  buffers.set(path, buffer);
   return buffer.subarray(0, length);
 }
 
 /**
  * Stacks one component of a batch into a tensor with a leading batch dimension: consecutive rows
- * of one column are passed as a view, others gathered into a reused staging buffer.
+ * of one host array are passed as a view, others gathered into a reused staging buffer.
  */
 function stackLeaves(leaves: Leaf[], path: string, buffers: StagingBuffers): Tensor {
   if (leaves.every((l) => l instanceof PlainValue)) {
@@ -236,27 +181,27 @@ function stackLeaves(leaves: Leaf[], path: string, buffers: StagingBuffers): Ten
     return Tensor.fromNative(hostTensor(values, undefined, (leaves[0] as PlainValue).dtype));
   }
   const rows = leaves.map(leafRow);
-  const { dtype, shape, rowSize } = rows[0].column;
+  const { dtype, rowShape: shape, rowSize } = rows[0].array;
   rows.forEach((row, i) => {
-    const column = row.column;
-    if (column.dtype !== dtype || column.shape.length !== shape.length || column.shape.some((d, j) => d !== shape[j])) {
+    const { dtype: rowDType, rowShape } = row.array;
+    if (rowDType !== dtype || rowShape.length !== shape.length || rowShape.some((d, j) => d !== shape[j])) {
       throw new TypeError(
         `Cannot batch elements with different dtypes or shapes in ${describe(path)}: element 0 is ${dtype} ${shapeString(shape)}, ` +
-          `element ${i} is ${column.dtype} ${shapeString(column.shape)}`,
+          `element ${i} is ${rowDType} ${shapeString(rowShape)}`,
       );
     }
   });
   const batchShape = [rows.length, ...shape];
   const first = rows[0];
-  if (rows.every((row, i) => row.column === first.column && row.index === first.index + i)) {
-    return Tensor.fromNative(hostTensor(first.column.rows(first.index, rows.length), batchShape, dtype));
+  if (rows.every((row, i) => row.array === first.array && row.index === first.index + i)) {
+    return Tensor.fromNative(hostTensor(first.array.rows(first.index, rows.length), batchShape, dtype));
   }
   if (typedArrayFor(dtype) === undefined) {
-    const strings = rows.flatMap((row) => row.column.rows(row.index) as (string | Uint8Array)[]);
+    const strings = rows.flatMap((row) => row.array.rows(row.index) as (string | Uint8Array)[]);
     return Tensor.fromNative(hostTensor(strings, batchShape, dtype));
   }
   const out = stagingBuffer(buffers, path, dtype, rows.length * rowSize) as Float32Array;
-  rows.forEach((row, i) => out.set(row.column.rows(row.index) as Float32Array, i * rowSize));
+  rows.forEach((row, i) => out.set(row.array.rows(row.index) as Float32Array, i * rowSize));
   return Tensor.fromNative(hostTensor(out, batchShape, dtype));
 }
 
@@ -284,55 +229,6 @@ function stackNests(elements: Nest[], buffers: StagingBuffers, path = ''): Nest 
   return Object.fromEntries(keys.map((k) => [k, stackNests(dicts.map((d) => (k in d ? d[k] : mismatch())), buffers, `${path}.${k}`)]));
 }
 
-/** xoshiro128** seeded from (seed, stream): a reproducible stream per seed and epoch. */
-class Random {
-  private readonly state = new Uint32Array(4);
-
-  constructor(seed: number, stream: number) {
-    let h = 0x9e3779b9;
-    const absorb = (x: number): void => {
-      h = Math.imul(h ^ x, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-    };
-    absorb(seed >>> 0);
-    absorb(Math.floor(seed / 2 ** 32) >>> 0);
-    absorb(stream >>> 0);
-    for (let i = 0; i < 4; ++i) {
-      h = (h + 0x9e3779b9) | 0;
-      let z = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      this.state[i] = z ^ (z >>> 16);
-    }
-    if (this.state.every((x) => x === 0)) this.state[0] = 1;
-  }
-
-  private nextUint32(): number {
-    const s = this.state;
-    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
-    const t = s[1] << 9;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 11);
-    return result;
-  }
-
-  /** A uniform integer in [0, n), from 53 random bits. */
-  below(n: number): number {
-    const high = this.nextUint32() >>> 5;
-    const low = this.nextUint32() >>> 6;
-    return Math.floor(((high * 2 ** 26 + low) / 2 ** 53) * n);
-  }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
-
 function checkCount(value: number, what: string, { min }: { min: number }): void {
   if (!Number.isSafeInteger(value) || value < min) {
     throw new RangeError(`${what} must be an integer >= ${min}, got ${String(value)}`);
@@ -345,7 +241,7 @@ export interface BatchOptions {
 }
 
 export interface ShuffleOptions {
-  /** Fixes the order: the same seed gives the same sequence of epochs. */
+  /** Fixes the order: the same seed gives the same sequence of epochs. Omitted: drawn from the global seed. */
   seed?: number;
   /** A new order on every iteration (epoch); false repeats the first order. */
   reshuffleEachIteration?: boolean;
@@ -368,8 +264,8 @@ export class Dataset<T = Element> {
 
   /**
    * Slices `components` along their first dimension. Components are tf.Tensors, TypedArrays (1-D),
-   * `{ data, shape }` HostArrays or nested arrays of scalars; an array holding tensors, TypedArrays,
-   * HostArrays or objects is a tuple, and a plain object is a dict.
+   * `{ data, shape }` HostArrayLikes or nested arrays of scalars; an array holding tensors, TypedArrays,
+   * HostArrayLikes or objects is a tuple, and a plain object is a dict.
    */
   static fromTensorSlices<const S extends SliceInput>(components: S): Dataset<Structured<S>> {
     const counts: [string, number][] = [];
@@ -384,7 +280,7 @@ export class Dataset<T = Element> {
       }
     }
     return new Dataset(function* () {
-      for (let i = 0; i < count; ++i) yield mapNest(columns, (leaf) => new Row((leaf as Row).column, i)) as Nest;
+      for (let i = 0; i < count; ++i) yield mapNest(columns, (leaf) => new Row((leaf as Row).array, i)) as Nest;
     }, count);
   }
 
@@ -397,7 +293,7 @@ export class Dataset<T = Element> {
     if (step === 0) throw new RangeError('Dataset.range: step must not be 0');
     const count = Math.max(0, Math.ceil((end - start) / step));
     return new Dataset(function* () {
-      for (let i = 0; i < count; ++i) yield new Row(new Column('int64', [], BigInt64Array.of(BigInt(start + i * step))), 0);
+      for (let i = 0; i < count; ++i) yield new Row(new HostArray(BigInt64Array.of(BigInt(start + i * step)), [1], 'int64'), 0);
     }, count);
   }
 
@@ -429,29 +325,13 @@ export class Dataset<T = Element> {
   /**
    * TF's buffered shuffle: fills a buffer of `bufferSize` elements and hands out a random one,
    * replacing it with the next input. A buffer at least as large as the dataset is a full shuffle.
+   * Without a seed, the seed comes from the global one (tf.random.setSeed), as in TF.
    */
   shuffle(bufferSize: number, { seed, reshuffleEachIteration = true }: ShuffleOptions = {}): Dataset<T> {
     checkCount(bufferSize, 'bufferSize', { min: 1 });
-    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${String(seed)}`);
-    const baseSeed = seed ?? randomBytes(6).readUIntLE(0, 6);
+    const shuffler = new Shuffler(seed, reshuffleEachIteration);
     const source = this.elements;
-    let epoch = 0;
-    return new Dataset(function* () {
-      const random = new Random(baseSeed, reshuffleEachIteration ? epoch++ : 0);
-      const buffer: Nest[] = [];
-      const takeRandom = (): Nest => {
-        const i = random.below(buffer.length);
-        const chosen = buffer[i];
-        buffer[i] = buffer[buffer.length - 1];
-        buffer.pop();
-        return chosen;
-      };
-      for (const element of source()) {
-        buffer.push(element);
-        if (buffer.length === bufferSize) yield takeRandom();
-      }
-      while (buffer.length > 0) yield takeRandom();
-    }, this.count);
+    return new Dataset(() => shuffler.shuffle(source(), bufferSize), this.count);
   }
 
   /** Repeats the dataset `count` times; forever when count is omitted or -1. */
@@ -566,12 +446,12 @@ function argsOf(element: Nest): unknown[] {
   return Array.isArray(user) ? user : [user];
 }
 
-/** The input structure with each component replaced by a Row of its column (index filled per element). */
+/** The input structure with each component replaced by a Row of its host array (index filled per element). */
 function buildColumns(value: SliceInput, path: string, counts: [string, number][]): Nest {
-  if (value instanceof Tensor || isTypedArray(value) || isHostArray(value) || isNestedScalars(value)) {
-    const { column, count } = columnOf(value, path);
-    counts.push([path, count]);
-    return new Row(column, 0);
+  if (value instanceof Tensor || isTypedArray(value) || isHostArrayLike(value) || isNestedScalars(value)) {
+    const array = hostArrayOf(value, path);
+    counts.push([path, array.length]);
+    return new Row(array, 0);
   }
   if (Array.isArray(value)) return (value as readonly SliceInput[]).map((v, i) => buildColumns(v, `${path}[${i}]`, counts));
   if (isPlainObject(value)) {

@@ -27,10 +27,10 @@ export interface OpCall {
   name?: string;
 }
 
-type NativeAttrTriple = readonly [string, string, unknown];
+export type NativeAttrTriple = readonly [string, string, unknown];
 
-/** Attr values in the native layer's form: dtype names → enums, tensors → host tensors. */
-function nativeAttrs(attrs: readonly OpAttr[]): NativeAttrTriple[] {
+/** Attr values in the native layer's form: dtype names → enums, tensors → host tensors (free them with disposeAttrTensors). */
+export function nativeAttrs(attrs: readonly OpAttr[]): NativeAttrTriple[] {
   return attrs.map(([name, kind, value]) => {
     switch (kind) {
       case 'type':
@@ -132,7 +132,7 @@ function executeEagerly(call: OpCall): Tensor[][] {
   }
 }
 
-function disposeAttrTensors(attrs: NativeAttrTriple[]): void {
+export function disposeAttrTensors(attrs: NativeAttrTriple[]): void {
   for (const [, kind, value] of attrs) if (kind === 'tensor') (value as { dispose(): void }).dispose();
 }
 
@@ -141,15 +141,7 @@ export function symbolicOutput(trace: Trace, tensor: Tensor): NativeOutput {
   if (tensor.output) return tensor.output;
   let captured = trace.captures.get(tensor);
   if (!captured) {
-    const op = runtime.graph.addOperation({
-      type: 'Placeholder',
-      name: runtime.uniqueName(`${trace.scope}/capture`),
-      attrs: [
-        ['dtype', 'type', dtypeToEnum(tensor.dtype)],
-        ['shape', 'shape', tensor.shape],
-      ],
-    });
-    captured = { op, index: 0 };
+    captured = runtime.placeholder(`${trace.scope}/capture`, tensor.dtype, tensor.shape);
     trace.captures.set(tensor, captured);
   }
   return captured;

@@ -1,13 +1,13 @@
 // Keras' Layer: weights made in build(inputShape), the computation in call(inputs, {training}),
 // and apply() (Python's `layer(x)`), which builds on first use and either runs call() on tensors
 // (eagerly or inside a tf.function) or, on KerasTensors, records a node of the functional graph.
-import { context, Trace } from '../../context';
-import { DType, dtypeToEnum, isFloating } from '../../dtypes';
+import { context } from '../../context';
+import { DType, isFloating } from '../../dtypes';
+import { computeOutputSpec, TensorSpec } from '../../function';
 import { HostValue, inferShape } from '../../host_data';
 import { cast } from '../../ops/math';
 import { formatShape } from '../../ops/convert';
 import { constantTensor } from '../../ops/run_op';
-import { runtime } from '../../runtime';
 import { Shape, Tensor, TensorLike } from '../../tensor';
 import { Variable } from '../../variable';
 import { get as getInitializer, InitializerIdentifier } from '../initializers';
@@ -133,16 +133,8 @@ export class Layer {
    * the shape TF infers; layers that know it override this.
    */
   computeOutputShape(inputShape: Shape): Shape {
-    const trace: Trace = { scope: runtime.uniqueName(`${this.name}/compute_output_shape`), statefulOps: [], captures: new Map(), variableReads: new Map(), hostFeeds: [] };
-    const placeholder = runtime.graph.addOperation({
-      type: 'Placeholder',
-      name: runtime.uniqueName(`${trace.scope}/inputs`),
-      attrs: [
-        ['dtype', 'type', dtypeToEnum(this.dtype)],
-        ['shape', 'shape', inputShape.map((d) => d ?? -1)],
-      ],
-    });
-    return context.withTrace(trace, () => this.call(Tensor.symbolic({ op: placeholder, index: 0 }), { training: false }).shape);
+    const spec = new TensorSpec(inputShape, this.dtype, 'inputs');
+    return computeOutputSpec((inputs) => this.call(inputs, { training: false }), [spec], this.name).shape;
   }
 
   /** Python's `layer(x)`: on KerasTensors it adds a node to the functional graph, else it computes. */

@@ -1,5 +1,6 @@
 // keras.Model: a functional model (`new Model({inputs, outputs})`) or, subclassed with its own call(),
 // a model of the layers it holds; either way a Layer, with compile/fit/evaluate/predict.
+import type { TracedFunction } from '../../function';
 import { Shape, Tensor, TensorLike } from '../../tensor';
 import type { Optimizer } from '../optimizers';
 import type { Logs } from '../callbacks';
@@ -11,6 +12,7 @@ import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../training/history';
 import { predict, predictOnBatch, PredictOptions } from '../training/predict';
+import { StepFunction } from '../training/step_function';
 import { CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { FunctionalGraph } from './functional';
@@ -38,6 +40,7 @@ export class Model extends Layer {
   graphVersion = 0;
   protected graph: FunctionalGraph | null = null;
   private trainer: Trainer | null = null;
+  private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
 
   constructor(options: ModelOptions = {}) {
     // Checked here: only name and trainable reach Layer's constructor.
@@ -171,6 +174,11 @@ export class Model extends Layer {
   evaluate(dataset: BatchDataset, options?: EvaluateOptions): Promise<number | number[] | Logs>;
   async evaluate(x: ArrayData | BatchDataset, y?: ArrayData | EvaluateOptions, options: EvaluateOptions = {}): Promise<number | number[] | Logs> {
     return this.requireTrainer().evaluate(x, y, options);
+  }
+
+  /** Keras' `predict_function`: the traced inference step predict() runs per batch (training false). */
+  get predictFunction(): TracedFunction<[Tensor], Tensor> {
+    return this.predictStep.function;
   }
 
   /** The model's outputs for every sample of `x`, batch by batch, as one tensor. */

@@ -1,20 +1,18 @@
 // Keras 3's BaseOptimizer: clipping, weight decay, the learning-rate variable and `iterations`,
 // with the whole update (LR write, decay, apply ops, iterations += 1) built as graph ops that run in
 // one session run: inside the caller's tf.function, or in a cached tf.function of our own.
-import { context, Trace } from '../../context';
+import { context } from '../../context';
 import { InvalidArgumentError } from '../../errors';
-import { tfFunction, TracedFunction } from '../../function';
+import { executingEagerly, tfFunction, TracedFunction } from '../../function';
 import { AddN, AddV2, Cast, ClipByValue, Greater, Maximum, Minimum, Mul, OnesLike, Range, Rank, RealDiv, SelectV2, Sqrt, Square, Sub, Sum } from '../../ops/generated';
-import { hostTensor } from '../../raw/host_tensor';
-import { runtime } from '../../runtime';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { zeros } from '../../ops/creation';
 import { Config, optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
-import { IterationsVariable, LearningRateVariable } from './optimizer_variables';
-import { deserialize, LearningRateLike, LearningRateSchedule, resolveLearningRate, serialize } from './schedules';
+import { IterationsVariable, LearningRateVariable } from './learning_rate';
+import { deserialize, LearningRateLike, LearningRateSchedule, serialize } from './schedules';
 
 export interface OptimizerOptions {
   learningRate?: LearningRateLike;
@@ -93,9 +91,7 @@ export abstract class Optimizer {
     this.clipvalue = clipvalue;
     this.globalClipnorm = globalClipnorm;
     this.iterations = new IterationsVariable(`${this.name}/iteration`);
-    const schedule = typeof learningRate === 'number' ? undefined : learningRate;
-    // A scheduled rate is written before each update; until then the variable holds 0.
-    this.learningRate = new LearningRateVariable(`${this.name}/learning_rate`, schedule, schedule === undefined ? (learningRate as number) : 0, this.iterations);
+    this.learningRate = new LearningRateVariable(`${this.name}/learning_rate`, learningRate, this.iterations);
   }
 
   /** Every variable the optimizer owns: iterations, learning rate, then the slots in build order. */
@@ -202,9 +198,8 @@ export abstract class Optimizer {
       const missing = pairs.filter((p) => !(p[0] instanceof Tensor)).map(([, v]) => v.name);
       process.emitWarning(`Gradients do not exist for variables ${JSON.stringify(missing)} when minimizing the loss.`);
     }
-    const trace = context.trace;
-    if (trace) {
-      this.addUpdate(trace, present.map(([g]) => g), present.map(([, v]) => v));
+    if (!executingEagerly()) {
+      this.addUpdate(present.map(([g]) => g), present.map(([, v]) => v));
       return;
     }
     for (const [g] of present) {
@@ -216,7 +211,7 @@ export abstract class Optimizer {
     if (!step) {
       step = tfFunction<Tensor[], null>(
         (...grads: Tensor[]) => {
-          this.addUpdate(context.trace as Trace, grads, variables);
+          this.addUpdate(grads, variables);
           return null;
         },
         { name: `${this.name}/apply` },
@@ -227,55 +222,17 @@ export abstract class Optimizer {
   }
 
   /** The update graph: LR write (for schedules) → weight decay → apply ops → iterations += 1. */
-  private addUpdate(trace: Trace, grads: Tensor[], variables: Variable[]): void {
-    const learningRate = this.learningRateForStep(trace);
-    const localStep = Cast({ x: AddV2({ x: this.iterations.value(), y: BigInt(1) }), DstT: 'float32' });
-    const clipped = this.clipGradients(grads);
-    if (this.weightDecay !== null && this.weightDecay > 0) {
-      for (const variable of variables) {
-        const value = variable.value();
-        variable.assign(Sub({ x: value, y: Mul({ x: Mul({ x: value, y: this.weightDecay }), y: castLike(learningRate, variable) }) }));
+  private addUpdate(grads: Tensor[], variables: Variable[]): void {
+    this.learningRate.addUpdate((learningRate, localStep) => {
+      const clipped = this.clipGradients(grads);
+      if (this.weightDecay !== null && this.weightDecay > 0) {
+        for (const variable of variables) {
+          const value = variable.value();
+          variable.assign(Sub({ x: value, y: Mul({ x: Mul({ x: value, y: this.weightDecay }), y: castLike(learningRate, variable) }) }));
+        }
       }
-    }
-    clipped.forEach((g, i) => this.updateStep(g, variables[i], { learningRate, localStep }));
-    this.iterations.assignAdd(BigInt(1));
-  }
-
-  /**
-   * The learning rate tensor of this update. With a schedule, the host evaluates it at the step the
-   * update will be (checked before anything runs) and feeds it; it is written to the variable first.
-   */
-  private learningRateForStep(trace: Trace): Tensor {
-    const iterations = this.iterations;
-    const schedule = this.learningRate.schedule;
-    if (schedule === undefined) {
-      trace.hostFeeds.push({ commit: () => void (iterations.hostValue += 1) });
-      return this.learningRate.value();
-    }
-    // Steps in flight together (callAsync) each reserve their own step of the schedule.
-    const feed = runtime.graph.addOperation({
-      type: 'Placeholder',
-      name: runtime.uniqueName(`${trace.scope}/${this.name}/scheduled_learning_rate`),
-      attrs: [
-        ['dtype', 'type', 1],
-        ['shape', 'shape', []],
-      ],
+      clipped.forEach((g, i) => this.updateStep(g, variables[i], { learningRate, localStep }));
     });
-    trace.hostFeeds.push({
-      output: { op: feed, index: 0 },
-      value: () => {
-        const rate = Math.fround(resolveLearningRate(schedule, iterations.hostValue + iterations.inFlight));
-        iterations.inFlight += 1;
-        return hostTensor(rate, [], 'float32');
-      },
-      commit: () => {
-        iterations.inFlight -= 1;
-        iterations.hostValue += 1;
-      },
-      abort: () => void (iterations.inFlight -= 1),
-    });
-    this.learningRate.writeScheduled(Tensor.symbolic({ op: feed, index: 0 }));
-    return this.learningRate.value();
   }
 
   /** Keras' _clip_gradients: clipnorm per gradient, else the global norm, else clipvalue. */

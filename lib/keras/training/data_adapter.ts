@@ -1,23 +1,18 @@
-// What fit/evaluate/predict accept as data, turned into batches of eager tensors: host arrays are
-// converted once into flat TypedArrays, and each batch is one copy of its rows (gathered through a
-// reused scratch buffer when shuffled) into a new tensor; datasets are iterated as they are.
-import { DType, isFloating, TypedArray, typedArrayFor } from '../../dtypes';
-import { HostValue, inferShape } from '../../host_data';
+// What fit/evaluate/predict accept as data, turned into batches of eager tensors: host data is
+// converted once into a HostArray (tf.data's row store), and each batch is one copy of its rows
+// (gathered through a reused scratch buffer when shuffled) into a new tensor; datasets are iterated
+// as they are.
+import { Shuffler } from '../../data/shuffle';
+import { DType, dtypeOfTypedArray, isFloating, isTypedArray, TypedArray, typedArrayFor } from '../../dtypes';
+import { flatten, HostArray, HostArrayLike, HostValue, inferDType, inferShape, isHostArrayLike, scratchBuffer } from '../../host_data';
 import { formatShape } from '../../ops/convert';
 import { cast } from '../../ops/math';
 import { hostTensor } from '../../raw/host_tensor';
-import { Shape, Tensor } from '../../tensor';
+import { Tensor } from '../../tensor';
 import { pythonFloatRepr } from '../callbacks/python_float_repr';
 
-/** A flat TypedArray with the shape it holds (samples first), as tf.data's HostArray. */
-export interface ShapedArray {
-  readonly data: TypedArray;
-  readonly shape: readonly number[];
-  readonly dtype?: DType;
-}
-
 /** Samples as a tensor, nested arrays, a flat TypedArray (1-D) or a TypedArray with a shape. */
-export type ArrayData = Tensor | HostValue | ShapedArray;
+export type ArrayData = Tensor | HostValue | HostArrayLike;
 
 /** Anything iterable (sync or async) of [x, y] batches (or x batches, to predict), such as a tf.data.Dataset. */
 export type BatchDataset = Iterable<readonly [ArrayData, ArrayData?] | Tensor> | AsyncIterable<readonly [ArrayData, ArrayData?] | Tensor>;
@@ -33,33 +28,12 @@ function ownedBatch(x: Tensor, y: Tensor | undefined, owned: readonly Tensor[]):
   return { x, y, dispose: () => owned.forEach((t) => t.dispose()) };
 }
 
-function isTypedArray(value: unknown): value is TypedArray {
-  return ArrayBuffer.isView(value) && !(value instanceof DataView);
-}
-
-function isShapedArray(value: unknown): value is ShapedArray {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && isTypedArray((value as ShapedArray).data) && Array.isArray((value as ShapedArray).shape);
-}
-
 export function isDataset(value: unknown): value is BatchDataset {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || isTypedArray(value) || value instanceof Tensor) return false;
   return Symbol.asyncIterator in value || Symbol.iterator in value;
 }
 
-/** Nested JS numbers (or booleans) into `out`, row-major. */
-function fillNested(value: HostValue, out: TypedArray, offset: number): number {
-  if (Array.isArray(value)) {
-    for (const item of value) offset = fillNested(item as HostValue, out, offset);
-    return offset;
-  }
-  if (isTypedArray(value)) {
-    (out as Float32Array).set(value as unknown as ArrayLike<number>, offset);
-    return offset + value.length;
-  }
-  (out as unknown as (number | bigint)[])[offset] = typeof value === 'boolean' ? Number(value) : (value as number);
-  return offset + 1;
-}
-
+/** Keras' cast of host data: `data` in `dtype`'s TypedArray (as it is when it is one already). */
 function convertArray(data: TypedArray | readonly (number | bigint | boolean)[], dtype: DType): TypedArray {
   const ArrayClass = typedArrayFor(dtype);
   if (ArrayClass === undefined) throw new TypeError(`Cannot feed ${dtype} data to a model`);
@@ -71,104 +45,43 @@ function convertArray(data: TypedArray | readonly (number | bigint | boolean)[],
 }
 
 /**
- * Samples in a flat host array. `targetDType` is the dtype a model needs (its input dtype for x);
- * without it floats become float32 (Keras' floatx), booleans float32, integers stay as they are.
+ * Samples as a HostArray of the dtype a model needs (`targetDType`, its input dtype for x); without
+ * one, floats become float32 (Keras' floatx), booleans float32, integers stay as they are.
  */
-export class HostArray {
-  private scratch?: TypedArray;
-
-  constructor(
-    readonly data: TypedArray,
-    readonly shape: readonly number[],
-    readonly dtype: DType,
-  ) {}
-
-  static from(value: ArrayData, what: string, targetDType?: DType): HostArray {
-    if (value instanceof Tensor) {
-      if (value.isSymbolic) throw new TypeError(`${what} must be an eager tensor, not a symbolic one`);
-      if (value.rank === 0) throw new RangeError(`${what} must have a samples dimension; got a scalar`);
-      const source = value.dataSync();
-      const dtype = targetDType ?? defaultDType(value.dtype);
-      return new HostArray(convertArray(source as TypedArray, dtype), value.shape as number[], dtype);
+export function toHostArray(value: ArrayData, what: string, targetDType?: DType): HostArray {
+  if (value instanceof Tensor) {
+    if (value.isSymbolic) throw new TypeError(`${what} must be an eager tensor, not a symbolic one`);
+    if (value.rank === 0) throw new RangeError(`${what} must have a samples dimension; got a scalar`);
+    const dtype = targetDType ?? defaultDType(value.dtype);
+    return new HostArray(convertArray(value.dataSync() as TypedArray, dtype), value.shape as number[], dtype);
+  }
+  if (isHostArrayLike(value)) {
+    if (value.dtype !== undefined && value.dtype !== dtypeOfTypedArray(value.data)) {
+      throw new TypeError(`${what}: ${value.dtype} data in a ${value.data.constructor.name} is not supported; pass a tensor`);
     }
-    if (isShapedArray(value)) {
-      const size = value.shape.reduce((p, d) => p * d, 1);
-      if (value.data.length !== size) throw new RangeError(`${what}: a TypedArray of ${value.data.length} values cannot have shape ${formatShape([...value.shape])}`);
-      const source = value.dtype ?? typedDType(value.data);
-      if (source !== typedDType(value.data)) throw new TypeError(`${what}: ${source} data in a ${value.data.constructor.name} is not supported; pass a tensor`);
-      const dtype = targetDType ?? defaultDType(source);
-      return new HostArray(convertArray(value.data, dtype), [...value.shape], dtype);
-    }
-    if (isTypedArray(value)) {
-      const dtype = targetDType ?? defaultDType(typedDType(value));
-      return new HostArray(convertArray(value, dtype), [value.length], dtype);
-    }
-    if (!Array.isArray(value)) throw new TypeError(`${what} must be a tensor, an array, or a TypedArray; got ${typeof value}`);
-    if (value.length === 0) throw new RangeError(`${what} is empty`);
-    const shape = inferShape(value);
-    const dtype = targetDType ?? 'float32';
-    const ArrayClass = typedArrayFor(dtype);
-    if (ArrayClass === undefined) throw new TypeError(`Cannot feed ${dtype} data to a model`);
-    const out = new ArrayClass(shape.reduce((p, d) => p * d, 1));
-    const filled = fillNested(value, out, 0);
-    if (filled !== out.length) throw new RangeError(`${what} is a ragged nested array; expected shape ${formatShape(shape)}`);
-    return new HostArray(out, shape, dtype);
+    const source = HostArray.from(value, what);
+    const dtype = targetDType ?? defaultDType(source.dtype);
+    return new HostArray(convertArray(source.data as TypedArray, dtype), source.shape, dtype);
   }
-
-  get samples(): number {
-    return this.shape[0];
+  if (isTypedArray(value)) {
+    const dtype = targetDType ?? defaultDType(dtypeOfTypedArray(value));
+    return new HostArray(convertArray(value, dtype), [value.length], dtype);
   }
-
-  /** Values per sample. */
-  get rowSize(): number {
-    return this.shape.slice(1).reduce((p, d) => p * d, 1);
+  if (!Array.isArray(value)) throw new TypeError(`${what} must be a tensor, an array, or a TypedArray; got ${typeof value}`);
+  if (value.length === 0) throw new RangeError(`${what} is empty`);
+  const dtype = targetDType ?? 'float32';
+  // Booleans are read as bool, then cast like a bool tensor; numbers go straight to the dtype.
+  const read = inferDType(value) === 'bool' ? 'bool' : dtype;
+  const shape = inferShape(value, read);
+  let flat;
+  try {
+    flat = flatten(value, shape, read);
+  } catch (e) {
+    // With the shape taken from the data, a count that does not fit is a ragged array.
+    if (e instanceof RangeError) throw new RangeError(`${what} is a ragged nested array; expected shape ${formatShape(shape)}`);
+    throw e;
   }
-
-  /** The per-sample shape with a null batch dim, as a model sees it. */
-  get batchShape(): Shape {
-    return [null, ...this.shape.slice(1)];
-  }
-
-  /** Samples [start, end) without copying. */
-  slice(start: number, end: number): HostArray {
-    const row = this.rowSize;
-    return new HostArray(this.data.subarray(start * row, end * row), [end - start, ...this.shape.slice(1)], this.dtype);
-  }
-
-  /** Samples [start, end) — or order[start..end) — as one new eager tensor. */
-  batch(start: number, end: number, order?: Uint32Array): Tensor {
-    const row = this.rowSize;
-    const rows = end - start;
-    let values: TypedArray;
-    if (order === undefined) {
-      values = this.data.subarray(start * row, end * row);
-    } else {
-      this.scratch ??= new (typedArrayFor(this.dtype) as new (n: number) => TypedArray)(rows * row);
-      if (this.scratch.length < rows * row) this.scratch = new (typedArrayFor(this.dtype) as new (n: number) => TypedArray)(rows * row);
-      const scratch = this.scratch as Float32Array;
-      const data = this.data as Float32Array;
-      for (let i = 0; i < rows; ++i) {
-        const from = order[start + i] * row;
-        if (row === 1) scratch[i] = data[from];
-        else scratch.set(data.subarray(from, from + row), i * row);
-      }
-      values = this.scratch.subarray(0, rows * row);
-    }
-    return Tensor.fromNative(hostTensor(values, [rows, ...this.shape.slice(1)], this.dtype));
-  }
-}
-
-function typedDType(array: TypedArray): DType {
-  if (array instanceof Float32Array) return 'float32';
-  if (array instanceof Float64Array) return 'float64';
-  if (array instanceof Int32Array) return 'int32';
-  if (array instanceof BigInt64Array) return 'int64';
-  if (array instanceof Uint8Array) return 'uint8';
-  if (array instanceof Int16Array) return 'int16';
-  if (array instanceof Int8Array) return 'int8';
-  if (array instanceof Uint16Array) return 'uint16';
-  if (array instanceof Uint32Array) return 'uint32';
-  return 'uint64';
+  return new HostArray(convertArray(flat as TypedArray, dtype), shape, dtype);
 }
 
 /** Keras' floatx for floats and booleans; integer targets keep their dtype. */
@@ -178,8 +91,8 @@ function defaultDType(dtype: DType): DType {
 
 /** Keras' "Data cardinality is ambiguous" check. */
 export function checkSameSamples(x: HostArray, y: HostArray | undefined): void {
-  if (y !== undefined && x.samples !== y.samples) {
-    throw new RangeError(`Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${x.samples}\n'y' sizes: ${y.samples}\n`);
+  if (y !== undefined && x.length !== y.length) {
+    throw new RangeError(`Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${x.length}\n'y' sizes: ${y.length}\n`);
   }
 }
 
@@ -188,7 +101,7 @@ export function splitForValidation(x: HostArray, y: HostArray | undefined, valid
   if (!(validationSplit > 0 && validationSplit < 1)) {
     throw new RangeError(`\`validationSplit\` must be a number in (0, 1). Received: validationSplit=${String(validationSplit)}`);
   }
-  const n = x.samples;
+  const n = x.length;
   const splitAt = Math.floor(n * (1.0 - validationSplit));
   if (splitAt === 0 || splitAt === n) {
     throw new RangeError(
@@ -211,33 +124,40 @@ export interface DataSource {
 
 export class ArraySource implements DataSource {
   readonly steps: number;
-  private order?: Uint32Array;
+  private shuffler?: Shuffler;
+  private readonly scratch = new Map<HostArray, TypedArray>();
 
   constructor(
     readonly x: HostArray,
     readonly y: HostArray | undefined,
     readonly batchSize: number,
   ) {
-    this.steps = Math.ceil(x.samples / batchSize);
+    this.steps = Math.ceil(x.length / batchSize);
   }
 
   *batches(shuffle: boolean): Iterator<Batch> {
-    const n = this.x.samples;
-    let order: Uint32Array | undefined;
-    if (shuffle) {
-      order = this.order ??= Uint32Array.from({ length: n }, (_, i) => i);
-      // Fisher–Yates, a new permutation every epoch.
-      for (let i = n - 1; i > 0; --i) {
-        const j = Math.floor(Math.random() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-    }
+    const n = this.x.length;
+    // Seeded at the first shuffled epoch from the global seed (TF's unseeded tf.random.shuffle), so
+    // fits after one tf.random.setSeed shuffle alike; a new order every epoch.
+    const order = shuffle ? (this.shuffler ??= new Shuffler()).permutation(n) : undefined;
     for (let start = 0; start < n; start += this.batchSize) {
       const end = Math.min(n, start + this.batchSize);
-      const x = this.x.batch(start, end, order);
-      const y = this.y?.batch(start, end, order);
+      const x = this.batch(this.x, start, end, order);
+      const y = this.y && this.batch(this.y, start, end, order);
       yield ownedBatch(x, y, y === undefined ? [x] : [x, y]);
     }
+  }
+
+  /** Samples [start, end) — or order[start..end) — as one new eager tensor. */
+  private batch(array: HostArray, start: number, end: number, order?: Uint32Array): Tensor {
+    const shape = [end - start, ...array.rowShape];
+    if (order === undefined) return Tensor.fromNative(hostTensor(array.rows(start, end - start), shape, array.dtype));
+    const length = (end - start) * array.rowSize;
+    const scratch = scratchBuffer(this.scratch.get(array), array.dtype, length);
+    this.scratch.set(array, scratch);
+    const values = scratch.subarray(0, length);
+    array.gather(order, start, end, values);
+    return Tensor.fromNative(hostTensor(values, shape, array.dtype));
   }
 }
 
@@ -275,6 +195,6 @@ function toBatchTensor(value: ArrayData, what: string, dtype?: DType): Tensor {
     const target = dtype ?? defaultDType(value.dtype);
     return value.dtype === target ? value : cast(value, target);
   }
-  const host = HostArray.from(value, what, dtype);
-  return host.batch(0, host.samples);
+  const host = toHostArray(value, what, dtype);
+  return Tensor.fromNative(hostTensor(host.data, host.shape, host.dtype));
 }

@@ -1,7 +1,6 @@
-// model.predict / predictOnBatch: a traced inference step (training false) per input signature,
+// model.predict / predictOnBatch: the model's traced inference step (`model.predictFunction`) per batch,
 // batch outputs copied into one host buffer that becomes the result tensor.
 import { TypedArray, typedArrayFor } from '../../dtypes';
-import { tfFunction, TensorSpec, TracedFunction } from '../../function';
 import { constantTensor } from '../../ops/run_op';
 import { hostTensor } from '../../raw/host_tensor';
 import { Tensor, TensorLike } from '../../tensor';
@@ -9,7 +8,7 @@ import type { Callback } from '../callbacks';
 import type { Model } from '../models/model';
 import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from './callback_list';
-import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, HostArray, isDataset } from './data_adapter';
+import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray } from './data_adapter';
 import { runBatches } from './loop';
 
 export interface PredictOptions {
@@ -17,26 +16,6 @@ export interface PredictOptions {
   /** 0 silent, 1 progress bar (the default), 2 one line. */
   verbose?: 0 | 1 | 2;
   callbacks?: readonly Callback[];
-}
-
-type PredictFunction = TracedFunction<[Tensor], Tensor>;
-
-const predictFunctions = new WeakMap<Model, Map<string, { version: number; fn: PredictFunction }>>();
-
-function predictFunction(model: Model, x: Tensor): PredictFunction {
-  let byShape = predictFunctions.get(model);
-  if (byShape === undefined) predictFunctions.set(model, (byShape = new Map()));
-  const key = `${x.dtype}${JSON.stringify(x.shape.slice(1))}`;
-  let entry = byShape.get(key);
-  if (entry === undefined || entry.version !== model.graphVersion) {
-    const fn = tfFunction<[Tensor], Tensor>((xs: Tensor) => model.apply(xs, { training: false }), {
-      inputSignature: [new TensorSpec([null, ...x.shape.slice(1)], x.dtype)],
-      name: `${model.name}_predict_step`,
-    });
-    entry = { version: model.graphVersion, fn };
-    byShape.set(key, entry);
-  }
-  return entry.fn;
 }
 
 function inputDType(model: Model) {
@@ -86,17 +65,17 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
   if (isDataset(x)) {
     source = new DatasetSource(x, inputDType(model));
   } else {
-    const xs = HostArray.from(x, 'x', inputDType(model));
-    model.maybeBuild(xs.batchShape);
+    const xs = toHostArray(x, 'x', inputDType(model));
+    model.maybeBuild([null, ...xs.rowShape]);
     source = new ArraySource(xs, undefined, batchSize);
   }
   const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model });
-  const outputs = new OutputBuffer(source instanceof ArraySource ? source.x.samples : null);
+  const outputs = new OutputBuffer(source instanceof ArraySource ? source.x.length : null);
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),
-    run: (batch) => predictFunction(model, batch.x)(batch.x),
-    launch: (batch) => predictFunction(model, batch.x).callAsync(batch.x),
+    run: (batch) => model.predictFunction(batch.x),
+    launch: (batch) => model.predictFunction.callAsync(batch.x),
     after: async (output, step) => {
       outputs.append(output);
       output.dispose();
@@ -112,5 +91,5 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
 export function predictOnBatch(model: Model, x: TensorLike): Tensor {
   const tensor = x instanceof Tensor ? x : constantTensor(x as never, inputDType(model));
   model.maybeBuild([null, ...tensor.shape.slice(1)]);
-  return predictFunction(model, tensor)(tensor);
+  return model.predictFunction(tensor);
 }

@@ -1,7 +1,7 @@
 // compile/fit/evaluate. The train step is one tf.function — forward pass under a GradientTape, the
 // loss, the loss tracker, gradients, optimizer.applyGradients, the compiled metrics — returning
 // the running metric values, so each batch is one session run; the test step likewise.
-import { tfFunction, TensorSpec, TracedFunction } from '../../function';
+import { tfFunction, TracedFunction } from '../../function';
 import { GradientTape } from '../../gradient_tape';
 import { Shape as ShapeOp, StridedSlice } from '../../ops/generated';
 import { Shape, Tensor } from '../../tensor';
@@ -13,9 +13,10 @@ import type { Model } from '../models/model';
 import { get as getOptimizer, Optimizer, OptimizerIdentifier, zip } from '../optimizers';
 import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from './callback_list';
-import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, HostArray, isDataset, splitForValidation } from './data_adapter';
+import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, isDataset, splitForValidation, toHostArray } from './data_adapter';
 import type { History } from './history';
 import { runBatches, StepPacer } from './loop';
+import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
 
 export interface CompileOptions {
@@ -51,15 +52,7 @@ export interface EvaluateOptions {
   returnDict?: boolean;
 }
 
-type StepFunction = TracedFunction<[Tensor, Tensor], Record<string, Tensor>>;
 type StepKind = 'train' | 'test';
-/** The steps traced for one per-sample shape: one for the first batch size seen, one for any other. */
-interface StepEntry {
-  version: number;
-  batchSizes: [number | null, number | null];
-  exact: StepFunction;
-  relaxed?: StepFunction;
-}
 
 const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics'];
 const FIT_OPTIONS = ['batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'validationBatchSize', 'shuffle', 'initialEpoch'];
@@ -103,7 +96,7 @@ export class Trainer {
   private readonly lossTracker = new Mean({ name: 'loss' });
   /** Compiled metrics; 'accuracy' stays a name until the first step sees the shapes. */
   private readonly metricSlots: (Metric | string)[];
-  private readonly steps = new Map<string, StepEntry>();
+  private readonly steps: Record<StepKind, StepFunction<[Tensor, Tensor], Record<string, Tensor>>>;
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
 
   constructor(
@@ -117,6 +110,10 @@ export class Trainer {
     const metrics = options.metrics ?? [];
     if (!Array.isArray(metrics)) throw new TypeError(`\`metrics\` must be an array. Received: metrics=${String(metrics)}`);
     this.metricSlots = metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
+    this.steps = {
+      train: new StepFunction(model, 'train', (x, y) => this.trainStep(x, y)),
+      test: new StepFunction(model, 'test', (x, y) => this.testStep(x, y)),
+    };
   }
 
   /** The loss tracker, then the compiled metrics that are resolved. */
@@ -162,29 +159,10 @@ export class Trainer {
     return Object.fromEntries(metrics.map((m) => [m.name, m.result()]));
   }
 
-  /**
-   * The traced step for batches like (x, y), as Keras' reduce_retracing: the first batch size gets a
-   * step with static shapes (grappler folds its shape arithmetic away), any other size one step with
-   * a free batch dimension. Traced again only for new per-sample shapes or a changed model.
-   */
-  private stepFor(kind: StepKind, x: Tensor, y: Tensor | undefined): StepFunction {
+  /** The traced step for batches like (x, y). */
+  private stepFor(kind: StepKind, y: Tensor | undefined): TracedFunction<[Tensor, Tensor], Record<string, Tensor>> {
     if (y === undefined) throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
-    const [xShape, yShape] = [x.shape, y.shape];
-    const key = `${kind}|${x.dtype}[${xShape.slice(1).join()}]|${y.dtype}[${yShape.slice(1).join()}]`;
-    let entry = this.steps.get(key);
-    if (entry === undefined || entry.version !== this.model.graphVersion) {
-      entry = { version: this.model.graphVersion, batchSizes: [xShape[0], yShape[0]], exact: this.traceStep(kind, xShape, yShape, x, y) };
-      this.steps.set(key, entry);
-    }
-    if (xShape[0] === entry.batchSizes[0] && yShape[0] === entry.batchSizes[1]) return entry.exact;
-    entry.relaxed ??= this.traceStep(kind, [null, ...xShape.slice(1)], [null, ...yShape.slice(1)], x, y);
-    return entry.relaxed;
-  }
-
-  private traceStep(kind: StepKind, xShape: Shape, yShape: Shape, x: Tensor, y: Tensor): StepFunction {
-    const signature = [new TensorSpec(xShape, x.dtype), new TensorSpec(yShape, y.dtype)];
-    const body = kind === 'train' ? (xs: Tensor, ys: Tensor) => this.trainStep(xs, ys) : (xs: Tensor, ys: Tensor) => this.testStep(xs, ys);
-    return tfFunction(body, { inputSignature: signature, name: `${this.model.name}_${kind}_step` });
+    return this.steps[kind].function;
   }
 
   /** Zeroes every metric in one session run (Keras' reset_metrics). */
@@ -206,8 +184,8 @@ export class Trainer {
     try {
       await runBatches(source, shuffle, {
         before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
-        run: (batch) => this.stepFor(kind, batch.x, batch.y)(batch.x, batch.y as Tensor),
-        launch: (batch) => this.stepFor(kind, batch.x, batch.y).callAsync(batch.x, batch.y as Tensor),
+        run: (batch) => this.stepFor(kind, batch.y)(batch.x, batch.y as Tensor),
+        launch: (batch) => this.stepFor(kind, batch.y).callAsync(batch.x, batch.y as Tensor),
         after: async (outputs, step) => {
           last?.dispose();
           last = new StepLogs(outputs);
@@ -222,8 +200,8 @@ export class Trainer {
   }
 
   private arraySource(x: ArrayData, y: ArrayData | undefined, batchSize: number): ArraySource {
-    const xs = HostArray.from(x, 'x', this.inputDType());
-    const ys = y === undefined ? undefined : HostArray.from(y, 'y');
+    const xs = toHostArray(x, 'x', this.inputDType());
+    const ys = y === undefined ? undefined : toHostArray(y, 'y');
     checkSameSamples(xs, ys);
     return new ArraySource(xs, ys, batchSize);
   }
@@ -234,7 +212,7 @@ export class Trainer {
 
   /** A deferred Sequential (or subclassed model) is built for the data's shape before tracing. */
   private buildFor(source: DataSource): void {
-    if (source instanceof ArraySource) this.model.maybeBuild(source.x.batchShape);
+    if (source instanceof ArraySource) this.model.maybeBuild([null, ...source.x.rowShape]);
   }
 
   private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
