@@ -11,13 +11,13 @@ import {
   PiecewiseConstantDecay,
   PolynomialDecay,
   deserialize,
-  registerSchedule,
   resolveLearningRate,
   serialize,
   type LearningRateScheduleClass,
   type ScheduleConfig,
   type SerializedLearningRateSchedule,
 } from '../lib/keras/optimizers/schedules';
+import { getRegisteredName, registerKerasSerializable } from '../lib/keras/saving';
 
 // Compiled tests run from dist/test/; fixtures stay in the source tree.
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
@@ -177,7 +177,7 @@ test('deserialize() rejects unknown classes, malformed dicts and configs with un
     {
       name: 'TypeError',
       message:
-        'Cannot deserialize object of type `Nope`. If `Nope` is a custom class, please register it using `registerSchedule()`.',
+        'Cannot deserialize object of type `Nope`. If `Nope` is a custom class, please register it using `registerKerasSerializable()`.',
     },
   );
   assert.throws(() => deserialize(null as never), TypeError);
@@ -291,7 +291,8 @@ test('an unregistered user schedule serializes like Keras; registering makes it 
   assert.deepEqual(serialize(schedule), optimizerCase('adam_custom_schedule').config.learning_rate);
   assert.throws(() => deserialize(serialize(schedule)), /Cannot deserialize object of type `InverseStepDecay`/);
 
-  assert.equal(registerSchedule(InverseStepDecay, { packageName: 'MyPkg' }), 'MyPkg>InverseStepDecay');
+  assert.equal(registerKerasSerializable('MyPkg')(InverseStepDecay), InverseStepDecay);
+  assert.equal(getRegisteredName(InverseStepDecay), 'MyPkg>InverseStepDecay');
   const serialized = serialize(schedule);
   assert.deepEqual(serialized, {
     module: null,
@@ -304,7 +305,7 @@ test('an unregistered user schedule serializes like Keras; registering makes it 
   assert.equal(restored.initialLearningRate, 0.01);
 
   class Other extends InverseStepDecay {}
-  assert.throws(() => registerSchedule(Other, { packageName: 'MyPkg', name: 'InverseStepDecay' }), {
+  assert.throws(() => registerKerasSerializable('MyPkg', 'InverseStepDecay')(Other), {
     name: 'RangeError',
     message: 'MyPkg>InverseStepDecay has already been registered to InverseStepDecay.',
   });

@@ -5,6 +5,7 @@ import { Erfc } from '../ops/generated';
 import { exp, multiply, negative, sigmoid as sigmoidOp, tanh as tanhOp } from '../ops/math';
 import * as nn from '../ops/nn';
 import { Tensor } from '../tensor';
+import { getRegisteredName, getRegisteredObject } from './saving/object_registration';
 
 export type ActivationFunction = (x: Tensor) => Tensor;
 /** A Keras activation name ('relu'), a function, or null/undefined for linear. */
@@ -98,17 +99,25 @@ const BY_NAME: ReadonlyMap<string, ActivationFunction> = new Map<string, Activat
   ['exponential', exponential],
 ]);
 
+/**
+ * Keras' `activations.deserialize`: the function a name stands for, a built-in ('relu') or one
+ * registered with registerKerasSerializable() ('Custom>myActivation').
+ */
+export function deserialize(name: string): ActivationFunction {
+  const fn = typeof name === 'string' ? BY_NAME.get(name) ?? getRegisteredObject(name) : undefined;
+  if (typeof fn !== 'function') throw new RangeError(`Could not interpret activation function identifier: ${String(name)}`);
+  return fn as ActivationFunction;
+}
+
 /** Keras' `activations.get`: a function from a name or function; null/undefined is linear. */
 export function get(identifier: ActivationIdentifier): ActivationFunction {
   if (identifier === null || identifier === undefined) return linear;
   if (typeof identifier === 'function') return identifier;
-  const fn = typeof identifier === 'string' ? BY_NAME.get(identifier) : undefined;
-  if (fn === undefined) throw new RangeError(`Could not interpret activation function identifier: ${String(identifier)}`);
-  return fn;
+  return deserialize(identifier);
 }
 
-/** Keras' `activations.serialize` for a built-in: its name; a custom function keeps its JS name. */
+/** Keras' `activations.serialize`: a built-in's name; another function's registered name (else its own name). */
 export function serialize(activation: ActivationFunction): string {
   for (const [name, fn] of BY_NAME) if (fn === activation) return name;
-  return activation.name || 'custom_activation';
+  return getRegisteredName(activation) || 'custom_activation';
 }

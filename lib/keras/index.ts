@@ -7,6 +7,8 @@ export * as layers from './layers';
 export * as losses from './losses';
 export * as metrics from './metrics';
 export * as models from './models';
+export * as saving from './saving';
+export * as utils from './utils';
 export { Model, Sequential, type ModelOptions, type SequentialOptions } from './models';
 export { Input } from './layers';
 export { History } from './callbacks/history';

@@ -1,4 +1,4 @@
-import { nonNegativeInteger } from '../optimizers/schedules/options';
+import { nonNegativeInteger } from '../utils/argument_validation';
 import { Callback, type CallbackModel, type Logs } from './callback';
 import { pythonFloatRepr } from './python_float_repr';
 

@@ -5,7 +5,7 @@ import {
   nonNegativeInteger,
   nonNegativeNumber,
   stringOption,
-} from '../optimizers/schedules/options';
+} from '../utils/argument_validation';
 import { Callback, type CallbackModel, type Logs } from './callback';
 import { pythonFloatRepr } from './python_float_repr';
 

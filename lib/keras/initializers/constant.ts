@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { fill } from '../../ops/creation';
 import { Tensor } from '../../tensor';
-import { checkOptions, finiteNumber } from '../optimizers/schedules/options';
+import { checkOptions, finiteNumber } from '../utils/argument_validation';
 import { checkShape, Initializer, InitializerConfig } from './initializer';
 
 export interface ConstantOptions {

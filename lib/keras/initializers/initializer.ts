@@ -1,6 +1,7 @@
 import { DType } from '../../dtypes';
 import { Tensor } from '../../tensor';
-import { describeValue, snakeToCamel } from '../optimizers/schedules/options';
+import { optionsFromConfig } from '../saving/serialization_lib';
+import { checkOptions, describeValue } from '../utils/argument_validation';
 
 /** An initializer's `getConfig()` dict: Keras' snake_case keys and JSON values. */
 export type InitializerConfig = Record<string, unknown>;
@@ -13,6 +14,11 @@ export type InitializerConfig = Record<string, unknown>;
  * options object, which is how every built-in initializer is constructed.
  */
 export abstract class Initializer {
+  /** Initializers with options check them in their own constructors; this rejects any given to one without (Zeros, Ones). */
+  constructor(options: Record<string, never> = {}) {
+    checkOptions(new.target.name, options, []);
+  }
+
   abstract call(shape: readonly number[], dtype?: DType): Tensor;
 
   getConfig(): InitializerConfig {
@@ -20,12 +26,7 @@ export abstract class Initializer {
   }
 
   static fromConfig<T extends Initializer>(this: new (options: never) => T, config: InitializerConfig): T {
-    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-      throw new TypeError(`${this.name}.fromConfig expects a config object. Received: ${describeValue(config)}`);
-    }
-    const options: InitializerConfig = {};
-    for (const [key, value] of Object.entries(config)) options[snakeToCamel(key)] = value;
-    return new this(options as never);
+    return new this(optionsFromConfig(this.name, config) as never);
   }
 }
 

@@ -1,5 +1,5 @@
 import { makeDefaultSeed } from '../../random';
-import { describeValue } from '../optimizers/schedules/options';
+import { describeValue } from '../utils/argument_validation';
 import { Initializer, InitializerConfig } from './initializer';
 
 /**

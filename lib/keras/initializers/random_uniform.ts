@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { FloatDType, uniform } from '../../random';
 import { Tensor } from '../../tensor';
-import { checkOptions, finiteNumber } from '../optimizers/schedules/options';
+import { checkOptions, finiteNumber } from '../utils/argument_validation';
 import { checkShape, InitializerConfig } from './initializer';
 import { RandomInitializer } from './random_initializer';
 

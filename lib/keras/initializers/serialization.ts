@@ -1,4 +1,7 @@
-import { describeValue } from '../optimizers/schedules/options';
+import { KerasObject } from '../saving/object_registration';
+import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import { describeValue, isPlainObject } from '../utils/argument_validation';
+import { toSnakeCase } from '../utils/naming';
 import { Constant } from './constant';
 import { GlorotNormal } from './glorot_normal';
 import { GlorotUniform } from './glorot_uniform';
@@ -23,37 +26,14 @@ export interface SerializedInitializer {
 /** A name ('glorot_uniform', 'GlorotUniform', 'glorotUniform'), a serialized dict, or an instance. */
 export type InitializerIdentifier = string | SerializedInitializer | Initializer;
 
-interface InitializerClass {
-  readonly name: string;
-  fromConfig(config: InitializerConfig): Initializer;
-}
-
-const KERAS_MODULE = 'keras.initializers';
-
-const BUILT_INS: readonly InitializerClass[] = [
-  Constant,
-  GlorotNormal,
-  GlorotUniform,
-  HeNormal,
-  HeUniform,
-  Ones,
-  RandomNormal,
-  RandomUniform,
-  TruncatedNormal,
-  VarianceScaling,
-  Zeros,
-];
-
-/** Keras' `to_snake_case`: 'GlorotUniform' → 'glorot_uniform'. */
-function snakeCase(className: string): string {
-  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
+const BUILT_INS = [Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Ones, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros];
+kerasExport('keras.initializers', BUILT_INS);
 
 /** Keras' names (class name, snake_case, its aliases) plus camelCase for JS. */
-const BY_NAME = new Map<string, InitializerClass>([
+const MODULE_OBJECTS = new Map<string, KerasObject>([
   ...BUILT_INS.flatMap((cls) => [
     [cls.name, cls] as const,
-    [snakeCase(cls.name), cls] as const,
+    [toSnakeCase(cls.name), cls] as const,
     [cls.name[0].toLowerCase() + cls.name.slice(1), cls] as const,
   ]),
   ['normal', RandomNormal],
@@ -62,32 +42,22 @@ const BY_NAME = new Map<string, InitializerClass>([
   ['zero', Zeros],
 ]);
 
-function classNamed(name: string): InitializerClass {
-  const cls = BY_NAME.get(name);
-  if (cls === undefined) {
-    const valid = [...new Set(BUILT_INS.map((c) => snakeCase(c.name)))].sort().join(', ');
-    throw new RangeError(
-      `Unknown initializer: '${name}'. Valid names: ${valid}; ` +
-        "also their class names ('GlorotUniform') and camelCase forms ('glorotUniform').",
-    );
-  }
-  return cls;
+function unknownInitializer(name: string): RangeError {
+  const valid = [...new Set(BUILT_INS.map((c) => toSnakeCase(c.name)))].sort().join(', ');
+  return new RangeError(
+    `Unknown initializer: '${name}'. Valid names: ${valid}; ` +
+      "also their class names ('GlorotUniform') and camelCase forms ('glorotUniform'), and names registered with registerKerasSerializable().",
+  );
 }
 
 /** Keras' `serialize(initializer)`. */
-export function serialize(initializer: Initializer): Required<SerializedInitializer> {
-  const className = initializer.constructor.name;
-  return { module: KERAS_MODULE, class_name: className, config: initializer.getConfig(), registered_name: null };
+export function serialize(initializer: Initializer): SerializedKerasObject {
+  return serializeKerasObject(initializer);
 }
 
 /** Keras' `deserialize(dict)`: accepts `serialize()` output or just `{class_name, config}`. */
-export function deserialize(serialized: SerializedInitializer): Initializer {
-  if (typeof serialized !== 'object' || serialized === null || typeof serialized.class_name !== 'string') {
-    throw new TypeError(
-      `A serialized initializer must be an object with a string \`class_name\` and a \`config\`. Received: ${describeValue(serialized)}`,
-    );
-  }
-  return classNamed(serialized.class_name).fromConfig(serialized.config ?? {});
+export function deserialize(serialized: SerializedLike): Initializer {
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'initializer', unknown: unknownInitializer, base: Initializer });
 }
 
 /** Keras' `keras.initializers.get`: an initializer from a name, a serialized dict or an instance. */
@@ -97,7 +67,7 @@ export function get(identifier: InitializerIdentifier | null | undefined): Initi
 export function get(identifier: InitializerIdentifier | null | undefined): Initializer | null {
   if (identifier === null || identifier === undefined) return null;
   if (identifier instanceof Initializer) return identifier;
-  if (typeof identifier === 'string') return classNamed(identifier).fromConfig({});
-  if (typeof identifier === 'object' && !Array.isArray(identifier)) return deserialize(identifier);
+  if (typeof identifier === 'string') return deserialize({ class_name: identifier, config: {} });
+  if (isPlainObject(identifier)) return deserialize(identifier as SerializedLike);
   throw new TypeError(`Could not interpret initializer identifier: ${describeValue(identifier)}`);
 }

@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { FloatDType, normal, truncatedNormal, uniform } from '../../random';
 import { Tensor } from '../../tensor';
-import { checkOptions, describeValue, finiteNumber } from '../optimizers/schedules/options';
+import { checkOptions, describeValue, finiteNumber } from '../utils/argument_validation';
 import { checkShape, InitializerConfig } from './initializer';
 import { RandomInitializer } from './random_initializer';
 

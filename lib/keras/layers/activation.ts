@@ -8,6 +8,7 @@ export interface ActivationOptions extends LayerOptions {
 }
 
 export class Activation extends Layer {
+  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'activation'];
   readonly activation: activations.ActivationFunction;
 
   /** `new Activation('relu')`, or `new Activation({activation: 'relu', name})`. */

@@ -25,7 +25,23 @@ export interface BatchNormalizationOptions extends LayerOptions {
   movingVarianceInitializer?: InitializerIdentifier;
 }
 
+/** Keras config entries for what BatchNormalization lacks, at the value that turns each off. */
+const UNSUPPORTED_CONFIG = {
+  beta_regularizer: null,
+  gamma_regularizer: null,
+  beta_constraint: null,
+  gamma_constraint: null,
+  synchronized: false,
+  renorm: false,
+  renorm_clipping: null,
+  renorm_momentum: 0.99,
+};
+
 export class BatchNormalization extends Layer {
+  static override readonly optionKeys: readonly string[] = [
+    ...Layer.optionKeys, 'axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer',
+  ];
+  static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;
@@ -117,14 +133,7 @@ export class BatchNormalization extends Layer {
       gamma_initializer: serialize(this.gammaInitializer),
       moving_mean_initializer: serialize(this.movingMeanInitializer),
       moving_variance_initializer: serialize(this.movingVarianceInitializer),
-      beta_regularizer: null,
-      gamma_regularizer: null,
-      beta_constraint: null,
-      gamma_constraint: null,
-      synchronized: false,
-      renorm: false,
-      renorm_clipping: null,
-      renorm_momentum: 0.99,
+      ...UNSUPPORTED_CONFIG,
     };
   }
 }

@@ -21,7 +21,14 @@ export interface Conv2DOptions extends LayerOptions {
   biasInitializer?: InitializerIdentifier;
 }
 
+/** Keras config entries for what Conv2D lacks, at the value that turns each off. */
+const UNSUPPORTED_CONFIG = { groups: 1, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null };
+
 export class Conv2D extends Layer {
+  static override readonly optionKeys: readonly string[] = [
+    ...Layer.optionKeys, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer',
+  ];
+  static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
@@ -93,16 +100,11 @@ export class Conv2D extends Layer {
       padding: this.padding,
       data_format: 'channels_last',
       dilation_rate: this.dilationRate,
-      groups: 1,
       activation: activations.serialize(this.activation),
       use_bias: this.useBias,
       kernel_initializer: serialize(this.kernelInitializer),
       bias_initializer: serialize(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      activity_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
+      ...UNSUPPORTED_CONFIG,
     };
   }
 }

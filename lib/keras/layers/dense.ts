@@ -15,7 +15,12 @@ export interface DenseOptions extends LayerOptions {
   biasInitializer?: InitializerIdentifier;
 }
 
+/** Keras config entries for what Dense lacks, at the value that turns each off. */
+const UNSUPPORTED_CONFIG = { kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null, quantization_config: null };
+
 export class Dense extends Layer {
+  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'];
+  static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly units: number;
   readonly activation: activations.ActivationFunction;
   readonly useBias: boolean;
@@ -81,11 +86,7 @@ export class Dense extends Layer {
       use_bias: this.useBias,
       kernel_initializer: serialize(this.kernelInitializer),
       bias_initializer: serialize(this.biasInitializer),
-      kernel_regularizer: null,
-      bias_regularizer: null,
-      kernel_constraint: null,
-      bias_constraint: null,
-      quantization_config: null,
+      ...UNSUPPORTED_CONFIG,
     };
   }
 }

@@ -20,6 +20,7 @@ export interface DropoutOptions extends LayerOptions {
 const ALG_AUTO_SELECT = 3;
 
 export class Dropout extends Layer {
+  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'rate', 'noiseShape', 'seed'];
   readonly rate: number;
   readonly noiseShape: Shape | null;
   readonly seed: number | null;

@@ -2,11 +2,20 @@
 import { int32Vector } from '../../ops/convert';
 import { Pack, Reshape, Shape as ShapeOp, StridedSlice } from '../../ops/generated';
 import { Shape, Tensor } from '../../tensor';
+import { checkChannelsLast } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
 
+export interface FlattenOptions extends LayerOptions {
+  /** Only 'channels_last'. */
+  dataFormat?: 'channels_last';
+}
+
 export class Flatten extends Layer {
-  constructor(options: LayerOptions = {}) {
+  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'dataFormat'];
+
+  constructor(options: FlattenOptions = {}) {
     super(options);
+    checkChannelsLast(options.dataFormat);
     this.inputSpec = { minNdim: 1 };
     this.built = true;
   }

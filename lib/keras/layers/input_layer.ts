@@ -2,8 +2,9 @@
 import { DType } from '../../dtypes';
 import { Shape } from '../../tensor';
 import { KerasTensor, Node } from './keras_tensor';
+import { checkClassOptions } from '../utils/argument_validation';
+import { autoName } from '../utils/naming';
 import { Layer } from './layer';
-import { autoName } from './naming';
 
 export interface InputOptions {
   /** The shape of one sample (no batch dim); null for sizes that vary. */
@@ -16,12 +17,16 @@ export interface InputOptions {
 }
 
 export class InputLayer extends Layer {
+  static override readonly optionKeys: readonly string[] = ['shape', 'batchSize', 'batchShape', 'dtype', 'name'];
+  static override readonly unsupportedConfig = { sparse: false, ragged: false, optional: false };
   /** [batch, ...shape], batch null unless fixed. */
   readonly batchShape: Shape;
   /** The KerasTensor this layer provides. */
   readonly output: KerasTensor;
 
   constructor(options: InputOptions = {}) {
+    // Checked here: only name and dtype reach Layer's constructor.
+    checkClassOptions(new.target, options);
     const { shape, batchSize = null, batchShape, dtype = 'float32' } = options;
     if ((shape === undefined) === (batchShape === undefined)) {
       throw new TypeError('You must pass exactly one of `shape` or `batchShape` to Input/InputLayer.');

@@ -4,7 +4,7 @@ import { DType } from '../../dtypes';
 import { formatShape } from '../../ops/convert';
 import { Shape } from '../../tensor';
 import type { CallOptions, Layer } from './layer';
-import { autoName } from './naming';
+import { autoName } from '../utils/naming';
 
 export class KerasTensor {
   readonly name: string;

@@ -11,8 +11,10 @@ import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor, TensorLike } from '../../tensor';
 import { Variable } from '../../variable';
 import { get as getInitializer, InitializerIdentifier } from '../initializers';
+import { optionsFromConfig } from '../saving/serialization_lib';
+import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
+import { autoName } from '../utils/naming';
 import { KerasTensor, Node } from './keras_tensor';
-import { autoName, toSnakeCase } from './naming';
 
 export interface LayerOptions {
   /** Unique within a model; default: the snake_case class name, auto-numbered ('dense', 'dense_1'). */
@@ -23,6 +25,8 @@ export interface LayerOptions {
   /** Keras' `input_shape` (without the batch dim): lets a Sequential's first layer define the input. */
   inputShape?: Shape;
   batchSize?: number;
+  /** [batch, ...inputShape] in one (Keras' `batch_input_shape`, as getConfig() reports it). */
+  batchInputShape?: Shape;
 }
 
 export interface CallOptions {
@@ -65,6 +69,14 @@ interface TrackedVariable {
 let enclosingTraining: boolean | undefined;
 
 export class Layer {
+  /**
+   * The options the constructor accepts, checked once for the class actually constructed. A subclass
+   * that passes options of its own to `super()` lists them: `static optionKeys = [...Layer.optionKeys, 'units']`
+   * (or takes them off first: `constructor({ units, ...rest }) { super(rest); }`).
+   */
+  static readonly optionKeys: readonly string[] = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize', 'batchInputShape'];
+  /** Keras config entries for features a layer lacks, at the value that turns each off: fromConfig() accepts only that value. */
+  static readonly unsupportedConfig: Readonly<Record<string, unknown>> = {};
   readonly name: string;
   readonly dtype: DType;
   /** Layer calls on KerasTensors, in order (the functional graph's nodes of this layer). */
@@ -79,13 +91,15 @@ export class Layer {
   private readonly tracked: TrackedVariable[] = [];
 
   constructor(options: LayerOptions = {}) {
-    this.name = options.name ?? autoName(toSnakeCase(this.constructor.name));
+    checkClassOptions(new.target, options);
+    this.name = options.name ?? autoName(this.constructor.name);
     if (typeof this.name !== 'string' || this.name === '' || this.name.includes('/')) {
       throw new TypeError(`Layer names must be non-empty strings without '/'. Received: name=${String(options.name)}`);
     }
     this.trainable_ = options.trainable ?? true;
     this.dtype = options.dtype ?? 'float32';
-    if (options.inputShape !== undefined) this.batchInputShape = [options.batchSize ?? null, ...options.inputShape];
+    if (options.batchInputShape !== undefined) this.batchInputShape = [...options.batchInputShape];
+    else if (options.inputShape !== undefined) this.batchInputShape = [options.batchSize ?? null, ...options.inputShape];
     // Keras' build wrapper: however build() is reached (a first call, or the user), it runs
     // eagerly (also inside a tf.function trace) and marks the layer built.
     const build = this.build;
@@ -331,6 +345,24 @@ export class Layer {
     };
     if (this.batchInputShape !== undefined) config.batch_input_shape = this.batchInputShape;
     return config;
+  }
+
+  /** Keras' from_config: the config's keys camelCased (a DTypePolicy dict read as its dtype) as constructor options. */
+  static fromConfig<T extends Layer>(this: new (options: never) => T, config: Record<string, unknown>): T {
+    const cls = this as unknown as typeof Layer;
+    const options = optionsFromConfig(cls.name, config, cls.unsupportedConfig);
+    if (isPlainObject(options.dtype) && isPlainObject(options.dtype.config)) options.dtype = options.dtype.config.name;
+    return new this(options as never);
+  }
+
+  /** Keras' get_build_config: the shape build() got, so a deserialized copy is built the same. */
+  getBuildConfig(): Record<string, unknown> | null {
+    return this.buildInputShape === undefined ? null : { input_shape: this.buildInputShape };
+  }
+
+  /** Keras' build_from_config. */
+  buildFromConfig(config: Record<string, unknown>): void {
+    if (Array.isArray(config.input_shape)) this.build(config.input_shape as Shape);
   }
 
   toString(): string {

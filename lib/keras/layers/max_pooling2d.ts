@@ -13,6 +13,7 @@ export interface MaxPooling2DOptions extends LayerOptions {
 }
 
 export class MaxPooling2D extends Layer {
+  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'poolSize', 'strides', 'padding', 'dataFormat'];
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;

@@ -10,6 +10,7 @@ export interface ReshapeOptions extends LayerOptions {
 }
 
 export class Reshape extends Layer {
+  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'targetShape'];
   readonly targetShape: readonly number[];
 
   constructor(options: ReshapeOptions) {

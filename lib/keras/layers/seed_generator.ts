@@ -5,7 +5,7 @@ import { Cast, FloorMod } from '../../ops/generated';
 import { makeDefaultSeed } from '../../random';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
-import { autoName } from './naming';
+import { autoName } from '../utils/naming';
 
 /** Keras' `_cast_seed`: stateless ops get int32 seeds, folded with `floormod(seed, int32.max - 1)`. */
 const INT32_SEED_MODULUS = 2147483646;

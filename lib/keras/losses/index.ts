@@ -1,5 +1,8 @@
-// tf.keras.losses: loss classes, the per-sample functions, and `get` for compile().
+// tf.keras.losses: loss classes, the per-sample functions, `get` for compile(), serialize/deserialize.
 import { Tensor } from '../../tensor';
+import { getRegisteredObject } from '../saving/object_registration';
+import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import { isPlainObject } from '../utils/argument_validation';
 import { CrossentropyOptions, binaryCrossentropy, categoricalCrossentropy, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy } from './losses';
 import { Loss, LossFunctionWrapper, LossOptions } from './loss';
 
@@ -33,18 +36,21 @@ function splitOptions(options: CrossentropyLossOptions, name: string): [LossOpti
 }
 
 export class BinaryCrossentropy extends LossFunctionWrapper<CrossentropyOptions> {
+  static override readonly optionKeys: readonly string[] = [...Loss.optionKeys, 'fromLogits', 'labelSmoothing'];
   constructor(options: CrossentropyLossOptions = {}) {
     super(binaryCrossentropy, ...splitOptions(options, 'binary_crossentropy'));
   }
 }
 
 export class CategoricalCrossentropy extends LossFunctionWrapper<CrossentropyOptions> {
+  static override readonly optionKeys: readonly string[] = [...Loss.optionKeys, 'fromLogits', 'labelSmoothing'];
   constructor(options: CrossentropyLossOptions = {}) {
     super(categoricalCrossentropy, ...splitOptions(options, 'categorical_crossentropy'));
   }
 }
 
 export class SparseCategoricalCrossentropy extends LossFunctionWrapper<Pick<CrossentropyOptions, 'fromLogits'>> {
+  static override readonly optionKeys: readonly string[] = [...Loss.optionKeys, 'fromLogits'];
   constructor(options: LossOptions & Pick<CrossentropyOptions, 'fromLogits'> = {}) {
     const { fromLogits = false, ...lossOptions } = options;
     super(sparseCategoricalCrossentropy, { name: 'sparse_categorical_crossentropy', ...lossOptions }, { fromLogits });
@@ -63,25 +69,35 @@ const FUNCTIONS: ReadonlyMap<string, LossFunction> = new Map<string, LossFunctio
   ['sparse_categorical_crossentropy', sparseCategoricalCrossentropy],
 ]);
 
-const CLASSES: ReadonlyMap<string, new () => Loss> = new Map<string, new () => Loss>([
-  ['MeanSquaredError', MeanSquaredError],
-  ['MeanAbsoluteError', MeanAbsoluteError],
-  ['BinaryCrossentropy', BinaryCrossentropy],
-  ['CategoricalCrossentropy', CategoricalCrossentropy],
-  ['SparseCategoricalCrossentropy', SparseCategoricalCrossentropy],
-]);
+const BUILT_INS = [MeanSquaredError, MeanAbsoluteError, BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy];
+const MODULE_OBJECTS = kerasExport('keras.losses', BUILT_INS);
 
-export type LossIdentifier = string | Loss | LossFunction;
+export type LossIdentifier = string | Loss | LossFunction | SerializedLike;
 
-/** Keras' `losses.get` as compile() uses it: a Loss from a name, a class name, a function or a Loss. */
+/** Keras' `losses.serialize(loss)`. */
+export function serialize(loss: Loss): SerializedKerasObject {
+  return serializeKerasObject(loss);
+}
+
+/** Keras' `losses.deserialize(dict)`: built-in classes, and classes registered with registerKerasSerializable(). */
+export function deserialize(serialized: SerializedLike): Loss {
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'loss', base: Loss });
+}
+
+/**
+ * Keras' `losses.get` as compile() uses it: a Loss from a function name ('mse'), a class name or
+ * registered name (a registered function is wrapped), a serialized dict, a function or a Loss.
+ */
 export function get(identifier: LossIdentifier): Loss {
   if (identifier instanceof Loss) return identifier;
   if (typeof identifier === 'function') return new LossFunctionWrapper(identifier, { name: identifier.name || undefined });
+  if (isPlainObject(identifier)) return deserialize(identifier as SerializedLike);
   if (typeof identifier === 'string') {
     const fn = FUNCTIONS.get(identifier);
     if (fn !== undefined) return new LossFunctionWrapper(fn, { name: identifier });
-    const cls = CLASSES.get(identifier);
-    if (cls !== undefined) return new cls();
+    const found = getRegisteredObject(identifier, null, MODULE_OBJECTS);
+    if (found?.prototype instanceof Loss) return new (found as new () => Loss)();
+    if (typeof found === 'function') return new LossFunctionWrapper(found as LossFunction, { name: found.name || identifier });
   }
   throw new RangeError(`Could not interpret loss identifier: ${String(identifier)}`);
 }

@@ -4,7 +4,9 @@ import { convertToTensor } from '../../ops/convert';
 import { Cast, DivNoNan, Prod, Shape as ShapeOp, Sum } from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Tensor, TensorLike } from '../../tensor';
-import { autoName, toSnakeCase } from '../layers/naming';
+import { optionsFromConfig } from '../saving/serialization_lib';
+import { checkClassOptions } from '../utils/argument_validation';
+import { autoName, toSnakeCase } from '../utils/naming';
 
 export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
 
@@ -30,15 +32,18 @@ function reduceValues(values: Tensor, reduction: Reduction): Tensor {
 }
 
 export abstract class Loss {
+  /** The options the constructor accepts, checked once for the class constructed; subclasses extend the list. */
+  static readonly optionKeys: readonly string[] = ['name', 'reduction'];
   readonly name: string;
   readonly reduction: Reduction;
 
   constructor(options: LossOptions = {}) {
+    checkClassOptions(new.target, options);
     const { reduction = 'sum_over_batch_size' } = options;
     if (!REDUCTIONS.includes(reduction)) {
       throw new RangeError(`Invalid value for argument \`reduction\`. Expected one of ${JSON.stringify(REDUCTIONS)}. Received: reduction=${String(reduction)}`);
     }
-    this.name = options.name ?? autoName(toSnakeCase(this.constructor.name));
+    this.name = options.name ?? autoName(this.constructor.name);
     this.reduction = reduction;
   }
 
@@ -57,6 +62,11 @@ export abstract class Loss {
   getConfig(): Record<string, unknown> {
     return { name: this.name, reduction: this.reduction };
   }
+
+  /** Keras' from_config: the config's keys camelCased, as constructor options. */
+  static fromConfig<T extends Loss>(this: new (options: never) => T, config: Record<string, unknown>): T {
+    return new this(optionsFromConfig(this.name, config) as never);
+  }
 }
 
 /** A loss from a per-sample function (what compile() makes of 'mse' and friends). */
@@ -67,9 +77,16 @@ export class LossFunctionWrapper<O extends object = object> extends Loss {
     readonly fnOptions: O = {} as O,
   ) {
     super(options);
+    if (typeof fn !== 'function') throw new TypeError(`${new.target.name} needs a loss function (yTrue, yPred) => Tensor. Received: ${String(fn)}`);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
     return this.fn(yTrue, yPred, this.fnOptions);
+  }
+
+  /** The base config plus the function's options ('from_logits', ...), as Keras' crossentropy losses report them. */
+  override getConfig(): Record<string, unknown> {
+    const fnConfig = Object.entries(this.fnOptions).map(([key, value]) => [toSnakeCase(key), value]);
+    return { ...super.getConfig(), ...Object.fromEntries(fnConfig) };
   }
 }

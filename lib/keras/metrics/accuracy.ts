@@ -4,7 +4,7 @@ import { constantTensor } from '../../ops/run_op';
 import { Tensor } from '../../tensor';
 import { squeezeOrExpandToSameRank } from '../losses/losses';
 import { MeanMetricWrapper } from './mean';
-import { MetricOptions } from './metric';
+import { Metric, MetricOptions } from './metric';
 
 function castTo(x: Tensor, like: Tensor): Tensor {
   return x.dtype === like.dtype ? x : Cast({ x, DstT: like.dtype });
@@ -54,9 +54,17 @@ export class Accuracy extends MeanMetricWrapper {
 }
 
 export class BinaryAccuracy extends MeanMetricWrapper {
+  static override readonly optionKeys: readonly string[] = [...Metric.optionKeys, 'threshold'];
+  readonly threshold: number;
+
   constructor(options: MetricOptions & { threshold?: number } = {}) {
     const { threshold = 0.5, ...rest } = options;
     super((yTrue, yPred) => binaryAccuracy(yTrue, yPred, threshold), { name: 'binary_accuracy', direction: 'up', ...rest });
+    this.threshold = threshold;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), threshold: this.threshold };
   }
 }
 

@@ -1,9 +1,12 @@
 // tf.keras.metrics: metric classes and functions, and `get` for compile() (with Keras' resolution of
 // 'accuracy' from the shapes of the targets and predictions).
 import { Shape } from '../../tensor';
+import { getRegisteredObject } from '../saving/object_registration';
+import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import { isPlainObject } from '../utils/argument_validation';
 import { meanAbsoluteError, meanSquaredError } from '../losses/losses';
 import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './accuracy';
-import { MeanMetricWrapper, MetricFunction } from './mean';
+import { Mean, MeanMetricWrapper, MetricFunction } from './mean';
 import { Metric, MetricOptions } from './metric';
 
 export { Metric, type MetricOptions } from './metric';
@@ -42,16 +45,20 @@ const FUNCTIONS: ReadonlyMap<string, [MetricFunction, 'up' | 'down']> = new Map<
   ['sparse_categorical_accuracy', [(t, p) => sparseCategoricalAccuracy(t, p), 'up']],
 ]);
 
-const CLASSES: ReadonlyMap<string, new () => Metric> = new Map<string, new () => Metric>([
-  ['Accuracy', Accuracy],
-  ['BinaryAccuracy', BinaryAccuracy],
-  ['CategoricalAccuracy', CategoricalAccuracy],
-  ['SparseCategoricalAccuracy', SparseCategoricalAccuracy],
-  ['MeanAbsoluteError', MeanAbsoluteError],
-  ['MeanSquaredError', MeanSquaredError],
-]);
+const BUILT_INS = [Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Mean, MeanAbsoluteError, MeanSquaredError];
+const MODULE_OBJECTS = kerasExport('keras.metrics', BUILT_INS);
 
-export type MetricIdentifier = string | Metric | MetricFunction;
+export type MetricIdentifier = string | Metric | MetricFunction | SerializedLike;
+
+/** Keras' `metrics.serialize(metric)`. */
+export function serialize(metric: Metric): SerializedKerasObject {
+  return serializeKerasObject(metric);
+}
+
+/** Keras' `metrics.deserialize(dict)`: built-in classes, and classes registered with registerKerasSerializable(). */
+export function deserialize(serialized: SerializedLike): Metric {
+  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'metric', base: Metric });
+}
 
 /**
  * Keras' compile-time `get_metric`: 'accuracy'/'acc' becomes binary accuracy for a single output
@@ -61,6 +68,7 @@ export type MetricIdentifier = string | Metric | MetricFunction;
 export function get(identifier: MetricIdentifier, yTrueShape?: Shape, yPredShape?: Shape): Metric {
   if (identifier instanceof Metric) return identifier;
   if (typeof identifier === 'function') return new MeanMetricWrapper(identifier, { name: identifier.name || undefined });
+  if (isPlainObject(identifier)) return deserialize(identifier as SerializedLike);
   if (typeof identifier === 'string') {
     if (identifier.toLowerCase() === 'accuracy' || identifier.toLowerCase() === 'acc') {
       const name = identifier;
@@ -73,8 +81,9 @@ export function get(identifier: MetricIdentifier, yTrueShape?: Shape, yPredShape
     }
     const fn = FUNCTIONS.get(identifier);
     if (fn !== undefined) return new MeanMetricWrapper(fn[0], { name: identifier, direction: fn[1] });
-    const cls = CLASSES.get(identifier);
-    if (cls !== undefined) return new cls();
+    const found = getRegisteredObject(identifier, null, MODULE_OBJECTS);
+    if (found?.prototype instanceof Metric) return new (found as new () => Metric)();
+    if (typeof found === 'function') return new MeanMetricWrapper(found as MetricFunction, { name: found.name || identifier });
   }
   throw new RangeError(`Could not interpret metric identifier: ${String(identifier)}`);
 }

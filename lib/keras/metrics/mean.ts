@@ -58,8 +58,10 @@ export class MeanMetricWrapper extends Mean {
     readonly fn: MetricFunction,
     options: MetricOptions & { direction?: 'up' | 'down' } = {},
   ) {
-    super({ name: options.name ?? fn.name, dtype: options.dtype });
-    this.direction = options.direction;
+    const { direction, ...metricOptions } = options;
+    super({ ...metricOptions, name: options.name ?? fn.name });
+    if (typeof fn !== 'function') throw new TypeError(`${new.target.name} needs a metric function (yTrue, yPred) => Tensor. Received: ${String(fn)}`);
+    this.direction = direction;
   }
 
   override updateState(yTrue: Tensor, yPred: Tensor): void {

@@ -5,7 +5,9 @@ import { DType } from '../../dtypes';
 import { zeros } from '../../ops/creation';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
-import { autoName, toSnakeCase } from '../layers/naming';
+import { optionsFromConfig } from '../saving/serialization_lib';
+import { checkClassOptions } from '../utils/argument_validation';
+import { autoName } from '../utils/naming';
 
 export interface MetricOptions {
   name?: string;
@@ -13,6 +15,8 @@ export interface MetricOptions {
 }
 
 export abstract class Metric {
+  /** The options the constructor accepts, checked once for the class constructed; subclasses extend the list. */
+  static readonly optionKeys: readonly string[] = ['name', 'dtype'];
   readonly name: string;
   readonly dtype: DType;
   /** 'up' when higher is better (accuracies), 'down' for errors; read by ReduceLROnPlateau's auto mode. */
@@ -20,7 +24,8 @@ export abstract class Metric {
   private readonly state: Variable[] = [];
 
   constructor(options: MetricOptions = {}) {
-    this.name = options.name ?? autoName(toSnakeCase(this.constructor.name));
+    checkClassOptions(new.target, options);
+    this.name = options.name ?? autoName(this.constructor.name);
     this.dtype = options.dtype ?? 'float32';
   }
 
@@ -44,5 +49,10 @@ export abstract class Metric {
 
   getConfig(): Record<string, unknown> {
     return { name: this.name, dtype: this.dtype };
+  }
+
+  /** Keras' from_config: the config's keys camelCased, as constructor options. */
+  static fromConfig<T extends Metric>(this: new (options: never) => T, config: Record<string, unknown>): T {
+    return new this(optionsFromConfig(this.name, config) as never);
   }
 }

@@ -7,7 +7,8 @@ import type { Logs } from '../callbacks';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor, Node } from '../layers/keras_tensor';
 import { CallOptions, Layer } from '../layers/layer';
-import { autoName } from '../layers/naming';
+import { checkClassOptions } from '../utils/argument_validation';
+import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../callbacks/history';
 import { predict, predictOnBatch, PredictOptions } from '../training/predict';
@@ -30,6 +31,7 @@ function toList(value: KerasTensor | readonly KerasTensor[]): KerasTensor[] {
 }
 
 export class Model extends Layer {
+  static override readonly optionKeys: readonly string[] = ['inputs', 'outputs', 'name', 'trainable'];
   /** Set by callbacks (e.g. early stopping) to end fit() after the current batch. */
   stopTraining = false;
   /** The History of the last fit(). */
@@ -41,6 +43,8 @@ export class Model extends Layer {
   private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
 
   constructor(options: ModelOptions = {}) {
+    // Checked here: only name and trainable reach Layer's constructor.
+    checkClassOptions(new.target, options);
     const { inputs, outputs } = options;
     super({ name: options.name ?? (inputs !== undefined ? autoName('functional') : undefined), trainable: options.trainable });
     if ((inputs === undefined) !== (outputs === undefined)) {

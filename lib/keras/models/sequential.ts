@@ -4,6 +4,9 @@ import { Shape, Tensor } from '../../tensor';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor } from '../layers/keras_tensor';
 import { CallOptions, Layer } from '../layers/layer';
+import { deserialize as deserializeLayer } from '../layers/serialization';
+import { kerasExport, serializeKerasObject } from '../saving/serialization_lib';
+import { describeValue } from '../utils/argument_validation';
 import { Model } from './model';
 
 export interface SequentialOptions {
@@ -12,6 +15,7 @@ export interface SequentialOptions {
 }
 
 export class Sequential extends Model {
+  static override readonly optionKeys: readonly string[] = ['name', 'trainable'];
   private readonly stack: Layer[] = [];
   private inputLayer: InputLayer | null = null;
 
@@ -94,14 +98,7 @@ export class Sequential extends Model {
   }
 
   override getConfig(): Record<string, unknown> {
-    const layerConfig = (layer: Layer) => ({
-      module: 'keras.layers',
-      class_name: layer.constructor.name,
-      config: layer.getConfig(),
-      registered_name: null,
-      ...(layer.buildInputShape !== undefined && !(layer instanceof InputLayer) ? { build_config: { input_shape: layer.buildInputShape } } : {}),
-    });
-    const layers = [...(this.inputLayer ? [this.inputLayer] : []), ...this.stack].map(layerConfig);
+    const layers = [...(this.inputLayer ? [this.inputLayer] : []), ...this.stack].map((layer) => serializeKerasObject(layer));
     return {
       name: this.name,
       trainable: this.trainable,
@@ -110,5 +107,17 @@ export class Sequential extends Model {
       ...(this.buildInputShape !== undefined ? { build_input_shape: this.buildInputShape } : {}),
     };
   }
+
+  /** Keras' from_config: the layers deserialized and added in order, then built for `build_input_shape`. */
+  static override fromConfig<T extends Layer>(this: new (options: never) => T, config: Record<string, unknown>): T {
+    const { name, trainable = true, layers, build_input_shape: buildInputShape } = config;
+    if (!Array.isArray(layers)) throw new TypeError(`A Sequential config needs a \`layers\` array. Received: layers=${describeValue(layers)}`);
+    const cls = this as unknown as new (layers: Layer[], options: SequentialOptions) => Sequential;
+    const model = new cls([], { name: name as string | undefined, trainable: trainable as boolean });
+    for (const layerConfig of layers) model.add(deserializeLayer(layerConfig));
+    if (Array.isArray(buildInputShape) && !model.built) model.build(buildInputShape);
+    return model as unknown as T;
+  }
 }
 
+kerasExport('keras', [Sequential]);

@@ -4,6 +4,7 @@ import { DType } from '../../dtypes';
 import { formatShape } from '../../ops/convert';
 import { Variable } from '../../variable';
 import { Layer } from '../layers/layer';
+import { checkOptions } from '../utils/argument_validation';
 import type { Model } from './model';
 
 export interface SummaryOptions {
@@ -106,6 +107,7 @@ function terminalColumns(): number {
 
 /** The summary text, as Keras prints it without a terminal. */
 export function summaryText(model: Model, options: SummaryOptions = {}): string {
+  checkOptions('summary()', options, ['lineLength', 'positions', 'printFn']);
   const sequentialLike = model.isSequentialLike;
   const header = ['Layer (type)', 'Output Shape', 'Param #', ...(sequentialLike ? [] : ['Connected to'])];
   const rightAligned = [false, false, true, false];

@@ -19,6 +19,7 @@ function checkBeta(value: number, what: string): void {
 }
 
 export class Adam extends Optimizer {
+  static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2', 'epsilon', 'amsgrad'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;

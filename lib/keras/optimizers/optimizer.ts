@@ -8,8 +8,11 @@ import { AddN, AddV2, Cast, ClipByValue, Greater, Maximum, Minimum, Mul, OnesLik
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { zeros } from '../../ops/creation';
+import { Config, optionsFromConfig } from '../saving/serialization_lib';
+import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
+import { autoName } from '../utils/naming';
 import { IterationsVariable, LearningRateVariable } from './learning_rate';
-import { LearningRateLike, LearningRateSchedule, serialize } from './schedules';
+import { deserialize, LearningRateLike, LearningRateSchedule, serialize } from './schedules';
 
 export interface OptimizerOptions {
   learningRate?: LearningRateLike;
@@ -28,15 +31,14 @@ export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
   return a.slice(0, Math.min(a.length, b.length)).map((x, i) => [x, b[i]]);
 }
 
-const nameCounts = new Map<string, number>();
-
-/** Keras' auto_name: 'adam', then 'adam_1', ... */
-function autoName(className: string): string {
-  const base = className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  const count = nameCounts.get(base) ?? 0;
-  nameCounts.set(base, count + 1);
-  return count === 0 ? base : `${base}_${count}`;
-}
+/** Keras config entries for optimizer features not implemented here, at the value that turns each off. */
+const UNSUPPORTED_CONFIG: Readonly<Config> = {
+  use_ema: false,
+  ema_momentum: 0.99,
+  ema_overwrite_frequency: null,
+  loss_scale_factor: null,
+  gradient_accumulation_steps: null,
+};
 
 function checkNumber(value: number | null | undefined, what: string, { positive = false } = {}): void {
   if (value === undefined || value === null) return;
@@ -53,6 +55,8 @@ export interface UpdateContext {
 }
 
 export abstract class Optimizer {
+  /** The options every optimizer takes; subclasses extend the list (see checkClassOptions). */
+  static readonly optionKeys: readonly string[] = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'name'];
   readonly name: string;
   readonly iterations: IterationsVariable;
   readonly learningRate: LearningRateVariable;
@@ -65,6 +69,7 @@ export abstract class Optimizer {
   private readonly eagerSteps = new Map<string, TracedFunction<Tensor[], null>>();
 
   constructor(options: OptimizerOptions, defaultLearningRate: number) {
+    checkClassOptions(new.target, options);
     const { learningRate = defaultLearningRate, weightDecay = null, clipnorm = null, clipvalue = null, globalClipnorm = null } = options;
     checkNumber(weightDecay, 'weightDecay');
     checkNumber(clipnorm, 'clipnorm');
@@ -128,12 +133,15 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
-      use_ema: false,
-      ema_momentum: 0.99,
-      ema_overwrite_frequency: null,
-      loss_scale_factor: null,
-      gradient_accumulation_steps: null,
+      ...UNSUPPORTED_CONFIG,
     };
+  }
+
+  /** Keras' `from_config`: the config's keys camelCased, a serialized schedule deserialized. */
+  static fromConfig<T extends Optimizer>(this: new (options: never) => T, config: Config): T {
+    const options = optionsFromConfig(this.name, config, UNSUPPORTED_CONFIG);
+    if (isPlainObject(options.learningRate)) options.learningRate = deserialize(options.learningRate as never);
+    return new this(options as never);
   }
 
   /** Creates the slots of `variables` (zeros, like the variable), once. */

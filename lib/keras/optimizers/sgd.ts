@@ -11,6 +11,7 @@ export interface SGDOptions extends OptimizerOptions {
 }
 
 export class SGD extends Optimizer {
+  static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'momentum', 'nesterov'];
   readonly momentum: number;
   readonly nesterov: boolean;
 

@@ -6,6 +6,7 @@ import { hostTensor } from '../../raw/host_tensor';
 import { Tensor, TensorLike } from '../../tensor';
 import type { Callback } from '../callbacks';
 import type { Model } from '../models/model';
+import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
 import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray } from './data_adapter';
 import { runBatches } from './loop';
@@ -57,6 +58,7 @@ class OutputBuffer {
 }
 
 export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+  checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks']);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
   let source: DataSource;

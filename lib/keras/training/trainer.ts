@@ -10,15 +10,14 @@ import { pythonFloatRepr } from '../callbacks/python_float_repr';
 import { get as getLoss, Loss, LossIdentifier } from '../losses';
 import { get as getMetric, Mean, Metric, MetricIdentifier } from '../metrics';
 import type { Model } from '../models/model';
-import { Adam, AdamW, Optimizer, SGD, zip } from '../optimizers';
+import { get as getOptimizer, Optimizer, OptimizerIdentifier, zip } from '../optimizers';
+import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
 import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, isDataset, splitForValidation, toHostArray } from './data_adapter';
 import type { History } from '../callbacks/history';
 import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
-
-export type OptimizerIdentifier = Optimizer | 'adam' | 'sgd' | 'adamw' | string;
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier;
@@ -55,19 +54,9 @@ export interface EvaluateOptions {
 
 type StepKind = 'train' | 'test';
 
-function resolveOptimizer(identifier: OptimizerIdentifier): Optimizer {
-  if (identifier instanceof Optimizer) return identifier;
-  switch (typeof identifier === 'string' ? identifier.toLowerCase() : undefined) {
-    case 'adam':
-      return new Adam();
-    case 'adamw':
-      return new AdamW();
-    case 'sgd':
-      return new SGD();
-    default:
-      throw new RangeError(`Could not interpret optimizer identifier: ${String(identifier)}`);
-  }
-}
+const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics'];
+const FIT_OPTIONS = ['batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'validationBatchSize', 'shuffle', 'initialEpoch'];
+const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'callbacks', 'returnDict'];
 
 function isAccuracyName(identifier: MetricIdentifier): identifier is string {
   return typeof identifier === 'string' && ['accuracy', 'acc'].includes(identifier.toLowerCase());
@@ -114,8 +103,8 @@ export class Trainer {
     private readonly model: Model,
     options: CompileOptions,
   ) {
-    if (typeof options !== 'object' || options === null) throw new TypeError('compile() takes {optimizer, loss, metrics}');
-    this.optimizer = resolveOptimizer(options.optimizer);
+    checkOptions('compile()', options, COMPILE_OPTIONS);
+    this.optimizer = getOptimizer(options.optimizer);
     if (options.loss === undefined || options.loss === null) throw new TypeError('compile() needs a `loss`.');
     this.loss = getLoss(options.loss);
     const metrics = options.metrics ?? [];
@@ -234,6 +223,7 @@ export class Trainer {
 
   async fit(xArg: ArrayData | BatchDataset, yArg: ArrayData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
+    checkOptions('fit()', options, FIT_OPTIONS);
     const { epochs = 1, callbacks = [], validationSplit = 0, validationData, shuffle = true, initialEpoch = 0 } = options;
     const verbose = checkVerbose(options.verbose ?? 1);
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`\`epochs\` must be a non-negative integer. Received: epochs=${String(epochs)}`);
@@ -297,6 +287,7 @@ export class Trainer {
 
   async evaluate(xArg: ArrayData | BatchDataset, yArg: ArrayData | EvaluateOptions | undefined, optionsArg: EvaluateOptions): Promise<number | number[] | Logs> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
+    checkOptions('evaluate()', options, EVALUATE_OPTIONS);
     const { callbacks = [], returnDict = false } = options;
     const verbose = checkVerbose(options.verbose ?? 1);
     const source = isDataset(x) ? new DatasetSource(x, this.inputDType()) : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32));

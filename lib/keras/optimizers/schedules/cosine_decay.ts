@@ -1,6 +1,6 @@
 import { f32, PI_F32 } from './float32';
 import { LearningRateSchedule } from './learning_rate_schedule';
-import { checkOptions, finiteNumber, nonNegativeNumber, positiveNumber, stringOption } from './options';
+import { checkOptions, finiteNumber, nonNegativeNumber, positiveNumber, stringOption } from '../../utils/argument_validation';
 
 export interface CosineDecayOptions {
   initialLearningRate: number;

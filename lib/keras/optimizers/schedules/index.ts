@@ -14,11 +14,5 @@ export {
   type CosineDecayRestartsOptions,
   type CosineDecayRestartsConfig,
 } from './cosine_decay_restarts';
-export {
-  serialize,
-  deserialize,
-  registerSchedule,
-  type SerializedLearningRateSchedule,
-  type LearningRateScheduleClass,
-} from './serialization';
+export { serialize, deserialize, type SerializedLearningRateSchedule, type LearningRateScheduleClass } from './serialization';
 export { resolveLearningRate, type LearningRateLike } from './resolve_learning_rate';

@@ -1,4 +1,4 @@
-import { snakeToCamel } from './options';
+import { optionsFromConfig } from '../../saving/serialization_lib';
 
 /** A schedule's `getConfig()` dict: Keras' snake_case keys and JSON values. */
 export type ScheduleConfig = Record<string, unknown>;
@@ -22,8 +22,6 @@ export abstract class LearningRateSchedule {
   }
 
   static fromConfig<T extends LearningRateSchedule>(this: new (options: never) => T, config: ScheduleConfig): T {
-    const options: ScheduleConfig = {};
-    for (const [key, value] of Object.entries(config)) options[snakeToCamel(key)] = value;
-    return new this(options as never);
+    return new this(optionsFromConfig(this.name, config) as never);
   }
 }

@@ -1,6 +1,6 @@
 import { f32 } from './float32';
 import { LearningRateSchedule } from './learning_rate_schedule';
-import { checkOptions, describeValue, finiteNumberArray, stringOption } from './options';
+import { checkOptions, describeValue, finiteNumberArray, stringOption } from '../../utils/argument_validation';
 
 export interface PiecewiseConstantDecayOptions {
   /** Strictly increasing step boundaries. */

@@ -1,0 +1,3 @@
+// tf.keras.utils: Keras exports its registry here too.
+export { registerKerasSerializable, getRegisteredName, getRegisteredObject } from '../saving/object_registration';
+export { serializeKerasObject, deserializeKerasObject } from '../saving/serialization_lib';
