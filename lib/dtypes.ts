@@ -87,7 +87,7 @@ export function dtypeOfTypedArray(array: TypedArray): DType {
 }
 
 export function isDType(name: unknown): name is DType {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(DTYPE_ENUM, name);
+  return typeof name === 'string' && Object.hasOwn(DTYPE_ENUM, name);
 }
 
 export function dtypeToEnum(dtype: DType): number {

@@ -4,7 +4,7 @@
 // gives the gradients in one session run.
 import { context, RecordedOp, TapeRecorder, Trace } from './context';
 import { dtypeToEnum } from './dtypes';
-import { NativeCallable, NativeOutput, NativeTensor } from './native';
+import { NativeCallable, NativeOperation, NativeOutput, NativeTensor } from './native';
 import { disposeAttrTensors, nativeAttrs, OpAttr, symbolicOutput } from './ops/run_op';
 import { addGradients } from './gradients';
 import { runtime } from './runtime';
@@ -172,7 +172,7 @@ export class GradientTape implements TapeRecorder {
       }
       const { op } = entry;
       const attrs = nativeAttrs(op.attrs);
-      let added;
+      let added: NativeOperation;
       try {
         added = graph.addOperation({
           type: op.type,

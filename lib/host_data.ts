@@ -28,7 +28,10 @@ export function inferDType(value: HostValue): DType {
   let allIntegers = true;
   let kind: 'bool' | 'string' | 'bigint' | 'number' | undefined;
   const visit = (v: HostValue): void => {
-    if (Array.isArray(v)) return v.forEach(visit);
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+      return;
+    }
     if (isTypedArray(v)) {
       kind = 'number';
       sawNumber = true;

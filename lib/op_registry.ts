@@ -36,7 +36,7 @@ const parsed = new Map<string, OpInfo>();
 export function opInfo(type: string): OpInfo {
   let info = parsed.get(type);
   if (!info) {
-    const signature = Object.prototype.hasOwnProperty.call(OP_SIGNATURES, type) ? OP_SIGNATURES[type] : undefined;
+    const signature = Object.hasOwn(OP_SIGNATURES, type) ? OP_SIGNATURES[type] : undefined;
     if (!signature) throw new TypeError(`Op type not registered '${type}' in this libtensorflow`);
     info = { name: type, inputs: parseArgs(signature[0]), outputs: parseArgs(signature[1]), isStateful: signature[2] === 1 };
     parsed.set(type, info);

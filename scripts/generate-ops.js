@@ -143,7 +143,7 @@ function scalarType(kind, allowed) {
 /** @param {string} kind @param {any} allowedValues */
 function attrType(kind, allowedValues) {
   const list = kind.match(/^list\((.*)\)$/);
-  const allowed = allowedValues && allowedValues.list;
+  const allowed = allowedValues?.list;
   if (!list) return scalarType(kind, allowed);
   const item = scalarType(list[1], allowed);
   return /[ |]/.test(item) ? `readonly (${item})[]` : `readonly ${item}[]`;

@@ -41,11 +41,11 @@ test('every file has the header and stays small', () => {
 
 test('known signatures', () => {
   assert.ok(all.includes('export function MatMul(args: MatMulArgs): Tensor {'));
-  assert.match(all, /export interface MatMulArgs \{\n  a: TensorLike;\n  b: TensorLike;\n  \/\*\* @default false \*\/\n  transposeA\?: boolean;/);
+  assert.match(all, /export interface MatMulArgs \{\n {2}a: TensorLike;\n {2}b: TensorLike;\n {2}\/\*\* @default false \*\/\n {2}transposeA\?: boolean;/);
   assert.ok(all.includes('export function Unique(args: UniqueArgs): { y: Tensor; idx: Tensor } {'));
   assert.ok(all.includes("  outIdx?: 'int32' | 'int64';"));
   assert.ok(all.includes('export function Split(args: SplitArgs): Tensor[] {'));
-  assert.match(all, /export interface SplitArgs \{\n  splitDim: TensorLike;\n  value: TensorLike;\n  numSplit: number;\n/);
+  assert.match(all, /export interface SplitArgs \{\n {2}splitDim: TensorLike;\n {2}value: TensorLike;\n {2}numSplit: number;\n/);
   assert.ok(all.includes('export function NoOp(args: NoOpArgs = {}): void {'));
   assert.ok(all.includes('export function AddN(args: AddNArgs): Tensor {'));
   assert.ok(all.includes('  inputs: readonly TensorLike[];'));

@@ -59,7 +59,12 @@ test('with a schedule, learningRate reads the next step rate and refuses assign'
 
 test('a schedule sees every write to iterations: eager, inside tf.function, and beside its own update', () => {
   const seen: number[] = [];
-  const sgd = new SGD({ learningRate: (s: number) => (seen.push(s), 0.1) });
+  const sgd = new SGD({
+    learningRate: (s: number) => {
+      seen.push(s);
+      return 0.1;
+    },
+  });
   const { x, y, body, step } = problem(sgd);
   step(x, y);
   step(x, y);

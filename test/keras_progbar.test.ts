@@ -58,7 +58,9 @@ test('on a terminal the bar is drawn in place through cli-progress, with Keras\'
   bar.update(2, { loss: 0.25 });
   bar.update(3, { loss: 0.125, val_loss: 0.0005 }, true);
   const output = written.join('');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Keras' ANSI styling is what is checked
   assert.match(output, /\x1b\[1m1\/3\x1b\[0m \x1b\[32m━{6}\x1b\[0m\x1b\[37m━{14}\x1b\[0m \x1b\[1m\d+s\x1b\[0m \d+(us|ms|s)\/step - loss: 0\.5000/);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: Keras' ANSI styling is what is checked
   assert.match(output, /\x1b\[1m3\/3\x1b\[0m \x1b\[32m━{20}\x1b\[0m\x1b\[37m\x1b\[0m \x1b\[1m\d+s\x1b\[0m \d+(us|ms|s)\/step - loss: 0\.1250 - val_loss: 5\.0000e-04/);
   assert.ok(output.endsWith('\n'), 'the finished bar ends its line');
 });

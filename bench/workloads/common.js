@@ -2,7 +2,7 @@
 // What every implementation must agree on: the workloads of spec.json, their data, initial weights,
 // learning rates and FLOPs. python_tf.py mirrors the PRNG, data, weights and learning rates exactly
 // (run.js compares checksums of both before it measures anything).
-const crypto = require('crypto');
+const crypto = require('node:crypto');
 const spec = require('./spec.json');
 
 /** The workload with its `like` base merged in; throws on an unknown name. */

@@ -4,8 +4,8 @@
 //   node tfjs.js --matmul --backend=tensorflow                                  {"gflops": ...}
 // cpu and wasm are @tensorflow/tfjs (+ tfjs-backend-wasm) from bench/peers/tfjs; tensorflow is
 // @tensorflow/tfjs-node from bench/peers/tfjs-node, built against TF 2.21.
-const path = require('path');
-const { createRequire } = require('module');
+const path = require('node:path');
+const { createRequire } = require('node:module');
 const common = require('./common.js');
 
 // tfjs prints notices with console.log/warn: stdout carries only the result line.
@@ -131,6 +131,6 @@ async function main(argv) {
 }
 
 main(process.argv.slice(2)).catch((e) => {
-  console.error(e && e.stack ? e.stack : e);
+  console.error(e?.stack ? e.stack : e);
   process.exit(1);
 });

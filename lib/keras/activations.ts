@@ -58,7 +58,7 @@ export function tanh(x: Tensor): Tensor {
 
 /** Keras 3's default: the exact form, 0.5 · x · erfc(-x / √2), as tf.nn.gelu computes it. */
 export function gelu(x: Tensor): Tensor {
-  return multiply(multiply(0.5, x), Erfc({ x: multiply(negative(x), Math.fround(0.7071067811865476)) }));
+  return multiply(multiply(0.5, x), Erfc({ x: multiply(negative(x), Math.fround(Math.SQRT1_2)) }));
 }
 
 export function elu(x: Tensor): Tensor {

@@ -159,7 +159,7 @@ export function stopGradient(input: TensorLike, name?: string): Tensor {
 /** A fully known static shape, else undefined. */
 function knownDims(x: Tensor): number[] | undefined {
   const known = staticShape(x);
-  return known !== undefined && known.every((d) => d !== null) ? (known as number[]) : undefined;
+  return known?.every((d) => d !== null) ? (known as number[]) : undefined;
 }
 
 /** The shape as a 1-D int tensor: a constant when statically known, else the Shape op. */

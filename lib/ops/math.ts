@@ -158,6 +158,7 @@ export function isNan(x: TensorLike, name?: string): Tensor {
   return ops.IsNan({ x, name });
 }
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: Python's tf.math.is_finite, reached as tf.math.isFinite
 export function isFinite(x: TensorLike, name?: string): Tensor {
   return ops.IsFinite({ x, name });
 }

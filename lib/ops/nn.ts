@@ -47,7 +47,7 @@ export function gelu(features: TensorLike, approximate = false, name?: string): 
     const cubic = add(x, multiply(Math.fround(0.044715), pow(x, 3)));
     return multiply(half, add(1, tanh(multiply(0.7978845608028654, cubic))), name);
   }
-  return multiply(half, ops.Erfc({ x: multiply(negative(x), Math.fround(0.7071067811865476)) }), name);
+  return multiply(half, ops.Erfc({ x: multiply(negative(x), Math.fround(Math.SQRT1_2)) }), name);
 }
 
 /** x·sigmoid(beta·x) (Python's tf.nn.silu / tf.nn.swish). */

@@ -2,6 +2,7 @@
 // registered as 'package>name', so that deserialization finds them again.
 
 /** A class (with `getConfig()` and a static `fromConfig()`) or a function, as the registry holds them. */
+// biome-ignore lint/complexity/noBannedTypes: the registry holds classes and plain functions alike
 export type KerasObject = Function;
 
 const customObjects = new Map<string, KerasObject>();
@@ -51,6 +52,6 @@ export function getRegisteredObject(
 ): KerasObject | undefined {
   const registered = customObjects.get(name);
   if (registered !== undefined) return registered;
-  if (customObjectsArg && Object.prototype.hasOwnProperty.call(customObjectsArg, name)) return customObjectsArg[name];
+  if (customObjectsArg && Object.hasOwn(customObjectsArg, name)) return customObjectsArg[name];
   return moduleObjects?.get(name);
 }

@@ -127,7 +127,7 @@ export function optionsFromConfig(owner: string, config: unknown, unsupported: R
   if (!isPlainObject(config)) throw new TypeError(`${owner}.fromConfig expects a config object. Received: ${describeValue(config)}`);
   const options: Config = {};
   for (const [key, value] of Object.entries(config)) {
-    if (!Object.prototype.hasOwnProperty.call(unsupported, key)) {
+    if (!Object.hasOwn(unsupported, key)) {
       options[snakeToCamel(key)] = value;
     } else if (!isDeepStrictEqual(value, unsupported[key])) {
       throw new RangeError(`${owner} does not support \`${key}\` other than ${describeValue(unsupported[key])}. Received: ${key}=${describeValue(value)}`);

@@ -74,7 +74,7 @@ export function toHostArray(value: ArrayData, what: string, targetDType?: DType)
   // Booleans are read as bool, then cast like a bool tensor; numbers go straight to the dtype.
   const read = inferDType(value) === 'bool' ? 'bool' : dtype;
   const shape = inferShape(value, read);
-  let flat;
+  let flat: ReturnType<typeof flatten>;
   try {
     flat = flatten(value, shape, read);
   } catch (e) {
