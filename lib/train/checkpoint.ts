@@ -201,10 +201,9 @@ function completeSwitch(prefix: string): void {
       const moved = sizeOf(to);
       if (moved !== bytes) throw unusable(`${to} ${moved === undefined ? 'is missing' : `has ${moved} bytes, the record says ${bytes}`}`);
     }
-    const dir = nodePath.dirname(indexFile(prefix));
-    syncDirectory(dir);
+    // The renames are made durable before the record goes; losing the removal itself is harmless (the next load redoes it).
+    syncDirectory(nodePath.dirname(indexFile(prefix)));
     fs.rmSync(commit, { force: true });
-    syncDirectory(dir);
   } catch (e) {
     if (errorCode(e) === 'EACCES' || errorCode(e) === 'EPERM' || errorCode(e) === 'EROFS') {
       throw new PermissionDeniedError(`Cannot complete the interrupted save of checkpoint '${prefix}' (${commit}): ${(e as Error).message}`);
