@@ -93,6 +93,11 @@ test('a load killed while it completes an interrupted switch is completed by the
   assert.deepEqual(listVariables(listed).map(([key]) => key), ['dense/bias', 'dense/kernel', 'name', 'step']);
   assert.deepEqual(listing(path.dirname(listed)), [DATA, INDEX]);
   assert.equal(loadGeneration(tf, listed), 2);
+  // A save over that state completes it first, then replaces it.
+  const saved = copy();
+  saveVariables(saved, generationVariables(tf, 3));
+  assert.deepEqual(listing(path.dirname(saved)), [DATA, INDEX]);
+  assert.equal(loadGeneration(tf, saved), 3);
 
   for (let n = 1; n < 10; ++n) {
     const prefix = copy();
