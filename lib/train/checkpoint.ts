@@ -35,7 +35,7 @@ function dataFile(prefix: string): string {
 
 // ---- Paths, and replacing a checkpoint atomically ----
 
-/** `scheme://`: two or more letters, so that a Windows drive (`C:\\`) is not taken for one. */
+/** `scheme://`: two or more letters, so that a Windows drive (`C:\`) is not taken for one. */
 const URL_SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\//;
 
 /**
