@@ -6,7 +6,7 @@ import { context, RecordedOp, TapeRecorder, Trace } from './context';
 import { dtypeToEnum } from './dtypes';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
 import { disposeAttrTensors, nativeAttrs, OpAttr, symbolicOutput } from './ops/run_op';
-import { addGradients } from './raw/gradients';
+import { addGradients } from './gradients';
 import { runtime } from './runtime';
 import { Tensor } from './tensor';
 import { Variable } from './variable';

@@ -9,6 +9,7 @@ export { Tensor, TensorLike, Shape } from './tensor';
 export { tensor, constant, scalar, fill, zeros, ones, range } from './ops/creation';
 export { Variable, VariableOptions } from './variable';
 export { GradientTape, GradientTapeOptions } from './gradient_tape';
+export { registerGradient, GradientFunction, GradientOp } from './gradients';
 export { tfFunction as function, TensorSpec, FunctionOptions, TracedFunction, executingEagerly } from './function';
 export { device } from './device';
 export * as config from './config';

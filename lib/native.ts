@@ -10,14 +10,18 @@ export interface NativeOutput {
 export type NativeAttrValue = unknown;
 export type NativeAttr = readonly [name: string, kind: string, value: NativeAttrValue];
 
-export interface NativeOperationSpec {
+/** What graph and eager op specs share (native/op_spec.h); an array input is a list arg. */
+export interface NativeOpSpec<Input> {
   type: string;
+  inputs?: readonly (Input | readonly Input[])[];
+  attrs?: readonly NativeAttr[];
+  device?: string;
+}
+
+export interface NativeOperationSpec extends NativeOpSpec<NativeOutput> {
   name: string;
-  inputs?: readonly (NativeOutput | readonly NativeOutput[])[];
   controlInputs?: readonly NativeOperation[];
   colocateWith?: readonly NativeOperation[];
-  device?: string;
-  attrs?: readonly NativeAttr[];
 }
 
 export interface NativeTensor {
@@ -102,13 +106,9 @@ export interface NativeTensorHandle {
   dispose(): void;
 }
 
-export interface NativeEagerOpSpec {
-  type: string;
-  inputs: readonly (NativeTensorHandle | readonly NativeTensorHandle[])[];
-  attrs: readonly NativeAttr[];
+export interface NativeEagerOpSpec extends NativeOpSpec<NativeTensorHandle> {
   /** Output arg names; the result has one array of handles per name. */
   outputs: readonly string[];
-  device?: string;
 }
 
 export interface NativeBinding {

@@ -1,11 +1,18 @@
-// Module entry: the classes and free functions of the native surface.
-#include "common.h"
+// Module entry: the classes and free functions of the native surface, and the per-environment state's end.
+#include "addon.h"
+
+#include "convert.h"
 #include "eager.h"
 #include "graph.h"
 #include "session.h"
 #include "tensor.h"
 
 namespace tfnapi {
+
+AddonData::~AddonData() {
+  if (eagerContext != nullptr) TFE_DeleteContext(eagerContext);
+}
+
 namespace {
 
 Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), TF_Version()); }

@@ -1,5 +1,7 @@
 #include "attrs.h"
 
+#include "convert.h"
+#include "status.h"
 #include "tensor.h"
 
 #include <tensorflow/c/eager/c_api_experimental.h>
@@ -7,15 +9,6 @@
 namespace tfnapi {
 
 namespace {
-
-std::string ReadBytes(Napi::Env env, const Napi::Value& value, const std::string& what) {
-  if (value.IsString()) return value.As<Napi::String>().Utf8Value();
-  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-    Napi::Uint8Array a = value.As<Napi::Uint8Array>();
-    return std::string(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
-  }
-  throw Napi::TypeError::New(env, what + " must be a string or Uint8Array");
-}
 
 double ReadFloat(Napi::Env env, const Napi::Value& value, const std::string& what) {
   if (!value.IsNumber()) throw Napi::TypeError::New(env, what + " must be a number");
@@ -87,28 +80,6 @@ const KindInfo kKinds[] = {
     {"list(tensor)", Attr::Kind::kTensorList, "tensor", true},
 };
 
-std::vector<const int64_t*> ShapePointers(const Attr& attr) {
-  std::vector<const int64_t*> pointers(attr.shapes.size());
-  for (size_t i = 0; i < attr.shapes.size(); ++i) pointers[i] = attr.shapes[i].data();
-  return pointers;
-}
-
-std::vector<const void*> StringPointers(const Attr& attr, std::vector<size_t>* lengths) {
-  std::vector<const void*> pointers(attr.strings.size());
-  lengths->resize(attr.strings.size());
-  for (size_t i = 0; i < attr.strings.size(); ++i) {
-    pointers[i] = attr.strings[i].data();
-    (*lengths)[i] = attr.strings[i].size();
-  }
-  return pointers;
-}
-
-std::vector<TF_DataType> Types(const Attr& attr) {
-  std::vector<TF_DataType> types(attr.ints.size());
-  for (size_t i = 0; i < types.size(); ++i) types[i] = static_cast<TF_DataType>(attr.ints[i]);
-  return types;
-}
-
 }  // namespace
 
 Attr ReadAttr(Napi::Env env, const Napi::Value& entry) {
@@ -128,8 +99,7 @@ Attr ReadAttr(Napi::Env env, const Napi::Value& entry) {
       ReadItem(env, info.item, value, what, &attr);
       return attr;
     }
-    if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be an array");
-    Napi::Array items = value.As<Napi::Array>();
+    Napi::Array items = ReadArray(env, value, what);
     for (uint32_t i = 0; i < items.Length(); ++i) ReadItem(env, info.item, items.Get(i), what + " item", &attr);
     return attr;
   }
@@ -138,9 +108,8 @@ Attr ReadAttr(Napi::Env env, const Napi::Value& entry) {
 }
 
 std::vector<Attr> ReadAttrs(Napi::Env env, const Napi::Value& value) {
-  if (value.IsUndefined() || value.IsNull()) return {};
-  if (!value.IsArray()) throw Napi::TypeError::New(env, "attrs must be an array");
-  Napi::Array a = value.As<Napi::Array>();
+  if (IsNullish(value)) return {};
+  Napi::Array a = ReadArray(env, value, "attrs");
   std::vector<Attr> attrs;
   attrs.reserve(a.Length());
   for (uint32_t i = 0; i < a.Length(); ++i) attrs.push_back(ReadAttr(env, a.Get(i)));
@@ -189,78 +158,122 @@ void CheckFuncAttrs(Napi::Env env, TF_Graph* graph, const std::vector<Attr>& att
   }
 }
 
-void ApplyAttr(TF_OperationDescription* d, const Attr& a, TF_Status* s) {
+namespace {
+
+std::vector<const int64_t*> ShapePointers(const Attr& attr) {
+  std::vector<const int64_t*> pointers(attr.shapes.size());
+  for (size_t i = 0; i < attr.shapes.size(); ++i) pointers[i] = attr.shapes[i].data();
+  return pointers;
+}
+
+std::vector<const void*> StringPointers(const Attr& attr, std::vector<size_t>* lengths) {
+  std::vector<const void*> pointers(attr.strings.size());
+  lengths->resize(attr.strings.size());
+  for (size_t i = 0; i < attr.strings.size(); ++i) {
+    pointers[i] = attr.strings[i].data();
+    (*lengths)[i] = attr.strings[i].size();
+  }
+  return pointers;
+}
+
+std::vector<TF_DataType> Types(const Attr& attr) {
+  std::vector<TF_DataType> types(attr.ints.size());
+  for (size_t i = 0; i < types.size(); ++i) types[i] = static_cast<TF_DataType>(attr.ints[i]);
+  return types;
+}
+
+// One target's C API setter for each attr kind, so a single switch serves graph and eager ops.
+// A lambda stands in where the two spellings differ by a status argument or a const.
+template <typename Op>
+struct Setters {
+  void (*intValue)(Op*, const char*, int64_t);
+  void (*floatValue)(Op*, const char*, float);
+  void (*boolValue)(Op*, const char*, unsigned char);
+  void (*type)(Op*, const char*, TF_DataType);
+  void (*shape)(Op*, const char*, const int64_t*, int, TF_Status*);
+  void (*string)(Op*, const char*, const void*, size_t);
+  void (*func)(Op*, const char*, const char*, size_t);
+  void (*tensor)(Op*, const char*, TF_Tensor*, TF_Status*);
+  void (*proto)(Op*, const char*, const void*, size_t, TF_Status*);
+  void (*intList)(Op*, const char*, const int64_t*, int);
+  void (*floatList)(Op*, const char*, const float*, int);
+  void (*boolList)(Op*, const char*, const unsigned char*, int);
+  void (*typeList)(Op*, const char*, const TF_DataType*, int);
+  void (*shapeList)(Op*, const char*, const int64_t**, const int*, int, TF_Status*);
+  void (*stringList)(Op*, const char*, const void* const*, const size_t*, int);
+  void (*tensorList)(Op*, const char*, TF_Tensor* const*, int, TF_Status*);
+};
+
+using Desc = TF_OperationDescription;
+
+const Setters<Desc> kGraphSetters = {
+    TF_SetAttrInt, TF_SetAttrFloat, TF_SetAttrBool, TF_SetAttrType,
+    [](Desc* d, const char* n, const int64_t* dims, int rank, TF_Status*) { TF_SetAttrShape(d, n, dims, rank); },
+    TF_SetAttrString, TF_SetAttrFuncName, TF_SetAttrTensor, TF_SetAttrValueProto,
+    TF_SetAttrIntList, TF_SetAttrFloatList, TF_SetAttrBoolList, TF_SetAttrTypeList,
+    [](Desc* d, const char* n, const int64_t** dims, const int* ranks, int count, TF_Status*) {
+      TF_SetAttrShapeList(d, n, dims, ranks, count);
+    },
+    TF_SetAttrStringList, TF_SetAttrTensorList,
+};
+
+const Setters<TFE_Op> kEagerSetters = {
+    TFE_OpSetAttrInt, TFE_OpSetAttrFloat, TFE_OpSetAttrBool, TFE_OpSetAttrType, TFE_OpSetAttrShape,
+    TFE_OpSetAttrString, TFE_OpSetAttrFunctionName, TFE_OpSetAttrTensor,
+    [](TFE_Op* op, const char* n, const void* proto, size_t length, TF_Status* s) {
+      TFE_OpSetAttrValueProto(op, n, proto, length, s);
+    },
+    TFE_OpSetAttrIntList, TFE_OpSetAttrFloatList, TFE_OpSetAttrBoolList, TFE_OpSetAttrTypeList,
+    TFE_OpSetAttrShapeList, TFE_OpSetAttrStringList,
+    [](TFE_Op*, const char* n, TF_Tensor* const*, int, TF_Status* s) {
+      TF_SetStatus(s, TF_INVALID_ARGUMENT, ("attribute '" + std::string(n) + "': eager ops take no list(tensor)").c_str());
+    },
+};
+
+template <typename Op>
+void Apply(const Setters<Op>& set, Op* op, const Attr& a, TF_Status* s) {
   const char* n = a.name.c_str();
-  std::vector<size_t> lengths;
   switch (a.kind) {
-    case Attr::Kind::kInt: TF_SetAttrInt(d, n, a.ints[0]); break;
-    case Attr::Kind::kFloat: TF_SetAttrFloat(d, n, a.floats[0]); break;
-    case Attr::Kind::kBool: TF_SetAttrBool(d, n, a.bools[0]); break;
-    case Attr::Kind::kType: TF_SetAttrType(d, n, static_cast<TF_DataType>(a.ints[0])); break;
-    case Attr::Kind::kShape: TF_SetAttrShape(d, n, a.shapes[0].data(), a.ranks[0]); break;
-    case Attr::Kind::kString: TF_SetAttrString(d, n, a.strings[0].data(), a.strings[0].size()); break;
-    case Attr::Kind::kFunc: TF_SetAttrFuncName(d, n, a.strings[0].data(), a.strings[0].size()); break;
-    case Attr::Kind::kTensor: TF_SetAttrTensor(d, n, a.tensors[0], s); break;
-    case Attr::Kind::kProto: TF_SetAttrValueProto(d, n, a.strings[0].data(), a.strings[0].size(), s); break;
-    case Attr::Kind::kIntList: TF_SetAttrIntList(d, n, a.ints.data(), static_cast<int>(a.ints.size())); break;
-    case Attr::Kind::kFloatList: TF_SetAttrFloatList(d, n, a.floats.data(), static_cast<int>(a.floats.size())); break;
-    case Attr::Kind::kBoolList: TF_SetAttrBoolList(d, n, a.bools.data(), static_cast<int>(a.bools.size())); break;
+    case Attr::Kind::kInt: set.intValue(op, n, a.ints[0]); break;
+    case Attr::Kind::kFloat: set.floatValue(op, n, a.floats[0]); break;
+    case Attr::Kind::kBool: set.boolValue(op, n, a.bools[0]); break;
+    case Attr::Kind::kType: set.type(op, n, static_cast<TF_DataType>(a.ints[0])); break;
+    case Attr::Kind::kShape: set.shape(op, n, a.shapes[0].data(), a.ranks[0], s); break;
+    case Attr::Kind::kString: set.string(op, n, a.strings[0].data(), a.strings[0].size()); break;
+    case Attr::Kind::kFunc: set.func(op, n, a.strings[0].data(), a.strings[0].size()); break;
+    case Attr::Kind::kTensor: set.tensor(op, n, a.tensors[0], s); break;
+    case Attr::Kind::kProto: set.proto(op, n, a.strings[0].data(), a.strings[0].size(), s); break;
+    case Attr::Kind::kIntList: set.intList(op, n, a.ints.data(), static_cast<int>(a.ints.size())); break;
+    case Attr::Kind::kFloatList: set.floatList(op, n, a.floats.data(), static_cast<int>(a.floats.size())); break;
+    case Attr::Kind::kBoolList: set.boolList(op, n, a.bools.data(), static_cast<int>(a.bools.size())); break;
     case Attr::Kind::kTypeList: {
       std::vector<TF_DataType> types = Types(a);
-      TF_SetAttrTypeList(d, n, types.data(), static_cast<int>(types.size()));
+      set.typeList(op, n, types.data(), static_cast<int>(types.size()));
       break;
     }
     case Attr::Kind::kShapeList: {
       std::vector<const int64_t*> dims = ShapePointers(a);
-      TF_SetAttrShapeList(d, n, dims.data(), a.ranks.data(), static_cast<int>(dims.size()));
+      set.shapeList(op, n, dims.data(), a.ranks.data(), static_cast<int>(dims.size()), s);
       break;
     }
     case Attr::Kind::kStringList: {
+      std::vector<size_t> lengths;
       std::vector<const void*> values = StringPointers(a, &lengths);
-      TF_SetAttrStringList(d, n, values.data(), lengths.data(), static_cast<int>(values.size()));
+      set.stringList(op, n, values.data(), lengths.data(), static_cast<int>(values.size()));
       break;
     }
     case Attr::Kind::kTensorList:
-      TF_SetAttrTensorList(d, n, a.tensors.data(), static_cast<int>(a.tensors.size()), s);
+      set.tensorList(op, n, a.tensors.data(), static_cast<int>(a.tensors.size()), s);
       break;
   }
 }
 
-void ApplyAttr(TFE_Op* op, const Attr& a, TF_Status* s) {
-  const char* n = a.name.c_str();
-  std::vector<size_t> lengths;
-  switch (a.kind) {
-    case Attr::Kind::kInt: TFE_OpSetAttrInt(op, n, a.ints[0]); break;
-    case Attr::Kind::kFloat: TFE_OpSetAttrFloat(op, n, a.floats[0]); break;
-    case Attr::Kind::kBool: TFE_OpSetAttrBool(op, n, a.bools[0]); break;
-    case Attr::Kind::kType: TFE_OpSetAttrType(op, n, static_cast<TF_DataType>(a.ints[0])); break;
-    case Attr::Kind::kShape: TFE_OpSetAttrShape(op, n, a.shapes[0].data(), a.ranks[0], s); break;
-    case Attr::Kind::kString: TFE_OpSetAttrString(op, n, a.strings[0].data(), a.strings[0].size()); break;
-    case Attr::Kind::kFunc: TFE_OpSetAttrFunctionName(op, n, a.strings[0].data(), a.strings[0].size()); break;
-    case Attr::Kind::kTensor: TFE_OpSetAttrTensor(op, n, a.tensors[0], s); break;
-    case Attr::Kind::kProto: TFE_OpSetAttrValueProto(op, n, a.strings[0].data(), a.strings[0].size(), s); break;
-    case Attr::Kind::kIntList: TFE_OpSetAttrIntList(op, n, a.ints.data(), static_cast<int>(a.ints.size())); break;
-    case Attr::Kind::kFloatList: TFE_OpSetAttrFloatList(op, n, a.floats.data(), static_cast<int>(a.floats.size())); break;
-    case Attr::Kind::kBoolList: TFE_OpSetAttrBoolList(op, n, a.bools.data(), static_cast<int>(a.bools.size())); break;
-    case Attr::Kind::kTypeList: {
-      std::vector<TF_DataType> types = Types(a);
-      TFE_OpSetAttrTypeList(op, n, types.data(), static_cast<int>(types.size()));
-      break;
-    }
-    case Attr::Kind::kShapeList: {
-      std::vector<const int64_t*> dims = ShapePointers(a);
-      TFE_OpSetAttrShapeList(op, n, dims.data(), a.ranks.data(), static_cast<int>(dims.size()), s);
-      break;
-    }
-    case Attr::Kind::kStringList: {
-      std::vector<const void*> values = StringPointers(a, &lengths);
-      TFE_OpSetAttrStringList(op, n, values.data(), lengths.data(), static_cast<int>(values.size()));
-      break;
-    }
-    case Attr::Kind::kTensorList:
-      TF_SetStatus(s, TF_INVALID_ARGUMENT, ("attribute '" + a.name + "': eager ops take no list(tensor)").c_str());
-      break;
-  }
+}  // namespace
+
+void ApplyAttr(TF_OperationDescription* desc, const Attr& attr, TF_Status* status) {
+  Apply(kGraphSetters, desc, attr, status);
 }
+
+void ApplyAttr(TFE_Op* op, const Attr& attr, TF_Status* status) { Apply(kEagerSetters, op, attr, status); }
 
 }  // namespace tfnapi

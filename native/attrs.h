@@ -1,10 +1,11 @@
 // Operation attributes read from JS ([name, kind, value] triples), applied to graph or eager ops.
 #pragma once
 
-#include "common.h"
-
+#include <napi.h>
+#include <tensorflow/c/c_api.h>
 #include <tensorflow/c/eager/c_api.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,8 +36,9 @@ void CheckConstAttrs(Napi::Env env, const std::string& opType, const std::vector
 // session run (the session extends its graph with the bad node each time): reject it now.
 void CheckFuncAttrs(Napi::Env env, TF_Graph* graph, const std::vector<Attr>& attrs);
 
+// Sets `attr` with the target's C API setter (TF_SetAttr* or TFE_OpSetAttr*); failures go to `status`.
+// Eager ops take no list of tensors; that kind reports InvalidArgument.
 void ApplyAttr(TF_OperationDescription* desc, const Attr& attr, TF_Status* status);
-// Eager ops take no list of tensors; that kind reports InvalidArgument in `status`.
 void ApplyAttr(TFE_Op* op, const Attr& attr, TF_Status* status);
 
 }  // namespace tfnapi

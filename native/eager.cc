@@ -1,6 +1,9 @@
 #include "eager.h"
 
-#include "attrs.h"
+#include "addon.h"
+#include "convert.h"
+#include "op_spec.h"
+#include "status.h"
 #include "tensor.h"
 
 #include <string>
@@ -9,10 +12,6 @@
 namespace tfnapi {
 
 std::atomic<int64_t> TensorHandle::live_{0};
-
-AddonData::~AddonData() {
-  if (eagerContext != nullptr) TFE_DeleteContext(eagerContext);
-}
 
 TFE_Context* EagerContext(Napi::Env env) {
   AddonData& data = Instance(env);
@@ -32,14 +31,13 @@ TFE_Context* EagerContext(Napi::Env env) {
 Napi::Value EagerConfigure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = Instance(env);
-  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+  if (!IsUint8Array(info[0])) {
     throw Napi::TypeError::New(env, "eagerConfigure takes a serialized ConfigProto (Uint8Array)");
   }
   if (data.eagerContext != nullptr) {
     ThrowCode(env, TF_FAILED_PRECONDITION, "The eager context is already initialized; configure it before running any op");
   }
-  Napi::Uint8Array config = info[0].As<Napi::Uint8Array>();
-  data.eagerConfig.assign(reinterpret_cast<const char*>(config.Data()), config.ByteLength());
+  data.eagerConfig.assign(BytesOf(info[0].As<Napi::TypedArray>()));
   return env.Undefined();
 }
 
@@ -49,66 +47,38 @@ struct OpDeleter {
   void operator()(TFE_Op* op) const { TFE_DeleteOp(op); }
 };
 
-TFE_TensorHandle* ReadHandle(Napi::Env env, const Napi::Value& value) {
-  return TensorHandle::FromValue(env, value, "input")->Get(env);
-}
-
 }  // namespace
 
 // eagerExecute({type, inputs, attrs, outputs, device}) -> TensorHandle[][] (one array per output arg).
 Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "eagerExecute takes an op spec object");
-  Napi::Object spec = info[0].As<Napi::Object>();
-  if (!spec.Get("type").IsString()) throw Napi::TypeError::New(env, "op type must be a string");
-  std::string type = spec.Get("type").As<Napi::String>().Utf8Value();
-  std::string device = spec.Get("device").IsString() ? spec.Get("device").As<Napi::String>().Utf8Value() : "";
-
-  std::vector<std::vector<TFE_TensorHandle*>> inputs;
-  std::vector<bool> isList;
-  Napi::Value inputsValue = spec.Get("inputs");
-  if (!inputsValue.IsUndefined()) {
-    if (!inputsValue.IsArray()) throw Napi::TypeError::New(env, "inputs must be an array");
-    Napi::Array a = inputsValue.As<Napi::Array>();
-    for (uint32_t i = 0; i < a.Length(); ++i) {
-      Napi::Value input = a.Get(i);
-      if (input.IsArray()) {
-        Napi::Array list = input.As<Napi::Array>();
-        std::vector<TFE_TensorHandle*> handles(list.Length());
-        for (uint32_t j = 0; j < list.Length(); ++j) handles[j] = ReadHandle(env, list.Get(j));
-        inputs.push_back(std::move(handles));
-        isList.push_back(true);
-      } else {
-        inputs.push_back({ReadHandle(env, input)});
-        isList.push_back(false);
-      }
-    }
-  }
-  std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
-  CheckConstAttrs(env, type, attrs);
-  if (!spec.Get("outputs").IsArray()) throw Napi::TypeError::New(env, "outputs must be an array of output arg names");
-  Napi::Array outputNames = spec.Get("outputs").As<Napi::Array>();
+  Napi::Object object = info[0].As<Napi::Object>();
+  OpSpec<TFE_TensorHandle*> spec = ReadOpSpec<TFE_TensorHandle*>(
+      env, object, [&](const Napi::Value& v, const char* what) { return TensorHandle::FromValue(env, v, what)->Get(env); });
+  if (!object.Get("outputs").IsArray()) throw Napi::TypeError::New(env, "outputs must be an array of output arg names");
+  Napi::Array outputNames = object.Get("outputs").As<Napi::Array>();
   std::vector<std::string> outputs(outputNames.Length());
   for (uint32_t i = 0; i < outputNames.Length(); ++i) outputs[i] = outputNames.Get(i).ToString().Utf8Value();
 
   TFE_Context* context = EagerContext(env);
   StatusPtr status = NewStatus();
-  std::unique_ptr<TFE_Op, OpDeleter> op(TFE_NewOp(context, type.c_str(), status.get()));
+  std::unique_ptr<TFE_Op, OpDeleter> op(TFE_NewOp(context, spec.type.c_str(), status.get()));
   ThrowIfNotOk(env, status.get());
-  if (!device.empty()) {
-    TFE_OpSetDevice(op.get(), device.c_str(), status.get());
+  if (!spec.device.empty()) {
+    TFE_OpSetDevice(op.get(), spec.device.c_str(), status.get());
     ThrowIfNotOk(env, status.get());
   }
   // Attrs first: list inputs need their number/type attrs to be checked against.
-  for (const Attr& attr : attrs) {
+  for (const Attr& attr : spec.attrs) {
     ApplyAttr(op.get(), attr, status.get());
     ThrowIfNotOk(env, status.get());
   }
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (isList[i]) {
-      TFE_OpAddInputList(op.get(), inputs[i].data(), static_cast<int>(inputs[i].size()), status.get());
+  for (InputArg<TFE_TensorHandle*>& input : spec.inputs) {
+    if (input.isList) {
+      TFE_OpAddInputList(op.get(), input.values.data(), static_cast<int>(input.values.size()), status.get());
     } else {
-      TFE_OpAddInput(op.get(), inputs[i][0], status.get());
+      TFE_OpAddInput(op.get(), input.values[0], status.get());
     }
     ThrowIfNotOk(env, status.get());
   }
@@ -157,8 +127,7 @@ Napi::Function TensorHandle::Init(Napi::Env env) {
                                         InstanceMethod<&TensorHandle::Resolve>("resolve"),
                                         InstanceMethod<&TensorHandle::Dispose>("dispose"),
                                     });
-  Instance(env).tensorHandleConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return KeepConstructor(Instance(env).tensorHandleConstructor, ctor);
 }
 
 Napi::Object TensorHandle::Wrap(Napi::Env env, TFE_TensorHandle* handle) {
@@ -166,9 +135,7 @@ Napi::Object TensorHandle::Wrap(Napi::Env env, TFE_TensorHandle* handle) {
 }
 
 TensorHandle* TensorHandle::FromValue(Napi::Env env, const Napi::Value& value, const char* what) {
-  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).tensorHandleConstructor.Value())) {
-    return TensorHandle::ObjectWrap::Unwrap(value.As<Napi::Object>());
-  }
+  if (TensorHandle* handle = UnwrapIf<TensorHandle>(value, Instance(env).tensorHandleConstructor)) return handle;
   throw Napi::TypeError::New(env, std::string(what) + " must be a native TensorHandle");
 }
 
@@ -210,13 +177,12 @@ Napi::Value TensorHandle::Shape(const Napi::CallbackInfo& info) {
   StatusPtr status = NewStatus();
   int rank = TFE_TensorHandleNumDims(h, status.get());
   ThrowIfNotOk(env, status.get());
-  Napi::Array shape = Napi::Array::New(env, rank);
+  std::vector<int64_t> dims(rank);
   for (int i = 0; i < rank; ++i) {
-    int64_t dim = TFE_TensorHandleDim(h, i, status.get());
+    dims[i] = TFE_TensorHandleDim(h, i, status.get());
     ThrowIfNotOk(env, status.get());
-    shape.Set(i, Napi::Number::New(env, static_cast<double>(dim)));
   }
-  return shape;
+  return DimsToArray(env, dims);
 }
 
 Napi::Value TensorHandle::Device(const Napi::CallbackInfo& info) {

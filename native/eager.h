@@ -1,11 +1,11 @@
 // Eager execution (TFE): TensorHandle owns one TFE_TensorHandle; ops run at once on the context.
 #pragma once
 
-#include "common.h"
-
+#include <napi.h>
 #include <tensorflow/c/eager/c_api.h>
 
 #include <atomic>
+#include <cstdint>
 
 namespace tfnapi {
 

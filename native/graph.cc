@@ -1,6 +1,9 @@
 #include "graph.h"
 
-#include "attrs.h"
+#include "addon.h"
+#include "convert.h"
+#include "op_spec.h"
+#include "status.h"
 
 #include <string>
 
@@ -8,33 +11,20 @@ namespace tfnapi {
 
 namespace {
 
-std::string ReadString(Napi::Env env, const Napi::Value& value, const char* what) {
-  if (value.IsString()) return value.As<Napi::String>().Utf8Value();
-  if (value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-    Napi::Uint8Array a = value.As<Napi::Uint8Array>();
-    return std::string(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
-  }
-  throw Napi::TypeError::New(env, std::string(what) + " must be a string or Uint8Array");
-}
-
-Napi::Array ReadArray(Napi::Env env, const Napi::Value& value, const std::string& what) {
-  if (!value.IsArray()) throw Napi::TypeError::New(env, what + " must be an array");
-  return value.As<Napi::Array>();
-}
-
-std::string OptionalString(Napi::Env env, Napi::Object spec, const char* key) {
-  Napi::Value v = spec.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return "";
-  return ReadString(env, v, key);
-}
-
-std::vector<TF_Operation*> ReadOperations(Napi::Env env, Napi::Object spec, const char* key, TF_Graph* graph) {
-  Napi::Value v = spec.Get(key);
-  if (v.IsUndefined() || v.IsNull()) return {};
-  Napi::Array a = ReadArray(env, v, key);
+std::vector<TF_Operation*> ReadOperations(Napi::Env env, const Napi::Value& value, const char* what, TF_Graph* graph) {
+  if (IsNullish(value)) return {};
+  Napi::Array a = ReadArray(env, value, what);
   std::vector<TF_Operation*> ops(a.Length());
   for (uint32_t i = 0; i < a.Length(); ++i) ops[i] = Operation::FromValue(env, a.Get(i), graph)->op();
   return ops;
+}
+
+// An OutOfRange error unless `op` has an output `index`.
+void CheckOutputIndex(Napi::Env env, TF_Operation* op, int index, const std::string& prefix) {
+  if (index < TF_OperationNumOutputs(op)) return;
+  ThrowCode(env, TF_OUT_OF_RANGE, prefix + "operation '" + TF_OperationName(op) + "' has " +
+                                      std::to_string(TF_OperationNumOutputs(op)) + " outputs, not an output " +
+                                      std::to_string(index));
 }
 
 }  // namespace
@@ -46,11 +36,7 @@ TF_Output ReadOutput(Napi::Env env, const Napi::Value& value, TF_Graph* graph, c
   Napi::Object o = value.As<Napi::Object>();
   TF_Operation* op = Operation::FromValue(env, o.Get("op"), graph)->op();
   int index = static_cast<int>(ToInt64(env, o.Get("index"), "output index", 0, INT32_MAX));
-  if (index >= TF_OperationNumOutputs(op)) {
-    ThrowCode(env, TF_OUT_OF_RANGE, std::string(what) + ": operation '" + TF_OperationName(op) + "' has " +
-                                        std::to_string(TF_OperationNumOutputs(op)) + " outputs, not an output " +
-                                        std::to_string(index));
-  }
+  CheckOutputIndex(env, op, index, std::string(what) + ": ");
   return TF_Output{op, index};
 }
 
@@ -80,14 +66,11 @@ Napi::Function Graph::Init(Napi::Env env) {
                          InstanceMethod<&Graph::ImportGraphDef>("importGraphDef"),
                          InstanceMethod<&Graph::AddGradients>("addGradients"),
                      });
-  Instance(env).graphConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return KeepConstructor(Instance(env).graphConstructor, ctor);
 }
 
 Graph* Graph::FromValue(Napi::Env env, const Napi::Value& value) {
-  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).graphConstructor.Value())) {
-    return Graph::ObjectWrap::Unwrap(value.As<Napi::Object>());
-  }
+  if (Graph* graph = UnwrapIf<Graph>(value, Instance(env).graphConstructor)) return graph;
   throw Napi::TypeError::New(env, "expected a native Graph");
 }
 
@@ -96,51 +79,30 @@ Graph::Graph(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Graph>(info), gr
 Graph::~Graph() { TF_DeleteGraph(graph_); }
 
 // addOperation({type, name, inputs, controlInputs, device, colocateWith, attrs}) -> Operation.
-// Everything is validated before TF_NewOperation, since a started description cannot be abandoned.
 Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "addOperation takes an operation spec object");
-  Napi::Object spec = info[0].As<Napi::Object>();
-  std::string type = ReadString(env, spec.Get("type"), "operation type");
-  std::string name = ReadString(env, spec.Get("name"), "operation name");
-  std::string device = OptionalString(env, spec, "device");
+  Napi::Object object = info[0].As<Napi::Object>();
+  OpSpec<TF_Output> spec = ReadOpSpec<TF_Output>(
+      env, object, [&](const Napi::Value& v, const char* what) { return ReadOutput(env, v, graph_, what); });
+  std::string name = ReadBytes(env, object.Get("name"), "operation name");
+  std::vector<TF_Operation*> controls = ReadOperations(env, object.Get("controlInputs"), "controlInputs", graph_);
+  std::vector<TF_Operation*> colocate = ReadOperations(env, object.Get("colocateWith"), "colocateWith", graph_);
+  CheckFuncAttrs(env, graph_, spec.attrs);
 
-  // Each input is one output, or an array of outputs for a list input.
-  std::vector<std::vector<TF_Output>> inputs;
-  std::vector<bool> isList;
-  Napi::Value inputsValue = spec.Get("inputs");
-  if (!inputsValue.IsUndefined() && !inputsValue.IsNull()) {
-    Napi::Array a = ReadArray(env, inputsValue, "inputs");
-    for (uint32_t i = 0; i < a.Length(); ++i) {
-      Napi::Value input = a.Get(i);
-      if (input.IsArray()) {
-        inputs.push_back(ReadOutputs(env, input, graph_, "list input"));
-        isList.push_back(true);
-      } else {
-        inputs.push_back({ReadOutput(env, input, graph_, "input")});
-        isList.push_back(false);
-      }
-    }
-  }
-  std::vector<TF_Operation*> controls = ReadOperations(env, spec, "controlInputs", graph_);
-  std::vector<TF_Operation*> colocate = ReadOperations(env, spec, "colocateWith", graph_);
-  std::vector<Attr> attrs = ReadAttrs(env, spec.Get("attrs"));
-  CheckConstAttrs(env, type, attrs);
-  CheckFuncAttrs(env, graph_, attrs);
-
-  TF_OperationDescription* desc = TF_NewOperation(graph_, type.c_str(), name.c_str());
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    if (isList[i]) {
-      TF_AddInputList(desc, inputs[i].data(), static_cast<int>(inputs[i].size()));
+  TF_OperationDescription* desc = TF_NewOperation(graph_, spec.type.c_str(), name.c_str());
+  for (const InputArg<TF_Output>& input : spec.inputs) {
+    if (input.isList) {
+      TF_AddInputList(desc, input.values.data(), static_cast<int>(input.values.size()));
     } else {
-      TF_AddInput(desc, inputs[i][0]);
+      TF_AddInput(desc, input.values[0]);
     }
   }
   for (TF_Operation* c : controls) TF_AddControlInput(desc, c);
   for (TF_Operation* c : colocate) TF_ColocateWith(desc, c);
-  if (!device.empty()) TF_SetDevice(desc, device.c_str());
+  if (!spec.device.empty()) TF_SetDevice(desc, spec.device.c_str());
   StatusPtr attrStatus = NewStatus();
-  for (const Attr& attr : attrs) {
+  for (const Attr& attr : spec.attrs) {
     ApplyAttr(desc, attr, attrStatus.get());
     if (TF_GetCode(attrStatus.get()) != TF_OK) break;
   }
@@ -152,7 +114,7 @@ Napi::Value Graph::AddOperation(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Graph::OperationByName(const Napi::CallbackInfo& info) {
-  std::string name = ReadString(info.Env(), info[0], "operation name");
+  std::string name = ReadBytes(info.Env(), info[0], "operation name");
   TF_Operation* op = TF_GraphOperationByName(graph_, name.c_str());
   if (op == nullptr) return info.Env().Null();
   return Operation::Wrap(info.Env(), Value(), op);
@@ -177,7 +139,7 @@ Napi::Value Graph::ToGraphDef(const Napi::CallbackInfo& info) {
 // importGraphDef(bytes, prefix?)
 Napi::Value Graph::ImportGraphDef(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string bytes = ReadString(env, info[0], "GraphDef");
+  std::string bytes = ReadBytes(env, info[0], "GraphDef");
   std::string prefix = info.Length() > 1 && info[1].IsString() ? info[1].As<Napi::String>().Utf8Value() : "";
   BufferPtr buffer(TF_NewBufferFromString(bytes.data(), bytes.size()));
   TF_ImportGraphDefOptions* options = TF_NewImportGraphDefOptions();
@@ -195,7 +157,7 @@ Napi::Value Graph::AddGradients(const Napi::CallbackInfo& info) {
   std::vector<TF_Output> ys = ReadOutputs(env, info[0], graph_, "ys");
   std::vector<TF_Output> xs = ReadOutputs(env, info[1], graph_, "xs");
   std::vector<TF_Output> dxs;
-  if (info.Length() > 2 && !info[2].IsNull() && !info[2].IsUndefined()) {
+  if (info.Length() > 2 && !IsNullish(info[2])) {
     dxs = ReadOutputs(env, info[2], graph_, "dxs");
     if (dxs.size() != ys.size()) throw Napi::RangeError::New(env, "dxs must have one entry per y");
   }
@@ -233,8 +195,7 @@ Napi::Function Operation::Init(Napi::Env env) {
                                         InstanceMethod<&Operation::InputListLength>("inputListLength"),
                                         InstanceMethod<&Operation::AttrProto>("attrProto"),
                                     });
-  Instance(env).operationConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return KeepConstructor(Instance(env).operationConstructor, ctor);
 }
 
 Napi::Object Operation::Wrap(Napi::Env env, Napi::Object graph, TF_Operation* op) {
@@ -242,15 +203,13 @@ Napi::Object Operation::Wrap(Napi::Env env, Napi::Object graph, TF_Operation* op
 }
 
 Operation* Operation::FromValue(Napi::Env env, const Napi::Value& value, TF_Graph* graph) {
-  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).operationConstructor.Value())) {
-    Operation* op = Operation::ObjectWrap::Unwrap(value.As<Napi::Object>());
-    if (graph != nullptr && op->graph_ != graph) {
-      ThrowCode(env, TF_INVALID_ARGUMENT, std::string("operation '") + TF_OperationName(op->op_) +
-                                              "' belongs to a different graph");
-    }
-    return op;
+  Operation* op = UnwrapIf<Operation>(value, Instance(env).operationConstructor);
+  if (op == nullptr) throw Napi::TypeError::New(env, "expected a native Operation");
+  if (graph != nullptr && op->graph_ != graph) {
+    ThrowCode(env, TF_INVALID_ARGUMENT, std::string("operation '") + TF_OperationName(op->op_) +
+                                            "' belongs to a different graph");
   }
-  throw Napi::TypeError::New(env, "expected a native Operation");
+  return op;
 }
 
 Operation::Operation(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Operation>(info) {
@@ -272,11 +231,7 @@ Napi::Value Operation::GraphObject(const Napi::CallbackInfo&) { return graphRef_
 
 int Operation::OutputIndex(const Napi::CallbackInfo& info) {
   int index = static_cast<int>(ToInt64(info.Env(), info[0], "output index", 0, INT32_MAX));
-  if (index >= TF_OperationNumOutputs(op_)) {
-    ThrowCode(info.Env(), TF_OUT_OF_RANGE, std::string("operation '") + TF_OperationName(op_) + "' has " +
-                                               std::to_string(TF_OperationNumOutputs(op_)) + " outputs, not an output " +
-                                               std::to_string(index));
-  }
+  CheckOutputIndex(info.Env(), op_, index, "");
   return index;
 }
 
@@ -295,9 +250,7 @@ Napi::Value Operation::OutputShape(const Napi::CallbackInfo& info) {
   std::vector<int64_t> dims(rank);
   TF_GraphGetTensorShape(graph_, output, dims.data(), rank, status.get());
   ThrowIfNotOk(env, status.get());
-  Napi::Array out = Napi::Array::New(env, rank);
-  for (int i = 0; i < rank; ++i) out.Set(i, Napi::Number::New(env, static_cast<double>(dims[i])));
-  return out;
+  return DimsToArray(env, dims);
 }
 
 Napi::Value Operation::Input(const Napi::CallbackInfo& info) {
@@ -319,7 +272,7 @@ Napi::Value Operation::ControlInputs(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Operation::OutputListLength(const Napi::CallbackInfo& info) {
-  std::string arg = ReadString(info.Env(), info[0], "argument name");
+  std::string arg = ReadBytes(info.Env(), info[0], "argument name");
   StatusPtr status = NewStatus();
   int n = TF_OperationOutputListLength(op_, arg.c_str(), status.get());
   ThrowIfNotOk(info.Env(), status.get());
@@ -327,7 +280,7 @@ Napi::Value Operation::OutputListLength(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Operation::InputListLength(const Napi::CallbackInfo& info) {
-  std::string arg = ReadString(info.Env(), info[0], "argument name");
+  std::string arg = ReadBytes(info.Env(), info[0], "argument name");
   StatusPtr status = NewStatus();
   int n = TF_OperationInputListLength(op_, arg.c_str(), status.get());
   ThrowIfNotOk(info.Env(), status.get());
@@ -336,7 +289,7 @@ Napi::Value Operation::InputListLength(const Napi::CallbackInfo& info) {
 
 // The serialized AttrValue proto of one attribute.
 Napi::Value Operation::AttrProto(const Napi::CallbackInfo& info) {
-  std::string name = ReadString(info.Env(), info[0], "attribute name");
+  std::string name = ReadBytes(info.Env(), info[0], "attribute name");
   BufferPtr buffer(TF_NewBuffer());
   StatusPtr status = NewStatus();
   TF_OperationGetAttrValueProto(op_, name.c_str(), buffer.get(), status.get());

@@ -1,7 +1,8 @@
 // Graph (owns a TF_Graph) and Operation (a TF_Operation that keeps its graph alive).
 #pragma once
 
-#include "common.h"
+#include <napi.h>
+#include <tensorflow/c/c_api.h>
 
 #include <vector>
 

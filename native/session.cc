@@ -1,6 +1,8 @@
 #include "session.h"
 
+#include "addon.h"
 #include "graph.h"
+#include "status.h"
 #include "tensor.h"
 
 #include <atomic>
@@ -122,12 +124,12 @@ std::shared_ptr<const RunSignature> ReadSignature(Napi::Env env, TF_Graph* graph
                                                   const Napi::Value& fetches, const Napi::Value& targets,
                                                   const Napi::Value& runOptions) {
   auto signature = std::make_shared<RunSignature>();
-  if (!runOptions.IsUndefined() && !runOptions.IsNull()) {
-    if (!runOptions.IsTypedArray() || runOptions.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+  if (!IsNullish(runOptions)) {
+    if (!IsUint8Array(runOptions)) {
       throw Napi::TypeError::New(env, "run options must be a serialized RunOptions (Uint8Array)");
     }
-    Napi::Uint8Array bytes = runOptions.As<Napi::Uint8Array>();
-    signature->runOptions.reset(TF_NewBufferFromString(bytes.Data(), bytes.ByteLength()));
+    std::string_view bytes = BytesOf(runOptions.As<Napi::TypedArray>());
+    signature->runOptions.reset(TF_NewBufferFromString(bytes.data(), bytes.size()));
   }
   signature->feeds = ReadOutputs(env, feeds, graph, "feed");
   signature->fetches = ReadOutputs(env, fetches, graph, "fetch");
@@ -182,14 +184,11 @@ Napi::Function Session::Init(Napi::Env env) {
                                         InstanceMethod<&Session::Close>("close"),
                                         InstanceAccessor<&Session::IsClosed>("closed"),
                                     });
-  Instance(env).sessionConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return KeepConstructor(Instance(env).sessionConstructor, ctor);
 }
 
 Session* Session::FromValue(Napi::Env env, const Napi::Value& value) {
-  if (value.IsObject() && value.As<Napi::Object>().InstanceOf(Instance(env).sessionConstructor.Value())) {
-    return Session::ObjectWrap::Unwrap(value.As<Napi::Object>());
-  }
+  if (Session* session = UnwrapIf<Session>(value, Instance(env).sessionConstructor)) return session;
   throw Napi::TypeError::New(env, "expected a native Session");
 }
 
@@ -199,13 +198,13 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
   Graph* graph = Graph::FromValue(env, info[0]);
   TF_SessionOptions* options = TF_NewSessionOptions();
   StatusPtr status = NewStatus();
-  if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
-    if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+  if (info.Length() > 1 && !IsNullish(info[1])) {
+    if (!IsUint8Array(info[1])) {
       TF_DeleteSessionOptions(options);
       throw Napi::TypeError::New(env, "session config must be a serialized ConfigProto (Uint8Array)");
     }
-    Napi::Uint8Array config = info[1].As<Napi::Uint8Array>();
-    TF_SetConfig(options, config.Data(), config.ByteLength(), status.get());
+    std::string_view config = BytesOf(info[1].As<Napi::TypedArray>());
+    TF_SetConfig(options, config.data(), config.size(), status.get());
   }
   if (TF_GetCode(status.get()) == TF_OK) session_ = TF_NewSession(graph->graph(), options, status.get());
   TF_DeleteSessionOptions(options);

@@ -1,8 +1,12 @@
 // Session over a Graph; Callable is a run with feeds, fetches and targets resolved once.
 #pragma once
 
-#include "common.h"
+#include "convert.h"
 
+#include <napi.h>
+#include <tensorflow/c/c_api.h>
+
+#include <memory>
 #include <vector>
 
 namespace tfnapi {

@@ -1,5 +1,9 @@
 #include "tensor.h"
 
+#include "addon.h"
+#include "convert.h"
+#include "status.h"
+
 #include <tensorflow/c/tf_tstring.h>
 
 #include <cstdlib>
@@ -86,13 +90,7 @@ TF_Tensor* NewStringTensor(Napi::Env env, const std::vector<int64_t>& dims, int6
   // Read every value before allocating, so a bad value leaks nothing.
   std::vector<std::string> bytes(elements);
   for (int64_t i = 0; i < elements; ++i) {
-    Napi::Value v = values.Get(static_cast<uint32_t>(i));
-    if (v.IsString()) {
-      bytes[i] = v.As<Napi::String>().Utf8Value();
-    } else if (v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
-      Napi::Uint8Array a = v.As<Napi::Uint8Array>();
-      bytes[i].assign(reinterpret_cast<const char*>(a.Data()), a.ByteLength());
-    } else {
+    if (!TryReadBytes(values.Get(static_cast<uint32_t>(i)), &bytes[i])) {
       throw Napi::TypeError::New(env, "string tensor value " + std::to_string(i) + " is not a string or Uint8Array");
     }
   }
@@ -127,15 +125,14 @@ TF_Tensor* NewNumericTensor(Napi::Env env, TF_DataType dtype, const std::vector<
     throw Napi::RangeError::New(env, "tensor data has " + std::to_string(array.ElementLength()) +
                                          " values but its shape needs " + std::to_string(expected));
   }
-  size_t byteLength = array.ByteLength();
-  TF_Tensor* tensor = TF_AllocateTensor(dtype, dims.data(), static_cast<int>(dims.size()), byteLength);
+  std::string_view source = BytesOf(array);
+  TF_Tensor* tensor = TF_AllocateTensor(dtype, dims.data(), static_cast<int>(dims.size()), source.size());
   if (tensor == nullptr) ThrowCode(env, TF_RESOURCE_EXHAUSTED, "could not allocate tensor");
-  const uint8_t* source = static_cast<const uint8_t*>(array.ArrayBuffer().Data()) + array.ByteOffset();
   if (dtype == TF_BOOL) {
     auto* out = static_cast<uint8_t*>(TF_TensorData(tensor));
-    for (size_t i = 0; i < byteLength; ++i) out[i] = source[i] != 0;
-  } else if (byteLength > 0) {
-    std::memcpy(TF_TensorData(tensor), source, byteLength);
+    for (size_t i = 0; i < source.size(); ++i) out[i] = source[i] != 0;
+  } else if (!source.empty()) {
+    std::memcpy(TF_TensorData(tensor), source.data(), source.size());
   }
   return tensor;
 }
@@ -152,8 +149,7 @@ Napi::Function Tensor::Init(Napi::Env env) {
                                         InstanceMethod<&Tensor::Data>("data"),
                                         InstanceMethod<&Tensor::Dispose>("dispose"),
                                     });
-  Instance(env).tensorConstructor = Napi::Persistent(ctor);
-  return ctor;
+  return KeepConstructor(Instance(env).tensorConstructor, ctor);
 }
 
 Napi::Object Tensor::Wrap(Napi::Env env, TF_Tensor* tensor) {
@@ -161,10 +157,7 @@ Napi::Object Tensor::Wrap(Napi::Env env, TF_Tensor* tensor) {
 }
 
 Tensor* Tensor::FromValue(Napi::Env env, const Napi::Value& value, const char* what) {
-  if (value.IsObject()) {
-    Napi::Object object = value.As<Napi::Object>();
-    if (object.InstanceOf(Instance(env).tensorConstructor.Value())) return Tensor::ObjectWrap::Unwrap(object);
-  }
+  if (Tensor* tensor = UnwrapIf<Tensor>(value, Instance(env).tensorConstructor)) return tensor;
   throw Napi::TypeError::New(env, std::string(what) + " must be a native Tensor");
 }
 
@@ -208,10 +201,9 @@ Napi::Value Tensor::DType(const Napi::CallbackInfo& info) {
 
 Napi::Value Tensor::Shape(const Napi::CallbackInfo& info) {
   TF_Tensor* t = Get(info.Env());
-  int rank = TF_NumDims(t);
-  Napi::Array shape = Napi::Array::New(info.Env(), rank);
-  for (int i = 0; i < rank; ++i) shape.Set(i, Napi::Number::New(info.Env(), static_cast<double>(TF_Dim(t, i))));
-  return shape;
+  std::vector<int64_t> dims(TF_NumDims(t));
+  for (size_t i = 0; i < dims.size(); ++i) dims[i] = TF_Dim(t, static_cast<int>(i));
+  return DimsToArray(info.Env(), dims);
 }
 
 Napi::Value Tensor::ByteLength(const Napi::CallbackInfo& info) {

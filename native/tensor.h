@@ -1,9 +1,11 @@
 // Tensor: owns one TF_Tensor. dispose() frees it now; the finalizer is the backstop.
 #pragma once
 
-#include "common.h"
+#include <napi.h>
+#include <tensorflow/c/c_api.h>
 
 #include <atomic>
+#include <cstdint>
 
 namespace tfnapi {
 

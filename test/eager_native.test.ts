@@ -55,3 +55,19 @@ test('the eager context lists its devices and refuses late configuration', () =>
     message: /already initialized/,
   });
 });
+
+test('graph and eager ops read their shared spec fields alike (one parser: native/op_spec.h)', () => {
+  const g = new binding.Graph();
+  const x = handle([1], 'float32');
+  const graphOp = (spec: object) => g.addOperation({ name: `n${g.operations().length}`, ...spec } as never);
+  const eagerOp = (spec: object) => binding.eagerExecute({ attrs: [], outputs: [], ...spec } as never);
+  for (const run of [graphOp, eagerOp]) {
+    assert.throws(() => run({ type: 5 }), { name: 'TypeError', message: 'op type must be a string or Uint8Array' });
+    assert.throws(() => run({ type: 'NoOp', device: 5 }), { name: 'TypeError', message: 'device must be a string or Uint8Array' });
+    assert.throws(() => run({ type: 'NoOp', inputs: {} }), { name: 'TypeError', message: 'inputs must be an array' });
+    assert.throws(() => run({ type: 'NoOp', attrs: {} }), { name: 'TypeError', message: 'attrs must be an array' });
+    run({ type: new TextEncoder().encode('NoOp'), inputs: null, attrs: null, device: null });
+  }
+  assert.throws(() => eagerOp({ type: 'AddN', inputs: [[x, 1]] }), { name: 'TypeError', message: 'list input must be a native TensorHandle' });
+  assert.throws(() => graphOp({ type: 'AddN', inputs: [[1]] }), { name: 'TypeError', message: 'list input must be an {op, index} output' });
+});

@@ -112,14 +112,20 @@ test('finding: the C++ SoftmaxCrossEntropyWithLogits gradient cannot be built fo
   assert.throws(() => tape.gradient(loss, [logits]), { name: 'InvalidArgumentError', message: /Inconsistent values for attr 'T' DT_DOUBLE vs. DT_FLOAT/ });
 });
 
-test('finding: SparseSoftmaxCrossEntropyWithLogits has no C++ gradient; its one-hot equivalent checks out', () => {
+test('finding: SparseSoftmaxCrossEntropyWithLogits has no C++ gradient; the registered one and its one-hot equivalent check out', () => {
   const labels = tf.tensor([2, 0, 4, 1], [4], 'int32');
   const logits = uniformInput([4, 5], 1, -2, 2);
   const sparse = (features: T) => r.SparseSoftmaxCrossEntropyWithLogits({ features, labels }).loss;
   const x = tf.tensor(logits.values, logits.shape, 'float64');
-  const tape = new tf.GradientTape();
-  const loss = tape.record(() => r.Sum({ input: sparse(x), reductionIndices: [0] }));
-  assert.throws(() => tape.gradient(loss, [x]), { name: 'NotFoundError', message: /No gradient defined for op: SparseSoftmaxCrossEntropyWithLogits/ });
+  // TF_AddGradients alone (a raw graph, which nothing marks) still has none.
+  const g = new tf.raw.Graph();
+  const features = { op: new tf.raw.OperationBuilder(g, 'Placeholder', 'features').setAttrType('dtype', 'float64').finish(), index: 0 };
+  const rawLabels = { op: new tf.raw.OperationBuilder(g, 'Placeholder', 'labels').setAttrType('dtype', 'int32').finish(), index: 0 };
+  const op = new tf.raw.OperationBuilder(g, 'SparseSoftmaxCrossEntropyWithLogits', 'xent').addInput(features).addInput(rawLabels).finish();
+  assert.throws(() => g.addGradients([{ op, index: 0 }], [features]), { name: 'NotFoundError', message: /No gradient defined for op: SparseSoftmaxCrossEntropyWithLogits/ });
+  // lib/gradients registers Python's.
+  checkGradient('SparseSoftmaxCrossEntropyWithLogits (registered)', { op: sparse, inputs: [logits], dtype: 'float32' });
+  checkGradient('SparseSoftmaxCrossEntropyWithLogits (registered) in tf.function', { op: sparse, inputs: [logits], dtype: 'float32', mode: 'function' });
 
   const oneHot = (features: T) =>
     r.SoftmaxCrossEntropyWithLogits({

@@ -58,3 +58,13 @@ test('an op with no registered gradient is an error naming the op type', () => {
   assert.throws(() => g.addGradients([], [x]), { name: 'RangeError', message: 'addGradients needs at least one y' });
   assert.throws(() => addGradients(g, [], [x]), { name: 'RangeError', message: 'addGradients needs at least one y' });
 });
+
+test('addGradients rejects outputs of another graph by name', () => {
+  const g = new Graph();
+  const other = new Graph();
+  const x = placeholder(g, 'x');
+  const y = build(g, 'Square', 'y', x);
+  const foreign = placeholder(other, 'foreign');
+  assert.throws(() => addGradients(g, [y], [foreign]), { name: 'InvalidArgumentError', message: "addGradients: x 'foreign:0' belongs to another graph" });
+  assert.throws(() => addGradients(other, [y], [foreign]), { name: 'InvalidArgumentError', message: "addGradients: y 'y:0' belongs to another graph" });
+});

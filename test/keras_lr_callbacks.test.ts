@@ -220,7 +220,7 @@ test('ReduceLROnPlateau validates its options', () => {
   }
 });
 
-/** Ports of the schedule functions in scripts/keras_reference.py, keyed by their recorded definition. */
+/** Ports of the schedule functions in test/fixtures/generators/keras_reference.py, keyed by their recorded definition. */
 const SCHEDULES: Record<string, EpochSchedule> = {
   'schedule(epoch, lr) = lr if epoch < 3 else lr * 0.5': (epoch, lr) => (epoch < 3 ? lr : lr * 0.5),
   'schedule(epoch, lr) = lr if epoch < 1 else lr * exp(-0.1)': (epoch, lr) => (epoch < 1 ? lr : lr * Math.exp(-0.1)),

@@ -248,7 +248,7 @@ test('PiecewiseConstantDecay compares integer steps with truncated boundaries, a
   assert.equal(schedule.call(10.7), Math.fround(0.1));
 });
 
-/** Port of the InverseStepDecay subclass in scripts/keras_reference.py. */
+/** Port of the InverseStepDecay subclass in test/fixtures/generators/keras_reference.py. */
 class InverseStepDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
 

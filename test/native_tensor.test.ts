@@ -54,6 +54,19 @@ test('string tensors hold text and arbitrary bytes, short and long', () => {
   assert.deepEqual(readNested(hostTensor([['a', 'b'], ['c', 'd']])), [['a', 'b'], ['c', 'd']]);
 });
 
+test('data is read from where a view starts, and from a SharedArrayBuffer like any other', () => {
+  const f = new Float32Array([1, 2, 3, 4]);
+  assert.deepEqual(new Tensor(DTYPE_ENUM.float32, [2], f.subarray(2)).data(), new Float32Array([3, 4]));
+  const shared = new Float32Array(new SharedArrayBuffer(12));
+  shared.set([1.5, -2, 3]);
+  assert.deepEqual(new Tensor(DTYPE_ENUM.float32, [3], shared).data(), new Float32Array([1.5, -2, 3]));
+  const bytes = new Uint8Array(new SharedArrayBuffer(4));
+  bytes.set([9, 8, 7, 6]);
+  const s = new Tensor(DTYPE_ENUM.string, [2], [bytes.subarray(1, 3), bytes]).data() as Buffer[];
+  assert.deepEqual([...s[0]], [8, 7]);
+  assert.deepEqual([...s[1]], [9, 8, 7, 6]);
+});
+
 test('scalars and nested shapes', () => {
   const s = hostTensor(3.5);
   assert.deepEqual(s.shape, []);

@@ -6,7 +6,7 @@ import * as arrayModule from '../lib/ops/array';
 
 type T = tf.Tensor;
 
-// The TypeScript twin of each Python lambda in ARRAY of scripts/ops_reference.py.
+// The TypeScript twin of each Python lambda in ARRAY of test/fixtures/generators/ops_reference.py.
 checkCases(fixture.array, {
   reshape: (x: T) => tf.reshape(x, [3, 2]),
   'reshape:inferred': (cube: T) => tf.reshape(cube, [-1, 6]),

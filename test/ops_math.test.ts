@@ -6,7 +6,7 @@ import * as mathModule from '../lib/ops/math';
 
 type T = tf.Tensor;
 
-// The TypeScript twin of each Python lambda in MATH of scripts/ops_reference.py.
+// The TypeScript twin of each Python lambda in MATH of test/fixtures/generators/ops_reference.py.
 checkCases(fixture.math, {
   add: (x: T, y: T) => tf.add(x, y),
   'add:broadcast': (x: T, row: T) => tf.add(x, row),

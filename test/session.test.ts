@@ -170,3 +170,19 @@ test('RunOptions: caller-thread runs give the same results; bad options are reje
     message: 'run options must be a serialized RunOptions (Uint8Array)',
   });
 });
+
+test('a feed that contradicts its placeholder\'s static shape is refused before the run', async () => {
+  const g = new Graph();
+  const p = { op: new OperationBuilder(g, 'Placeholder', 'p').setAttrType('dtype', 'float32').setAttrShape('shape', [2]).finish(), index: 0 };
+  const free = { op: new OperationBuilder(g, 'Placeholder', 'free').setAttrType('dtype', 'float32').setAttrShape('shape', [-1, 3]).finish(), index: 0 };
+  const s = new Session(g);
+  const message = "Cannot feed value of shape (3,) for Tensor 'p:0', which has shape (2,)";
+  assert.throws(() => s.run({ feeds: [[p, hostTensor([1, 2, 3], undefined, 'float32')]], fetches: [p] }), { name: 'InvalidArgumentError', message });
+  await assert.rejects(s.runAsync({ feeds: [[p, hostTensor([1, 2, 3], undefined, 'float32')]], fetches: [p] }), { name: 'InvalidArgumentError', message });
+  assert.throws(() => s.run({ feeds: [[free, hostTensor([1, 2], undefined, 'float32')]], fetches: [free] }), {
+    name: 'InvalidArgumentError',
+    message: "Cannot feed value of shape (2,) for Tensor 'free:0', which has shape (None, 3)",
+  });
+  const doubled = { op: new OperationBuilder(g, 'AddV2', 'doubled').addInput(free).addInput(free).finish(), index: 0 };
+  assert.deepEqual(readNested(s.run({ feeds: [[free, hostTensor([[1, 2, 3]], undefined, 'float32')]], fetches: [doubled] })[0]), [[2, 4, 6]]);
+});

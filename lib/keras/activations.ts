@@ -1,12 +1,10 @@
 // tf.keras.activations: Keras 3's activation functions on TF ops, looked up by name or passed as
 // functions. softmax and sigmoid remember their logits, as Keras does, so that the cross-entropy
 // losses can use the fused, numerically stable logits kernels on their outputs.
-import { Erfc, Exp, Mul, Neg, Square, StopGradient } from '../ops/generated';
+import { Erfc } from '../ops/generated';
 import { exp, multiply, negative, sigmoid as sigmoidOp, tanh as tanhOp } from '../ops/math';
 import * as nn from '../ops/nn';
-import { constantTensor } from '../ops/run_op';
 import { Tensor } from '../tensor';
-import { withGradientOf } from './training/gradient_override';
 
 export type ActivationFunction = (x: Tensor) => Tensor;
 /** A Keras activation name ('relu'), a function, or null/undefined for linear. */
@@ -57,15 +55,9 @@ export function tanh(x: Tensor): Tensor {
   return tanhOp(x);
 }
 
-/** erfc(z), differentiable: its gradient is Python TF's, grad · (-2/√π) · exp(-z²). */
-function erfc(z: Tensor): Tensor {
-  const slope = StopGradient({ input: Exp({ x: Neg({ x: Square({ x: z }) }) }) });
-  return withGradientOf(Erfc({ x: z }), Mul({ x: Mul({ x: z, y: slope }), y: constantTensor(-2 / Math.sqrt(Math.PI), z.dtype) }));
-}
-
 /** Keras 3's default: the exact form, 0.5 · x · erfc(-x / √2), as tf.nn.gelu computes it. */
 export function gelu(x: Tensor): Tensor {
-  return multiply(multiply(0.5, x), erfc(multiply(negative(x), Math.fround(0.7071067811865476))));
+  return multiply(multiply(0.5, x), Erfc({ x: multiply(negative(x), Math.fround(0.7071067811865476)) }));
 }
 
 export function elu(x: Tensor): Tensor {

@@ -9,6 +9,6 @@ export * as metrics from './metrics';
 export * as models from './models';
 export { Model, Sequential, type ModelOptions, type SequentialOptions } from './models';
 export { Input } from './layers';
-export { History } from './training/history';
+export { History } from './callbacks/history';
 export type { CompileOptions, FitOptions, EvaluateOptions } from './training/trainer';
 export type { PredictOptions } from './training/predict';

@@ -2,6 +2,7 @@
 import { DType, dtypeToEnum, isDType } from '../dtypes';
 import { context, Trace } from '../context';
 import { InvalidArgumentError } from '../errors';
+import { hasGradientFunction } from '../gradients/registry';
 import { HostValue, inferDType } from '../host_data';
 import { NativeOperation, NativeOutput, binding } from '../native';
 import { ArgInfo, opInfo } from '../op_registry';
@@ -101,7 +102,18 @@ function convertInputs(call: OpCall, toTensor: (value: HostValue, dtype: DType) 
 
 export function runOp(call: OpCall): Tensor[][] {
   const trace = context.trace;
-  return trace ? addToTrace(trace, call) : executeEagerly(call);
+  const outputs = trace ? addToTrace(trace, call) : executeEagerly(call);
+  // Eager ops need the mark only where a tape will replay them.
+  return hasGradientFunction(call.type) && (trace || context.tapes.size > 0) ? markForRegisteredGradient(outputs) : outputs;
+}
+
+/**
+ * An op with a gradient in lib/gradients hands out its outputs through StopGradient, so that
+ * TF_AddGradients never asks the C++ registry for it; lib/gradients/symbolic.ts recognises a
+ * StopGradient fed straight by such an op and applies the registered gradient across it.
+ */
+function markForRegisteredGradient(outputs: Tensor[][]): Tensor[][] {
+  return outputs.map((group) => group.map((t) => runOp({ type: 'StopGradient', inputs: [t], attrs: [], outputs: ['output'] })[0][0]));
 }
 
 function executeEagerly(call: OpCall): Tensor[][] {

@@ -1,5 +1,6 @@
 // Symbolic gradients (TF_AddGradientsWithPrefix) with null for xs that the ys do not depend on;
 // TF itself rejects such xs instead.
+import { InvalidArgumentError } from '../errors';
 import { NativeGraph, NativeOperation, NativeOutput } from '../native';
 
 /** Names of every op that `ys` depend on through data edges. */
@@ -24,6 +25,12 @@ export function addGradients(
   prefix: string | null = null,
 ): (NativeOutput | null)[] {
   if (ys.length === 0) throw new RangeError('addGradients needs at least one y');
+  // TF would answer null (or worse) for an output of another graph.
+  for (const [what, outputs] of [['y', ys], ['x', xs], ['dx', dxs ?? []]] as const) {
+    for (const output of outputs) {
+      if (output.op.graph !== graph) throw new InvalidArgumentError(`addGradients: ${what} '${output.op.name}:${output.index}' belongs to another graph`);
+    }
+  }
   const reachable = ancestors(ys);
   const connected = xs.filter((x) => reachable.has(x.op.name));
   const grads = connected.length > 0 ? graph.addGradients(ys, connected, dxs, prefix) : [];

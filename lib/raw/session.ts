@@ -1,5 +1,6 @@
 // Session over a raw graph: ConfigProto from an options object, runs by output, pre-resolved callables.
 import { NativeCallable, NativeDevice, NativeGraph, NativeOperation, NativeOutput, NativeSession, NativeTensor, binding } from '../native';
+import { InvalidArgumentError } from '../errors';
 import { RunOptionsInit, SessionConfigOptions, encodeConfigProto, encodeRunOptions } from '../proto';
 
 export type SessionOptions = SessionConfigOptions;
@@ -8,6 +9,19 @@ export interface RunOptions extends RunOptionsInit {
   feeds?: readonly (readonly [NativeOutput, NativeTensor])[];
   fetches?: readonly NativeOutput[];
   targets?: readonly NativeOperation[];
+}
+
+/** Python's session check: a fed tensor must fit the static shape its graph output declares (TF checks only some). */
+function checkFeedShapes(feeds: readonly (readonly [NativeOutput, NativeTensor])[]): void {
+  for (const [output, tensor] of feeds) {
+    const declared = output.op.outputShape(output.index);
+    if (declared === null || tensor.disposed) continue;
+    const shape = tensor.shape;
+    if (declared.length !== shape.length || declared.some((d, i) => d >= 0 && d !== shape[i])) {
+      const show = (dims: readonly number[]) => `(${dims.map((d) => (d < 0 ? 'None' : String(d))).join(', ')}${dims.length === 1 ? ',' : ''})`;
+      throw new InvalidArgumentError(`Cannot feed value of shape ${show(shape)} for Tensor '${output.op.name}:${output.index}', which has shape ${show(declared)}`);
+    }
+  }
 }
 
 function runOptionsBytes(options: RunOptionsInit): Uint8Array | undefined {
@@ -29,6 +43,7 @@ export class Session {
   }
 
   run({ feeds = [], fetches = [], targets = [], ...options }: RunOptions): NativeTensor[] {
+    checkFeedShapes(feeds);
     return this.native.run(
       feeds.map(([output]) => output),
       feeds.map(([, tensor]) => tensor),
@@ -40,6 +55,7 @@ export class Session {
 
   /** The same run on the libuv pool: the event loop stays free while TF computes. */
   async runAsync({ feeds = [], fetches = [], targets = [], ...options }: RunOptions): Promise<NativeTensor[]> {
+    checkFeedShapes(feeds);
     return this.native.runAsync(
       feeds.map(([output]) => output),
       feeds.map(([, tensor]) => tensor),

@@ -1,5 +1,5 @@
-// Shared by the ops tests: test/fixtures/ops.json (scripts/ops_reference.py) and the checks that
-// run each case eagerly and inside tf.function against Python's outputs.
+// Shared by the ops tests: test/fixtures/ops.json (test/fixtures/generators/ops_reference.py) and
+// the checks that run each case eagerly and inside tf.function against Python's outputs.
 // The fixture was made with oneDNN off (its kernels round differently); set before TF loads.
 process.env.TF_ENABLE_ONEDNN_OPTS = '0';
 import { test } from 'node:test';
@@ -111,7 +111,7 @@ export function checkCases(section: Record<string, FixtureCase>, calls: Record<s
       assert.equal(traced.tracingCount, 1);
     });
   }
-  test('every TypeScript call has a fixture case (rerun scripts/ops_reference.py after adding one)', () => {
+  test('every TypeScript call has a fixture case (rerun test/fixtures/generators/ops_reference.py after adding one)', () => {
     assert.deepEqual(Object.keys(calls).filter((key) => !(key in section)), []);
   });
 }

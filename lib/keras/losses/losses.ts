@@ -17,7 +17,6 @@ import {
   SparseSoftmaxCrossEntropyWithLogits,
   Square,
   Squeeze,
-  StopGradient,
   Sub,
   Sum,
 } from '../../ops/generated';
@@ -26,7 +25,6 @@ import { sigmoidCrossEntropyWithLogits, softmaxCrossEntropyWithLogits } from '..
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor } from '../../tensor';
 import { kerasLogits } from '../activations';
-import { withGradientOf } from '../training/gradient_override';
 
 /** Keras' `backend.epsilon()`. */
 export const EPSILON = 1e-7;
@@ -149,15 +147,13 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opti
 }
 
 /**
- * tf.nn.sparse_softmax_cross_entropy_with_logits on the fused kernel. Its gradient is the kernel's
- * own backprop output (softmax − one-hot), Python's registered gradient, through a surrogate.
+ * tf.nn.sparse_softmax_cross_entropy_with_logits on the fused kernel (its gradient is in
+ * lib/gradients: the C++ registry has none).
  */
 function sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
   const rank = logits.rank;
   const flatLogits = rank === 2 ? logits : Reshape({ tensor: logits, shape: int32Vector([-1, logits.shape[rank - 1] ?? -1]) });
   const flatLabels = rank === 2 ? labels : Reshape({ tensor: labels, shape: int32Vector([-1]) });
-  const { loss, backprop } = SparseSoftmaxCrossEntropyWithLogits({ features: flatLogits, labels: flatLabels });
-  const linear = Sum({ input: Mul({ x: flatLogits, y: StopGradient({ input: backprop }) }), reductionIndices: -1 });
-  const rows = withGradientOf(loss, linear);
+  const rows = SparseSoftmaxCrossEntropyWithLogits({ features: flatLogits, labels: flatLabels }).loss;
   return rank === 2 ? rows : Reshape({ tensor: rows, shape: ShapeOp({ input: labels }) });
 }

@@ -9,7 +9,7 @@ import { KerasTensor, Node } from '../layers/keras_tensor';
 import { CallOptions, Layer } from '../layers/layer';
 import { autoName } from '../layers/naming';
 import type { Metric } from '../metrics';
-import type { History } from '../training/history';
+import type { History } from '../callbacks/history';
 import { predict, predictOnBatch, PredictOptions } from '../training/predict';
 import { StepFunction } from '../training/step_function';
 import { CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';

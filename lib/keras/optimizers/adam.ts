@@ -12,7 +12,8 @@ export interface AdamOptions extends OptimizerOptions {
 }
 
 function checkBeta(value: number, what: string): void {
-  if (typeof value !== 'number' || !(value >= 0 && value < 1)) {
+  // In float32 terms: 0.99999999999 rounds to 1, and a beta of 1 divides by zero in the bias correction.
+  if (typeof value !== 'number' || !(value >= 0 && Math.fround(value) < 1)) {
     throw new RangeError(`Argument \`${what}\` must be in [0, 1). Received: ${what}=${String(value)}`);
   }
 }

@@ -52,6 +52,7 @@ export function toHostArray(value: ArrayData, what: string, targetDType?: DType)
   if (value instanceof Tensor) {
     if (value.isSymbolic) throw new TypeError(`${what} must be an eager tensor, not a symbolic one`);
     if (value.rank === 0) throw new RangeError(`${what} must have a samples dimension; got a scalar`);
+    checkNumeric(value, what);
     const dtype = targetDType ?? defaultDType(value.dtype);
     return new HostArray(convertArray(value.dataSync() as TypedArray, dtype), value.shape as number[], dtype);
   }
@@ -79,9 +80,17 @@ export function toHostArray(value: ArrayData, what: string, targetDType?: DType)
   } catch (e) {
     // With the shape taken from the data, a count that does not fit is a ragged array.
     if (e instanceof RangeError) throw new RangeError(`${what} is a ragged nested array; expected shape ${formatShape(shape)}`);
+    if (e instanceof TypeError) throw new TypeError(`${what}: ${e.message}`);
     throw e;
   }
   return new HostArray(convertArray(flat as TypedArray, dtype), shape, dtype);
+}
+
+/** Models take numbers and booleans: a string (or handle) tensor would become NaN and train silently. */
+function checkNumeric(tensor: Tensor, what: string): void {
+  if (tensor.dtype === 'string' || tensor.dtype === 'resource' || tensor.dtype === 'variant') {
+    throw new TypeError(`${what} must hold numbers or booleans; got a ${tensor.dtype} tensor`);
+  }
 }
 
 /** Keras' floatx for floats and booleans; integer targets keep their dtype. */
@@ -192,6 +201,7 @@ export class DatasetSource implements DataSource {
 
 function toBatchTensor(value: ArrayData, what: string, dtype?: DType): Tensor {
   if (value instanceof Tensor) {
+    checkNumeric(value, what);
     const target = dtype ?? defaultDType(value.dtype);
     return value.dtype === target ? value : cast(value, target);
   }

@@ -47,10 +47,20 @@ export class StepPacer {
   }
 }
 
+/**
+ * The next batch, fetched while a step runs. A failure is handled when the loop awaits it; until
+ * then a no-op handler keeps Node from reporting it as an unhandled rejection and exiting.
+ */
+function prefetch(iterator: Iterator<Batch> | AsyncIterator<Batch>): IteratorResult<Batch> | Promise<IteratorResult<Batch>> {
+  const next = iterator.next();
+  if (next instanceof Promise) next.catch(() => {});
+  return next;
+}
+
 /** Runs one epoch of `source`; returns the number of steps run. */
 export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks: BatchHooks<R>, pacer = new StepPacer()): Promise<number> {
   const iterator = source.batches(shuffle);
-  let pending: IteratorResult<Batch> | Promise<IteratorResult<Batch>> | undefined = iterator.next();
+  let pending: IteratorResult<Batch> | Promise<IteratorResult<Batch>> | undefined = prefetch(iterator);
   let index = 0;
   try {
     for (;;) {
@@ -65,11 +75,11 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
         if (pacer.inline) {
           result = hooks.run(batch);
           pacer.record(pacer.now() - start);
-          pending = iterator.next();
+          pending = prefetch(iterator);
           if (pacer.shouldYield()) await yieldToEventLoop();
         } else {
           const running = hooks.launch(batch);
-          pending = iterator.next();
+          pending = prefetch(iterator);
           result = await running;
           pacer.record(pacer.now() - start);
         }

@@ -6,7 +6,7 @@ import { hostTensor } from '../../raw/host_tensor';
 import { Tensor, TensorLike } from '../../tensor';
 import type { Callback } from '../callbacks';
 import type { Model } from '../models/model';
-import { CallbackList } from './callback_list';
+import { CallbackList } from '../callbacks/callback_list';
 import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray } from './data_adapter';
 import { runBatches } from './loop';
 

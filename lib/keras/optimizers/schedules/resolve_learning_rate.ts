@@ -21,8 +21,9 @@ export function resolveLearningRate(learningRate: LearningRateLike, step: number
         `Received: ${String(learningRate)}`,
     );
   }
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    const shown = typeof value === 'number' ? String(value) : `${String(value)} (${typeof value})`;
+  // Checked as the float32 the variable will hold: 1e39 is finite in JS but Infinity there.
+  if (typeof value !== 'number' || !Number.isFinite(Math.fround(value)) || value < 0) {
+    const shown = typeof value === 'number' ? `${value}${Number.isFinite(value) && value >= 0 ? ' (it overflows float32)' : ''}` : `${String(value)} (${typeof value})`;
     throw new RangeError(
       `The learning rate at step ${step} is ${shown}; it must be a finite, non-negative number.`,
     );

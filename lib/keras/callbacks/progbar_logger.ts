@@ -1,7 +1,7 @@
 // keras.callbacks.ProgbarLogger: the progress output of fit/evaluate/predict ('Epoch 1/5' and a
 // Progbar per epoch; during fit, validation is not shown).
-import { Callback, type CallbackParams, type Logs } from '../callbacks';
-import { Progbar, ProgressStream } from './progbar';
+import { Callback, type CallbackParams, type Logs } from './callback';
+import { Progbar, ProgressStream } from '../utils/progbar';
 
 export class ProgbarLogger extends Callback {
   private progbar: Progbar | null = null;

@@ -1,11 +1,11 @@
 // Keras' CallbackList: the user's callbacks, then History and ProgbarLogger, called hook by hook
 // (awaiting hooks that return promises). Batch hooks a callback does not override are skipped, and
 // batch values are read from the step's tensors only for callbacks that look at them.
-import { Callback, type CallbackModel, type CallbackParams, type Logs } from '../callbacks';
+import { Callback, type CallbackModel, type CallbackParams, type Logs } from './callback';
 import { History } from './history';
 import { ProgbarLogger } from './progbar_logger';
-import { ProgressStream } from './progbar';
-import { StepLogs } from './step_logs';
+import { ProgressStream } from '../utils/progbar';
+import { StepLogs } from '../training/step_logs';
 
 type BatchHook = 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd' | 'onPredictBatchBegin' | 'onPredictBatchEnd';
 

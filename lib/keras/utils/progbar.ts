@@ -2,7 +2,7 @@
 // drawn in place on a terminal by cli-progress (which throttles redraws and owns the cursor); off a
 // terminal only the final line is printed. verbose 2 prints Keras' one-line epoch summary.
 import { SingleBar } from 'cli-progress';
-import type { Logs } from '../callbacks';
+import type { Logs } from '../callbacks/callback';
 
 /** Where progress goes: process.stdout, or anything with write() (and isTTY for in-place drawing). */
 export interface ProgressStream {

@@ -1,5 +1,5 @@
 // keras.callbacks.History: what fit() returns — every epoch's logs, by key.
-import { Callback, type Logs } from '../callbacks';
+import { Callback, type Logs } from './callback';
 
 export class History extends Callback {
   /** Per key ('loss', 'val_loss', 'accuracy', ...), one value per epoch. */
