@@ -291,6 +291,7 @@ test('a restore that fails on any entry changes no variable and builds no slot (
     [write('nan_rate', { 'optimizer/learning_rate': new tf.Variable(NaN) }), 'InvalidArgumentError', /'optimizer\/learning_rate'.*a learning rate must be a finite, non-negative number, the checkpoint holds NaN/],
     [write('negative_rate', { 'optimizer/learning_rate': new tf.Variable(-0.5) }), 'InvalidArgumentError', /the checkpoint holds -0\.5/],
     [write('infinite_rate', { 'optimizer/learning_rate': new tf.Variable(Infinity) }), 'InvalidArgumentError', /the checkpoint holds Infinity/],
+    [write('negative_iterations', { 'optimizer/iterations': new tf.Variable(-3n) }), 'InvalidArgumentError', /'optimizer\/iterations'.*optimizer iterations must be a non-negative integer, the checkpoint holds -3/],
     // A slot (sorted after every variable, the iterations and the learning rate) whose shape differs.
     [write('bad_slot', { 'optimizer/slots/dense/kernel/velocity': new tf.Variable([1, 2, 3], { dtype: 'float32' }) }), 'InvalidArgumentError', /Cannot restore 'optimizer\/slots\/dense\/kernel\/velocity' into .*: the checkpoint holds shape \[3\], the variable has shape \[2, 1\]/],
     [write('bad_slot_dtype', { 'optimizer/slots/dense/bias/velocity': new tf.Variable([1], { dtype: 'float64' }) }), 'InvalidArgumentError', /holds float64, the variable is float32/],

@@ -8,7 +8,7 @@ import {
   DataLossError, FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError, UnimplementedError, createError,
 } from '../errors';
 import { TensorSpec, TracedFunction, tfFunction } from '../function';
-import { LearningRateVariable } from '../keras/optimizers/learning_rate';
+import { IterationsVariable, LearningRateVariable } from '../keras/optimizers/learning_rate';
 import { Optimizer } from '../keras/optimizers/optimizer';
 import { RestoreV2, SaveV2 } from '../ops/generated';
 import { Tensor } from '../tensor';
@@ -513,6 +513,8 @@ interface Restore {
   shape: readonly number[];
   /** Names the target in errors. */
   target: string;
+  /** Why the target would refuse a value (which the checks find before anything is assigned), or undefined. */
+  refuses?: (value: Tensor) => string | undefined;
 }
 
 /** Checks every target against the index before anything is read or assigned. */
@@ -537,14 +539,33 @@ function restoreOf(key: string, variable: Variable): Restore {
   if (variable instanceof LearningRateVariable && variable.schedule !== undefined) {
     throw new TypeError(`Cannot restore '${key}' into variable '${variable.name}': it is a learning rate that follows a schedule`);
   }
-  return { key, dtype: variable.dtype, shape: variable.shape, target: `variable '${variable.name}'` };
+  return { key, dtype: variable.dtype, shape: variable.shape, target: `variable '${variable.name}'`, refuses: refusalOf(variable) };
+}
+
+/** The values an optimizer's variables refuse, as their own writes do: a checkpoint may hold anything. */
+function refusalOf(variable: Variable): Restore['refuses'] {
+  if (variable instanceof LearningRateVariable) {
+    return (value) => {
+      const rate = value.numpy();
+      return typeof rate === 'number' && Number.isFinite(rate) && rate >= 0
+        ? undefined
+        : `a learning rate must be a finite, non-negative number, the checkpoint holds ${String(rate)}`;
+    };
+  }
+  if (variable instanceof IterationsVariable) {
+    return (value) => {
+      const count = value.numpy();
+      return typeof count === 'bigint' && count >= 0n ? undefined : `optimizer iterations must be a non-negative integer, the checkpoint holds ${String(count)}`;
+    };
+  }
+  return undefined;
 }
 
 /**
  * Reads the values of `restores` in one run and checks those a variable would refuse (a learning rate
- * must be finite and non-negative). Returns them by key; the caller disposes them.
+ * must be finite and non-negative, iterations non-negative). Returns them by key; the caller disposes them.
  */
-function readValues(path: string, prefix: string, restores: readonly Restore[], learningRateKeys: ReadonlySet<string>): Map<string, Tensor> {
+function readValues(path: string, prefix: string, restores: readonly Restore[]): Map<string, Tensor> {
   let values: Tensor[];
   try {
     values = readerFor(restores.map((r) => r.key), restores.map((r) => r.dtype))(prefix);
@@ -555,14 +576,10 @@ function readValues(path: string, prefix: string, restores: readonly Restore[], 
   }
   const byKey = new Map(restores.map(({ key }, i) => [key, values[i]]));
   try {
-    for (const key of learningRateKeys) {
-      const rate = byKey.get(key)?.numpy();
-      if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
-        throw new InvalidArgumentError(
-          `Cannot restore '${key}' from checkpoint '${path}': a learning rate must be a finite, non-negative number, the checkpoint holds ${String(rate)}`,
-        );
-      }
-    }
+    restores.forEach(({ key, refuses }, i) => {
+      const why = refuses?.(values[i]);
+      if (why !== undefined) throw new InvalidArgumentError(`Cannot restore '${key}' from checkpoint '${path}': ${why}`);
+    });
   } catch (e) {
     for (const value of values) value.dispose();
     throw e;
@@ -593,8 +610,7 @@ export function loadVariables(path: string, namedVariables: NamedVariables): voi
   const restores = entries.map(([key, variable]) => restoreOf(key, variable));
   const index = readCheckpointIndex(prefix);
   checkAgainstIndex(path, restores, index);
-  const learningRates = new Set(entries.filter(([, variable]) => variable instanceof LearningRateVariable).map(([key]) => key));
-  const values = readValues(path, prefix, restores, learningRates);
+  const values = readValues(path, prefix, restores);
   try {
     assignAll(entries, values);
   } finally {
@@ -676,7 +692,7 @@ export class Checkpoint {
    * Restores every tracked variable and optimizer state from `path`. An optimizer that has not made
    * its slots yet builds them for the variables the checkpoint holds slots of, as Keras does when it
    * loads optimizer state into a fresh optimizer. All or nothing: every key, dtype, shape and value
-   * (a learning rate must be finite and non-negative) is checked first; only then are slots built and
+   * (a learning rate must be finite and non-negative, iterations non-negative) is checked first; only then are slots built and
    * every variable assigned, in one run. A restore that fails changes no variable and builds no slot.
    */
   restore(path: string): void {
@@ -703,8 +719,7 @@ export class Checkpoint {
       }
     }
     checkAgainstIndex(path, restores, index);
-    const learningRates = new Set(present.filter(([, variable]) => variable instanceof LearningRateVariable).map(([key]) => key));
-    const values = readValues(path, prefix, restores, learningRates);
+    const values = readValues(path, prefix, restores);
     try {
       for (const [optimizer, variables] of builds) optimizer.build(variables);
       const entries = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));
