@@ -2,11 +2,13 @@
 // and read by RestoreV2, so Python's tf.train.load_checkpoint reads ours and we read its.
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DTYPE_ENUM, DType } from '../dtypes';
 import {
-  DataLossError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError, UnimplementedError, createError,
+  DataLossError, FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError, UnimplementedError, createError,
 } from '../errors';
 import { TensorSpec, TracedFunction, tfFunction } from '../function';
+import { IterationsVariable, LearningRateVariable } from '../keras/optimizers/learning_rate';
 import { Optimizer } from '../keras/optimizers/optimizer';
 import { RestoreV2, SaveV2 } from '../ops/generated';
 import { Tensor } from '../tensor';
@@ -29,6 +31,185 @@ function indexFile(prefix: string): string {
 
 function dataFile(prefix: string): string {
   return `${prefix}.data-00000-of-00001`;
+}
+
+// ---- Paths, and replacing a checkpoint atomically ----
+
+/** `scheme://`: two or more letters, so that a Windows drive (`C:\`) is not taken for one. */
+const URL_SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):\/\//;
+
+/**
+ * The local prefix a checkpoint path names. The path must be a non-empty string; a `file://` URL is
+ * taken as the local path it names, and any other scheme (`gs://`, `s3://`, `ram://`, ...) is an
+ * UnimplementedError, raised before anything touches the disk: this package reads and writes local
+ * files only, and Node's fs would otherwise take `gs://bucket/x` for a relative folder named `gs:`.
+ */
+function checkpointPrefix(path: unknown): string {
+  if (typeof path !== 'string') throw new TypeError(`A checkpoint path must be a string, got ${path === null ? 'null' : typeof path}`);
+  if (path === '') throw new TypeError('A checkpoint path must not be empty');
+  if (path.includes('\0')) throw new TypeError(`A checkpoint path must not contain NUL characters, got ${JSON.stringify(path)}`);
+  const scheme = URL_SCHEME.exec(path);
+  if (!scheme) return path;
+  if (scheme[1].toLowerCase() !== 'file') {
+    throw new UnimplementedError(
+      `Checkpoint path '${path}' uses the unsupported scheme '${scheme[1]}://': only local paths (or file:// URLs) are supported`,
+    );
+  }
+  try {
+    return fileURLToPath(path);
+  } catch (e) {
+    throw new TypeError(`Checkpoint path '${path}' is not a valid local file:// URL: ${(e as Error).message}`);
+  }
+}
+
+/*
+ * Replacing a checkpoint. Its two files cannot be swapped by one rename, so a save is a small journal:
+ *   1. complete any interrupted switch at the path (below), then delete stale `<path>_temp.*` files;
+ *   2. SaveV2 writes `<path>_temp.index` and `<path>_temp.data-00000-of-00001`; both are fsynced;
+ *   3. commit: a record naming the temporary prefix and both files' sizes is written to
+ *      `<path>_temp.commit`, fsynced, and renamed to `<path>.commit` (one atomic rename);
+ *   4. switch: the data file, then the index, is renamed into place;
+ *   5. `<path>.commit` is removed.
+ * Every load first completes an interrupted switch: with a commit record present it renames whichever
+ * temporary file is still there into place (checking its size against the record) and removes the
+ * record, which is idempotent, so a load killed during it is completed by the next one. Without a
+ * record, temporary leftovers are ignored (the next save deletes them). A process killed at any
+ * instant thus leaves the path loading either the old values (killed before step 3's rename) or the
+ * new ones (after it), never a mix. One path takes one writer at a time; `<path>_temp.*` and
+ * `<path>.commit` belong to the checkpoint at `<path>`.
+ */
+
+function temporaryPrefixOf(prefix: string): string {
+  return `${prefix}_temp`;
+}
+
+/** The commit record of a switch in progress. */
+function commitFile(prefix: string): string {
+  return `${prefix}.commit`;
+}
+
+const COMMIT_FORMAT = 'tf-napi checkpoint switch 1';
+
+interface CommitRecord {
+  format: typeof COMMIT_FORMAT;
+  /** The temporary prefix's file name, in the checkpoint's folder. */
+  temporary: string;
+  dataBytes: number;
+  indexBytes: number;
+}
+
+function errorCode(e: unknown): string | undefined {
+  return (e as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** The size of a file, or undefined where there is none. */
+function sizeOf(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Flushes a file to disk; returns its size. */
+function syncFile(file: string): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+    return fs.fstatSync(fd).size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (renames) to disk, where the platform can. */
+function syncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(dir, 'r');
+  } catch (e) {
+    if (['EISDIR', 'EPERM', 'EACCES'].includes(errorCode(e) ?? '')) return; // Windows opens no folders.
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    if (!['EINVAL', 'EBADF', 'EPERM', 'ENOTSUP'].includes(errorCode(e) ?? '')) throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A save fails here, before anything is moved, where a directory stands at one of the names it replaces. */
+function checkReplaceable(prefix: string): void {
+  for (const file of [indexFile(prefix), dataFile(prefix), commitFile(prefix)]) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(file);
+    } catch (e) {
+      if (errorCode(e) === 'ENOENT' || errorCode(e) === 'ENOTDIR') continue;
+      throw e;
+    }
+    if (stat.isDirectory()) throw new FailedPreconditionError(`Cannot write checkpoint '${prefix}': ${file} is a directory`);
+  }
+}
+
+/**
+ * Completes a switch that a killed save (or load) left part way: a no-op without a commit record.
+ * Renaming is idempotent: a file already moved is checked in place.
+ */
+function completeSwitch(prefix: string): void {
+  const commit = commitFile(prefix);
+  let text: string;
+  try {
+    text = fs.readFileSync(commit, 'utf8');
+  } catch (e) {
+    const code = errorCode(e);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return;
+    if (code === 'EISDIR') throw new FailedPreconditionError(`Checkpoint '${prefix}': ${commit} is a directory`);
+    if (code === 'EACCES') throw new PermissionDeniedError(`Cannot read ${commit}: permission denied`);
+    throw e;
+  }
+  const temporary = temporaryPrefixOf(prefix);
+  const unusable = (why: string) =>
+    new DataLossError(`Checkpoint '${prefix}' has an interrupted save that cannot be completed (${commit}): ${why}`);
+  let record: CommitRecord;
+  try {
+    record = JSON.parse(text) as CommitRecord;
+  } catch {
+    throw unusable('the commit record is not valid JSON');
+  }
+  if (record?.format !== COMMIT_FORMAT || record.temporary !== nodePath.basename(temporary)) {
+    throw unusable('the commit record is not one this package wrote for this path');
+  }
+  const moves: [string, string, number][] = [
+    [dataFile(temporary), dataFile(prefix), record.dataBytes],
+    [indexFile(temporary), indexFile(prefix), record.indexBytes],
+  ];
+  try {
+    for (const [from, to, bytes] of moves) {
+      const size = sizeOf(from);
+      if (size !== undefined) {
+        if (size !== bytes) throw unusable(`${from} has ${size} bytes, the record says ${bytes}`);
+        try {
+          fs.renameSync(from, to);
+        } catch (e) {
+          if (errorCode(e) !== 'ENOENT') throw e; // Another process moved it first.
+        }
+      }
+      const moved = sizeOf(to);
+      if (moved !== bytes) throw unusable(`${to} ${moved === undefined ? 'is missing' : `has ${moved} bytes, the record says ${bytes}`}`);
+    }
+    // The renames are made durable before the record goes; losing the removal itself is harmless (the next load redoes it).
+    syncDirectory(nodePath.dirname(indexFile(prefix)));
+    fs.rmSync(commit, { force: true });
+  } catch (e) {
+    if (errorCode(e) === 'EACCES' || errorCode(e) === 'EPERM' || errorCode(e) === 'EROFS') {
+      throw new PermissionDeniedError(`Cannot complete the interrupted save of checkpoint '${prefix}' (${commit}): ${(e as Error).message}`);
+    }
+    throw e;
+  }
 }
 
 function shapeString(shape: readonly number[]): string {
@@ -145,7 +326,14 @@ function decodeEntry(bytes: Uint8Array, corrupt: (why: string) => Error): Checkp
 }
 
 /** Every tensor in the checkpoint at `prefix`, by key, in key order. */
-export function readCheckpointIndex(prefix: string): Map<string, CheckpointEntry> {
+export function readCheckpointIndex(path: string): Map<string, CheckpointEntry> {
+  const prefix = checkpointPrefix(path);
+  completeSwitch(prefix);
+  return readIndexFile(prefix);
+}
+
+/** The index at `prefix` as it is now (no switch to complete). */
+function readIndexFile(prefix: string): Map<string, CheckpointEntry> {
   const file = indexFile(prefix);
   let bytes: Buffer;
   try {
@@ -154,6 +342,7 @@ export function readCheckpointIndex(prefix: string): Map<string, CheckpointEntry
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new NotFoundError(`Checkpoint '${prefix}' not found: there is no ${file}`);
     if (code === 'EACCES') throw new PermissionDeniedError(`Cannot read ${file}: permission denied`);
+    if (code === 'EISDIR') throw new FailedPreconditionError(`Cannot read checkpoint '${prefix}': ${file} is a directory`);
     throw e;
   }
   const corrupt = (why: string) => new DataLossError(`${file} is not a valid TensorFlow checkpoint index: ${why}`);
@@ -210,7 +399,9 @@ function cacheKey(entries: readonly [string, Variable][]): string {
 
 const PREFIX_SIGNATURE = [new TensorSpec([], 'string', 'prefix')];
 const savers = new Map<string, TracedFunction<[string], null>>();
-const restorers = new Map<string, TracedFunction<[string], Tensor[]>>();
+/** Readers by the keys and dtypes they read; assigners by the variables they assign. */
+const readers = new Map<string, TracedFunction<[string], Tensor[]>>();
+const assigners = new Map<string, TracedFunction<Tensor[], null>>();
 
 function saverFor(entries: readonly [string, Variable][]): TracedFunction<[string], null> {
   const key = cacheKey(entries);
@@ -233,26 +424,38 @@ function saverFor(entries: readonly [string, Variable][]): TracedFunction<[strin
   return saver;
 }
 
-function restorerFor(entries: readonly [string, Variable][]): TracedFunction<[string], Tensor[]> {
-  const key = cacheKey(entries);
-  let restorer = restorers.get(key);
-  if (!restorer) {
-    restorer = tfFunction<[string], Tensor[]>(
-      (prefix) =>
-        RestoreV2({
-          prefix,
-          tensorNames: entries.map(([name]) => name),
-          shapeAndSlices: entries.map(() => ''),
-          dtypes: entries.map(([, variable]) => variable.dtype),
-        }),
+/** One RestoreV2 run reading the tensors stored under `keys`, of the given dtypes. */
+function readerFor(keys: readonly string[], dtypes: readonly DType[]): TracedFunction<[string], Tensor[]> {
+  const cached = JSON.stringify([keys, dtypes]);
+  let reader = readers.get(cached);
+  if (!reader) {
+    reader = tfFunction<[string], Tensor[]>(
+      (prefix) => RestoreV2({ prefix, tensorNames: [...keys], shapeAndSlices: keys.map(() => ''), dtypes: [...dtypes] }),
       { inputSignature: PREFIX_SIGNATURE, name: 'restore_variables' },
     );
-    restorers.set(key, restorer);
+    readers.set(cached, reader);
   }
-  return restorer;
+  return reader;
 }
 
-/** Removes the files a failed save left under the temporary prefix (TF's writer adds `.tempstate…` names). */
+/** One session run assigning each variable its value (traced assigns count as writes, so host caches follow). */
+function assignerFor(variables: readonly Variable[]): TracedFunction<Tensor[], null> {
+  const key = JSON.stringify(variables.map((variable) => variable.handleOp.name));
+  let assigner = assigners.get(key);
+  if (!assigner) {
+    assigner = tfFunction<Tensor[], null>(
+      (...values) => {
+        variables.forEach((variable, i) => variable.assign(values[i]));
+        return null;
+      },
+      { inputSignature: variables.map((variable) => new TensorSpec(variable.shape, variable.dtype)), name: 'assign_restored' },
+    );
+    assigners.set(key, assigner);
+  }
+  return assigner;
+}
+
+/** Removes the files a failed or killed save left under the temporary prefix (TF's writer adds `.tempstate…` names). */
 function removeTemporaryFiles(temporaryPrefix: string): void {
   const dir = nodePath.dirname(temporaryPrefix);
   const base = `${nodePath.basename(temporaryPrefix)}.`;
@@ -262,71 +465,157 @@ function removeTemporaryFiles(temporaryPrefix: string): void {
   }
 }
 
-/**
- * Writes the variables' values to a checkpoint at `path` under the given keys. The files are written
- * under `<path>_temp` in the same directory and then renamed into place, index last, so a save that
- * fails or is killed part way leaves any previous checkpoint at `path` loadable.
- */
-export function saveVariables(path: string, namedVariables: NamedVariables): void {
-  const entries = namedEntries(namedVariables);
-  const temporaryPrefix = `${path}_temp`;
-  fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+/** Writes a checkpoint at `prefix` by the journal above: a kill at any point leaves the old or the new one. */
+function writeCheckpoint(prefix: string, entries: readonly [string, Variable][]): void {
+  checkReplaceable(prefix);
+  const temporary = temporaryPrefixOf(prefix);
+  const dir = nodePath.dirname(indexFile(prefix));
+  fs.mkdirSync(dir, { recursive: true });
+  completeSwitch(prefix);
+  removeTemporaryFiles(temporary);
   try {
-    saverFor(entries)(temporaryPrefix);
+    saverFor(entries)(temporary);
   } catch (e) {
-    removeTemporaryFiles(temporaryPrefix);
+    removeTemporaryFiles(temporary);
     throw e;
   }
-  fs.renameSync(dataFile(temporaryPrefix), dataFile(path));
-  fs.renameSync(indexFile(temporaryPrefix), indexFile(path));
+  const record: CommitRecord = {
+    format: COMMIT_FORMAT,
+    temporary: nodePath.basename(temporary),
+    dataBytes: syncFile(dataFile(temporary)),
+    indexBytes: syncFile(indexFile(temporary)),
+  };
+  const pendingCommit = `${temporary}.commit`;
+  fs.writeFileSync(pendingCommit, JSON.stringify(record));
+  syncFile(pendingCommit);
+  syncDirectory(dir);
+  fs.renameSync(pendingCommit, commitFile(prefix));
+  syncDirectory(dir);
+  completeSwitch(prefix);
 }
 
-/** Checks every variable against the index before anything is assigned: a failed load changes nothing. */
-function checkAgainstIndex(path: string, entries: readonly [string, Variable][], index: Map<string, CheckpointEntry>): void {
-  for (const [key, variable] of entries) {
+/**
+ * Writes the variables' values to a checkpoint at `path` under the given keys. The files are written
+ * under `<path>_temp` in the same directory and then switched into place through a commit record, so
+ * a save that fails, or a process killed at any instant, leaves `path` loading either the previous
+ * checkpoint or the new one. `path` is a local path (or file:// URL); a directory where one of the
+ * checkpoint's files goes is an error before anything is moved.
+ */
+export function saveVariables(path: string, namedVariables: NamedVariables): void {
+  const prefix = checkpointPrefix(path);
+  writeCheckpoint(prefix, namedEntries(namedVariables));
+}
+
+/** Where a restored value comes from and what takes it: an existing variable, or one to be made after the checks. */
+interface Restore {
+  key: string;
+  dtype: DType;
+  shape: readonly number[];
+  /** Names the target in errors. */
+  target: string;
+  /** Why the target would refuse a value (which the checks find before anything is assigned), or undefined. */
+  refuses?: (value: Tensor) => string | undefined;
+}
+
+/** Checks every target against the index before anything is read or assigned. */
+function checkAgainstIndex(path: string, restores: readonly Restore[], index: Map<string, CheckpointEntry>): void {
+  for (const { key, dtype, shape, target } of restores) {
     const stored = index.get(key);
-    if (!stored) throw new NotFoundError(`Key '${key}' (variable '${variable.name}') not found in checkpoint '${path}'`);
-    if (stored.dtype !== variable.dtype) {
+    if (!stored) throw new NotFoundError(`Key '${key}' (${target}) not found in checkpoint '${path}'`);
+    if (stored.dtype !== dtype) {
       const storedName = typeof stored.dtype === 'number' ? `dtype enum ${stored.dtype}` : stored.dtype;
-      throw new InvalidArgumentError(
-        `Cannot restore '${key}' into variable '${variable.name}': the checkpoint holds ${storedName}, the variable is ${variable.dtype}`,
-      );
+      throw new InvalidArgumentError(`Cannot restore '${key}' into ${target}: the checkpoint holds ${storedName}, the variable is ${dtype}`);
     }
-    if (stored.shape.length !== variable.shape.length || stored.shape.some((d, i) => d !== variable.shape[i])) {
+    if (stored.shape.length !== shape.length || stored.shape.some((d, i) => d !== shape[i])) {
       throw new InvalidArgumentError(
-        `Cannot restore '${key}' into variable '${variable.name}': the checkpoint holds shape ${shapeString(stored.shape)}, ` +
-          `the variable has shape ${shapeString(variable.shape)}`,
+        `Cannot restore '${key}' into ${target}: the checkpoint holds shape ${shapeString(stored.shape)}, ` +
+          `the variable has shape ${shapeString(shape as number[])}`,
       );
     }
   }
 }
 
-function restoreEntries(path: string, entries: readonly [string, Variable][], index: Map<string, CheckpointEntry>): void {
-  checkAgainstIndex(path, entries, index);
+function restoreOf(key: string, variable: Variable): Restore {
+  if (variable instanceof LearningRateVariable && variable.schedule !== undefined) {
+    throw new TypeError(`Cannot restore '${key}' into variable '${variable.name}': it is a learning rate that follows a schedule`);
+  }
+  return { key, dtype: variable.dtype, shape: variable.shape, target: `variable '${variable.name}'`, refuses: refusalOf(variable) };
+}
+
+/** The values an optimizer's variables refuse, as their own writes do: a checkpoint may hold anything. */
+function refusalOf(variable: Variable): Restore['refuses'] {
+  if (variable instanceof LearningRateVariable) {
+    return (value) => {
+      const rate = value.numpy();
+      return typeof rate === 'number' && Number.isFinite(rate) && rate >= 0
+        ? undefined
+        : `a learning rate must be a finite, non-negative number, the checkpoint holds ${String(rate)}`;
+    };
+  }
+  if (variable instanceof IterationsVariable) {
+    return (value) => {
+      const count = value.numpy();
+      return typeof count === 'bigint' && count >= 0n ? undefined : `optimizer iterations must be a non-negative integer, the checkpoint holds ${String(count)}`;
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Reads the values of `restores` in one run and checks those a variable would refuse (a learning rate
+ * must be finite and non-negative, iterations non-negative). Returns them by key; the caller disposes them.
+ */
+function readValues(path: string, prefix: string, restores: readonly Restore[]): Map<string, Tensor> {
   let values: Tensor[];
   try {
-    values = restorerFor(entries)(path);
+    values = readerFor(restores.map((r) => r.key), restores.map((r) => r.dtype))(prefix);
   } catch (e) {
     // TF's messages (e.g. a truncated data file's) do not always name the checkpoint.
     if (e instanceof OpError) throw createError(e.code, `Restoring checkpoint '${path}': ${e.message}`);
     throw e;
   }
+  const byKey = new Map(restores.map(({ key }, i) => [key, values[i]]));
   try {
-    // Each variable's own (eager) assign, so subclasses keep their host state in sync (optimizer.iterations).
-    entries.forEach(([, variable], i) => variable.assign(values[i]));
-  } finally {
+    restores.forEach(({ key, refuses }, i) => {
+      const why = refuses?.(values[i]);
+      if (why !== undefined) throw new InvalidArgumentError(`Cannot restore '${key}' from checkpoint '${path}': ${why}`);
+    });
+  } catch (e) {
     for (const value of values) value.dispose();
+    throw e;
   }
+  return byKey;
+}
+
+/** Assigns every variable its value in one session run. */
+function assignAll(entries: readonly [string, Variable][], values: ReadonlyMap<string, Tensor>): void {
+  const variables = entries.map(([, variable]) => variable);
+  assignerFor(variables)(
+    ...entries.map(([key]) => {
+      const value = values.get(key);
+      if (value === undefined) throw new Error(`internal: no value was read for checkpoint key '${key}'`);
+      return value;
+    }),
+  );
 }
 
 /**
  * Assigns the values stored under the given keys to the variables. A missing key is a NotFoundError,
  * a dtype or shape that differs an InvalidArgumentError, a damaged file a DataLossError; in each case
- * no variable is changed.
+ * no variable is changed. Everything is read and checked first, then assigned in one run.
  */
 export function loadVariables(path: string, namedVariables: NamedVariables): void {
+  const prefix = checkpointPrefix(path);
   const entries = namedEntries(namedVariables);
-  restoreEntries(path, entries, readCheckpointIndex(path));
+  const restores = entries.map(([key, variable]) => restoreOf(key, variable));
+  const index = readCheckpointIndex(prefix);
+  checkAgainstIndex(path, restores, index);
+  const values = readValues(path, prefix, restores);
+  try {
+    assignAll(entries, values);
+  } finally {
+    for (const value of values.values()) value.dispose();
+  }
 }
 
 // ---- tf.train.Checkpoint ----
@@ -380,34 +669,70 @@ export class Checkpoint {
 
   /** Writes the checkpoint at exactly `path`; returns it. */
   write(path: string): string {
-    saveVariables(path, this.entries());
+    writeCheckpoint(checkpointPrefix(path), this.entries());
     return path;
   }
 
-  /** Python's save(prefix): counts the save and writes `<prefix>-<save_counter>`; returns that path. */
+  /**
+   * Python's save(prefix): counts the save and writes `<prefix>-<save_counter>`; returns that path.
+   * A save that fails leaves save_counter as it was.
+   */
   save(prefix: string): string {
+    checkpointPrefix(prefix);
     this.saveCounter.assignAdd(BigInt(1));
-    return this.write(`${prefix}-${this.saveCounter.numpy()}`);
+    try {
+      return this.write(`${prefix}-${this.saveCounter.numpy()}`);
+    } catch (e) {
+      this.saveCounter.assignSub(BigInt(1));
+      throw e;
+    }
   }
 
   /**
    * Restores every tracked variable and optimizer state from `path`. An optimizer that has not made
-   * its slots yet builds them first for the variables the checkpoint holds slots of, as Keras does
-   * when it loads optimizer state into a fresh optimizer.
+   * its slots yet builds them for the variables the checkpoint holds slots of, as Keras does when it
+   * loads optimizer state into a fresh optimizer. All or nothing: every key, dtype, shape and value
+   * (a learning rate must be finite and non-negative, iterations non-negative) is checked first; only then are slots built and
+   * every variable assigned, in one run. A restore that fails changes no variable and builds no slot.
    */
   restore(path: string): void {
-    const index = readCheckpointIndex(path);
+    const prefix = checkpointPrefix(path);
+    const index = readCheckpointIndex(prefix);
+    // Checkpoints written by saveVariables have no save_counter.
+    const present = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));
+    const restores = present.map(([key, variable]) => restoreOf(key, variable));
+    // The slots that unbuilt optimizers will make: planned (as build() makes them, zeros like the variable) but made only after the checks.
+    const builds: [Optimizer, Variable[]][] = [];
     for (const [key, optimizer] of this.optimizers) {
       if (optimizer.built) continue;
       const hasSlots = (variableKey: string) => {
-        const prefix = `${key}/slots/${variableKey}/`;
-        return [...index.keys()].some((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/'));
+        const slotPrefix = `${key}/slots/${variableKey}/`;
+        return [...index.keys()].some((k) => k.startsWith(slotPrefix) && !k.slice(slotPrefix.length).includes('/'));
       };
       const withSlots = this.variables.filter(([variableKey]) => hasSlots(variableKey));
-      if (withSlots.length > 0) optimizer.build(withSlots.map(([, variable]) => variable));
+      if (withSlots.length === 0) continue;
+      builds.push([optimizer, withSlots.map(([, variable]) => variable)]);
+      for (const [variableKey, variable] of withSlots) {
+        for (const slot of slotNamesOf(optimizer)) {
+          restores.push({ key: `${key}/slots/${variableKey}/${slot}`, dtype: variable.dtype, shape: variable.shape, target: `the '${slot}' slot of variable '${variable.name}'` });
+        }
+      }
     }
-    // Checkpoints written by saveVariables have no save_counter.
-    const entries = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));
-    restoreEntries(path, entries, index);
+    checkAgainstIndex(path, restores, index);
+    const values = readValues(path, prefix, restores);
+    try {
+      for (const [optimizer, variables] of builds) optimizer.build(variables);
+      const entries = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));
+      // The slots just built are what was planned; checked again before anything is assigned.
+      checkAgainstIndex(path, entries.map(([key, variable]) => restoreOf(key, variable)), index);
+      assignAll(entries, values);
+    } finally {
+      for (const value of values.values()) value.dispose();
+    }
   }
+}
+
+/** The slot names an optimizer gives each variable it builds for (Optimizer.slotNames() is protected). */
+function slotNamesOf(optimizer: Optimizer): string[] {
+  return (optimizer as unknown as { slotNames(): string[] }).slotNames();
 }
