@@ -46,7 +46,15 @@ async function measure(name: string, rounds: number): Promise<Paired> {
     fitRates.push(await rate(fit));
   }
   const ratios = fitRates.map((f, i) => f / loopRates[i]);
-  return { workload: name, rounds, loop: median(loopRates), fit: median(fitRates), ratio: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  return {
+    workload: name,
+    rounds,
+    loop: median(loopRates),
+    fit: median(fitRates),
+    ratio: median(ratios),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+  };
 }
 
 async function main(): Promise<void> {
@@ -64,11 +72,15 @@ async function main(): Promise<void> {
     return;
   }
   const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-  console.log(`fit vs loop, paired in one process, ${rounds} rounds${threads === undefined ? '' : `, ${threads} TF thread(s) per pool`} (steps/s medians; target: fit ≥ 0.9 × loop)\n`);
+  console.log(
+    `fit vs loop, paired in one process, ${rounds} rounds${threads === undefined ? '' : `, ${threads} TF thread(s) per pool`} (steps/s medians; target: fit ≥ 0.9 × loop)\n`,
+  );
   console.log('| workload | loop | fit | fit / loop (median of rounds) | min..max | target |');
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
-    console.log(`| ${r.workload} | ${fmt(r.loop)} | ${fmt(r.fit)} | ${r.ratio.toFixed(3)} | ${r.min.toFixed(2)}..${r.max.toFixed(2)} | ${r.ratio >= 0.9 ? 'held' : 'missed'} |`);
+    console.log(
+      `| ${r.workload} | ${fmt(r.loop)} | ${fmt(r.fit)} | ${r.ratio.toFixed(3)} | ${r.min.toFixed(2)}..${r.max.toFixed(2)} | ${r.ratio >= 0.9 ? 'held' : 'missed'} |`,
+    );
   }
 }
 

@@ -20,7 +20,10 @@ async function perCall(calls: number, rounds: number, body: () => unknown): Prom
 function dense(name: string, fanIn: number, units: number): [tf.Variable, tf.Variable] {
   const limit = Math.sqrt(6 / (fanIn + units));
   const kernel = new Float32Array(fanIn * units).map(() => (Math.random() * 2 - 1) * limit);
-  return [new tf.Variable(tf.tensor(kernel, [fanIn, units]), { name: `${name}/kernel` }), new tf.Variable(tf.zeros([units]), { name: `${name}/bias` })];
+  return [
+    new tf.Variable(tf.tensor(kernel, [fanIn, units]), { name: `${name}/kernel` }),
+    new tf.Variable(tf.zeros([units]), { name: `${name}/bias` }),
+  ];
 }
 
 async function main(): Promise<void> {
@@ -65,7 +68,9 @@ async function main(): Promise<void> {
   console.log(`raw callable.run (caller thread)   ${raw.toFixed(2)} µs/call`);
   console.log(`tf.function sync call              ${sync.toFixed(2)} µs/call  (${(sync / raw).toFixed(2)}× raw)`);
   console.log(`tf.function callAsync              ${asyncCall.toFixed(2)} µs/call  (${(asyncCall / raw).toFixed(2)}× raw)`);
-  console.log(`MLP 784-256-256-10 Adam step: first call (trace + run) ${traceMs.toFixed(1)} ms, then ${(stepUs / 1000).toFixed(2)} ms/step`);
+  console.log(
+    `MLP 784-256-256-10 Adam step: first call (trace + run) ${traceMs.toFixed(1)} ms, then ${(stepUs / 1000).toFixed(2)} ms/step`,
+  );
 }
 
 main().catch((e) => {

@@ -72,8 +72,12 @@ function parseOptions(argv) {
   const rounds = Number(flag('rounds') || process.env.BENCH_ROUNDS || (quick ? 1 : 3));
   if (!(rounds >= 1)) throw new Error('--rounds must be at least 1');
   const opts = {
-    quick, rounds, all: Boolean(flag('all')),
-    impls: list('impls', Object.keys(IMPLS)), workloads: list('workloads', Object.keys(common.spec.workloads)), modes: list('modes', MODES),
+    quick,
+    rounds,
+    all: Boolean(flag('all')),
+    impls: list('impls', Object.keys(IMPLS)),
+    workloads: list('workloads', Object.keys(common.spec.workloads)),
+    modes: list('modes', MODES),
   };
   for (const i of opts.impls) if (!IMPLS[i]) throw new Error(`unknown impl '${i}'`);
   for (const m of opts.modes) if (!MODES.includes(m)) throw new Error(`unknown mode '${m}'`);
@@ -102,16 +106,28 @@ function availability() {
 function runJson(command, args) {
   const [exe, ...pre] = command;
   const res = spawnSync(exe, [...pre, ...args], {
-    encoding: 'utf8', timeout: RUN_TIMEOUT_S * 1000, maxBuffer: 64 << 20,
+    encoding: 'utf8',
+    timeout: RUN_TIMEOUT_S * 1000,
+    maxBuffer: 64 << 20,
     env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env },
   });
   const lines = (res.stdout || '').trim().split('\n').filter(Boolean);
   if (res.status === 0 && lines.length === 1) {
-    try { return JSON.parse(lines[0]); } catch { /* reported below */ }
+    try {
+      return JSON.parse(lines[0]);
+    } catch {
+      /* reported below */
+    }
   }
   const why = res.error ? res.error.message : res.signal ? `killed by ${res.signal}` : `exit ${res.status}`;
-  const stderr = (res.stderr || '').trim().split('\n').filter((l) => /error|exception/i.test(l)).slice(-1)[0]
-    || (res.stderr || '').trim().split('\n').slice(-1)[0] || '';
+  const stderr =
+    (res.stderr || '')
+      .trim()
+      .split('\n')
+      .filter((l) => /error|exception/i.test(l))
+      .slice(-1)[0] ||
+    (res.stderr || '').trim().split('\n').slice(-1)[0] ||
+    '';
   return { error: `${why}${lines.length > 1 ? `, ${lines.length} stdout lines` : ''}: ${stderr.trim().slice(0, 300)}` };
 }
 
@@ -123,7 +139,12 @@ function checkData(avail) {
   const bad = Object.keys(js).filter((w) => py[w] !== js[w]);
   return bad.length
     ? { ok: false, text: `python-tf data differs from common.js for ${bad.join(', ')}: ${JSON.stringify(py)}` }
-    : { ok: true, text: `identical in Python and JavaScript (sha256 of data + initial weights: ${Object.entries(js).map(([w, h]) => `${w} ${h}`).join(', ')})` };
+    : {
+        ok: true,
+        text: `identical in Python and JavaScript (sha256 of data + initial weights: ${Object.entries(js)
+          .map(([w, h]) => `${w} ${h}`)
+          .join(', ')})`,
+      };
 }
 
 /** TF's float32 matmul throughput (2048², best of 5 timings), from the Python venv, else tfjs-node's TF. */
@@ -139,11 +160,17 @@ function machine(avail, mm, load) {
   return [
     ['CPU', `${cpu}, ${os.cpus().length} cores`],
     ['Memory', `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`],
-    ['Load average (1 min) at start, end', `${load.start.toFixed(2)}, ${load.end.toFixed(2)}${load.start > 0.5 || load.end > 0.5 ? ' (busy machine: noisy numbers)' : ''}`],
+    [
+      'Load average (1 min) at start, end',
+      `${load.start.toFixed(2)}, ${load.end.toFixed(2)}${load.start > 0.5 || load.end > 0.5 ? ' (busy machine: noisy numbers)' : ''}`,
+    ],
     ['OS', `${os.type()} ${os.release()} ${os.arch()}`],
     ['Node.js', process.version],
     ['Python', py],
-    ['TF matmul (float32, 2048², all cores; best of before and after)', mm.error ? `not measured: ${mm.error}` : `${mm.gflops.toFixed(1)} GFLOP/s (via ${mm.by}, ${mm.tf})`],
+    [
+      'TF matmul (float32, 2048², all cores; best of before and after)',
+      mm.error ? `not measured: ${mm.error}` : `${mm.gflops.toFixed(1)} GFLOP/s (via ${mm.by}, ${mm.tf})`,
+    ],
     ...Object.entries(avail).map(([name, s]) => [name, s.ok ? s.version : `missing: ${s.reason}`]),
   ];
 }
@@ -190,7 +217,16 @@ function measure(configs, opts, runId) {
       const t0 = Date.now();
       const out = runJson(IMPLS[c.impl].command, [c.workload, c.mode, String(c.warmup), String(c.steps)]);
       // wallSeconds: the whole process, start-up included (what a run of the benchmark costs).
-      const record = { runId, round, quick: opts.quick, ...c, ...out, impl: c.impl, implReported: out.impl, wallSeconds: (Date.now() - t0) / 1000 };
+      const record = {
+        runId,
+        round,
+        quick: opts.quick,
+        ...c,
+        ...out,
+        impl: c.impl,
+        implReported: out.impl,
+        wallSeconds: (Date.now() - t0) / 1000,
+      };
       fs.appendFileSync(raw, JSON.stringify(record) + '\n');
       const tag = `[round ${round}/${opts.rounds} ${String(i + 1).padStart(2)}/${order.length}] ${c.impl} ${c.workload} ${c.mode}`;
       if (out.error || !(out.stepsPerSec > 0)) {
@@ -229,10 +265,18 @@ function summarise(results, mm) {
       }
       const m = median(sps);
       rows.push({
-        workload, mode, impl, runs, median: m, min: Math.min(...sps), max: Math.max(...sps),
-        rss: median(runs.map((r) => r.peakRssMb)), loss: median(runs.map((r) => r.finalLoss)),
+        workload,
+        mode,
+        impl,
+        runs,
+        median: m,
+        min: Math.min(...sps),
+        max: Math.max(...sps),
+        rss: median(runs.map((r) => r.peakRssMb)),
+        loss: median(runs.map((r) => r.finalLoss)),
         trainedSteps: runs[0].warmup + runs[0].steps,
-        ofMatmul: mm.gflops ? (m * flops) / (mm.gflops * 1e9) : null, ratios,
+        ofMatmul: mm.gflops ? (m * flops) / (mm.gflops * 1e9) : null,
+        ratios,
       });
     }
   }
@@ -256,14 +300,26 @@ function perRound(results, a, b) {
 function measurePaired(opts, avail) {
   if (!avail['tf-napi'].ok || !opts.modes.includes('fit') || !opts.modes.includes('loop')) return [];
   process.stderr.write(`fit vs loop, paired: ${opts.workloads.join(', ')}\n`);
-  const res = spawnSync(process.execPath, [PAIRED_WORKER, `--workloads=${opts.workloads.join(',')}`, `--rounds=${opts.quick ? 2 : 8}`, '--json'], {
-    encoding: 'utf8', timeout: RUN_TIMEOUT_S * 1000, env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env },
-  });
+  const res = spawnSync(
+    process.execPath,
+    [PAIRED_WORKER, `--workloads=${opts.workloads.join(',')}`, `--rounds=${opts.quick ? 2 : 8}`, '--json'],
+    {
+      encoding: 'utf8',
+      timeout: RUN_TIMEOUT_S * 1000,
+      env: { TF_CPP_MIN_LOG_LEVEL: '2', ...process.env },
+    },
+  );
   if (res.status !== 0) {
-    process.stderr.write(`fit vs loop, paired: FAILED ${res.error ? res.error.message : `exit ${res.status}`}: ${(res.stderr || '').trim().split('\n').slice(-1)[0]}\n`);
+    process.stderr.write(
+      `fit vs loop, paired: FAILED ${res.error ? res.error.message : `exit ${res.status}`}: ${(res.stderr || '').trim().split('\n').slice(-1)[0]}\n`,
+    );
     return [];
   }
-  return res.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  return res.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
 }
 
 function targets(results, avail, paired) {
@@ -271,9 +327,10 @@ function targets(results, avail, paired) {
   for (const subject of Object.keys(IMPLS).filter((n) => IMPLS[n].subject)) {
     for (const [workload, mode, against, againstMode, atLeast] of TARGETS) {
       const other = against === 'self' ? subject : against;
-      const label = against === 'self'
-        ? `${workload} fit within 10% of ${workload} loop`
-        : `${workload} ${mode} ≥ ${atLeast}× ${against} ${againstMode}`;
+      const label =
+        against === 'self'
+          ? `${workload} fit within 10% of ${workload} loop`
+          : `${workload} ${mode} ≥ ${atLeast}× ${against} ${againstMode}`;
       const pair = against === 'self' && subject === 'tf-napi' ? paired.find((p) => p.workload === workload) : undefined;
       if (pair) {
         lines.push([subject, `${label} (paired)`, `${pair.ratio.toFixed(3)}×`, pair.ratio >= atLeast ? 'held' : 'missed']);
@@ -287,7 +344,8 @@ function targets(results, avail, paired) {
   return lines;
 }
 
-const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const table = (head, rows) =>
+  [`| ${head.join(' | ')} |`, `|${head.map(() => ' --- ').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
 function report({ opts, avail, mm, load, data, rows, paired, targetLines, skipped, failures, seconds, runId }) {
   const peers = PEER_NAMES.filter((p) => rows.some((r) => r.impl === p));
@@ -297,13 +355,29 @@ function report({ opts, avail, mm, load, data, rows, paired, targetLines, skippe
       const rs = rows.filter((r) => r.workload === workload && r.mode === mode).sort((a, b) => b.median - a.median);
       if (!rs.length) continue;
       const w = common.workload(workload);
-      sections.push(`### ${workload} · ${mode}\n\n${(common.stepFlops(w) / 1e6).toFixed(1)} MFLOP per step (batch ${w.batch}).\n\n` + table(
-        ['impl', 'steps/s median', 'min..max', 'of matmul bound', 'peak RSS MB', 'final loss (after steps)', ...peers.map((p) => `× ${p}`)],
-        rs.map((r) => [
-          r.impl, fmt(r.median), `${fmt(r.min)}..${fmt(r.max)}`, r.ofMatmul === null ? '–' : `${fmt(100 * r.ofMatmul)}%`,
-          r.rss.toFixed(0), `${Number(r.loss).toPrecision(3)} (${r.trainedSteps})`,
-          ...peers.map((p) => (r.ratios[p] === undefined ? '–' : `${r.ratios[p].toFixed(2)}`)),
-        ])));
+      sections.push(
+        `### ${workload} · ${mode}\n\n${(common.stepFlops(w) / 1e6).toFixed(1)} MFLOP per step (batch ${w.batch}).\n\n` +
+          table(
+            [
+              'impl',
+              'steps/s median',
+              'min..max',
+              'of matmul bound',
+              'peak RSS MB',
+              'final loss (after steps)',
+              ...peers.map((p) => `× ${p}`),
+            ],
+            rs.map((r) => [
+              r.impl,
+              fmt(r.median),
+              `${fmt(r.min)}..${fmt(r.max)}`,
+              r.ofMatmul === null ? '–' : `${fmt(100 * r.ofMatmul)}%`,
+              r.rss.toFixed(0),
+              `${Number(r.loss).toPrecision(3)} (${r.trainedSteps})`,
+              ...peers.map((p) => (r.ratios[p] === undefined ? '–' : `${r.ratios[p].toFixed(2)}`)),
+            ]),
+          ),
+      );
     }
   }
   const measured = (f) => rows.some((r) => r.impl === f.impl && r.workload === f.workload && r.mode === f.mode);
@@ -316,7 +390,12 @@ function report({ opts, avail, mm, load, data, rows, paired, targetLines, skippe
   const partly = failures.filter(measured).map((f) => [f.impl, f.workload, f.mode, String(f.round), escapeCell(f.error)]);
   return `# Benchmarks: tf-napi vs tfjs-node, tfjs (cpu, wasm) and Python TensorFlow
 
-${opts.quick ? '> **Quick smoke run** (`--quick`: one round, a fifth of the steps): not for comparison.\n\n' : ''}Generated by \`node bench/run.js${process.argv.slice(2).map((a) => ` ${a}`).join('')}\` on ${runId}: ${opts.rounds} round(s), every configuration in a fresh process, round-robin; ${Math.round(seconds)} s in all. Raw results: \`bench/results/raw.jsonl\` (run ${runId}).
+${opts.quick ? '> **Quick smoke run** (`--quick`: one round, a fifth of the steps): not for comparison.\n\n' : ''}Generated by \`node bench/run.js${process.argv
+    .slice(2)
+    .map((a) => ` ${a}`)
+    .join(
+      '',
+    )}\` on ${runId}: ${opts.rounds} round(s), every configuration in a fresh process, round-robin; ${Math.round(seconds)} s in all. Raw results: \`bench/results/raw.jsonl\` (run ${runId}).
 
 ![steps per second, log scale](results/chart.svg)
 
@@ -337,7 +416,14 @@ ${table(['impl', 'target', 'measured', 'state'], targetLines)}
 in one process, ${paired[0]?.rounds ?? 0} rounds; steps/s medians, and fit over loop per round (median, min..max).
 Why fit costs more per step on small models: [PROFILE.md](PROFILE.md).
 
-${paired.length ? table(['workload', 'loop', 'fit', 'fit / loop', 'min..max'], paired.map((p) => [p.workload, fmt(p.loop), fmt(p.fit), p.ratio.toFixed(3), `${p.min.toFixed(2)}..${p.max.toFixed(2)}`])) : 'Not measured (tf-napi\'s worker is not built, or the run leaves out loop or fit).'}
+${
+  paired.length
+    ? table(
+        ['workload', 'loop', 'fit', 'fit / loop', 'min..max'],
+        paired.map((p) => [p.workload, fmt(p.loop), fmt(p.fit), p.ratio.toFixed(3), `${p.min.toFixed(2)}..${p.max.toFixed(2)}`]),
+      )
+    : "Not measured (tf-napi's worker is not built, or the run leaves out loop or fit)."
+}
 
 ## Results
 
@@ -367,10 +453,11 @@ function chart(rows, opts) {
   const colors = ['#d62728', '#ff7f0e', '#1f77b4', '#2ca02c', '#9467bd', '#8c564b'];
   const color = (impl) => colors[Object.keys(IMPLS).indexOf(impl) % colors.length];
   const groups = [];
-  for (const w of opts.workloads) for (const m of opts.modes) {
-    const rs = impls.map((i) => rows.find((r) => r.workload === w && r.mode === m && r.impl === i)).filter(Boolean);
-    if (rs.length) groups.push({ label: `${w} · ${m}`, rs });
-  }
+  for (const w of opts.workloads)
+    for (const m of opts.modes) {
+      const rs = impls.map((i) => rows.find((r) => r.workload === w && r.mode === m && r.impl === i)).filter(Boolean);
+      if (rs.length) groups.push({ label: `${w} · ${m}`, rs });
+    }
   const values = rows.map((r) => r.median);
   const lo = 10 ** Math.floor(Math.log10(Math.min(...values)));
   const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
@@ -383,18 +470,25 @@ function chart(rows, opts) {
     `<rect width="100%" height="100%" fill="white"/>`,
     `<text x="${left}" y="16" font-size="13" font-weight="bold">Training steps per second (median, log scale)${opts.quick ? ' — quick smoke run' : ''}</text>`,
   ];
-  impls.forEach((impl, i) => out.push(
-    `<rect x="${left + i * 100}" y="24" width="10" height="10" fill="${color(impl)}"/><text x="${left + i * 100 + 14}" y="33">${esc(impl)}</text>`));
+  impls.forEach((impl, i) =>
+    out.push(
+      `<rect x="${left + i * 100}" y="24" width="10" height="10" fill="${color(impl)}"/><text x="${left + i * 100 + 14}" y="33">${esc(impl)}</text>`,
+    ),
+  );
   for (let v = lo; v <= hi; v *= 10) {
-    out.push(`<line x1="${x(v)}" y1="${top}" x2="${x(v)}" y2="${height - 25}" stroke="#ddd"/>`,
-      `<text x="${x(v)}" y="${height - 12}" text-anchor="middle" fill="#555">${v >= 1 ? v : v.toPrecision(1)}</text>`);
+    out.push(
+      `<line x1="${x(v)}" y1="${top}" x2="${x(v)}" y2="${height - 25}" stroke="#ddd"/>`,
+      `<text x="${x(v)}" y="${height - 12}" text-anchor="middle" fill="#555">${v >= 1 ? v : v.toPrecision(1)}</text>`,
+    );
   }
   let y = top + gap / 2;
   for (const g of groups) {
     out.push(`<text x="${left - 6}" y="${y + (g.rs.length * bar) / 2 + 4}" text-anchor="end">${esc(g.label)}</text>`);
     for (const r of g.rs) {
-      out.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(r.median) - left)}" height="${bar - 2}" fill="${color(r.impl)}"><title>${esc(r.impl)}: ${fmt(r.median)} steps/s</title></rect>`,
-        `<text x="${x(r.median) + 3}" y="${y + bar - 4}" font-size="9" fill="#333">${fmt(r.median)}</text>`);
+      out.push(
+        `<rect x="${left}" y="${y}" width="${Math.max(1, x(r.median) - left)}" height="${bar - 2}" fill="${color(r.impl)}"><title>${esc(r.impl)}: ${fmt(r.median)} steps/s</title></rect>`,
+        `<text x="${x(r.median) + 3}" y="${y + bar - 4}" font-size="9" fill="#333">${fmt(r.median)}</text>`,
+      );
       y += bar;
     }
     y += gap;
@@ -412,7 +506,7 @@ function main() {
   const avail = availability();
   for (const [name, s] of Object.entries(avail)) if (!s.ok) process.stderr.write(`${name}: not measured (${s.reason})\n`);
   const { configs, skipped } = plan(opts, avail);
-  if (!configs.length) throw new Error('nothing to run: set up the peers (scripts/setup-bench-peers.sh) or build tf-napi\'s worker');
+  if (!configs.length) throw new Error("nothing to run: set up the peers (scripts/setup-bench-peers.sh) or build tf-napi's worker");
   const data = checkData(avail);
   if (!data.ok) throw new Error(data.text);
   process.stderr.write(`data: ${data.text}\n`);
@@ -426,7 +520,18 @@ function main() {
   const paired = measurePaired(opts, avail);
   const rows = summarise(results, mm);
   const md = report({
-    opts, avail, mm, load, data, rows, paired, targetLines: targets(results, avail, paired), skipped, failures, seconds: (Date.now() - started) / 1000, runId,
+    opts,
+    avail,
+    mm,
+    load,
+    data,
+    rows,
+    paired,
+    targetLines: targets(results, avail, paired),
+    skipped,
+    failures,
+    seconds: (Date.now() - started) / 1000,
+    runId,
   });
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), md);

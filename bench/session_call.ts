@@ -17,7 +17,9 @@ async function measure(name: string, calls: number, rounds: number, body: () => 
     perCall.push(Number(process.hrtime.bigint() - start) / 1000 / calls);
   }
   const m = median(perCall);
-  console.log(`${name.padEnd(28)} ${m.toFixed(2).padStart(8)} µs/call  (min ${Math.min(...perCall).toFixed(2)}, max ${Math.max(...perCall).toFixed(2)})`);
+  console.log(
+    `${name.padEnd(28)} ${m.toFixed(2).padStart(8)} µs/call  (min ${Math.min(...perCall).toFixed(2)}, max ${Math.max(...perCall).toFixed(2)})`,
+  );
   return m;
 }
 
@@ -33,10 +35,14 @@ async function main(): Promise<void> {
   const rounds = 5;
   await measure('warm-up', calls, 1, () => callable.run([input])[0].dispose());
   const sync = await measure('callable.run (sync)', calls, rounds, () => callable.run([input])[0].dispose());
-  const asyncCost = await measure('callable.runAsync (await)', calls / 4, rounds, async () => (await callable.runAsync([input]))[0].dispose());
+  const asyncCost = await measure('callable.runAsync (await)', calls / 4, rounds, async () =>
+    (await callable.runAsync([input]))[0].dispose(),
+  );
   const caller = await measure('callable.run (caller thread)', calls, rounds, () => inline.run([input])[0].dispose());
   await measure('runAsync (caller thread)', calls / 4, rounds, async () => (await inline.runAsync([input]))[0].dispose());
-  const unresolved = await measure('session.run (sync)', calls, rounds, () => session.run({ feeds: [[x, input]], fetches: [y] })[0].dispose());
+  const unresolved = await measure('session.run (sync)', calls, rounds, () =>
+    session.run({ feeds: [[x, input]], fetches: [y] })[0].dispose(),
+  );
   console.log(
     `ratios: session.run / callable.run ${(unresolved / sync).toFixed(2)}, async / sync ${(asyncCost / sync).toFixed(2)}, ` +
       `inter-op pool / caller thread ${(sync / caller).toFixed(2)}`,

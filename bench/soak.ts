@@ -30,7 +30,8 @@ function parseArgs(argv: readonly string[]): Options {
   for (let i = 0; i < argv.length; i += 2) {
     const key = flags[argv[i]];
     const value = Number(argv[i + 1]);
-    if (key === undefined || !(value > 0)) throw new RangeError(`soak: bad argument '${argv[i]} ${argv[i + 1]}'; flags: ${Object.keys(flags).join(', ')}`);
+    if (key === undefined || !(value > 0))
+      throw new RangeError(`soak: bad argument '${argv[i]} ${argv[i + 1]}'; flags: ${Object.keys(flags).join(', ')}`);
     options[key] = value;
   }
   // A tenth of the run, between 500 and 5000 steps, unless given.
@@ -168,11 +169,16 @@ async function main(): Promise<number> {
     failures.push(`the run ended at step ${step}, before the end of warm-up (${options.warmup}): no RSS verdict`);
   } else {
     const growth = (last.rssMiB - baseline.rssMiB) / baseline.rssMiB;
-    console.log(`rss after warm-up ${baseline.rssMiB.toFixed(1)} MiB (step ${baseline.step}), at the end ${last.rssMiB.toFixed(1)} MiB: ${(growth * 100).toFixed(2)}%`);
-    if (growth > options.tolerance) failures.push(`RSS grew ${(growth * 100).toFixed(2)}% after warm-up (limit ${options.tolerance * 100}%)`);
+    console.log(
+      `rss after warm-up ${baseline.rssMiB.toFixed(1)} MiB (step ${baseline.step}), at the end ${last.rssMiB.toFixed(1)} MiB: ${(growth * 100).toFixed(2)}%`,
+    );
+    if (growth > options.tolerance)
+      failures.push(`RSS grew ${(growth * 100).toFixed(2)}% after warm-up (limit ${options.tolerance * 100}%)`);
   }
   if (last.tensors > held.tensors || last.handles > held.handles) {
-    failures.push(`native objects outlive the steps: ${last.tensors} tensors / ${last.handles} handles, the program holds ${held.tensors} / ${held.handles}`);
+    failures.push(
+      `native objects outlive the steps: ${last.tensors} tensors / ${last.handles} handles, the program holds ${held.tensors} / ${held.handles}`,
+    );
   }
   for (const [x, y] of batches) {
     x.dispose();

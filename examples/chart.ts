@@ -137,51 +137,68 @@ export function lineChart(options: ChartOptions): string {
       const y = fmt(yAxis.map(t));
       out.push(`<line x1="${left}" x2="${right}" y1="${y}" y2="${y}" stroke="#e4e4e4"/>`);
       out.push(`<line x1="${left - 5}" x2="${left}" y1="${y}" y2="${y}" stroke="#444"/>`);
-      out.push(`<text x="${left - 8}" y="${y}" font-size="11" fill="#333" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`);
+      out.push(
+        `<text x="${left - 8}" y="${y}" font-size="11" fill="#333" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`,
+      );
     }
     for (const t of xAxis.ticks) {
       const x = fmt(xAxis.map(t));
       out.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${bottom}" stroke="#eeeeee"/>`);
       out.push(`<line x1="${x}" x2="${x}" y1="${bottom}" y2="${bottom + 5}" stroke="#444"/>`);
-      if (index === panels.length - 1) out.push(`<text x="${x}" y="${bottom + 18}" font-size="11" fill="#333" text-anchor="middle">${formatTick(t)}</text>`);
+      if (index === panels.length - 1)
+        out.push(`<text x="${x}" y="${bottom + 18}" font-size="11" fill="#333" text-anchor="middle">${formatTick(t)}</text>`);
     }
     bands.forEach((band, i) => {
       const [x0, x1] = [xAxis.map(band.from), xAxis.map(band.to)];
-      if (i < bands.length - 1) out.push(`<line x1="${fmt(x1)}" x2="${fmt(x1)}" y1="${top}" y2="${bottom}" stroke="#9a9a9a" stroke-dasharray="3 4"/>`);
+      if (i < bands.length - 1)
+        out.push(`<line x1="${fmt(x1)}" x2="${fmt(x1)}" y1="${top}" y2="${bottom}" stroke="#9a9a9a" stroke-dasharray="3 4"/>`);
       // The whole label where it fits, else its last word (the epoch number), else nothing.
       const label = x1 - x0 >= band.label.length * 6 + 6 ? band.label : x1 - x0 >= 16 ? (band.label.split(' ').pop() as string) : '';
-      if (index === 0 && label) out.push(`<text x="${fmt((x0 + x1) / 2)}" y="${top - 5}" font-size="10" fill="#777" text-anchor="middle">${escapeXml(label)}</text>`);
+      if (index === 0 && label)
+        out.push(
+          `<text x="${fmt((x0 + x1) / 2)}" y="${top - 5}" font-size="10" fill="#777" text-anchor="middle">${escapeXml(label)}</text>`,
+        );
     });
     const middle = fmt((top + bottom) / 2);
-    out.push(`<text transform="translate(18 ${middle}) rotate(-90)" font-size="13" fill="#222" text-anchor="middle">${escapeXml(panel.yLabel)}${panel.logY ? ' (log scale)' : ''}</text>`);
+    out.push(
+      `<text transform="translate(18 ${middle}) rotate(-90)" font-size="13" fill="#222" text-anchor="middle">${escapeXml(panel.yLabel)}${panel.logY ? ' (log scale)' : ''}</text>`,
+    );
 
     panel.series.forEach((s, i) => {
       const ps = points[i].map(([x, y]) => `${fmt(xAxis.map(x))},${fmt(yAxis.map(y))}`);
       const opacity = s.opacity === undefined ? '' : ` opacity="${s.opacity}"`;
       const width = s.width ?? 1.5;
       if (width > 0 && ps.length > 1) {
-        out.push(`<polyline points="${ps.join(' ')}" fill="none" stroke="${s.color}" stroke-width="${width}" stroke-linejoin="round"${opacity}/>`);
+        out.push(
+          `<polyline points="${ps.join(' ')}" fill="none" stroke="${s.color}" stroke-width="${width}" stroke-linejoin="round"${opacity}/>`,
+        );
       }
-      if (s.dots) for (const p of ps) out.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="${s.dots}" fill="${s.color}"${opacity}/>`);
+      if (s.dots)
+        for (const p of ps) out.push(`<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="${s.dots}" fill="${s.color}"${opacity}/>`);
     });
 
     // Legend, top right inside the panel.
     const rowHeight = 16;
     const legendWidth = 14 + Math.max(...panel.series.map((s) => s.label.length)) * 6.4 + 30;
     const lx = right - legendWidth - 8;
-    out.push(`<rect x="${fmt(lx)}" y="${top + 8}" width="${fmt(legendWidth)}" height="${panel.series.length * rowHeight + 8}" fill="#ffffff" fill-opacity="0.85" stroke="#d0d0d0"/>`);
+    out.push(
+      `<rect x="${fmt(lx)}" y="${top + 8}" width="${fmt(legendWidth)}" height="${panel.series.length * rowHeight + 8}" fill="#ffffff" fill-opacity="0.85" stroke="#d0d0d0"/>`,
+    );
     panel.series.forEach((s, i) => {
       const y = top + 20 + i * rowHeight;
-      const swatch = (s.width ?? 1.5) > 0
-        ? `<line x1="${fmt(lx + 8)}" x2="${fmt(lx + 30)}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="${Math.max(2, s.width ?? 1.5)}"/>`
-        : `<circle cx="${fmt(lx + 19)}" cy="${y}" r="${s.dots ?? 3}" fill="${s.color}"/>`;
+      const swatch =
+        (s.width ?? 1.5) > 0
+          ? `<line x1="${fmt(lx + 8)}" x2="${fmt(lx + 30)}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="${Math.max(2, s.width ?? 1.5)}"/>`
+          : `<circle cx="${fmt(lx + 19)}" cy="${y}" r="${s.dots ?? 3}" fill="${s.color}"/>`;
       out.push(swatch);
       out.push(`<text x="${fmt(lx + 36)}" y="${y}" font-size="11" fill="#222" dominant-baseline="middle">${escapeXml(s.label)}</text>`);
     });
     out.push(`</g>`);
   });
 
-  out.push(`<text x="${fmt((left + right) / 2)}" y="${height - 12}" font-size="13" fill="#222" text-anchor="middle">${escapeXml(xLabel)}</text>`);
+  out.push(
+    `<text x="${fmt((left + right) / 2)}" y="${height - 12}" font-size="13" fill="#222" text-anchor="middle">${escapeXml(xLabel)}</text>`,
+  );
   out.push(`</svg>`);
   return out.join('\n') + '\n';
 }

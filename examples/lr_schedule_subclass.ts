@@ -13,7 +13,14 @@ class InverseTimeSchedule extends tf.keras.optimizers.schedules.LearningRateSche
 }
 
 const w = new tf.Variable([[0.0], [0.0]], { dtype: 'float32' });
-const x = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], 'float32');
+const x = tf.constant(
+  [
+    [1.0, 2.0],
+    [3.0, 4.0],
+    [5.0, 6.0],
+  ],
+  'float32',
+);
 const y = tf.constant([[5.0], [11.0], [17.0]], 'float32');
 const optimizer = new tf.keras.optimizers.Adam({ learningRate: new InverseTimeSchedule(0.1) });
 

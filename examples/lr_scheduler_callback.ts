@@ -3,7 +3,15 @@
 import * as tf from '../lib';
 
 async function main(): Promise<void> {
-  const x = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], 'float32');
+  const x = tf.constant(
+    [
+      [1.0, 2.0],
+      [3.0, 4.0],
+      [5.0, 6.0],
+      [7.0, 8.0],
+    ],
+    'float32',
+  );
   const y = tf.constant([[5.0], [11.0], [17.0], [23.0]], 'float32');
 
   const model = new tf.keras.Sequential([tf.keras.Input({ shape: [2] }), new tf.keras.layers.Dense({ units: 1 })]);

@@ -57,9 +57,16 @@ async function main(): Promise<void> {
   const steps = epochs * Math.ceil((xTrain.shape[0] as number) / batchSize);
   const warmupSteps = Math.floor(steps / 10);
   const schedule = new tf.keras.optimizers.schedules.CosineDecay({
-    initialLearningRate: 0.0, decaySteps: steps - warmupSteps, warmupTarget: 2e-3, warmupSteps,
+    initialLearningRate: 0.0,
+    decaySteps: steps - warmupSteps,
+    warmupTarget: 2e-3,
+    warmupSteps,
   });
-  model.compile({ optimizer: new tf.keras.optimizers.Adam({ learningRate: schedule }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: new tf.keras.optimizers.Adam({ learningRate: schedule }),
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+  });
 
   /** Per step: the learning rate (for the next step) and the epoch's running mean loss. */
   class Curves extends tf.keras.callbacks.Callback {
@@ -94,12 +101,22 @@ async function main(): Promise<void> {
     xLabel: 'step',
     bands: epochEnds.map((to, e) => ({ from: to - stepsPerEpoch, to, label: `epoch ${e + 1}` })),
     panels: [
-      { yLabel: 'learning rate', series: [{ label: 'optimizer.learningRate', x: curves.step, y: curves.learningRate, color: '#1f6feb', width: 2 }] },
+      {
+        yLabel: 'learning rate',
+        series: [{ label: 'optimizer.learningRate', x: curves.step, y: curves.learningRate, color: '#1f6feb', width: 2 }],
+      },
       {
         yLabel: 'loss',
         logY: true,
         series: [
-          { label: 'batch loss', x: curves.step, y: batchLosses(curves.loss, stepsPerEpoch, batchSize, xTrain.shape[0] as number), color: '#f0883e', width: 1, opacity: 0.5 },
+          {
+            label: 'batch loss',
+            x: curves.step,
+            y: batchLosses(curves.loss, stepsPerEpoch, batchSize, xTrain.shape[0] as number),
+            color: '#f0883e',
+            width: 1,
+            opacity: 0.5,
+          },
           { label: 'running mean (progress bar)', x: curves.step, y: curves.loss, color: '#cf222e', width: 2 },
           { label: 'epoch loss', x: epochEnds, y: history.history.loss, color: '#111111', width: 0, dots: 3.5 },
         ],

@@ -28,9 +28,7 @@ export const DTYPE_ENUM = {
 
 export type DType = keyof typeof DTYPE_ENUM;
 
-const ENUM_TO_DTYPE = new Map<number, DType>(
-  (Object.entries(DTYPE_ENUM) as [DType, number][]).map(([name, value]) => [value, name]),
-);
+const ENUM_TO_DTYPE = new Map<number, DType>((Object.entries(DTYPE_ENUM) as [DType, number][]).map(([name, value]) => [value, name]));
 
 /** The host array each numeric dtype is read into and written from. */
 export type TypedArray =

@@ -12,52 +12,84 @@ export class OpError extends Error {
 }
 
 export class CancelledError extends OpError {
-  constructor(message: string) { super(message, 1); }
+  constructor(message: string) {
+    super(message, 1);
+  }
 }
 export class UnknownError extends OpError {
-  constructor(message: string) { super(message, 2); }
+  constructor(message: string) {
+    super(message, 2);
+  }
 }
 export class InvalidArgumentError extends OpError {
-  constructor(message: string) { super(message, 3); }
+  constructor(message: string) {
+    super(message, 3);
+  }
 }
 export class DeadlineExceededError extends OpError {
-  constructor(message: string) { super(message, 4); }
+  constructor(message: string) {
+    super(message, 4);
+  }
 }
 export class NotFoundError extends OpError {
-  constructor(message: string) { super(message, 5); }
+  constructor(message: string) {
+    super(message, 5);
+  }
 }
 export class AlreadyExistsError extends OpError {
-  constructor(message: string) { super(message, 6); }
+  constructor(message: string) {
+    super(message, 6);
+  }
 }
 export class PermissionDeniedError extends OpError {
-  constructor(message: string) { super(message, 7); }
+  constructor(message: string) {
+    super(message, 7);
+  }
 }
 export class ResourceExhaustedError extends OpError {
-  constructor(message: string) { super(message, 8); }
+  constructor(message: string) {
+    super(message, 8);
+  }
 }
 export class FailedPreconditionError extends OpError {
-  constructor(message: string) { super(message, 9); }
+  constructor(message: string) {
+    super(message, 9);
+  }
 }
 export class AbortedError extends OpError {
-  constructor(message: string) { super(message, 10); }
+  constructor(message: string) {
+    super(message, 10);
+  }
 }
 export class OutOfRangeError extends OpError {
-  constructor(message: string) { super(message, 11); }
+  constructor(message: string) {
+    super(message, 11);
+  }
 }
 export class UnimplementedError extends OpError {
-  constructor(message: string) { super(message, 12); }
+  constructor(message: string) {
+    super(message, 12);
+  }
 }
 export class InternalError extends OpError {
-  constructor(message: string) { super(message, 13); }
+  constructor(message: string) {
+    super(message, 13);
+  }
 }
 export class UnavailableError extends OpError {
-  constructor(message: string) { super(message, 14); }
+  constructor(message: string) {
+    super(message, 14);
+  }
 }
 export class DataLossError extends OpError {
-  constructor(message: string) { super(message, 15); }
+  constructor(message: string) {
+    super(message, 15);
+  }
 }
 export class UnauthenticatedError extends OpError {
-  constructor(message: string) { super(message, 16); }
+  constructor(message: string) {
+    super(message, 16);
+  }
 }
 
 const BY_CODE: Record<number, new (message: string) => OpError> = {

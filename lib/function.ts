@@ -41,7 +41,15 @@ export interface FunctionOptions {
 }
 
 /** What a traced function may return: tensors, plain values, and arrays or objects of them. */
-export type Structure = Tensor | number | string | boolean | null | undefined | readonly Structure[] | { readonly [key: string]: Structure };
+export type Structure =
+  | Tensor
+  | number
+  | string
+  | boolean
+  | null
+  | undefined
+  | readonly Structure[]
+  | { readonly [key: string]: Structure };
 
 /** Tensors in a returned structure replaced by tensors from `next()`. */
 type Rebuild<R> = R;
@@ -248,7 +256,11 @@ function allFit(specs: readonly TensorSpec[], args: readonly TensorLike[]): bool
 
 /** `a` with the leading dim of each argument free where it differs from `b`'s. */
 function relaxLeading(a: readonly TensorSpec[], b: readonly TensorSpec[]): TensorSpec[] {
-  return a.map((spec, i) => (spec.shape.length === 0 || spec.shape[0] === b[i].shape[0] ? spec : new TensorSpec([null, ...spec.shape.slice(1)], spec.dtype, spec.name)));
+  return a.map((spec, i) =>
+    spec.shape.length === 0 || spec.shape[0] === b[i].shape[0]
+      ? spec
+      : new TensorSpec([null, ...spec.shape.slice(1)], spec.dtype, spec.name),
+  );
 }
 
 const keyOf = (specs: readonly TensorSpec[]) => specs.map((s) => `${s.dtype}[${s.shape.join(',')}]`).join(';');
@@ -391,9 +403,15 @@ export function onRun(hooks: RunHooks): void {
  * The dtypes and shapes `fn` returns for inputs of `specs`, from TF's shape inference on a trace
  * that never runs (Keras' compute_output_spec).
  */
-export function computeOutputSpec(fn: (...args: Tensor[]) => Tensor, specs: readonly TensorSpec[], name = fn.name || 'function'): TensorSpec {
+export function computeOutputSpec(
+  fn: (...args: Tensor[]) => Tensor,
+  specs: readonly TensorSpec[],
+  name = fn.name || 'function',
+): TensorSpec {
   const trace = newTrace(runtime.uniqueName(`${name}/compute_output_spec`));
-  const inputs = specs.map((spec, i) => Tensor.symbolic(runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape)));
+  const inputs = specs.map((spec, i) =>
+    Tensor.symbolic(runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape)),
+  );
   const output = context.withTrace(trace, () => fn(...inputs));
   return new TensorSpec(output.shape, output.dtype);
 }

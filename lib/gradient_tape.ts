@@ -35,7 +35,13 @@ const replayCache = new Map<string, ReplayPlan>();
 let gradientCount = 0;
 
 function attrKey(attrs: readonly OpAttr[]): string {
-  return JSON.stringify(attrs, (_, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Tensor ? `tensor:${v.dtype}[${v.shape}]:${Array.from(v.dataSync() as ArrayLike<unknown>).join(',')}` : v));
+  return JSON.stringify(attrs, (_, v) =>
+    typeof v === 'bigint'
+      ? `${v}n`
+      : v instanceof Tensor
+        ? `tensor:${v.dtype}[${v.shape}]:${Array.from(v.dataSync() as ArrayLike<unknown>).join(',')}`
+        : v,
+  );
 }
 
 export class GradientTape implements TapeRecorder {
@@ -83,9 +89,15 @@ export class GradientTape implements TapeRecorder {
 
   private symbolicGradients(trace: Trace, target: Tensor, sources: readonly Source[]): (Tensor | null)[] {
     const groups = sources.map((s) =>
-      s instanceof Variable ? trace.variableReads.get(s.handleOp.name) ?? [] : [symbolicOutput(trace, s)],
+      s instanceof Variable ? (trace.variableReads.get(s.handleOp.name) ?? []) : [symbolicOutput(trace, s)],
     );
-    const grads = addGradients(runtime.graph, [symbolicOutput(trace, target)], groups.flat(), null, runtime.uniqueName(`${trace.scope}/gradients`));
+    const grads = addGradients(
+      runtime.graph,
+      [symbolicOutput(trace, target)],
+      groups.flat(),
+      null,
+      runtime.uniqueName(`${trace.scope}/gradients`),
+    );
     return sumGroups(groups, grads, (outputs) => addN(outputs, trace.scope)).map((g) => (g ? Tensor.symbolic(g) : null));
   }
 
@@ -203,7 +215,11 @@ export class GradientTape implements TapeRecorder {
 }
 
 /** One gradient per source: the sum over its (possibly several) graph outputs, null if none. */
-function sumGroups(groups: NativeOutput[][], grads: (NativeOutput | null)[], sum: (outputs: NativeOutput[]) => NativeOutput): (NativeOutput | null)[] {
+function sumGroups(
+  groups: NativeOutput[][],
+  grads: (NativeOutput | null)[],
+  sum: (outputs: NativeOutput[]) => NativeOutput,
+): (NativeOutput | null)[] {
   let next = 0;
   return groups.map((group) => {
     const mine = grads.slice(next, next + group.length).filter((g): g is NativeOutput => g !== null);

@@ -96,7 +96,7 @@ function toFloat16Bits(x: number): number {
     const half = mantissa >>> shift;
     const rest = mantissa & ((1 << shift) - 1);
     const halfway = 1 << (shift - 1);
-    return sign | (half + (rest > halfway || (rest === halfway && (half & 1)) ? 1 : 0));
+    return sign | (half + (rest > halfway || (rest === halfway && half & 1) ? 1 : 0));
   }
   const rounded = mantissa + 0xfff + ((mantissa >>> 13) & 1);
   if (rounded & 0x800000) {

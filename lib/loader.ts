@@ -45,4 +45,3 @@ export function loadAddon(root: string): NativeBinding {
   addon.setErrorFactory(createError);
   return addon;
 }
-

@@ -159,7 +159,13 @@ type StatelessFloatOp = typeof StatelessRandomNormalV2;
 /** Python's stateless draw: key and counter from the seed, then the V2 op. */
 function draw(op: StatelessFloatOp, shape: readonly number[], seed: Tensor, dtype: FloatDType): Tensor {
   const { key, counter } = StatelessRandomGetKeyCounter({ seed });
-  return op({ shape: constantTensor([...shape], 'int32', [shape.length]), key, counter, alg: constantTensor(ALG_AUTO_SELECT, 'int32'), dtype });
+  return op({
+    shape: constantTensor([...shape], 'int32', [shape.length]),
+    key,
+    counter,
+    alg: constantTensor(ALG_AUTO_SELECT, 'int32'),
+    dtype,
+  });
 }
 
 /** `rnd * stddev + mean` with the same ops and dtype rounding as Python. */

@@ -48,9 +48,7 @@ export class Tensor {
   /** The eager handle; symbolic tensors have none. */
   get handle(): NativeTensorHandle {
     if (this.output) {
-      throw new TypeError(
-        `Tensor '${this.output.op.name}:${this.output.index}' is symbolic (inside tf.function) and has no value yet`,
-      );
+      throw new TypeError(`Tensor '${this.output.op.name}:${this.output.index}' is symbolic (inside tf.function) and has no value yet`);
     }
     // The handle shares the host tensor's buffer.
     this.handle_ ??= new binding.TensorHandle(this.host_ as NativeTensor);

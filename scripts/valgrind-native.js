@@ -42,15 +42,49 @@ function tensors() {
 
 function graph() {
   const g = new binding.Graph();
-  const x = { op: g.addOperation({ type: 'Placeholder', name: 'x', attrs: [['dtype', 'type', FLOAT], ['shape', 'shape', [-1]]] }), index: 0 };
+  const x = {
+    op: g.addOperation({
+      type: 'Placeholder',
+      name: 'x',
+      attrs: [
+        ['dtype', 'type', FLOAT],
+        ['shape', 'shape', [-1]],
+      ],
+    }),
+    index: 0,
+  };
   const value = new binding.Tensor(FLOAT, [3], new Float32Array([1, 2, 3]));
-  const c = { op: g.addOperation({ type: 'Const', name: 'c', attrs: [['value', 'tensor', value], ['dtype', 'type', FLOAT]] }), index: 0 };
+  const c = {
+    op: g.addOperation({
+      type: 'Const',
+      name: 'c',
+      attrs: [
+        ['value', 'tensor', value],
+        ['dtype', 'type', FLOAT],
+      ],
+    }),
+    index: 0,
+  };
   value.dispose();
   const y = { op: g.addOperation({ type: 'Mul', name: 'y', inputs: [x, c] }), index: 0 };
   const sum = { op: g.addOperation({ type: 'AddN', name: 'sum', inputs: [[x, y, c]] }), index: 0 };
-  const v = { op: g.addOperation({ type: 'VarHandleOp', name: 'v', attrs: [['dtype', 'type', FLOAT], ['shape', 'shape', [3]], ['shared_name', 'string', 'v']] }), index: 0 };
+  const v = {
+    op: g.addOperation({
+      type: 'VarHandleOp',
+      name: 'v',
+      attrs: [
+        ['dtype', 'type', FLOAT],
+        ['shape', 'shape', [3]],
+        ['shared_name', 'string', 'v'],
+      ],
+    }),
+    index: 0,
+  };
   const assign = g.addOperation({ type: 'AssignVariableOp', name: 'assign', inputs: [v, sum], attrs: [['dtype', 'type', FLOAT]] });
-  const read = { op: g.addOperation({ type: 'ReadVariableOp', name: 'read', inputs: [v], controlInputs: [assign], attrs: [['dtype', 'type', FLOAT]] }), index: 0 };
+  const read = {
+    op: g.addOperation({ type: 'ReadVariableOp', name: 'read', inputs: [v], controlInputs: [assign], attrs: [['dtype', 'type', FLOAT]] }),
+    index: 0,
+  };
   assert.deepEqual(y.op.outputShape(0), [3]);
   assert.ok(y.op.attrProto('T').length > 0);
   expectThrow(() => g.addOperation({ type: 'NoSuchOp', name: 'bad' }), 3);

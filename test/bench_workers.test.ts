@@ -15,7 +15,11 @@ function run(script: string, args: string[]): string[] {
 // bench/peers/python-venv/bin/python bench/workloads/python_tf.py tiny loop|fit 0 60
 const PYTHON_FINAL_LOSS = { loop: 0.6509014964103699, fit: 0.7927325367927551 };
 
-for (const [mode, flags] of [['loop', []], ['loop', ['--async']], ['fit', []]] as const) {
+for (const [mode, flags] of [
+  ['loop', []],
+  ['loop', ['--async']],
+  ['fit', []],
+] as const) {
   test(`bench worker: tiny ${[mode, ...flags].join(' ')} prints one protocol line and trains as Python TF does`, () => {
     const lines = run(path.join('workloads', 'tfnapi.js'), ['tiny', mode, '0', '60', ...flags]);
     assert.equal(lines.length, 1);

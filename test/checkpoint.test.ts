@@ -32,17 +32,35 @@ function runPython(script: string, ...args: string[]): string {
 function sampleVariables(): Record<string, [tf.Variable, unknown]> {
   const make = (value: tf.Tensor): [tf.Variable, unknown] => [new tf.Variable(value), value.numpy()];
   return {
-    'dense/kernel': make(tf.tensor([[0.5, -1.25, 3], [4, 5.5, -6]], undefined, 'float32')),
+    'dense/kernel': make(
+      tf.tensor(
+        [
+          [0.5, -1.25, 3],
+          [4, 5.5, -6],
+        ],
+        undefined,
+        'float32',
+      ),
+    ),
     'dense/bias': make(tf.tensor([0.125, -0.25, 1e-8], undefined, 'float32')),
     'scalar/float64': make(tf.tensor(Math.PI, undefined, 'float64')),
-    'counts/int32': make(tf.tensor([[1, -2], [3, 2147483647]], undefined, 'int32')),
+    'counts/int32': make(
+      tf.tensor(
+        [
+          [1, -2],
+          [3, 2147483647],
+        ],
+        undefined,
+        'int32',
+      ),
+    ),
     'counts/int64': make(tf.tensor([9007199254740993n, -5n], undefined, 'int64')),
-    'flags': make(tf.tensor([true, false, true], undefined, 'bool')),
-    'words': make(tf.tensor(['hello', '', 'wörld'], undefined, 'string')),
-    'pixels': make(tf.tensor([0, 128, 255], undefined, 'uint8')),
-    'half': make(tf.tensor([1.5, -0.25], undefined, 'float16')),
-    'brain': make(tf.tensor([2.5, -3], undefined, 'bfloat16')),
-    'empty': make(tf.zeros([0, 3])),
+    flags: make(tf.tensor([true, false, true], undefined, 'bool')),
+    words: make(tf.tensor(['hello', '', 'wörld'], undefined, 'string')),
+    pixels: make(tf.tensor([0, 128, 255], undefined, 'uint8')),
+    half: make(tf.tensor([1.5, -0.25], undefined, 'float16')),
+    brain: make(tf.tensor([2.5, -3], undefined, 'bfloat16')),
+    empty: make(tf.zeros([0, 3])),
   };
 }
 
@@ -73,16 +91,28 @@ test('save and load each run one cached graph per variable set', () => {
   loadVariables(path.join(dir, 'first'), { a, b });
   const operations = runtime.graph.operations().length;
   saveVariables(path.join(dir, 'second'), { a, b });
-  loadVariables(path.join(dir, 'second'), [['a', a], ['b', b]]);
+  loadVariables(path.join(dir, 'second'), [
+    ['a', a],
+    ['b', b],
+  ]);
   assert.equal(runtime.graph.operations().length, operations);
 });
 
 test('loading checks keys, dtypes and shapes first, and a failed load changes no variable', () => {
   const prefix = path.join(tempDir(), 'ckpt');
-  const kernel = new tf.Variable([[1, 2], [3, 4]], { dtype: 'float32', name: 'kernel' });
+  const kernel = new tf.Variable(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    { dtype: 'float32', name: 'kernel' },
+  );
   const step = new tf.Variable(7n, { name: 'step' });
   saveVariables(prefix, { 'dense/kernel': kernel, step });
-  kernel.assign([[0, 0], [0, 0]]);
+  kernel.assign([
+    [0, 0],
+    [0, 0],
+  ]);
   assert.throws(() => loadVariables(prefix, { 'dense/kernel': kernel, 'dense/bias': step }), {
     name: 'NotFoundError',
     message: `Key 'dense/bias' (variable '${step.name}') not found in checkpoint '${prefix}'`,
@@ -96,10 +126,23 @@ test('loading checks keys, dtypes and shapes first, and a failed load changes no
     name: 'InvalidArgumentError',
     message: /Cannot restore 'step' into variable 'Variable(_\d+)?:0': the checkpoint holds int64, the variable is int32/,
   });
-  assert.deepEqual(kernel.numpy(), [[0, 0], [0, 0]]);
+  assert.deepEqual(kernel.numpy(), [
+    [0, 0],
+    [0, 0],
+  ]);
   loadVariables(prefix, { 'dense/kernel': kernel });
-  assert.deepEqual(kernel.numpy(), [[1, 2], [3, 4]]);
-  assert.throws(() => saveVariables(prefix, [['a', kernel], ['a', step]]), { name: 'TypeError', message: "Checkpoint key 'a' is given twice" });
+  assert.deepEqual(kernel.numpy(), [
+    [1, 2],
+    [3, 4],
+  ]);
+  assert.throws(
+    () =>
+      saveVariables(prefix, [
+        ['a', kernel],
+        ['a', step],
+      ]),
+    { name: 'TypeError', message: "Checkpoint key 'a' is given twice" },
+  );
   assert.throws(() => saveVariables(prefix, { a: 3 as never }), { name: 'TypeError', message: /must map to a tf.Variable/ });
   assert.throws(() => saveVariables(prefix, {}), { name: 'TypeError', message: 'A checkpoint needs at least one variable' });
 });
@@ -161,7 +204,10 @@ test('saving is atomic: a save that fails part way leaves the previous checkpoin
     tf.rawOps.DestroyResourceOp({ resource: doomed.handle });
     return null;
   })();
-  assert.throws(() => saveVariables(prefix, { kernel, other: doomed }), { name: 'FailedPreconditionError', message: /Could not find variable/ });
+  assert.throws(() => saveVariables(prefix, { kernel, other: doomed }), {
+    name: 'FailedPreconditionError',
+    message: /Could not find variable/,
+  });
   assert.deepEqual(fs.readdirSync(dir).sort(), ['model.data-00000-of-00001', 'model.index']);
 
   loadVariables(prefix, { kernel, other });
@@ -197,7 +243,8 @@ print(json.dumps(out))
 `;
   const read = JSON.parse(runPython(script, prefix)) as Record<string, { dtype: string; shape: number[]; value: unknown }>;
   assert.deepEqual(Object.keys(read).sort(), Object.keys(variables).sort());
-  const asJson = (value: unknown): unknown => (typeof value === 'bigint' ? Number(value) : Array.isArray(value) ? value.map(asJson) : value);
+  const asJson = (value: unknown): unknown =>
+    typeof value === 'bigint' ? Number(value) : Array.isArray(value) ? value.map(asJson) : value;
   for (const [key, [variable, initial]] of Object.entries(variables)) {
     assert.equal(read[key].dtype, variable.dtype, key);
     assert.deepEqual(read[key].shape, variable.shape, key);
@@ -223,7 +270,11 @@ tf.train.Checkpoint(w=tf.Variable([[1, 2, 3]], dtype=tf.int32), v=tf.Variable('t
   const bias = new tf.Variable(tf.zeros([2], 'float64'));
   const step = new tf.Variable(0n);
   loadVariables(path.join(dir, 'raw'), { 'dense/kernel': kernel, 'dense/bias': bias, step });
-  assert.deepEqual(kernel.numpy(), [[1.5, -2], [3.25, 4], [0, Math.fround(1e-3)]]);
+  assert.deepEqual(kernel.numpy(), [
+    [1.5, -2],
+    [3.25, 4],
+    [0, Math.fround(1e-3)],
+  ]);
   assert.deepEqual(bias.numpy(), [0.5, -0.5]);
   assert.equal(step.numpy(), 12345678901n);
 
@@ -238,7 +289,16 @@ tf.train.Checkpoint(w=tf.Variable([[1, 2, 3]], dtype=tf.int32), v=tf.Variable('t
 });
 
 /** A tiny regression problem: y = x·W + b, trained with a GradientTape and an optimizer. */
-const X = tf.tensor([[1, 2], [3, -1], [0.5, 0.25], [-2, 1]], undefined, 'float32');
+const X = tf.tensor(
+  [
+    [1, 2],
+    [3, -1],
+    [0.5, 0.25],
+    [-2, 1],
+  ],
+  undefined,
+  'float32',
+);
 const Y = tf.tensor([[1], [-1], [0.5], [2]], undefined, 'float32');
 
 function makeModel(): { kernel: tf.Variable; bias: tf.Variable } {
@@ -248,7 +308,11 @@ function makeModel(): { kernel: tf.Variable; bias: tf.Variable } {
   };
 }
 
-function train(optimizer: tf.keras.optimizers.Optimizer, { kernel, bias }: { kernel: tf.Variable; bias: tf.Variable }, steps: number): unknown {
+function train(
+  optimizer: tf.keras.optimizers.Optimizer,
+  { kernel, bias }: { kernel: tf.Variable; bias: tf.Variable },
+  steps: number,
+): unknown {
   for (let i = 0; i < steps; ++i) {
     const tape = new tf.GradientTape();
     const loss = tape.record(() => tf.reduceMean(tf.square(tf.subtract(tf.add(tf.matmul(X, kernel.value()), bias.value()), Y))));
@@ -265,19 +329,22 @@ test('Checkpoint saves optimizer state so training resumes exactly (Adam, 5 + 5 
   train(optimizer, model, 5);
   const saved = checkpoint.save(path.join(dir, 'ckpt'));
   assert.equal(saved, path.join(dir, 'ckpt-1'));
-  assert.deepEqual(listVariables(saved).map(([key]) => key), [
-    'dense/bias',
-    'dense/kernel',
-    'optimizer/iterations',
-    'optimizer/learning_rate',
-    'optimizer/slots/dense/bias/momentum',
-    'optimizer/slots/dense/bias/velocity',
-    'optimizer/slots/dense/bias/velocity_hat',
-    'optimizer/slots/dense/kernel/momentum',
-    'optimizer/slots/dense/kernel/velocity',
-    'optimizer/slots/dense/kernel/velocity_hat',
-    'save_counter',
-  ]);
+  assert.deepEqual(
+    listVariables(saved).map(([key]) => key),
+    [
+      'dense/bias',
+      'dense/kernel',
+      'optimizer/iterations',
+      'optimizer/learning_rate',
+      'optimizer/slots/dense/bias/momentum',
+      'optimizer/slots/dense/bias/velocity',
+      'optimizer/slots/dense/bias/velocity_hat',
+      'optimizer/slots/dense/kernel/momentum',
+      'optimizer/slots/dense/kernel/velocity',
+      'optimizer/slots/dense/kernel/velocity_hat',
+      'save_counter',
+    ],
+  );
   const continued = train(optimizer, model, 5);
   assert.equal(optimizer.iterations.numpy(), 10);
 
@@ -316,7 +383,10 @@ test('Checkpoint tracks nested objects and rejects what it cannot save', () => {
   const a = new tf.Variable([1], { dtype: 'float32' });
   const b = new tf.Variable([2], { dtype: 'float32' });
   const path1 = new Checkpoint({ encoder: { layer: { kernel: a } }, b }).write(path.join(dir, 'nested'));
-  assert.deepEqual(listVariables(path1).map(([key]) => key), ['b', 'encoder/layer/kernel', 'save_counter']);
+  assert.deepEqual(
+    listVariables(path1).map(([key]) => key),
+    ['b', 'encoder/layer/kernel', 'save_counter'],
+  );
   // Checkpoints from saveVariables have no save_counter; Checkpoint still restores them.
   saveVariables(path.join(dir, 'plain'), { 'encoder/layer/kernel': b, b: a });
   new Checkpoint({ encoder: { layer: { kernel: a } }, b }).restore(path.join(dir, 'plain'));

@@ -90,7 +90,10 @@ test('a load killed while it completes an interrupted switch is completed by the
     return path.join(dir, 'model');
   };
   const listed = copy();
-  assert.deepEqual(listVariables(listed).map(([key]) => key), ['dense/bias', 'dense/kernel', 'name', 'step']);
+  assert.deepEqual(
+    listVariables(listed).map(([key]) => key),
+    ['dense/bias', 'dense/kernel', 'name', 'step'],
+  );
   assert.deepEqual(listing(path.dirname(listed)), [DATA, INDEX]);
   assert.equal(loadGeneration(tf, listed), 2);
   // A save over that state completes it first, then replaces it.
@@ -139,17 +142,38 @@ test('uncommitted leftovers are ignored by loads and removed by the next save; a
 
   // A commit record that does not match the temporary files: nothing is moved, loads and saves say why.
   fs.copyFileSync(`${prefix}.index`, `${prefix}_temp.index`);
-  fs.writeFileSync(`${prefix}.commit`, JSON.stringify({ format: 'tf-napi checkpoint switch 1', temporary: 'model_temp', dataBytes: 1, indexBytes: 2 }));
+  fs.writeFileSync(
+    `${prefix}.commit`,
+    JSON.stringify({ format: 'tf-napi checkpoint switch 1', temporary: 'model_temp', dataBytes: 1, indexBytes: 2 }),
+  );
   const before = listing(dir);
-  const damaged = { name: 'DataLossError', message: /Checkpoint '.*model' has an interrupted save that cannot be completed \(.*model\.commit\): .*model_temp\.index has \d+ bytes, the record says 2/ };
+  const damaged = {
+    name: 'DataLossError',
+    message:
+      /Checkpoint '.*model' has an interrupted save that cannot be completed \(.*model\.commit\): .*model_temp\.index has \d+ bytes, the record says 2/,
+  };
   // The data file was moved already (it is not there), and the one in place does not have the recorded size.
-  assert.throws(() => loadVariables(prefix, variables), { name: 'DataLossError', message: /model\.data-00000-of-00001 has \d+ bytes, the record says 1/ });
-  fs.writeFileSync(`${prefix}.commit`, JSON.stringify({ format: 'tf-napi checkpoint switch 1', temporary: 'model_temp', dataBytes: fs.statSync(`${prefix}.data-00000-of-00001`).size, indexBytes: 2 }));
+  assert.throws(() => loadVariables(prefix, variables), {
+    name: 'DataLossError',
+    message: /model\.data-00000-of-00001 has \d+ bytes, the record says 1/,
+  });
+  fs.writeFileSync(
+    `${prefix}.commit`,
+    JSON.stringify({
+      format: 'tf-napi checkpoint switch 1',
+      temporary: 'model_temp',
+      dataBytes: fs.statSync(`${prefix}.data-00000-of-00001`).size,
+      indexBytes: 2,
+    }),
+  );
   assert.throws(() => readCheckpointIndex(prefix), damaged);
   assert.throws(() => saveVariables(prefix, variables), damaged);
   fs.writeFileSync(`${prefix}.commit`, 'not json');
   assert.throws(() => loadVariables(prefix, variables), { name: 'DataLossError', message: /the commit record is not valid JSON/ });
-  fs.writeFileSync(`${prefix}.commit`, JSON.stringify({ format: 'tf-napi checkpoint switch 1', temporary: 'other_temp', dataBytes: 1, indexBytes: 2 }));
+  fs.writeFileSync(
+    `${prefix}.commit`,
+    JSON.stringify({ format: 'tf-napi checkpoint switch 1', temporary: 'other_temp', dataBytes: 1, indexBytes: 2 }),
+  );
   assert.throws(() => listVariables(prefix), { name: 'DataLossError', message: /not one this package wrote for this path/ });
   assert.deepEqual(listing(dir), before);
   fs.rmSync(`${prefix}.commit`);
@@ -171,13 +195,21 @@ test('checkpoint paths: empty is a TypeError, URL schemes other than file:// are
   const cwd = fs.readdirSync('.').sort();
   for (const [name, call] of calls) {
     assert.throws(() => call(''), { name: 'TypeError', message: 'A checkpoint path must not be empty' }, name);
-    assert.throws(() => call(undefined as never), { name: 'TypeError', message: 'A checkpoint path must be a string, got undefined' }, name);
+    assert.throws(
+      () => call(undefined as never),
+      { name: 'TypeError', message: 'A checkpoint path must be a string, got undefined' },
+      name,
+    );
     assert.throws(() => call('a\0b'), { name: 'TypeError', message: /must not contain NUL/ }, name);
     for (const scheme of ['gs', 'ram', 's3', 'hdfs', 'HTTP']) {
-      assert.throws(() => call(`${scheme}://bucket/ckpt`), {
-        name: 'UnimplementedError',
-        message: `Checkpoint path '${scheme}://bucket/ckpt' uses the unsupported scheme '${scheme}://': only local paths (or file:// URLs) are supported`,
-      }, name);
+      assert.throws(
+        () => call(`${scheme}://bucket/ckpt`),
+        {
+          name: 'UnimplementedError',
+          message: `Checkpoint path '${scheme}://bucket/ckpt' uses the unsupported scheme '${scheme}://': only local paths (or file:// URLs) are supported`,
+        },
+        name,
+      );
     }
     assert.throws(() => call('file://remote-host/ckpt'), { name: 'TypeError', message: /is not a valid local file:\/\/ URL/ }, name);
   }
@@ -197,7 +229,10 @@ test('checkpoint paths: empty is a TypeError, URL schemes other than file:// are
   assert.deepEqual(v.numpy(), [1, 2]);
   assert.equal(checkpoint.save(url), `${url}-1`);
   checkpoint.restore(`${url}-1`);
-  assert.deepEqual(listVariables(path.join(dir, 'with space', 'model-1')).map(([key]) => key), ['save_counter', 'v']);
+  assert.deepEqual(
+    listVariables(path.join(dir, 'with space', 'model-1')).map(([key]) => key),
+    ['save_counter', 'v'],
+  );
 });
 
 test('a directory where a checkpoint file goes fails the save before anything is moved', () => {
@@ -221,18 +256,33 @@ test('a directory where a checkpoint file goes fails the save before anything is
   const saveDir = tempDir();
   fs.mkdirSync(path.join(saveDir, 'ckpt-1.index'));
   const checkpoint = new Checkpoint({ v });
-  assert.throws(() => checkpoint.save(path.join(saveDir, 'ckpt')), { name: 'FailedPreconditionError', message: /ckpt-1\.index is a directory/ });
+  assert.throws(() => checkpoint.save(path.join(saveDir, 'ckpt')), {
+    name: 'FailedPreconditionError',
+    message: /ckpt-1\.index is a directory/,
+  });
   assert.equal(checkpoint.saveCounter.numpy(), 0n);
   fs.rmdirSync(path.join(saveDir, 'ckpt-1.index'));
   assert.equal(checkpoint.save(path.join(saveDir, 'ckpt')), path.join(saveDir, 'ckpt-1'));
   const dir = tempDir();
   fs.mkdirSync(path.join(dir, INDEX));
-  assert.throws(() => loadVariables(path.join(dir, 'model'), { v }), { name: 'FailedPreconditionError', message: /model\.index is a directory/ });
+  assert.throws(() => loadVariables(path.join(dir, 'model'), { v }), {
+    name: 'FailedPreconditionError',
+    message: /model\.index is a directory/,
+  });
 });
 
 // ---- Restore is all or nothing ----
 
-const X = tf.tensor([[1, 2], [3, -1], [0.5, 0.25], [-2, 1]], undefined, 'float32');
+const X = tf.tensor(
+  [
+    [1, 2],
+    [3, -1],
+    [0.5, 0.25],
+    [-2, 1],
+  ],
+  undefined,
+  'float32',
+);
 const Y = tf.tensor([[1], [-1], [0.5], [2]], undefined, 'float32');
 
 function makeModel(seed = 0): { kernel: tf.Variable; bias: tf.Variable } {
@@ -242,7 +292,11 @@ function makeModel(seed = 0): { kernel: tf.Variable; bias: tf.Variable } {
   };
 }
 
-function train(optimizer: tf.keras.optimizers.Optimizer, { kernel, bias }: { kernel: tf.Variable; bias: tf.Variable }, steps: number): void {
+function train(
+  optimizer: tf.keras.optimizers.Optimizer,
+  { kernel, bias }: { kernel: tf.Variable; bias: tf.Variable },
+  steps: number,
+): void {
   for (let i = 0; i < steps; ++i) {
     const tape = new tf.GradientTape();
     const loss = tape.record(() => tf.reduceMean(tf.square(tf.subtract(tf.add(tf.matmul(X, kernel.value()), bias.value()), Y))));
@@ -275,7 +329,10 @@ test('a restore that fails on any entry changes no variable and builds no slot (
       'optimizer/iterations': sourceOptimizer.iterations,
       'optimizer/learning_rate': sourceOptimizer.learningRate,
     };
-    for (const [variableKey, variable] of [['dense/kernel', source.kernel], ['dense/bias', source.bias]] as const) {
+    for (const [variableKey, variable] of [
+      ['dense/kernel', source.kernel],
+      ['dense/bias', source.bias],
+    ] as const) {
       for (const slot of ['momentum', 'velocity']) all[`optimizer/slots/${variableKey}/${slot}`] = sourceOptimizer.getSlot(variable, slot);
     }
     for (const key of drop) delete all[key];
@@ -288,14 +345,38 @@ test('a restore that fails on any entry changes no variable and builds no slot (
   };
   const good = write('good', {});
   const bad: [string, string, RegExp][] = [
-    [write('nan_rate', { 'optimizer/learning_rate': new tf.Variable(NaN) }), 'InvalidArgumentError', /'optimizer\/learning_rate'.*a learning rate must be a finite, non-negative number, the checkpoint holds NaN/],
+    [
+      write('nan_rate', { 'optimizer/learning_rate': new tf.Variable(NaN) }),
+      'InvalidArgumentError',
+      /'optimizer\/learning_rate'.*a learning rate must be a finite, non-negative number, the checkpoint holds NaN/,
+    ],
     [write('negative_rate', { 'optimizer/learning_rate': new tf.Variable(-0.5) }), 'InvalidArgumentError', /the checkpoint holds -0\.5/],
-    [write('infinite_rate', { 'optimizer/learning_rate': new tf.Variable(Infinity) }), 'InvalidArgumentError', /the checkpoint holds Infinity/],
-    [write('negative_iterations', { 'optimizer/iterations': new tf.Variable(-3n) }), 'InvalidArgumentError', /'optimizer\/iterations'.*optimizer iterations must be a non-negative integer, the checkpoint holds -3/],
+    [
+      write('infinite_rate', { 'optimizer/learning_rate': new tf.Variable(Infinity) }),
+      'InvalidArgumentError',
+      /the checkpoint holds Infinity/,
+    ],
+    [
+      write('negative_iterations', { 'optimizer/iterations': new tf.Variable(-3n) }),
+      'InvalidArgumentError',
+      /'optimizer\/iterations'.*optimizer iterations must be a non-negative integer, the checkpoint holds -3/,
+    ],
     // A slot (sorted after every variable, the iterations and the learning rate) whose shape differs.
-    [write('bad_slot', { 'optimizer/slots/dense/kernel/velocity': new tf.Variable([1, 2, 3], { dtype: 'float32' }) }), 'InvalidArgumentError', /Cannot restore 'optimizer\/slots\/dense\/kernel\/velocity' into .*: the checkpoint holds shape \[3\], the variable has shape \[2, 1\]/],
-    [write('bad_slot_dtype', { 'optimizer/slots/dense/bias/velocity': new tf.Variable([1], { dtype: 'float64' }) }), 'InvalidArgumentError', /holds float64, the variable is float32/],
-    [write('missing_slot', {}, ['optimizer/slots/dense/bias/velocity']), 'NotFoundError', /Key 'optimizer\/slots\/dense\/bias\/velocity' \(the 'velocity' slot of variable 'dense\/bias.*'\) not found/],
+    [
+      write('bad_slot', { 'optimizer/slots/dense/kernel/velocity': new tf.Variable([1, 2, 3], { dtype: 'float32' }) }),
+      'InvalidArgumentError',
+      /Cannot restore 'optimizer\/slots\/dense\/kernel\/velocity' into .*: the checkpoint holds shape \[3\], the variable has shape \[2, 1\]/,
+    ],
+    [
+      write('bad_slot_dtype', { 'optimizer/slots/dense/bias/velocity': new tf.Variable([1], { dtype: 'float64' }) }),
+      'InvalidArgumentError',
+      /holds float64, the variable is float32/,
+    ],
+    [
+      write('missing_slot', {}, ['optimizer/slots/dense/bias/velocity']),
+      'NotFoundError',
+      /Key 'optimizer\/slots\/dense\/bias\/velocity' \(the 'velocity' slot of variable 'dense\/bias.*'\) not found/,
+    ],
   ];
   // Damaged data: read before anything is assigned.
   const truncated = write('truncated', {});
@@ -329,13 +410,19 @@ test('a restore that fails on any entry changes no variable and builds no slot (
     assert.deepEqual(snapshot(fresh, freshOptimizer), trained, path.basename(prefix));
   }
   // loadVariables checks a learning rate variable it is given the same way.
-  assert.throws(() => loadVariables(path.join(dir, 'nan_rate'), { 'dense/kernel': fresh.kernel, 'optimizer/learning_rate': freshOptimizer.learningRate }), {
-    name: 'InvalidArgumentError',
-    message: /the checkpoint holds NaN/,
-  });
+  assert.throws(
+    () =>
+      loadVariables(path.join(dir, 'nan_rate'), { 'dense/kernel': fresh.kernel, 'optimizer/learning_rate': freshOptimizer.learningRate }),
+    {
+      name: 'InvalidArgumentError',
+      message: /the checkpoint holds NaN/,
+    },
+  );
   assert.deepEqual(snapshot(fresh, freshOptimizer), trained);
   // A scheduled learning rate cannot take a stored value: refused before anything is read.
-  const scheduled = new tf.keras.optimizers.SGD({ learningRate: new tf.keras.optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }) });
+  const scheduled = new tf.keras.optimizers.SGD({
+    learningRate: new tf.keras.optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }),
+  });
   assert.throws(() => loadVariables(good, { 'dense/kernel': fresh.kernel, 'optimizer/learning_rate': scheduled.learningRate }), {
     name: 'TypeError',
     message: /it is a learning rate that follows a schedule/,
@@ -346,7 +433,9 @@ test('a restore that fails on any entry changes no variable and builds no slot (
 test('a restore assigns every variable in one run, and a schedule follows the restored iterations', () => {
   const dir = tempDir();
   const model = makeModel();
-  const optimizer = new tf.keras.optimizers.Adam({ learningRate: new tf.keras.optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }) });
+  const optimizer = new tf.keras.optimizers.Adam({
+    learningRate: new tf.keras.optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 }),
+  });
   train(optimizer, model, 3);
   const checkpoint = new Checkpoint({ optimizer, dense: model });
   const saved = checkpoint.write(path.join(dir, 'ckpt'));
@@ -355,7 +444,10 @@ test('a restore assigns every variable in one run, and a schedule follows the re
   const writes = optimizer.variables.map((variable) => variable.writeCount);
   checkpoint.restore(saved);
   // Each variable is written once (the traced assign counts), so host caches such as the schedule's step resync.
-  assert.deepEqual(optimizer.variables.map((variable) => variable.writeCount), writes.map((n, i) => (i === 1 ? n : n + 1)));
+  assert.deepEqual(
+    optimizer.variables.map((variable) => variable.writeCount),
+    writes.map((n, i) => (i === 1 ? n : n + 1)),
+  );
   assert.equal(optimizer.iterations.numpy(), 3);
   assert.equal(optimizer.learningRate.numpy(), Math.fround(0.1 * 0.5 ** 3));
   // The cached reader and assigner serve the next restore: no new graph.

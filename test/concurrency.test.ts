@@ -75,7 +75,14 @@ test('tf.function callAsync interleaved with sync calls and eager ops', TIMEOUT,
   const pending: Promise<void>[] = [];
   for (let i = 0; i < 40; ++i) {
     const input = F(vector(i));
-    pending.push(affine.callAsync(input).then((out) => assert.deepEqual(Array.from(out.dataSync() as Float32Array), vector(i).map((v) => 2 * v + 1))));
+    pending.push(
+      affine.callAsync(input).then((out) =>
+        assert.deepEqual(
+          Array.from(out.dataSync() as Float32Array),
+          vector(i).map((v) => 2 * v + 1),
+        ),
+      ),
+    );
     // The argument goes at once; the call already holds its value.
     input.dispose();
     assert.deepEqual(affine(F([i])).numpy(), [2 * i + 1]);
@@ -118,13 +125,19 @@ test('close() with runs in flight: each finishes or is cancelled, later runs fai
   });
   assert.throws(() => callable.run([hostTensor([1], undefined, 'float32')]), tf.errors.FailedPreconditionError);
   assert.throws(() => callable.runAsync([hostTensor([1], undefined, 'float32')]), tf.errors.FailedPreconditionError);
-  await assert.rejects(session.runAsync({ feeds: [[x, hostTensor([1], undefined, 'float32')]], fetches: [y] }), tf.errors.FailedPreconditionError);
+  await assert.rejects(
+    session.runAsync({ feeds: [[x, hostTensor([1], undefined, 'float32')]], fetches: [y] }),
+    tf.errors.FailedPreconditionError,
+  );
 });
 
 test('a run that blocks fails with DeadlineExceededError under a timeout, leaving the session usable', TIMEOUT, async () => {
   const g = new Graph();
   const queue = { op: new OperationBuilder(g, 'FIFOQueueV2', 'q').setAttrTypeList('component_types', ['float32']).finish(), index: 0 };
-  const dequeue = { op: new OperationBuilder(g, 'QueueDequeueV2', 'dequeue').addInput(queue).setAttrTypeList('component_types', ['float32']).finish(), index: 0 };
+  const dequeue = {
+    op: new OperationBuilder(g, 'QueueDequeueV2', 'dequeue').addInput(queue).setAttrTypeList('component_types', ['float32']).finish(),
+    index: 0,
+  };
   const session = new Session(g);
   const blocked = Array.from({ length: 3 }, () => session.runAsync({ fetches: [dequeue], timeoutInMs: 200 }));
   for (const r of await Promise.allSettled(blocked)) {
@@ -142,7 +155,10 @@ test('a run that blocks fails with DeadlineExceededError under a timeout, leavin
 test('close() cancels a run that is blocked for good', { ...TIMEOUT }, async () => {
   const g = new Graph();
   const queue = { op: new OperationBuilder(g, 'FIFOQueueV2', 'q').setAttrTypeList('component_types', ['float32']).finish(), index: 0 };
-  const dequeue = { op: new OperationBuilder(g, 'QueueDequeueV2', 'dequeue').addInput(queue).setAttrTypeList('component_types', ['float32']).finish(), index: 0 };
+  const dequeue = {
+    op: new OperationBuilder(g, 'QueueDequeueV2', 'dequeue').addInput(queue).setAttrTypeList('component_types', ['float32']).finish(),
+    index: 0,
+  };
   const session = new Session(g);
   // The timeout only bounds this test if close() does not cancel the run.
   const blocked = session.runAsync({ fetches: [dequeue], timeoutInMs: 5_000 });
@@ -185,7 +201,8 @@ test('an optimizer step in flight while other tf.functions and eager reads run',
 test('concurrent steps of one optimizer each see their own step of the schedule', { ...TIMEOUT }, async () => {
   const v = new tf.Variable(F([0]));
   const seen: number[] = [];
-  const optimizer = new tf.keras.optimizers.SGD({ learningRate: (step: number) => {
+  const optimizer = new tf.keras.optimizers.SGD({
+    learningRate: (step: number) => {
       seen.push(step);
       return step === 0 ? 1 : 0.5;
     },

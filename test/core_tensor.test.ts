@@ -3,19 +3,31 @@ import assert from 'node:assert/strict';
 import * as tf from '../lib';
 
 test('tf.tensor, scalar, constant, zeros, ones, fill, range', () => {
-  const t = tf.tensor([[1, 2, 3], [4, 5, 6]]);
+  const t = tf.tensor([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.equal(t.dtype, 'int32');
   assert.deepEqual(t.shape, [2, 3]);
   assert.equal(t.rank, 2);
   assert.equal(t.size, 6);
   assert.deepEqual(t.dataSync(), new Int32Array([1, 2, 3, 4, 5, 6]));
-  assert.deepEqual(t.arraySync(), [[1, 2, 3], [4, 5, 6]]);
-  assert.deepEqual(tf.tensor([1, 2, 3, 4], [2, 2], 'float32').numpy(), [[1, 2], [3, 4]]);
+  assert.deepEqual(t.arraySync(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  assert.deepEqual(tf.tensor([1, 2, 3, 4], [2, 2], 'float32').numpy(), [
+    [1, 2],
+    [3, 4],
+  ]);
   assert.equal(tf.scalar(2.5).numpy(), 2.5);
   assert.equal(tf.scalar(3, 'int64').numpy(), 3n);
   assert.equal(tf.constant(true).dtype, 'bool');
   assert.deepEqual(tf.constant('abc').numpy(), 'abc');
-  assert.deepEqual(tf.zeros([2, 2]).numpy(), [[0, 0], [0, 0]]);
+  assert.deepEqual(tf.zeros([2, 2]).numpy(), [
+    [0, 0],
+    [0, 0],
+  ]);
   assert.equal(tf.zeros([3]).dtype, 'float32');
   assert.deepEqual(tf.ones([2], 'int32').numpy(), [1, 1]);
   assert.deepEqual(tf.ones([2], 'bool').numpy(), [true, true]);
@@ -52,7 +64,13 @@ test('raw ops run eagerly and convert host values to the sibling dtype', () => {
   assert.deepEqual(values.numpy(), [3, 1]);
   assert.deepEqual(idx.numpy(), [0, 0, 1]);
   const parts = tf.rawOps.Split({ splitDim: 0, value: tf.tensor([1, 2, 3, 4]), numSplit: 2 });
-  assert.deepEqual(parts.map((p) => p.numpy()), [[1, 2], [3, 4]]);
+  assert.deepEqual(
+    parts.map((p) => p.numpy()),
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  );
   assert.throws(() => tf.rawOps.AddV2({ x, y: tf.tensor([1, 2], undefined, 'int32') }), {
     name: 'TypeError',
     message: "AddV2 input 'y' must be float64, got a int32 tensor",

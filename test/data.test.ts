@@ -8,8 +8,16 @@ const { Dataset } = tf.data;
 const numbers = (values: unknown[]): number[] => values.map(Number);
 
 test('fromTensorSlices slices along the first dimension, in order; iteration yields tensors', async () => {
-  const ds = Dataset.fromTensorSlices([[1, 2], [3, 4], [5, 6]]);
-  assert.deepEqual(ds.asArray(), [[1, 2], [3, 4], [5, 6]]);
+  const ds = Dataset.fromTensorSlices([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  assert.deepEqual(ds.asArray(), [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
   const elements = [...ds];
   assert.equal(elements.length, 3);
   assert.ok(elements[0] instanceof tf.Tensor);
@@ -20,7 +28,11 @@ test('fromTensorSlices slices along the first dimension, in order; iteration yie
   for await (const x of Dataset.fromTensorSlices(tf.tensor([[1.5], [2.5]]))) viaAwait.push(x.numpy());
   assert.deepEqual(viaAwait, [[1.5], [2.5]]);
   assert.deepEqual([...Dataset.fromTensorSlices(new Float64Array([0.25, 0.5])).asNumpyIterator()], [0.25, 0.5]);
-  assert.deepEqual(Dataset.fromTensorSlices({ data: new Int16Array([1, 2, 3, 4, 5, 6]), shape: [3, 2] }).asArray(), [[1, 2], [3, 4], [5, 6]]);
+  assert.deepEqual(Dataset.fromTensorSlices({ data: new Int16Array([1, 2, 3, 4, 5, 6]), shape: [3, 2] }).asArray(), [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
 });
 
 test('Dataset.range gives int64 scalars like Python (stop; start, stop, step)', () => {
@@ -34,12 +46,27 @@ test('Dataset.range gives int64 scalars like Python (stop; start, stop, step)', 
 test('batch stacks along a new first dimension, keeps or drops the remainder', () => {
   const ds = Dataset.range(7);
   assert.deepEqual(ds.batch(3).asArray(), [[0n, 1n, 2n], [3n, 4n, 5n], [6n]]);
-  assert.deepEqual(ds.batch(3, { dropRemainder: true }).asArray(), [[0n, 1n, 2n], [3n, 4n, 5n]]);
+  assert.deepEqual(ds.batch(3, { dropRemainder: true }).asArray(), [
+    [0n, 1n, 2n],
+    [3n, 4n, 5n],
+  ]);
   const [first] = Dataset.fromTensorSlices(tf.ones([10, 2, 3])).batch(4);
   assert.deepEqual(first.shape, [4, 2, 3]);
   assert.equal(first.dtype, 'float32');
-  assert.deepEqual(Dataset.range(4).batch(2).batch(2).asArray(), [[[0n, 1n], [2n, 3n]]]);
-  assert.deepEqual(Dataset.range(6).shuffle(6, { seed: 3 }).batch(6).map((b) => tf.reduceSum(b)).asArray(), [15n]);
+  assert.deepEqual(Dataset.range(4).batch(2).batch(2).asArray(), [
+    [
+      [0n, 1n],
+      [2n, 3n],
+    ],
+  ]);
+  assert.deepEqual(
+    Dataset.range(6)
+      .shuffle(6, { seed: 3 })
+      .batch(6)
+      .map((b) => tf.reduceSum(b))
+      .asArray(),
+    [15n],
+  );
 });
 
 test('components of every dtype keep their values through slicing and batching', () => {
@@ -51,27 +78,59 @@ test('components of every dtype keep their values through slicing and batching',
     tf.tensor([1, 2, 3], undefined, 'uint8'),
   ]);
   assert.deepEqual(ds.asArray()[1], [false, 'bc', 2n, 1.5, 2]);
-  assert.deepEqual(ds.shuffle(3, { seed: 1 }).batch(3).map((...columns) => columns.map((c) => c.dtype).join()).asArray(), [
-    'bool,string,int64,float16,uint8',
-  ]);
+  assert.deepEqual(
+    ds
+      .shuffle(3, { seed: 1 })
+      .batch(3)
+      .map((...columns) => columns.map((c) => c.dtype).join())
+      .asArray(),
+    ['bool,string,int64,float16,uint8'],
+  );
   const [[flags, words, longs, halves, bytes]] = ds.batch(3).asArray();
-  assert.deepEqual([flags, words, longs, halves, bytes], [[true, false, true], ['a', 'bc', ''], [1n, 2n, 3n], [0.5, 1.5, -2], [1, 2, 3]]);
+  assert.deepEqual(
+    [flags, words, longs, halves, bytes],
+    [
+      [true, false, true],
+      ['a', 'bc', ''],
+      [1n, 2n, 3n],
+      [0.5, 1.5, -2],
+      [1, 2, 3],
+    ],
+  );
 });
 
 test('tuple and dict elements: map spreads a tuple into arguments, batches keep the structure', () => {
   const features = new Float32Array([1, 2, 3, 4, 5, 6]);
   const ds = Dataset.fromTensorSlices([{ data: features, shape: [3, 2] }, tf.tensor([10, 20, 30])]);
-  assert.deepEqual(ds.asArray(), [[[1, 2], 10], [[3, 4], 20], [[5, 6], 30]]);
+  assert.deepEqual(ds.asArray(), [
+    [[1, 2], 10],
+    [[3, 4], 20],
+    [[5, 6], 30],
+  ]);
   const dicts = ds.map((x, y) => ({ x, label: tf.add(y, 1) })).batch(2);
   const [batch] = dicts;
   assert.deepEqual(Object.keys(batch), ['x', 'label']);
   assert.deepEqual(batch.x.shape, [2, 2]);
   assert.deepEqual(dicts.asArray(), [
-    { x: [[1, 2], [3, 4]], label: [11, 21] },
+    {
+      x: [
+        [1, 2],
+        [3, 4],
+      ],
+      label: [11, 21],
+    },
     { x: [[5, 6]], label: [31] },
   ]);
   const nested = Dataset.fromTensorSlices({ image: tf.zeros([4, 2]), meta: { id: [7, 8, 9, 10], name: ['p', 'q', 'r', 's'] } });
-  assert.deepEqual(nested.skip(2).batch(2).asArray(), [{ image: [[0, 0], [0, 0]], meta: { id: [9, 10], name: ['r', 's'] } }]);
+  assert.deepEqual(nested.skip(2).batch(2).asArray(), [
+    {
+      image: [
+        [0, 0],
+        [0, 0],
+      ],
+      meta: { id: [9, 10], name: ['r', 's'] },
+    },
+  ]);
 });
 
 test('map may return host values (numbers, nested arrays, TypedArrays); they become tensors', () => {
@@ -81,11 +140,33 @@ test('map may return host values (numbers, nested arrays, TypedArrays); they bec
   assert.deepEqual(ds.asArray(), [0, 1.5, 3, 4.5]);
   // JS numbers are float32 whatever their value, so whole-number elements and batches match the rest.
   assert.deepEqual(ds.map((x) => x.dtype).asArray(), ['float32', 'float32', 'float32', 'float32']);
-  assert.deepEqual(ds.batch(2).map((b) => b.dtype).asArray(), ['float32', 'float32']);
+  assert.deepEqual(
+    ds
+      .batch(2)
+      .map((b) => b.dtype)
+      .asArray(),
+    ['float32', 'float32'],
+  );
   const typed = Dataset.range(3).map((x) => ({ label: BigInt(x.numpy() as bigint) + 1n, mask: new Int32Array([1, 0]), flag: true }));
-  assert.deepEqual(typed.batch(3).map(({ label, mask, flag }) => [label.dtype, mask.dtype, flag.dtype].join()).asArray(), ['int64,int32,bool']);
+  assert.deepEqual(
+    typed
+      .batch(3)
+      .map(({ label, mask, flag }) => [label.dtype, mask.dtype, flag.dtype].join())
+      .asArray(),
+    ['int64,int32,bool'],
+  );
   const pairs = Dataset.range(3).map((x) => [x, [Number(x.numpy()), 0], new Float32Array([0.5])]);
-  assert.deepEqual(pairs.batch(3).asArray(), [[[0n, 1n, 2n], [[0, 0], [1, 0], [2, 0]], [[0.5], [0.5], [0.5]]]]);
+  assert.deepEqual(pairs.batch(3).asArray(), [
+    [
+      [0n, 1n, 2n],
+      [
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ],
+      [[0.5], [0.5], [0.5]],
+    ],
+  ]);
 });
 
 test('repeat, take, skip, map and filter compose as in tf.data', () => {
@@ -100,13 +181,32 @@ test('repeat, take, skip, map and filter compose as in tf.data', () => {
   assert.deepEqual(Dataset.range(3).take(-1).asArray(), [0n, 1n, 2n]);
   assert.deepEqual(Dataset.range(3).skip(-1).asArray(), []);
   assert.deepEqual(Dataset.range(3).repeat(0).asArray(), []);
-  assert.deepEqual(numbers(Dataset.range(10).filter((x) => tf.equal(tf.math.mod(x, 3), 0)).asArray()), [0, 3, 6, 9]);
-  assert.deepEqual(numbers(Dataset.range(10).filter((x) => Number(x.numpy()) > 7).asArray()), [8, 9]);
+  assert.deepEqual(
+    numbers(
+      Dataset.range(10)
+        .filter((x) => tf.equal(tf.math.mod(x, 3), 0))
+        .asArray(),
+    ),
+    [0, 3, 6, 9],
+  );
+  assert.deepEqual(
+    numbers(
+      Dataset.range(10)
+        .filter((x) => Number(x.numpy()) > 7)
+        .asArray(),
+    ),
+    [8, 9],
+  );
   // An empty dataset repeated forever ends instead of spinning.
   assert.deepEqual(Dataset.range(0).repeat().asArray(), []);
   const prefetched = Dataset.range(3).prefetch(tf.data.AUTOTUNE);
   assert.deepEqual(prefetched.asArray(), [0n, 1n, 2n]);
-  assert.deepEqual(Dataset.range(3).map((x) => x, { numParallelCalls: tf.data.AUTOTUNE }).asArray(), [0n, 1n, 2n]);
+  assert.deepEqual(
+    Dataset.range(3)
+      .map((x) => x, { numParallelCalls: tf.data.AUTOTUNE })
+      .asArray(),
+    [0n, 1n, 2n],
+  );
 });
 
 test('cardinality follows TF: known counts, INFINITE (-1) and UNKNOWN (-2)', () => {
@@ -117,7 +217,14 @@ test('cardinality follows TF: known counts, INFINITE (-1) and UNKNOWN (-2)', () 
   assert.equal(ds.cardinality(), 10);
   assert.equal(ds.batch(3).cardinality(), 4);
   assert.equal(ds.batch(3, { dropRemainder: true }).cardinality(), 3);
-  assert.equal(ds.shuffle(4).map((x) => x).prefetch(1).cardinality(), 10);
+  assert.equal(
+    ds
+      .shuffle(4)
+      .map((x) => x)
+      .prefetch(1)
+      .cardinality(),
+    10,
+  );
   assert.equal(ds.repeat(3).cardinality(), 30);
   assert.equal(ds.repeat().cardinality(), INFINITE);
   assert.equal(ds.repeat().take(25).cardinality(), 25);
@@ -129,7 +236,13 @@ test('cardinality follows TF: known counts, INFINITE (-1) and UNKNOWN (-2)', () 
   const filtered = ds.filter(() => true);
   assert.equal(filtered.cardinality(), UNKNOWN);
   assert.equal(filtered.batch(2).repeat(2).take(3).cardinality(), UNKNOWN);
-  assert.equal(ds.repeat().filter(() => true).cardinality(), INFINITE);
+  assert.equal(
+    ds
+      .repeat()
+      .filter(() => true)
+      .cardinality(),
+    INFINITE,
+  );
   assert.equal(Dataset.range(0).repeat().cardinality(), 0);
 });
 

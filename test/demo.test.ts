@@ -72,7 +72,10 @@ test('chart: nice ticks, tick labels, escaped text, log axes', () => {
   const svg = lineChart({
     title: 'a < b & "c"',
     xLabel: 'step',
-    bands: [{ from: 0, to: 2, label: 'epoch 1' }, { from: 2, to: 4, label: 'epoch 2' }],
+    bands: [
+      { from: 0, to: 2, label: 'epoch 1' },
+      { from: 2, to: 4, label: 'epoch 2' },
+    ],
     panels: [
       { yLabel: 'rate', series: [{ label: 'lr', x: [1, 2, 3, 4], y: [1, 2, 3, 4], color: '#00f' }] },
       { yLabel: 'loss', logY: true, series: [{ label: 'loss', x: [1, 2, 3, 4], y: [2, 0.5, 0, 0.01], color: '#f00', dots: 2 }] },

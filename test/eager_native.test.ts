@@ -36,7 +36,10 @@ test('eager errors are typed and disposed handles are rejected', () => {
     message: /must be rank 2|ndims must be >= 2/,
   });
   assert.throws(() => binding.eagerExecute({ type: 'NoSuchOp', inputs: [], attrs: [], outputs: [] }), tf.errors.NotFoundError);
-  assert.throws(() => binding.eagerExecute({ type: 'AddV2', inputs: [x, handle([1, 2], 'int32')], attrs: [], outputs: ['z'] }), tf.errors.InvalidArgumentError);
+  assert.throws(
+    () => binding.eagerExecute({ type: 'AddV2', inputs: [x, handle([1, 2], 'int32')], attrs: [], outputs: ['z'] }),
+    tf.errors.InvalidArgumentError,
+  );
   assert.throws(() => binding.eagerExecute({ type: 'AddV2', inputs: [x, {} as never], attrs: [], outputs: ['z'] }), {
     name: 'TypeError',
     message: 'input must be a native TensorHandle',
@@ -68,6 +71,9 @@ test('graph and eager ops read their shared spec fields alike (one parser: nativ
     assert.throws(() => run({ type: 'NoOp', attrs: {} }), { name: 'TypeError', message: 'attrs must be an array' });
     run({ type: new TextEncoder().encode('NoOp'), inputs: null, attrs: null, device: null });
   }
-  assert.throws(() => eagerOp({ type: 'AddN', inputs: [[x, 1]] }), { name: 'TypeError', message: 'list input must be a native TensorHandle' });
+  assert.throws(() => eagerOp({ type: 'AddN', inputs: [[x, 1]] }), {
+    name: 'TypeError',
+    message: 'list input must be a native TensorHandle',
+  });
   assert.throws(() => graphOp({ type: 'AddN', inputs: [[1]] }), { name: 'TypeError', message: 'list input must be an {op, index} output' });
 });

@@ -5,7 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const printedByPython = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'examples.json'), 'utf8')) as Record<string, string[]>;
+const printedByPython = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'examples.json'), 'utf8')) as Record<
+  string,
+  string[]
+>;
 
 const LINE = /^step (\d+): learning_rate=([\d.]+) loss=([\d.]+)$/;
 

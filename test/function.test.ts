@@ -27,15 +27,34 @@ test('an input signature with a null batch dimension accepts any batch and rejec
     inputSignature: [new tf.TensorSpec([null, 2], 'float32')],
   });
   assert.deepEqual(f(tf.tensor([[1, 2]], undefined, 'float32')).numpy(), [3]);
-  assert.deepEqual(f(tf.tensor([[1, 2], [3, 4], [5, 6]], undefined, 'float32')).numpy(), [3, 7, 11]);
+  assert.deepEqual(
+    f(
+      tf.tensor(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        undefined,
+        'float32',
+      ),
+    ).numpy(),
+    [3, 7, 11],
+  );
   assert.equal(f.tracingCount, 1);
   assert.throws(() => f(tf.tensor([[1, 2]])), {
     name: 'TypeError',
     message: 'function: argument 0 (dtype int32, shape [1, 2]) does not match its inputSignature (dtype float32, shape [null, 2])',
   });
-  assert.throws(() => f(tf.tensor([1, 2], undefined, 'float32')), { name: 'TypeError', message: /argument 0 \(dtype float32, shape \[2\]\)/ });
+  assert.throws(() => f(tf.tensor([1, 2], undefined, 'float32')), {
+    name: 'TypeError',
+    message: /argument 0 \(dtype float32, shape \[2\]\)/,
+  });
   await assert.rejects(f.callAsync(tf.tensor([[1, 2, 3]], undefined, 'float32')), TypeError);
-  assert.throws(() => (f as unknown as (...a: unknown[]) => unknown)(), { name: 'TypeError', message: 'function takes 1 arguments (its inputSignature), got 0' });
+  assert.throws(() => (f as unknown as (...a: unknown[]) => unknown)(), {
+    name: 'TypeError',
+    message: 'function takes 1 arguments (its inputSignature), got 0',
+  });
 });
 
 test('variables created in the first trace are created once; stateful ops run in order', () => {
@@ -113,7 +132,7 @@ test('host-made arguments and session results need no TFE handle until an eager 
   assert.deepEqual((await pending).dataSync(), Float32Array.from([2, 4, 6]));
 });
 
-test('each argument is restated with EnsureShape (grappler trusts no fed shape), with the signature\'s free dims', () => {
+test("each argument is restated with EnsureShape (grappler trusts no fed shape), with the signature's free dims", () => {
   const traceShapes = (options: tf.FunctionOptions) => {
     let seen: (number | null)[] = [];
     const f = tf.function((a: tf.Tensor) => {
@@ -130,8 +149,16 @@ test('each argument is restated with EnsureShape (grappler trusts no fed shape),
 });
 
 test('reduceRetracing: a static trace for the first shapes, one with a free leading dim for other sizes', () => {
-  const f = tf.function((x: tf.Tensor) => ({ sum: tf.rawOps.Sum({ input: x, reductionIndices: 1 }), rows: tf.rawOps.Shape({ input: x }) }), { reduceRetracing: true });
-  const batch = (n: number, width = 2) => tf.tensor(Array.from({ length: n * width }, (_, i) => i), [n, width], 'float32');
+  const f = tf.function(
+    (x: tf.Tensor) => ({ sum: tf.rawOps.Sum({ input: x, reductionIndices: 1 }), rows: tf.rawOps.Shape({ input: x }) }),
+    { reduceRetracing: true },
+  );
+  const batch = (n: number, width = 2) =>
+    tf.tensor(
+      Array.from({ length: n * width }, (_, i) => i),
+      [n, width],
+      'float32',
+    );
   assert.deepEqual(f(batch(4)).sum.numpy(), [1, 5, 9, 13]);
   assert.deepEqual(f(batch(4)).rows.numpy(), [4, 2]);
   assert.equal(f.tracingCount, 1);
@@ -193,13 +220,20 @@ test('hostInput feeds a host-computed value in the same run; commit, abort and a
   // A run that fails inside TF aborts: the value was taken, the run did not complete.
   const events: string[] = [];
   const g = tf.function((x: tf.Tensor) => {
-    const fed = hostInput(new tf.TensorSpec([2], 'float32'), { value: () => [1, 2], commit: () => events.push('commit'), abort: () => events.push('abort') });
+    const fed = hostInput(new tf.TensorSpec([2], 'float32'), {
+      value: () => [1, 2],
+      commit: () => events.push('commit'),
+      abort: () => events.push('abort'),
+    });
     return tf.rawOps.CheckNumerics({ tensor: tf.rawOps.RealDiv({ x: fed, y: x }), message: 'bad' });
   });
   assert.deepEqual(g(tf.tensor([1, 1], undefined, 'float32')).numpy(), [1, 2]);
   assert.throws(() => g(tf.tensor([0, 1], undefined, 'float32')), tf.errors.InvalidArgumentError);
   assert.deepEqual(events, ['commit', 'abort']);
-  assert.throws(() => hostInput(new tf.TensorSpec([], 'float32'), { value: () => 0 }), { name: 'TypeError', message: 'hostInput() is only available while a tf.function is being traced' });
+  assert.throws(() => hostInput(new tf.TensorSpec([], 'float32'), { value: () => 0 }), {
+    name: 'TypeError',
+    message: 'hostInput() is only available while a tf.function is being traced',
+  });
   assert.throws(() => onRun({}), { name: 'TypeError', message: 'onRun() is only available while a tf.function is being traced' });
 });
 

@@ -23,7 +23,11 @@ test('committed lib/ops/generated/ is what the generator makes from this libtens
     assert.equal(fs.readFileSync(path.join(repoRoot, file), 'utf8'), text, `${file} is stale: run node scripts/generate-ops.js`);
   }
   const committed = fs.readdirSync(path.join(repoRoot, GENERATED)).map((f) => `${GENERATED}/${f}`);
-  assert.deepEqual(committed.filter((f) => !files.has(f)), [], 'stale files in lib/ops/generated');
+  assert.deepEqual(
+    committed.filter((f) => !files.has(f)),
+    [],
+    'stale files in lib/ops/generated',
+  );
 });
 
 test('every file has the header and stays small', () => {
@@ -41,7 +45,10 @@ test('every file has the header and stays small', () => {
 
 test('known signatures', () => {
   assert.ok(all.includes('export function MatMul(args: MatMulArgs): Tensor {'));
-  assert.match(all, /export interface MatMulArgs \{\n {2}a: TensorLike;\n {2}b: TensorLike;\n {2}\/\*\* @default false \*\/\n {2}transposeA\?: boolean;/);
+  assert.match(
+    all,
+    /export interface MatMulArgs \{\n {2}a: TensorLike;\n {2}b: TensorLike;\n {2}\/\*\* @default false \*\/\n {2}transposeA\?: boolean;/,
+  );
   assert.ok(all.includes('export function Unique(args: UniqueArgs): { y: Tensor; idx: Tensor } {'));
   assert.ok(all.includes("  outIdx?: 'int32' | 'int64';"));
   assert.ok(all.includes('export function Split(args: SplitArgs): Tensor[] {'));

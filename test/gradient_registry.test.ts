@@ -31,11 +31,7 @@ test('registered ops in series and on parallel paths: the chain rule runs across
   // x·ψ(x) + erfc(ψ(x)/4) + erfc(erfc(x)): x reaches the loss around, through and between them.
   const op = (x: T) =>
     r.AddN({
-      inputs: [
-        r.Mul({ x, y: r.Digamma({ x }) }),
-        r.Erfc({ x: r.Mul({ x: r.Digamma({ x }), y: 0.25 }) }),
-        r.Erfc({ x: r.Erfc({ x }) }),
-      ],
+      inputs: [r.Mul({ x, y: r.Digamma({ x }) }), r.Erfc({ x: r.Mul({ x: r.Digamma({ x }), y: 0.25 }) }), r.Erfc({ x: r.Erfc({ x }) })],
     });
   const eager = checkGradient('series and parallel, eager', { op, inputs: [positive([2, 5], 2)] });
   const traced = checkGradient('series and parallel, tf.function', { op, inputs: [positive([2, 5], 2)], mode: 'function' });
@@ -59,7 +55,11 @@ test("a gradient with respect to a registered op's output, and to its input alon
     };
     const [dx, dd, d, trigamma] = mode === 'eager' ? body(x) : (tf.function(body)(x) as T[]);
     const values = (t: T) => Array.from(t.dataSync() as Float64Array);
-    assert.deepEqual(values(dd), values(d).map((v) => 2 * v), mode);
+    assert.deepEqual(
+      values(dd),
+      values(d).map((v) => 2 * v),
+      mode,
+    );
     values(dx).forEach((v, i) => assert.ok(Math.abs(v - 2 * values(d)[i] * values(trigamma)[i]) < 1e-12, `${mode}: dx[${i}]`));
   }
 });
@@ -78,7 +78,11 @@ test('the gradient function gets the flat inputs and outputs, the attrs, and zer
     return r.Sum({ input: r.AddV2({ x: r.Mul({ x: a, y: 2 }), y: c }), reductionIndices: [0] });
   });
   const dx = tape.gradient(loss, [x])[0];
-  assert.deepEqual(dx?.arraySync(), [[20, 20], [0, 0], [10, 10]]);
+  assert.deepEqual(dx?.arraySync(), [
+    [20, 20],
+    [0, 0],
+    [10, 10],
+  ]);
   // The middle row's zeros: Pack would not take a null.
   assert.deepEqual(seen, [[1, 3, 3, 3, 0]]);
 });
@@ -86,13 +90,19 @@ test('the gradient function gets the flat inputs and outputs, the attrs, and zer
 test('registration errors, and a gradient function returning the wrong number of gradients', () => {
   assert.throws(() => tf.registerGradient('NoSuchOp', () => []), { name: 'TypeError', message: /Op type not registered 'NoSuchOp'/ });
   assert.throws(() => tf.registerGradient('Digamma', () => []), { message: "Registering two gradients with name 'Digamma'" });
-  assert.throws(() => tf.registerGradient('StopGradient', () => []), { name: 'TypeError', message: 'StopGradient cannot have a registered gradient' });
+  assert.throws(() => tf.registerGradient('StopGradient', () => []), {
+    name: 'TypeError',
+    message: 'StopGradient cannot have a registered gradient',
+  });
 
   tf.registerGradient('Expint', () => []);
   const x = tf.tensor([1, 2], [2], 'float64');
   const tape = new tf.GradientTape();
   const loss = tape.record(() => r.Sum({ input: r.Expint({ x }), reductionIndices: [0] }));
-  assert.throws(() => tape.gradient(loss, [x]), { name: 'TypeError', message: 'The registered gradient of Expint returned 0 gradients for 1 inputs' });
+  assert.throws(() => tape.gradient(loss, [x]), {
+    name: 'TypeError',
+    message: 'The registered gradient of Expint returned 0 gradients for 1 inputs',
+  });
 
   // The eager tape replays in a graph nothing feeds: an eager tensor in the gradient cannot be used.
   const eagerScale = tf.scalar(2, 'float64');

@@ -11,7 +11,10 @@ function lossOf(x: tf.Tensor, w: tf.Variable): tf.Tensor {
 test('eager tape: gradients w.r.t. variables, null for unused sources, persistent reuse', () => {
   const w = new tf.Variable(f32([[1], [2]]));
   const unused = new tf.Variable(f32([5]));
-  const x = f32([[1, 1], [2, 3]]);
+  const x = f32([
+    [1, 1],
+    [2, 3],
+  ]);
   const tape = new tf.GradientTape();
   const loss = tape.record(() => lossOf(x, w));
   assert.equal(loss.numpy(), 73);
@@ -38,13 +41,20 @@ test('eager tape: a variable read twice gets the sum; tensors as sources', () =>
 
 test('the plain training loop (no tf.function) converges and reuses one replay graph', () => {
   const w = new tf.Variable(f32([[0], [0]]));
-  const x = f32([[1, 0], [0, 1], [1, 1]]);
+  const x = f32([
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ]);
   const target = f32([[2], [-1], [1]]);
   let last = Infinity;
   for (let step = 0; step < 60; ++step) {
     const tape = new tf.GradientTape();
     const loss = tape.record(() =>
-      tf.rawOps.Mean({ input: tf.rawOps.Square({ x: tf.rawOps.Sub({ x: tf.rawOps.MatMul({ a: x, b: w.value() }), y: target }) }), reductionIndices: [0, 1] }),
+      tf.rawOps.Mean({
+        input: tf.rawOps.Square({ x: tf.rawOps.Sub({ x: tf.rawOps.MatMul({ a: x, b: w.value() }), y: target }) }),
+        reductionIndices: [0, 1],
+      }),
     );
     const [g] = tape.gradient(loss, [w]);
     w.assignSub(tf.rawOps.Mul({ x: g as tf.Tensor, y: 0.5 }));
@@ -57,7 +67,10 @@ test('the plain training loop (no tf.function) converges and reuses one replay g
 
 test('inside tf.function the tape adds symbolic gradients to the graph', () => {
   const w = new tf.Variable(f32([[1], [2]]));
-  const x = f32([[1, 1], [2, 3]]);
+  const x = f32([
+    [1, 1],
+    [2, 3],
+  ]);
   const step = tf.function((xs: tf.Tensor) => {
     const tape = new tf.GradientTape();
     const loss = tape.record(() => lossOf(xs, w));

@@ -20,7 +20,13 @@ test('gradients of y = 3·x² + z, with null for an unconnected input', () => {
   const x = placeholder(g, 'x');
   const z = placeholder(g, 'z');
   const unused = placeholder(g, 'unused');
-  const three = { op: new OperationBuilder(g, 'Const', 'three').setAttrTensor('value', hostTensor(3, undefined, 'float32')).setAttrType('dtype', 'float32').finish(), index: 0 };
+  const three = {
+    op: new OperationBuilder(g, 'Const', 'three')
+      .setAttrTensor('value', hostTensor(3, undefined, 'float32'))
+      .setAttrType('dtype', 'float32')
+      .finish(),
+    index: 0,
+  };
   const y = build(g, 'AddV2', 'y', build(g, 'Mul', 'mul', three, build(g, 'Square', 'sq', x)), z);
   // TF itself refuses an unreachable x; the raw helper answers null for it.
   assert.throws(() => g.addGradients([y], [x, unused]), { name: 'InvalidArgumentError', message: /unreachable from the output/ });
@@ -28,7 +34,13 @@ test('gradients of y = 3·x² + z, with null for an unconnected input', () => {
   assert.equal(dunused, null);
   assert.ok(dx && dz);
   const s = new Session(g);
-  const out = s.run({ feeds: [[x, hostTensor([1, -2, 0.5], undefined, 'float32')], [z, hostTensor([0, 0, 0], undefined, 'float32')]], fetches: [dx, dz] });
+  const out = s.run({
+    feeds: [
+      [x, hostTensor([1, -2, 0.5], undefined, 'float32')],
+      [z, hostTensor([0, 0, 0], undefined, 'float32')],
+    ],
+    fetches: [dx, dz],
+  });
   assert.deepEqual(readNested(out[0]), [6, -12, 3]);
   assert.deepEqual(readNested(out[1]), [1, 1, 1]);
 });
@@ -45,7 +57,13 @@ test('initial gradients (dxs) scale the result; prefixes keep gradient graphs ap
   assert.ok(g.operations().some((op) => op.name.startsWith('second/')));
   assert.throws(() => g.addGradients([y], [x], null, 'first'), { name: 'InvalidArgumentError', message: /prefix/ });
   const s = new Session(g);
-  const [a, b] = s.run({ feeds: [[x, hostTensor([2], undefined, 'float32')], [seed, hostTensor([10], undefined, 'float32')]], fetches: [dx, dx2] });
+  const [a, b] = s.run({
+    feeds: [
+      [x, hostTensor([2], undefined, 'float32')],
+      [seed, hostTensor([10], undefined, 'float32')],
+    ],
+    fetches: [dx, dx2],
+  });
   assert.deepEqual(readNested(a), [40]);
   assert.deepEqual(readNested(b), [4]);
 });
@@ -65,6 +83,12 @@ test('addGradients rejects outputs of another graph by name', () => {
   const x = placeholder(g, 'x');
   const y = build(g, 'Square', 'y', x);
   const foreign = placeholder(other, 'foreign');
-  assert.throws(() => addGradients(g, [y], [foreign]), { name: 'InvalidArgumentError', message: "addGradients: x 'foreign:0' belongs to another graph" });
-  assert.throws(() => addGradients(other, [y], [foreign]), { name: 'InvalidArgumentError', message: "addGradients: y 'y:0' belongs to another graph" });
+  assert.throws(() => addGradients(g, [y], [foreign]), {
+    name: 'InvalidArgumentError',
+    message: "addGradients: x 'foreign:0' belongs to another graph",
+  });
+  assert.throws(() => addGradients(other, [y], [foreign]), {
+    name: 'InvalidArgumentError',
+    message: "addGradients: y 'y:0' belongs to another graph",
+  });
 });

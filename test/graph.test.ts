@@ -36,7 +36,10 @@ test('every attribute kind reaches the NodeDef', () => {
   const leaky = new OperationBuilder(g, 'LeakyRelu', 'leaky').addInput({ op: x, index: 0 }).setAttrFloat('alpha', 0.25).finish();
   assert.equal(decodeAttrValue(leaky.attrProto('alpha')).f, 0.25);
 
-  const bucket = new OperationBuilder(g, 'Bucketize', 'bucket').addInput({ op: x, index: 0 }).setAttrFloatList('boundaries', [0, 0.5, 1]).finish();
+  const bucket = new OperationBuilder(g, 'Bucketize', 'bucket')
+    .addInput({ op: x, index: 0 })
+    .setAttrFloatList('boundaries', [0, 0.5, 1])
+    .finish();
   assert.deepEqual(decodeAttrValue(bucket.attrProto('boundaries')).list!.f, [0, 0.5, 1]);
 
   const queue = new OperationBuilder(g, 'FIFOQueueV2', 'queue')
@@ -46,7 +49,10 @@ test('every attribute kind reaches the NodeDef', () => {
     .setAttrString('shared_name', 'q')
     .finish();
   const shapes = decodeAttrValue(queue.attrProto('shapes')).list!.shape;
-  assert.deepEqual(shapes[0].dim.map((d: { size: number }) => d.size), [2]);
+  assert.deepEqual(
+    shapes[0].dim.map((d: { size: number }) => d.size),
+    [2],
+  );
   assert.equal(shapes[1].unknownRank, true);
   assert.deepEqual(decodeAttrValue(queue.attrProto('component_types')).list!.type, ['DT_FLOAT', 'DT_INT64']);
   assert.equal(decodeAttrValue(queue.attrProto('capacity')).i, 7);
@@ -58,7 +64,10 @@ test('every attribute kind reaches the NodeDef', () => {
     .setAttrStringList('field_names', ['value'])
     .setAttrString('message_type', 'tensorflow.AttrValue')
     .finish();
-  assert.deepEqual(decodeAttrValue(encode.attrProto('field_names')).list!.s.map((b: Uint8Array) => Buffer.from(b).toString()), ['value']);
+  assert.deepEqual(
+    decodeAttrValue(encode.attrProto('field_names')).list!.s.map((b: Uint8Array) => Buffer.from(b).toString()),
+    ['value'],
+  );
   assert.equal(encode.inputListLength('values'), 1);
 
   const matmul = new OperationBuilder(g, 'MatMul', 'mm')
@@ -84,7 +93,12 @@ test('every attribute kind reaches the NodeDef', () => {
 
   // No registered op takes list(bool) or list(tensor): TF still sees them, typed, and says so.
   assert.throws(
-    () => new OperationBuilder(g, 'MatMul', 'bad_list').addInput({ op: x, index: 0 }).addInput({ op: x, index: 0 }).setAttrBoolList('transpose_a', [true]).finish(),
+    () =>
+      new OperationBuilder(g, 'MatMul', 'bad_list')
+        .addInput({ op: x, index: 0 })
+        .addInput({ op: x, index: 0 })
+        .setAttrBoolList('transpose_a', [true])
+        .finish(),
     { name: 'InvalidArgumentError', message: /list\(bool\)/ },
   );
   const t = hostTensor([1]);
@@ -104,19 +118,34 @@ test('control inputs, device and colocation', () => {
     .setDevice('/device:CPU:0')
     .colocateWithOp(a)
     .finish();
-  assert.deepEqual(b.controlInputs().map((op) => op.name), ['a']);
+  assert.deepEqual(
+    b.controlInputs().map((op) => op.name),
+    ['a'],
+  );
   assert.equal(b.device, '/device:CPU:0');
-  assert.deepEqual(decodeAttrValue(b.attrProto('_class')).list!.s.map((s: Uint8Array) => Buffer.from(s).toString()), ['loc:@a']);
+  assert.deepEqual(
+    decodeAttrValue(b.attrProto('_class')).list!.s.map((s: Uint8Array) => Buffer.from(s).toString()),
+    ['loc:@a'],
+  );
 });
 
 test('find, iterate, inputs, output dtype and static shape', () => {
   const g = new Graph();
-  const a = constant(g, 'a', [[1, 2, 3], [4, 5, 6]]);
+  const a = constant(g, 'a', [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   const b = placeholder(g, 'b', 'float32', [3, -1]);
   const mm = new OperationBuilder(g, 'MatMul', 'mm').addInput({ op: a, index: 0 }).addInput({ op: b, index: 0 }).finish();
   assert.equal(g.operation('mm')?.type, 'MatMul');
   assert.equal(g.operation('missing'), null);
-  assert.deepEqual(g.operations().map((op) => op.name).sort(), ['a', 'b', 'mm']);
+  assert.deepEqual(
+    g
+      .operations()
+      .map((op) => op.name)
+      .sort(),
+    ['a', 'b', 'mm'],
+  );
   assert.equal(mm.numInputs, 2);
   assert.equal(mm.numOutputs, 1);
   assert.equal(mm.input(1).op.name, 'b');
@@ -160,8 +189,16 @@ test('bad operations are typed errors', () => {
     message: /Op type not registered 'NoSuchOp'/,
   });
   assert.throws(
-    () => new OperationBuilder(g, 'MatMul', 'm').addInput({ op: x, index: 0 }).addInput({ op: x, index: 0 }).setAttrInt('transpose_a', 1).finish(),
-    { name: 'InvalidArgumentError', message: /transpose_a.*'int' when 'bool' expected|AttrValue had value with type 'int' when 'bool' expected/ },
+    () =>
+      new OperationBuilder(g, 'MatMul', 'm')
+        .addInput({ op: x, index: 0 })
+        .addInput({ op: x, index: 0 })
+        .setAttrInt('transpose_a', 1)
+        .finish(),
+    {
+      name: 'InvalidArgumentError',
+      message: /transpose_a.*'int' when 'bool' expected|AttrValue had value with type 'int' when 'bool' expected/,
+    },
   );
   assert.throws(() => new OperationBuilder(g, 'AddV2', 'add').addInput({ op: x, index: 0 }).addInput({ op: i, index: 0 }).finish(), {
     name: 'InvalidArgumentError',
@@ -174,7 +211,10 @@ test('bad operations are typed errors', () => {
     message: "operation 'x' belongs to a different graph",
   });
   assert.throws(() => new OperationBuilder(g, 'Neg', 'n2').addInput({ op: x, index: 3 }).finish(), tf.errors.OutOfRangeError);
-  assert.throws(() => g.addOperation({ type: 'Neg', name: 'n3', attrs: [['T', 'mystery', 1]] }), { name: 'TypeError', message: /unknown attribute kind 'mystery'/ });
+  assert.throws(() => g.addOperation({ type: 'Neg', name: 'n3', attrs: [['T', 'mystery', 1]] }), {
+    name: 'TypeError',
+    message: /unknown attribute kind 'mystery'/,
+  });
   assert.throws(() => g.addOperation({ type: 'Neg', name: 'n4', inputs: [{ op: {} as tf.raw.Operation, index: 0 }] }), {
     name: 'TypeError',
     message: 'expected a native Operation',

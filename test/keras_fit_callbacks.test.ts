@@ -15,12 +15,24 @@ const layersFixture = readFixture<{
   callback_order: Record<'fit' | 'evaluate' | 'predict', { calls: HookCall[] }>;
 }>('keras_layers.json');
 
-test('callbacks get Keras\' hooks in Keras\' order, with its log keys (fit, evaluate, predict)', async () => {
+test("callbacks get Keras' hooks in Keras' order, with its log keys (fit, evaluate, predict)", async () => {
   const calls: HookCall[] = [];
   class Recorder extends callbacks.Callback {}
   const hooks = [
-    'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onTrainBatchBegin', 'onTrainBatchEnd', 'onTestBegin', 'onTestEnd',
-    'onTestBatchBegin', 'onTestBatchEnd', 'onPredictBegin', 'onPredictEnd', 'onPredictBatchBegin', 'onPredictBatchEnd',
+    'onTrainBegin',
+    'onTrainEnd',
+    'onEpochBegin',
+    'onEpochEnd',
+    'onTrainBatchBegin',
+    'onTrainBatchEnd',
+    'onTestBegin',
+    'onTestEnd',
+    'onTestBatchBegin',
+    'onTestBatchEnd',
+    'onPredictBegin',
+    'onPredictEnd',
+    'onPredictBatchBegin',
+    'onPredictBatchEnd',
   ] as const;
   for (const hook of hooks) {
     const pythonName = hook.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -28,7 +40,12 @@ test('callbacks get Keras\' hooks in Keras\' order, with its log keys (fit, eval
       const entry: HookCall = [pythonName];
       for (const arg of args) {
         if (typeof arg === 'number') entry.push(arg);
-        else if (arg && Object.keys(arg).length) entry.push(Object.keys(arg).filter((k) => k !== 'learning_rate').sort());
+        else if (arg && Object.keys(arg).length)
+          entry.push(
+            Object.keys(arg)
+              .filter((k) => k !== 'learning_rate')
+              .sort(),
+          );
       }
       calls.push(entry);
     };
@@ -69,7 +86,12 @@ test('callbacks: setModel/setParams, stopTraining, async hooks, History is retur
   }
   const asCallbackModel: tf.keras.callbacks.CallbackModel = model;
   assert.equal(asCallbackModel.stopTraining, false);
-  const history = await model.fit(tf.zeros([6, 2]), tf.zeros([6, 1]), { batchSize: 2, epochs: 5, verbose: 0, callbacks: [new StopAfterTwoBatches()] });
+  const history = await model.fit(tf.zeros([6, 2]), tf.zeros([6, 1]), {
+    batchSize: 2,
+    epochs: 5,
+    verbose: 0,
+    callbacks: [new StopAfterTwoBatches()],
+  });
   assert.deepEqual(seen, ['batch 0 loss number', 'batch 1 loss number', 'epoch 0']);
   assert.deepEqual(history.epoch, [0]);
   assert.equal(model.history, history);
@@ -78,11 +100,17 @@ test('callbacks: setModel/setParams, stopTraining, async hooks, History is retur
   assert.deepEqual((await model.fit(tf.zeros([6, 2]), tf.zeros([6, 1]), { epochs: 2, verbose: 0 })).epoch, [0, 1]);
 });
 
-test('ReduceLROnPlateau lowers the rate from fit\'s val_loss; initialEpoch; shuffle still trains', async () => {
+test("ReduceLROnPlateau lowers the rate from fit's val_loss; initialEpoch; shuffle still trains", async () => {
   const model = new Sequential([Input([1]), new Dense({ units: 1, kernelInitializer: 'zeros' })]);
   model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'mse' });
   const reduce = new callbacks.ReduceLROnPlateau({ monitor: 'val_loss', factor: 0.5, patience: 0, minDelta: 100 });
-  const history = await model.fit([[1], [2], [3], [4]], [[2], [4], [6], [8]], { epochs: 4, initialEpoch: 1, validationData: [[[5]], [[10]]], verbose: 0, callbacks: [reduce] });
+  const history = await model.fit([[1], [2], [3], [4]], [[2], [4], [6], [8]], {
+    epochs: 4,
+    initialEpoch: 1,
+    validationData: [[[5]], [[10]]],
+    verbose: 0,
+    callbacks: [reduce],
+  });
   assert.deepEqual(history.epoch, [1, 2, 3]);
   // Logged before each reduction: the rate the epoch trained with.
   assert.deepEqual(history.history.learning_rate, [0.1, 0.1, 0.05].map(Math.fround));

@@ -25,7 +25,7 @@ test('each training batch is one session run (plus a metric reset and a learning
   assert.equal(tf.raw.sessionRunCount() - evaluateBefore, 1 + 4);
 });
 
-test('the next batch is prepared before the step\'s end hooks (while the step runs, when it runs on the pool)', async () => {
+test("the next batch is prepared before the step's end hooks (while the step runs, when it runs on the pool)", async () => {
   const events: string[] = [];
   const x = tf.ones([4, 3]);
   const y = tf.zeros([4, 1]);
@@ -46,7 +46,20 @@ test('the next batch is prepared before the step\'s end hooks (while the step ru
   const model = new Sequential([Input([3]), new Dense({ units: 1 })]);
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   await model.fit({ [Symbol.iterator]: batches }, { verbose: 0, callbacks: [new Recorder()] });
-  assert.deepEqual(events, ['prepare 0', 'begin 0', 'prepare 1', 'end 0', 'begin 1', 'prepare 2', 'end 1', 'begin 2', 'prepare 3', 'end 2', 'begin 3', 'end 3']);
+  assert.deepEqual(events, [
+    'prepare 0',
+    'begin 0',
+    'prepare 1',
+    'end 0',
+    'begin 1',
+    'prepare 2',
+    'end 1',
+    'begin 2',
+    'prepare 3',
+    'end 2',
+    'begin 3',
+    'end 3',
+  ]);
 });
 
 test('a step runs on the main thread after a short step, on the pool after a long one; the loop yields every so often', async () => {
@@ -72,18 +85,23 @@ test('a step runs on the main thread after a short step, on the pool after a lon
   };
   const where: string[] = [];
   let step = 0;
-  const ran = await runBatches(source, false, {
-    before: async () => undefined,
-    run: () => {
-      now += durations[step++];
-      where.push('main');
+  const ran = await runBatches(
+    source,
+    false,
+    {
+      before: async () => undefined,
+      run: () => {
+        now += durations[step++];
+        where.push('main');
+      },
+      launch: async () => {
+        now += durations[step++];
+        where.push('pool');
+      },
+      after: async () => true,
     },
-    launch: async () => {
-      now += durations[step++];
-      where.push('pool');
-    },
-    after: async () => true,
-  }, new StepPacer(() => now));
+    new StepPacer(() => now),
+  );
   assert.equal(ran, durations.length);
   assert.deepEqual(where, ['main', 'main', 'pool', 'main', 'main', 'pool', 'pool']);
 });
@@ -113,7 +131,14 @@ test('fit traces its first batch size with static shapes and any other size once
       .filter((op) => /^traced_sizes_train_step(_\d+)?\/arg0\/EnsureShape/.test(op.name))
       .map((op) => op.outputShape(0));
   await model.fit(tf.ones([10, 3]), tf.zeros([10, 1]), { batchSize: 4, epochs: 2, verbose: 0 });
-  assert.deepEqual(stepInputs(), [[4, 3], [-1, 3]], 'batches of 4, 4 and 2: one static trace, one relaxed');
+  assert.deepEqual(
+    stepInputs(),
+    [
+      [4, 3],
+      [-1, 3],
+    ],
+    'batches of 4, 4 and 2: one static trace, one relaxed',
+  );
   await model.fit(tf.ones([6, 3]), tf.zeros([6, 1]), { batchSize: 5, epochs: 1, verbose: 0 });
   assert.equal(stepInputs().length, 2, 'later sizes reuse the relaxed step');
 });

@@ -47,7 +47,13 @@ test('fit with LearningRateScheduler matches Keras (callbacks.json)', async () =
   model.setWeights([f.initial_kernel, f.initial_bias]);
   model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.05 }), loss: 'mse' });
   const scheduler = new callbacks.LearningRateScheduler((epoch, lr) => (epoch < 3 ? lr : lr * 0.5));
-  const history = await model.fit(f.x, f.y, { batchSize: f.batch_size, epochs: f.epochs, shuffle: false, verbose: 0, callbacks: [scheduler] });
+  const history = await model.fit(f.x, f.y, {
+    batchSize: f.batch_size,
+    epochs: f.epochs,
+    shuffle: false,
+    verbose: 0,
+    callbacks: [scheduler],
+  });
   closeAll(history.history.loss, f.history.loss, 'loss');
   closeAll(history.history.learning_rate, f.history.learning_rate, 'learning_rate');
   const [kernel, bias] = model.getWeights();

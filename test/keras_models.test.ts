@@ -21,9 +21,14 @@ function summaryOf(model: tf.keras.Model): string {
   return text;
 }
 
-test('Sequential summary() is Keras\' table, before and after fit (optimizer params)', async () => {
+test("Sequential summary() is Keras' table, before and after fit (optimizer params)", async () => {
   const mlp = new Sequential(
-    [Input([784]), new Dense({ units: 128, activation: 'relu', name: 'hidden' }), new Dropout({ rate: 0.2, name: 'drop' }), new Dense({ units: 10, activation: 'softmax', name: 'probs' })],
+    [
+      Input([784]),
+      new Dense({ units: 128, activation: 'relu', name: 'hidden' }),
+      new Dropout({ rate: 0.2, name: 'drop' }),
+      new Dense({ units: 10, activation: 'softmax', name: 'probs' }),
+    ],
     { name: 'mlp' },
   );
   assert.equal(summaryOf(mlp), fixture.summaries.sequential_mlp);
@@ -59,7 +64,13 @@ test('summary() of a CNN, a functional model and an unbuilt Sequential match Ker
 test('summary() prints to stdout by default and takes a lineLength', () => {
   const model = new Sequential([Input([2]), new Dense({ units: 1, name: 'only' })], { name: 'narrow' });
   const text = tf.keras.models.summaryText(model, { lineLength: 50 });
-  assert.ok(text.split('\n').slice(1, -5).every((line) => [...line].length === 50), text);
+  assert.ok(
+    text
+      .split('\n')
+      .slice(1, -5)
+      .every((line) => [...line].length === 50),
+    text,
+  );
   const written: string[] = [];
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string) => written.push(chunk) > 0) as unknown as typeof process.stdout.write;
@@ -81,8 +92,14 @@ test('Sequential without an Input builds on its first call; add(), pop(), build(
   const y = model.apply(tf.ones([3, 5]));
   assert.deepEqual(y.shape, [3, 2]);
   assert.equal(model.built, true);
-  assert.deepEqual(model.weights.map((w) => w.shape), [[5, 4], [4], [4, 2], [2]]);
-  assert.deepEqual(model.layers.map((l) => l.constructor.name), ['Dense', 'Dense']);
+  assert.deepEqual(
+    model.weights.map((w) => w.shape),
+    [[5, 4], [4], [4, 2], [2]],
+  );
+  assert.deepEqual(
+    model.layers.map((l) => l.constructor.name),
+    ['Dense', 'Dense'],
+  );
   // As in Keras, a Sequential built by a call takes that call's batch size into its graph.
   assert.deepEqual(model.outputs[0].shape, [3, 2]);
   assert.deepEqual(model.apply(tf.ones([4, 5])).shape, [4, 2]);
@@ -107,7 +124,10 @@ test('functional Model: inputs, outputs, layers (InputLayer first), call, apply 
   assert.match(model.name, /^functional(_\d+)?$/);
   assert.deepEqual(model.inputs, [inputs]);
   assert.deepEqual(model.outputs, [outputs]);
-  assert.deepEqual(model.layers.map((l) => l.constructor.name), ['InputLayer', 'Dense', 'Dense']);
+  assert.deepEqual(
+    model.layers.map((l) => l.constructor.name),
+    ['InputLayer', 'Dense', 'Dense'],
+  );
   assert.equal(model.getLayer('f_out').name, 'f_out');
   const x = tf.ones([3, 6]);
   const y = model.apply(x);
@@ -115,7 +135,9 @@ test('functional Model: inputs, outputs, layers (InputLayer first), call, apply 
   assert.deepEqual(model.call(x, { training: true }).arraySync(), y.arraySync());
   // predictOnBatch runs the traced graph, which TF may fuse (MatMul + BiasAdd + Tanh): float32 rounding differs.
   const eager = Array.from(y.dataSync() as Float32Array);
-  Array.from(model.predictOnBatch(x).dataSync() as Float32Array).forEach((v, i) => assert.ok(Math.abs(v - eager[i]) < 1e-6, `${v} vs ${eager[i]}`));
+  Array.from(model.predictOnBatch(x).dataSync() as Float32Array).forEach((v, i) =>
+    assert.ok(Math.abs(v - eager[i]) < 1e-6, `${v} vs ${eager[i]}`),
+  );
   // A model is a layer: it can be called on KerasTensors inside another model.
   const outer = Input([6]);
   const wrapped = new Model({ inputs: outer, outputs: new Dense({ units: 1 }).apply(model.apply(outer)) });
@@ -127,37 +149,54 @@ test('functional Model: inputs, outputs, layers (InputLayer first), call, apply 
 test('functional Model: wrong input shapes, duplicate names, disconnected graphs and several outputs are errors', () => {
   const inputs = Input([4]);
   const model = new Model({ inputs, outputs: new Dense({ units: 1 }).apply(inputs) });
-  assert.throws(
-    () => model.apply(tf.ones([8, 5])),
-    { message: `Input 0 with name '${inputs.node.layer.name}' of layer '${model.name}' is incompatible with the layer: expected shape=(None, 4), found shape=(8, 5)` },
-  );
+  assert.throws(() => model.apply(tf.ones([8, 5])), {
+    message: `Input 0 with name '${inputs.node.layer.name}' of layer '${model.name}' is incompatible with the layer: expected shape=(None, 4), found shape=(8, 5)`,
+  });
   const a = Input([2]);
   const dup = new Dense({ units: 2, name: 'same' }).apply(a);
-  assert.throws(() => new Model({ inputs: a, outputs: new Dense({ units: 2, name: 'same' }).apply(dup) }), /The name "same" is used 2 times in the model/);
+  assert.throws(
+    () => new Model({ inputs: a, outputs: new Dense({ units: 2, name: 'same' }).apply(dup) }),
+    /The name "same" is used 2 times in the model/,
+  );
   const other = Input([2]);
   assert.throws(() => new Model({ inputs: a, outputs: new Dense({ units: 1 }).apply(other) }), /Graph disconnected/);
-  assert.throws(() => new Model({ inputs: a, outputs: [new Dense({ units: 1 }).apply(a), new Dense({ units: 1 }).apply(a)] }), /only models with one input and one output/);
+  assert.throws(
+    () => new Model({ inputs: a, outputs: [new Dense({ units: 1 }).apply(a), new Dense({ units: 1 }).apply(a)] }),
+    /only models with one input and one output/,
+  );
   assert.throws(() => new Model({ inputs: a } as never), /needs both `inputs` and `outputs`/);
 });
 
 test('getWeights() / setWeights(): round trip with nested arrays or tensors, Keras errors on count and shape', () => {
-  const model = new Sequential([Input([3]), new Dense({ units: 2, name: 'w_dense' }), new BatchNormalization({ name: 'w_bn' })], { name: 'weights_model' });
+  const model = new Sequential([Input([3]), new Dense({ units: 2, name: 'w_dense' }), new BatchNormalization({ name: 'w_bn' })], {
+    name: 'weights_model',
+  });
   const values = model.getWeights();
-  assert.deepEqual(values.map((v) => v.shape), [[3, 2], [2], [2], [2], [2], [2]]);
-  const kernel = [[1, 2], [3, 4], [5, 6]];
+  assert.deepEqual(
+    values.map((v) => v.shape),
+    [[3, 2], [2], [2], [2], [2], [2]],
+  );
+  const kernel = [
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ];
   model.setWeights([kernel, [0.5, -0.5], [1, 1], [0, 0], [0, 0], tf.ones([2])]);
   assert.deepEqual(model.getWeights()[0].arraySync(), kernel);
   model.setWeights(values);
   assert.deepEqual(model.getWeights()[0].arraySync(), values[0].arraySync());
+  assert.throws(() => model.setWeights([kernel]), {
+    message:
+      "You called `set_weights(weights)` on layer 'weights_model' with a weight list of length 1, but the layer was expecting 6 weights.",
+  });
+  assert.throws(() => model.setWeights([[[1, 2, 3]], [0, 0], [1, 1], [0, 0], [0, 0], [1, 1]]), {
+    message:
+      "Layer 'weights_model' weight 'w_dense/kernel' has shape (3, 2), which is not compatible with the provided weight shape (1, 3).",
+  });
   assert.throws(
-    () => model.setWeights([kernel]),
-    { message: "You called `set_weights(weights)` on layer 'weights_model' with a weight list of length 1, but the layer was expecting 6 weights." },
+    () => model.setWeights([kernel, [0, 0, 0], [1, 1], [0, 0], [0, 0], [1, 1]]),
+    /weight 'w_dense\/bias' has shape \(2,\).*\(3,\)/,
   );
-  assert.throws(
-    () => model.setWeights([[[1, 2, 3]], [0, 0], [1, 1], [0, 0], [0, 0], [1, 1]]),
-    { message: "Layer 'weights_model' weight 'w_dense/kernel' has shape (3, 2), which is not compatible with the provided weight shape (1, 3)." },
-  );
-  assert.throws(() => model.setWeights([kernel, [0, 0, 0], [1, 1], [0, 0], [0, 0], [1, 1]]), /weight 'w_dense\/bias' has shape \(2,\).*\(3,\)/);
   // A float64 tensor is cast like Keras' numpy conversion.
   model.setWeights([tf.constant(kernel, 'float64'), [0, 0], [1, 1], [0, 0], [0, 0], [1, 1]]);
   assert.equal(model.getWeights()[0].dtype, 'float32');
@@ -213,10 +252,24 @@ test('a subclassed Model: layers are its Layer properties, call() is its own, it
 
 test('Sequential getConfig() lists the layers as Keras serializes them', () => {
   const model = new Sequential([Input({ shape: [4], name: 'cfg_in' }), new Dense({ units: 3, name: 'cfg_dense' })], { name: 'cfg' });
-  const config = model.getConfig() as { name: string; layers: { class_name: string; config: Record<string, unknown>; build_config?: unknown }[]; build_input_shape: unknown };
+  const config = model.getConfig() as {
+    name: string;
+    layers: { class_name: string; config: Record<string, unknown>; build_config?: unknown }[];
+    build_input_shape: unknown;
+  };
   assert.equal(config.name, 'cfg');
-  assert.deepEqual(config.layers.map((l) => l.class_name), ['InputLayer', 'Dense']);
-  assert.deepEqual(config.layers[0].config, { batch_shape: [null, 4], dtype: 'float32', sparse: false, ragged: false, name: 'cfg_in', optional: false });
+  assert.deepEqual(
+    config.layers.map((l) => l.class_name),
+    ['InputLayer', 'Dense'],
+  );
+  assert.deepEqual(config.layers[0].config, {
+    batch_shape: [null, 4],
+    dtype: 'float32',
+    sparse: false,
+    ragged: false,
+    name: 'cfg_in',
+    optional: false,
+  });
   assert.deepEqual(config.layers[1].build_config, { input_shape: [null, 4] });
   assert.deepEqual(config.build_input_shape, [null, 4]);
 });

@@ -10,12 +10,18 @@ const f32 = (v: number[] | number[][]) => tf.tensor(v, undefined, 'float32');
 /** A one-weight least-squares problem and its traced training step. */
 function problem(optimizer: tf.keras.optimizers.Optimizer) {
   const w = new tf.Variable(f32([[0.5], [-0.5]]), { name: 'w' });
-  const x = f32([[1, 2], [3, 4]]);
+  const x = f32([
+    [1, 2],
+    [3, 4],
+  ]);
   const y = f32([[1], [2]]);
   const body = (xs: tf.Tensor, ys: tf.Tensor) => {
     const tape = new tf.GradientTape();
     const loss = tape.record(() =>
-      tf.rawOps.Mean({ input: tf.rawOps.Square({ x: tf.rawOps.Sub({ x: tf.rawOps.MatMul({ a: xs, b: w.value() }), y: ys }) }), reductionIndices: [0, 1] }),
+      tf.rawOps.Mean({
+        input: tf.rawOps.Square({ x: tf.rawOps.Sub({ x: tf.rawOps.MatMul({ a: xs, b: w.value() }), y: ys }) }),
+        reductionIndices: [0, 1],
+      }),
     );
     optimizer.applyGradients(tf.zip(tape.gradient(loss, [w]), [w]));
     return loss;
@@ -51,7 +57,8 @@ test('with a schedule, learningRate reads the next step rate and refuses assign'
   assert.equal(sgd.learningRate.value().numpy(), Math.fround(0.05), 'the variable holds the rate the last update used');
   assert.throws(() => sgd.learningRate.assign(0.5), {
     name: 'TypeError',
-    message: /created with a `LearningRateSchedule` object as its `learning_rate` constructor argument, hence its learning rate is not settable/,
+    message:
+      /created with a `LearningRateSchedule` object as its `learning_rate` constructor argument, hence its learning rate is not settable/,
   });
   const fn = new SGD({ learningRate: (s: number) => 1 / (s + 1) });
   assert.equal(fn.learningRate.numpy(), 1);
@@ -89,7 +96,10 @@ test('a schedule sees every write to iterations: eager, inside tf.function, and 
 });
 
 test('a training step is one session run, learning-rate write included', () => {
-  for (const optimizer of [new Adam(), new Adam({ learningRate: new schedules.CosineDecay({ initialLearningRate: 0.01, decaySteps: 10 }) })]) {
+  for (const optimizer of [
+    new Adam(),
+    new Adam({ learningRate: new schedules.CosineDecay({ initialLearningRate: 0.01, decaySteps: 10 }) }),
+  ]) {
     const { x, y, step } = problem(optimizer);
     step(x, y);
     const runs = tf.raw.sessionRunCount();
@@ -112,7 +122,10 @@ test('a schedule that returns NaN fails at that step before any variable changes
   step(x, y);
   step(x, y);
   const weights = w.numpy();
-  assert.throws(() => step(x, y), { name: 'RangeError', message: 'The learning rate at step 2 is NaN; it must be a finite, non-negative number.' });
+  assert.throws(() => step(x, y), {
+    name: 'RangeError',
+    message: 'The learning rate at step 2 is NaN; it must be a finite, non-negative number.',
+  });
   assert.deepEqual(w.numpy(), weights);
   assert.equal(sgd.iterations.numpy(), 2);
   assert.equal(sgd.learningRate.value().numpy(), Math.fround(0.1));
@@ -130,7 +143,10 @@ test('slot variables are created once per variable, named and inspectable', () =
   assert.equal(adam.getSlot(w, 'velocity_hat').shape.join(), '2,1');
   assert.notDeepEqual(adam.getSlot(w, 'velocity').numpy(), [[0], [0]]);
   assert.equal(adam.variables.length, 2 + 3);
-  assert.throws(() => adam.getSlot(w, 'nope'), { name: 'RangeError', message: `No slot 'nope' for variable '${w.name}' in optimizer 'opt'` });
+  assert.throws(() => adam.getSlot(w, 'nope'), {
+    name: 'RangeError',
+    message: `No slot 'nope' for variable '${w.name}' in optimizer 'opt'`,
+  });
   assert.equal(new SGD({ momentum: 0.9 }).getConfig().momentum, 0.9);
 });
 
@@ -151,7 +167,10 @@ test('bad optimizer arguments and calls are clear errors', () => {
     name: 'RangeError',
     message: 'Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set. Received: clipnorm=1, clipvalue=1, globalClipnorm=null',
   });
-  assert.throws(() => new Adam({ learningRate: -0.1 }), { name: 'RangeError', message: /`learningRate` must be a finite non-negative number/ });
+  assert.throws(() => new Adam({ learningRate: -0.1 }), {
+    name: 'RangeError',
+    message: /`learningRate` must be a finite non-negative number/,
+  });
   assert.throws(() => new Adam({ learningRate: Number.NaN }), RangeError);
   assert.throws(() => new Adam({ learningRate: 'fast' as never }), TypeError);
   assert.throws(() => new Adam({ beta1: 1 }), { name: 'RangeError', message: 'Argument `beta1` must be in [0, 1). Received: beta1=1' });

@@ -57,7 +57,13 @@ function makeOptimizer(c: Case): tf.keras.optimizers.Optimizer {
     globalClipnorm: cfg.global_clipnorm as number | null,
   };
   if (c.name.startsWith('sgd')) return new SGD({ ...common, momentum: cfg.momentum as number, nesterov: cfg.nesterov as boolean });
-  const adam = { ...common, beta1: cfg.beta_1 as number, beta2: cfg.beta_2 as number, epsilon: cfg.epsilon as number, amsgrad: cfg.amsgrad as boolean };
+  const adam = {
+    ...common,
+    beta1: cfg.beta_1 as number,
+    beta2: cfg.beta_2 as number,
+    epsilon: cfg.epsilon as number,
+    amsgrad: cfg.amsgrad as boolean,
+  };
   return c.name.startsWith('adamw') ? new AdamW(adam) : new Adam(adam);
 }
 

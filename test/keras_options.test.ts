@@ -48,7 +48,12 @@ function smallModel(): tf.keras.Model {
   return model;
 }
 
-const X = [[0, 1], [1, 0], [1, 1], [0, 0]];
+const X = [
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [0, 0],
+];
 const Y = [[1], [1], [2], [0]];
 
 test('checkOptions: unknown keys name themselves, the option meant, and the allowed options', () => {
@@ -60,9 +65,15 @@ test('checkOptions: unknown keys name themselves, the option meant, and the allo
     name: 'TypeError',
     message: "Thing got an unexpected option 'bogus'. Allowed options: learningRate, name.",
   });
-  assert.throws(() => checkOptions('Zeros', { a: 1 }, []), { name: 'TypeError', message: "Zeros got an unexpected option 'a'. Zeros takes no options." });
+  assert.throws(() => checkOptions('Zeros', { a: 1 }, []), {
+    name: 'TypeError',
+    message: "Zeros got an unexpected option 'a'. Zeros takes no options.",
+  });
   for (const bad of [3, 'x', null, [1], new Float32Array(2)]) {
-    assert.throws(() => checkOptions('Thing', bad, []), { name: 'TypeError', message: /^Thing expects a single options object\. Received: / });
+    assert.throws(() => checkOptions('Thing', bad, []), {
+      name: 'TypeError',
+      message: /^Thing expects a single options object\. Received: /,
+    });
   }
   assert.deepEqual(checkOptions('Thing', { name: 'a' }, ['name']), { name: 'a' });
 });
@@ -97,7 +108,13 @@ test('every family rejects snake_case and misspelt options with a TypeError sayi
     ['Conv2D', () => new layers.Conv2D({ filters: 2, kernelSize: 3, stride: 2 } as never), 'Conv2D', 'stride', 'strides'],
     ['Dropout', () => new layers.Dropout({ rate: 0.5, noise_shape: null } as never), 'Dropout', 'noise_shape', 'noiseShape'],
     ['Dropout', () => new layers.Dropout({ rat: 0.5 } as never), 'Dropout', 'rat', 'rate'],
-    ['BatchNormalization', () => new layers.BatchNormalization({ moving_mean_initializer: 'zeros' } as never), 'BatchNormalization', 'moving_mean_initializer', 'movingMeanInitializer'],
+    [
+      'BatchNormalization',
+      () => new layers.BatchNormalization({ moving_mean_initializer: 'zeros' } as never),
+      'BatchNormalization',
+      'moving_mean_initializer',
+      'movingMeanInitializer',
+    ],
     ['Flatten', () => new layers.Flatten({ data_format: 'channels_last' } as never), 'Flatten', 'data_format', 'dataFormat'],
     ['MaxPooling2D', () => new layers.MaxPooling2D({ pool_size: 2 } as never), 'MaxPooling2D', 'pool_size', 'poolSize'],
     ['Reshape', () => new layers.Reshape({ target_shape: [2] } as never), 'Reshape', 'target_shape', 'targetShape'],
@@ -107,10 +124,34 @@ test('every family rejects snake_case and misspelt options with a TypeError sayi
     ['Model', () => new tf.keras.Model({ input: tf.keras.Input([2]) } as never), 'Model', 'input', 'inputs'],
     ['Sequential', () => new tf.keras.Sequential([], { nme: 's' } as never), 'Sequential', 'nme', 'name'],
     ['Sequential', () => new tf.keras.Sequential([], { inputs: [] } as never), 'Sequential', 'inputs', null],
-    ['SparseCategoricalCrossentropy', () => new losses.SparseCategoricalCrossentropy({ from_logits: true } as never), 'SparseCategoricalCrossentropy', 'from_logits', 'fromLogits'],
-    ['SparseCategoricalCrossentropy', () => new losses.SparseCategoricalCrossentropy({ fromLogit: true } as never), 'SparseCategoricalCrossentropy', 'fromLogit', 'fromLogits'],
-    ['BinaryCrossentropy', () => new losses.BinaryCrossentropy({ label_smoothing: 0.1 } as never), 'BinaryCrossentropy', 'label_smoothing', 'labelSmoothing'],
-    ['MeanSquaredError loss', () => new losses.MeanSquaredError({ reductoin: 'sum' } as never), 'MeanSquaredError', 'reductoin', 'reduction'],
+    [
+      'SparseCategoricalCrossentropy',
+      () => new losses.SparseCategoricalCrossentropy({ from_logits: true } as never),
+      'SparseCategoricalCrossentropy',
+      'from_logits',
+      'fromLogits',
+    ],
+    [
+      'SparseCategoricalCrossentropy',
+      () => new losses.SparseCategoricalCrossentropy({ fromLogit: true } as never),
+      'SparseCategoricalCrossentropy',
+      'fromLogit',
+      'fromLogits',
+    ],
+    [
+      'BinaryCrossentropy',
+      () => new losses.BinaryCrossentropy({ label_smoothing: 0.1 } as never),
+      'BinaryCrossentropy',
+      'label_smoothing',
+      'labelSmoothing',
+    ],
+    [
+      'MeanSquaredError loss',
+      () => new losses.MeanSquaredError({ reductoin: 'sum' } as never),
+      'MeanSquaredError',
+      'reductoin',
+      'reduction',
+    ],
     ['BinaryAccuracy', () => new metrics.BinaryAccuracy({ treshold: 0.3 } as never), 'BinaryAccuracy', 'treshold', 'threshold'],
     ['Accuracy', () => new metrics.Accuracy({ Name: 'acc' } as never), 'Accuracy', 'Name', 'name'],
     ['MeanSquaredError metric', () => new metrics.MeanSquaredError({ d_type: 'float32' } as never), 'MeanSquaredError', 'd_type', 'dtype'],
@@ -118,8 +159,20 @@ test('every family rejects snake_case and misspelt options with a TypeError sayi
     ['RandomNormal', () => new initializers.RandomNormal({ std_dev: 1 } as never), 'RandomNormal', 'std_dev', 'stddev'],
     ['GlorotUniform', () => new initializers.GlorotUniform({ input_axes: [0] } as never), 'GlorotUniform', 'input_axes', 'inputAxes'],
     ['Zeros', () => new initializers.Zeros({ value: 1 } as never), 'Zeros', 'value', null],
-    ['ExponentialDecay', () => new schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5, staircse: true } as never), 'ExponentialDecay', 'staircse', 'staircase'],
-    ['CosineDecay', () => new schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 1, warmup_steps: 2 } as never), 'CosineDecay', 'warmup_steps', 'warmupSteps'],
+    [
+      'ExponentialDecay',
+      () => new schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5, staircse: true } as never),
+      'ExponentialDecay',
+      'staircse',
+      'staircase',
+    ],
+    [
+      'CosineDecay',
+      () => new schedules.CosineDecay({ initialLearningRate: 0.1, decaySteps: 1, warmup_steps: 2 } as never),
+      'CosineDecay',
+      'warmup_steps',
+      'warmupSteps',
+    ],
     ['ReduceLROnPlateau', () => new callbacks.ReduceLROnPlateau({ min_delta: 0.1 } as never), 'ReduceLROnPlateau', 'min_delta', 'minDelta'],
     ['ReduceLROnPlateau', () => new callbacks.ReduceLROnPlateau({ patient: 3 } as never), 'ReduceLROnPlateau', 'patient', 'patience'],
     ['compile', () => model.compile({ optimizer: 'adam', loss: 'mse', metric: ['mae'] } as never), 'compile()', 'metric', 'metrics'],
@@ -143,12 +196,18 @@ test('fit, evaluate and predict reject snake_case and misspelt options before do
     [model.predict(X, { verbsoe: 0 } as never), 'predict()', 'verbsoe', 'verbose'],
   ];
   for (const [promise, owner, key, meant] of cases) {
-    await assert.rejects(promise, { name: 'TypeError', message: new RegExp(`^${owner.replace(/[()]/g, '\\$&')} got an unexpected option '${key}' \\(did you mean '${meant}'\\?\\)`) });
+    await assert.rejects(promise, {
+      name: 'TypeError',
+      message: new RegExp(`^${owner.replace(/[()]/g, '\\$&')} got an unexpected option '${key}' \\(did you mean '${meant}'\\?\\)`),
+    });
   }
   assert.equal(model.optimizer.iterations.numpy(), 0);
   // A dataset's options go in the second argument and are checked the same way.
   const dataset = tf.data.Dataset.fromTensorSlices([tf.constant(X, 'float32'), tf.constant(Y, 'float32')]).batch(2);
-  await assert.rejects(model.fit(dataset, { steps_per_epoch: 1 } as never), { name: 'TypeError', message: /^fit\(\) got an unexpected option 'steps_per_epoch'\. Allowed options: batchSize, / });
+  await assert.rejects(model.fit(dataset, { steps_per_epoch: 1 } as never), {
+    name: 'TypeError',
+    message: /^fit\(\) got an unexpected option 'steps_per_epoch'\. Allowed options: batchSize, /,
+  });
   const history = await model.fit(X, Y, { batchSize: 2, epochs: 1, verbose: 0 });
   assert.equal(history.history.loss.length, 1);
 });
@@ -219,7 +278,8 @@ test('optimizers.get resolves names in any case, dicts and instances; Keras conf
   assert.throws(() => optimizers.get(3 as never), { name: 'RangeError', message: 'Could not interpret optimizer identifier: 3' });
   assert.throws(() => optimizers.deserialize({ class_name: 'Nope', config: {} }), {
     name: 'TypeError',
-    message: "Could not locate optimizer 'Nope'. Valid names: adam, adamw, sgd; a custom class must be registered with registerKerasSerializable().",
+    message:
+      "Could not locate optimizer 'Nope'. Valid names: adam, adamw, sgd; a custom class must be registered with registerKerasSerializable().",
   });
   assertUnexpected(() => optimizers.get({ class_name: 'Adam', config: { beta_3: 1 } }), 'Adam', 'beta3', 'beta1');
 
@@ -234,7 +294,10 @@ test('optimizers.get resolves names in any case, dicts and instances; Keras conf
     checked++;
   }
   assert.ok(checked >= 14);
-  assert.throws(() => optimizers.SGD.fromConfig({ use_ema: true }), { name: 'RangeError', message: /^SGD does not support `use_ema` other than false\. Received: use_ema=true/ });
+  assert.throws(() => optimizers.SGD.fromConfig({ use_ema: true }), {
+    name: 'RangeError',
+    message: /^SGD does not support `use_ema` other than false\. Received: use_ema=true/,
+  });
   // compile() takes any of these.
   const model = smallModel();
   model.compile({ optimizer: { class_name: 'adam', config: { learning_rate: 0.25 } }, loss: 'mse' });
@@ -258,7 +321,13 @@ test('serialize → deserialize gives an equal config in every family', () => {
   roundTrip(initializers, new initializers.Constant({ value: 2 }));
   roundTrip(schedules, new schedules.PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, power: 2, cycle: true }));
   roundTrip(optimizers, new optimizers.Adam({ learningRate: 0.02, beta1: 0.8, amsgrad: true, clipnorm: 1 }));
-  const scheduled = roundTrip(optimizers, new optimizers.SGD({ learningRate: new schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }), momentum: 0.9 }));
+  const scheduled = roundTrip(
+    optimizers,
+    new optimizers.SGD({
+      learningRate: new schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 }),
+      momentum: 0.9,
+    }),
+  );
   assert.ok(scheduled.learningRate.schedule instanceof schedules.ExponentialDecay);
   roundTrip(optimizers, new optimizers.AdamW({ weightDecay: 0.1 }));
   for (const loss of [
@@ -287,11 +356,20 @@ test('serialize → deserialize gives an equal config in every family', () => {
   ]) {
     roundTrip(metrics, metric);
   }
-  assert.equal((metrics.deserialize(metrics.serialize(new metrics.BinaryAccuracy({ threshold: 0.3 }))) as tf.keras.metrics.BinaryAccuracy).threshold, 0.3);
+  assert.equal(
+    (metrics.deserialize(metrics.serialize(new metrics.BinaryAccuracy({ threshold: 0.3 }))) as tf.keras.metrics.BinaryAccuracy).threshold,
+    0.3,
+  );
   assert.equal(activations.serialize(activations.relu), 'relu');
   assert.equal(activations.deserialize('gelu'), activations.gelu);
-  assert.throws(() => activations.deserialize('nope'), { name: 'RangeError', message: 'Could not interpret activation function identifier: nope' });
-  roundTrip(layers, new layers.Conv2D({ filters: 3, kernelSize: [2, 3], strides: 2, padding: 'same', activation: 'relu', kernelInitializer: 'he_normal' }));
+  assert.throws(() => activations.deserialize('nope'), {
+    name: 'RangeError',
+    message: 'Could not interpret activation function identifier: nope',
+  });
+  roundTrip(
+    layers,
+    new layers.Conv2D({ filters: 3, kernelSize: [2, 3], strides: 2, padding: 'same', activation: 'relu', kernelInitializer: 'he_normal' }),
+  );
   roundTrip(layers, new layers.Dropout({ rate: 0.25, noiseShape: [null, 1], seed: 2 }));
   roundTrip(layers, new layers.Dense({ units: 2, inputShape: [3], dtype: 'float64' }));
 });
@@ -319,7 +397,15 @@ test('a built layer serializes its build_config and deserializes built; Sequenti
   assert.equal(restored.built, true);
   assert.deepEqual(restored.kernel.shape, [4, 3]);
 
-  const model = new tf.keras.Sequential([tf.keras.Input({ shape: [4], name: 'rt_in' }), new Dense({ units: 3, activation: 'relu' }), new layers.Dropout({ rate: 0.1 }), new Dense({ units: 1 })], { name: 'rt' });
+  const model = new tf.keras.Sequential(
+    [
+      tf.keras.Input({ shape: [4], name: 'rt_in' }),
+      new Dense({ units: 3, activation: 'relu' }),
+      new layers.Dropout({ rate: 0.1 }),
+      new Dense({ units: 1 }),
+    ],
+    { name: 'rt' },
+  );
   const config = saving.serializeKerasObject(model);
   assert.equal(config.module, 'keras');
   assert.equal(config.class_name, 'Sequential');
@@ -344,14 +430,20 @@ test('registerKerasSerializable: user classes and functions round-trip by regist
   assert.deepEqual([unregistered.module, unregistered.registered_name], [null, 'ScaleLayer']);
   assert.throws(() => layers.deserialize(unregistered), {
     name: 'TypeError',
-    message: 'Cannot deserialize object of type `ScaleLayer`. If `ScaleLayer` is a custom class, please register it using `registerKerasSerializable()`.',
+    message:
+      'Cannot deserialize object of type `ScaleLayer`. If `ScaleLayer` is a custom class, please register it using `registerKerasSerializable()`.',
   });
 
   assert.equal(saving.registerKerasSerializable('OptionsTest')(ScaleLayer), ScaleLayer);
   assert.equal(saving.getRegisteredName(ScaleLayer), 'OptionsTest>ScaleLayer');
   assert.equal(saving.getRegisteredObject('OptionsTest>ScaleLayer'), ScaleLayer);
   const serialized = layers.serialize(layer);
-  assert.deepEqual(serialized, { module: null, class_name: 'ScaleLayer', config: layer.getConfig(), registered_name: 'OptionsTest>ScaleLayer' });
+  assert.deepEqual(serialized, {
+    module: null,
+    class_name: 'ScaleLayer',
+    config: layer.getConfig(),
+    registered_name: 'OptionsTest>ScaleLayer',
+  });
   const restored = layers.deserialize(JSON.parse(JSON.stringify(serialized)));
   assert.ok(restored instanceof ScaleLayer);
   assert.equal(restored.factor, 3);
@@ -404,24 +496,48 @@ test('registerKerasSerializable: user classes and functions round-trip by regist
 
 test('registration and deserialization errors are clear', () => {
   class NoConfig {}
-  assert.throws(() => saving.registerKerasSerializable()(NoConfig), { name: 'TypeError', message: 'Cannot register a class that does not have a getConfig() method.' });
+  assert.throws(() => saving.registerKerasSerializable()(NoConfig), {
+    name: 'TypeError',
+    message: 'Cannot register a class that does not have a getConfig() method.',
+  });
   assert.throws(() => saving.registerKerasSerializable()(42 as never), { name: 'TypeError', message: /registers classes and functions/ });
   class Twin extends Layer {}
   class OtherTwin extends Layer {}
   saving.registerKerasSerializable('OptionsTwins', 'Twin')(Twin);
   saving.registerKerasSerializable('OptionsTwins', 'Twin')(Twin);
-  assert.throws(() => saving.registerKerasSerializable('OptionsTwins', 'Twin')(OtherTwin), { name: 'RangeError', message: 'OptionsTwins>Twin has already been registered to Twin.' });
+  assert.throws(() => saving.registerKerasSerializable('OptionsTwins', 'Twin')(OtherTwin), {
+    name: 'RangeError',
+    message: 'OptionsTwins>Twin has already been registered to Twin.',
+  });
 
   assert.throws(() => saving.deserializeKerasObject({ module: 'keras.layers', class_name: 'Nope', config: {}, registered_name: null }), {
     name: 'TypeError',
     message: /^Cannot deserialize object of type `Nope`/,
   });
-  assert.throws(() => losses.deserialize({ class_name: 'Nope', config: {} }), { name: 'TypeError', message: /^Cannot deserialize object of type `Nope`/ });
-  assert.throws(() => metrics.deserialize({ class_name: 'Nope' }), { name: 'TypeError', message: /^Cannot deserialize object of type `Nope`/ });
-  assert.throws(() => layers.deserialize(null as never), { name: 'TypeError', message: /^A serialized layer must be an object with a string `class_name`/ });
-  assert.throws(() => layers.deserialize({ class_name: 'Dense', config: 3 as never }), { name: 'TypeError', message: 'Dense could not be deserialized: its `config` must be an object.' });
+  assert.throws(() => losses.deserialize({ class_name: 'Nope', config: {} }), {
+    name: 'TypeError',
+    message: /^Cannot deserialize object of type `Nope`/,
+  });
+  assert.throws(() => metrics.deserialize({ class_name: 'Nope' }), {
+    name: 'TypeError',
+    message: /^Cannot deserialize object of type `Nope`/,
+  });
+  assert.throws(() => layers.deserialize(null as never), {
+    name: 'TypeError',
+    message: /^A serialized layer must be an object with a string `class_name`/,
+  });
+  assert.throws(() => layers.deserialize({ class_name: 'Dense', config: 3 as never }), {
+    name: 'TypeError',
+    message: 'Dense could not be deserialized: its `config` must be an object.',
+  });
   // A class of another family is not taken for one of this family.
-  assert.throws(() => losses.deserialize({ class_name: 'Accuracy', module: 'keras.metrics', config: {} }), { name: 'TypeError', message: 'Accuracy is not a Loss: it cannot be deserialized as one.' });
+  assert.throws(() => losses.deserialize({ class_name: 'Accuracy', module: 'keras.metrics', config: {} }), {
+    name: 'TypeError',
+    message: 'Accuracy is not a Loss: it cannot be deserialized as one.',
+  });
   assert.throws(() => saving.serializeKerasObject(3 as never), { name: 'TypeError', message: /only objects with a getConfig\(\) method/ });
-  assert.throws(() => losses.LossFunctionWrapper.fromConfig({ name: 'x' }), { name: 'TypeError', message: /LossFunctionWrapper needs a loss function/ });
+  assert.throws(() => losses.LossFunctionWrapper.fromConfig({ name: 'x' }), {
+    name: 'TypeError',
+    message: /LossFunctionWrapper needs a loss function/,
+  });
 });

@@ -13,7 +13,9 @@ function captureStdout(run: () => Promise<unknown>): Promise<string> {
   const chunks: string[] = [];
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) =>
-    typeof chunk === 'string' ? chunks.push(chunk) > 0 : (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof process.stdout.write;
+    typeof chunk === 'string'
+      ? chunks.push(chunk) > 0
+      : (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest)) as typeof process.stdout.write;
   return run().then(
     () => {
       process.stdout.write = write;
@@ -26,7 +28,7 @@ function captureStdout(run: () => Promise<unknown>): Promise<string> {
   );
 }
 
-test('progress output: verbose 2 prints Keras\' epoch lines, verbose 1 (not a terminal) the final bar, 0 nothing', async () => {
+test("progress output: verbose 2 prints Keras' epoch lines, verbose 1 (not a terminal) the final bar, 0 nothing", async () => {
   const model = new Sequential([Input([2]), new Dense({ units: 1 })]);
   model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
   const x = tf.zeros([6, 2]);
@@ -49,7 +51,7 @@ test('progress output: verbose 2 prints Keras\' epoch lines, verbose 1 (not a te
   }
 });
 
-test('on a terminal the bar is drawn in place through cli-progress, with Keras\' styling', async () => {
+test("on a terminal the bar is drawn in place through cli-progress, with Keras' styling", async () => {
   const written: string[] = [];
   const stream = { isTTY: true, columns: 120, write: (s: string) => written.push(s) > 0, on: () => stream, removeListener: () => stream };
   const bar = new Progbar(3, 1, stream);
@@ -58,9 +60,15 @@ test('on a terminal the bar is drawn in place through cli-progress, with Keras\'
   bar.update(2, { loss: 0.25 });
   bar.update(3, { loss: 0.125, val_loss: 0.0005 }, true);
   const output = written.join('');
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Keras' ANSI styling is what is checked
-  assert.match(output, /\x1b\[1m1\/3\x1b\[0m \x1b\[32m━{6}\x1b\[0m\x1b\[37m━{14}\x1b\[0m \x1b\[1m\d+s\x1b\[0m \d+(us|ms|s)\/step - loss: 0\.5000/);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Keras' ANSI styling is what is checked
-  assert.match(output, /\x1b\[1m3\/3\x1b\[0m \x1b\[32m━{20}\x1b\[0m\x1b\[37m\x1b\[0m \x1b\[1m\d+s\x1b\[0m \d+(us|ms|s)\/step - loss: 0\.1250 - val_loss: 5\.0000e-04/);
+  assert.match(
+    output,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Keras' ANSI styling is what is checked
+    /\x1b\[1m1\/3\x1b\[0m \x1b\[32m━{6}\x1b\[0m\x1b\[37m━{14}\x1b\[0m \x1b\[1m\d+s\x1b\[0m \d+(us|ms|s)\/step - loss: 0\.5000/,
+  );
+  assert.match(
+    output,
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: Keras' ANSI styling is what is checked
+    /\x1b\[1m3\/3\x1b\[0m \x1b\[32m━{20}\x1b\[0m\x1b\[37m\x1b\[0m \x1b\[1m\d+s\x1b\[0m \d+(us|ms|s)\/step - loss: 0\.1250 - val_loss: 5\.0000e-04/,
+  );
   assert.ok(output.endsWith('\n'), 'the finished bar ends its line');
 });

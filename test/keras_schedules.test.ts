@@ -97,10 +97,7 @@ function construct(className: string, options: Record<string, unknown>): Learnin
 }
 
 function assertClose(actual: number, expected: number, label: string): void {
-  assert.ok(
-    Math.abs(actual - expected) <= RTOL * Math.abs(expected),
-    `${label}: got ${actual}, Keras gives ${expected} (rtol ${RTOL})`,
-  );
+  assert.ok(Math.abs(actual - expected) <= RTOL * Math.abs(expected), `${label}: got ${actual}, Keras gives ${expected} (rtol ${RTOL})`);
 }
 
 function assertMatchesFixture(schedule: LearningRateSchedule, entry: ScheduleFixture['schedules'][number]): void {
@@ -172,14 +169,11 @@ test('deserialize() rebuilds built-ins from Keras serialize() output and from {c
 });
 
 test('deserialize() rejects unknown classes, malformed dicts and configs with unknown keys', () => {
-  assert.throws(
-    () => deserialize({ class_name: 'Nope', config: {} }),
-    {
-      name: 'TypeError',
-      message:
-        'Cannot deserialize object of type `Nope`. If `Nope` is a custom class, please register it using `registerKerasSerializable()`.',
-    },
-  );
+  assert.throws(() => deserialize({ class_name: 'Nope', config: {} }), {
+    name: 'TypeError',
+    message:
+      'Cannot deserialize object of type `Nope`. If `Nope` is a custom class, please register it using `registerKerasSerializable()`.',
+  });
   assert.throws(() => deserialize(null as never), TypeError);
   assert.throws(() => deserialize({ class_name: 'ExponentialDecay', config: null as never }), TypeError);
   const config = { ...schedulesFixture.serialized.ExponentialDecay!.config, bogus: 1 };
@@ -200,32 +194,122 @@ test('constructor errors that Keras raises carry its message, with the JS option
 
 const EXP = { initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 };
 const BAD_ARGUMENTS: [string, () => unknown, string, RegExp][] = [
-  ['NaN initial rate', () => new ExponentialDecay({ ...EXP, initialLearningRate: NaN }), 'RangeError', /`initialLearningRate` must be finite\. Received: initialLearningRate=NaN/],
+  [
+    'NaN initial rate',
+    () => new ExponentialDecay({ ...EXP, initialLearningRate: NaN }),
+    'RangeError',
+    /`initialLearningRate` must be finite\. Received: initialLearningRate=NaN/,
+  ],
   ['infinite decay steps', () => new ExponentialDecay({ ...EXP, decaySteps: Infinity }), 'RangeError', /`decaySteps` must be finite/],
-  ['negative decay rate', () => new ExponentialDecay({ ...EXP, decayRate: -0.5 }), 'RangeError', /`decayRate` must be >= 0\. Received: decayRate=-0.5/],
-  ['string decay rate', () => new ExponentialDecay({ ...EXP, decayRate: '0.5' as never }), 'TypeError', /`decayRate` must be a number\. Received: decayRate='0.5'/],
-  ['missing decay rate', () => new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 10 } as never), 'TypeError', /`decayRate` must be a number\. Received: decayRate=undefined/],
+  [
+    'negative decay rate',
+    () => new ExponentialDecay({ ...EXP, decayRate: -0.5 }),
+    'RangeError',
+    /`decayRate` must be >= 0\. Received: decayRate=-0.5/,
+  ],
+  [
+    'string decay rate',
+    () => new ExponentialDecay({ ...EXP, decayRate: '0.5' as never }),
+    'TypeError',
+    /`decayRate` must be a number\. Received: decayRate='0.5'/,
+  ],
+  [
+    'missing decay rate',
+    () => new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 10 } as never),
+    'TypeError',
+    /`decayRate` must be a number\. Received: decayRate=undefined/,
+  ],
   ['non-boolean staircase', () => new ExponentialDecay({ ...EXP, staircase: 1 as never }), 'TypeError', /`staircase` must be a boolean/],
   ['non-string name', () => new ExponentialDecay({ ...EXP, name: 3 as never }), 'TypeError', /`name` must be a string/],
-  ['snake_case option', () => new ExponentialDecay({ ...EXP, decay_rate: 0.5 } as never), 'TypeError', /unexpected option 'decay_rate' \(did you mean 'decayRate'\?\)/],
+  [
+    'snake_case option',
+    () => new ExponentialDecay({ ...EXP, decay_rate: 0.5 } as never),
+    'TypeError',
+    /unexpected option 'decay_rate' \(did you mean 'decayRate'\?\)/,
+  ],
   ['positional arguments', () => new ExponentialDecay(0.1 as never), 'TypeError', /ExponentialDecay expects a single options object/],
-  ['boundaries not increasing', () => new PiecewiseConstantDecay({ boundaries: [10, 10], values: [1, 2, 3] }), 'RangeError', /`boundaries` must be strictly increasing\. Received: boundaries=\[10, 10\]/],
-  ['boundaries decreasing', () => new PiecewiseConstantDecay({ boundaries: [20, 10], values: [1, 2, 3] }), 'RangeError', /strictly increasing/],
-  ['too many values', () => new PiecewiseConstantDecay({ boundaries: [10], values: [1, 2, 3] }), 'RangeError', /boundaries=\[10\] of length 1, and values=\[1, 2, 3\] of length 3/],
+  [
+    'boundaries not increasing',
+    () => new PiecewiseConstantDecay({ boundaries: [10, 10], values: [1, 2, 3] }),
+    'RangeError',
+    /`boundaries` must be strictly increasing\. Received: boundaries=\[10, 10\]/,
+  ],
+  [
+    'boundaries decreasing',
+    () => new PiecewiseConstantDecay({ boundaries: [20, 10], values: [1, 2, 3] }),
+    'RangeError',
+    /strictly increasing/,
+  ],
+  [
+    'too many values',
+    () => new PiecewiseConstantDecay({ boundaries: [10], values: [1, 2, 3] }),
+    'RangeError',
+    /boundaries=\[10\] of length 1, and values=\[1, 2, 3\] of length 3/,
+  ],
   ['no boundaries', () => new PiecewiseConstantDecay({ boundaries: [], values: [1] }), 'RangeError', /`boundaries` must not be empty/],
   ['NaN value', () => new PiecewiseConstantDecay({ boundaries: [10], values: [1, NaN] }), 'RangeError', /`values\[1\]` must be finite/],
-  ['boundaries not an array', () => new PiecewiseConstantDecay({ boundaries: 10 as never, values: [1, 2] }), 'TypeError', /`boundaries` must be an array of numbers/],
-  ['NaN power', () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, power: NaN }), 'RangeError', /`power` must be finite/],
-  ['negative power', () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, power: -1 }), 'RangeError', /`power` must be >= 0/],
-  ['non-boolean cycle', () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, cycle: 'yes' as never }), 'TypeError', /`cycle` must be a boolean/],
-  ['infinite end rate', () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, endLearningRate: -Infinity }), 'RangeError', /`endLearningRate` must be finite/],
+  [
+    'boundaries not an array',
+    () => new PiecewiseConstantDecay({ boundaries: 10 as never, values: [1, 2] }),
+    'TypeError',
+    /`boundaries` must be an array of numbers/,
+  ],
+  [
+    'NaN power',
+    () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, power: NaN }),
+    'RangeError',
+    /`power` must be finite/,
+  ],
+  [
+    'negative power',
+    () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, power: -1 }),
+    'RangeError',
+    /`power` must be >= 0/,
+  ],
+  [
+    'non-boolean cycle',
+    () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, cycle: 'yes' as never }),
+    'TypeError',
+    /`cycle` must be a boolean/,
+  ],
+  [
+    'infinite end rate',
+    () => new PolynomialDecay({ initialLearningRate: 0.1, decaySteps: 10, endLearningRate: -Infinity }),
+    'RangeError',
+    /`endLearningRate` must be finite/,
+  ],
   ['negative inverse-time rate', () => new InverseTimeDecay({ ...EXP, decayRate: -1 }), 'RangeError', /`decayRate` must be >= 0/],
   ['NaN alpha', () => new CosineDecay({ initialLearningRate: 0.1, decaySteps: 10, alpha: NaN }), 'RangeError', /`alpha` must be finite/],
-  ['NaN warmup target', () => new CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: NaN, warmupSteps: 5 }), 'RangeError', /`warmupTarget` must be finite/],
-  ['negative warmup steps', () => new CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: 0.1, warmupSteps: -1 }), 'RangeError', /`warmupSteps` must be >= 0/],
-  ['zero tMul', () => new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, tMul: 0 }), 'RangeError', /`tMul` must be > 0\. Received: tMul=0/],
-  ['negative mMul', () => new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, mMul: -0.5 }), 'RangeError', /`mMul` must be >= 0/],
-  ['infinite first decay steps', () => new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: Infinity }), 'RangeError', /`firstDecaySteps` must be finite/],
+  [
+    'NaN warmup target',
+    () => new CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: NaN, warmupSteps: 5 }),
+    'RangeError',
+    /`warmupTarget` must be finite/,
+  ],
+  [
+    'negative warmup steps',
+    () => new CosineDecay({ initialLearningRate: 0, decaySteps: 10, warmupTarget: 0.1, warmupSteps: -1 }),
+    'RangeError',
+    /`warmupSteps` must be >= 0/,
+  ],
+  [
+    'zero tMul',
+    () => new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, tMul: 0 }),
+    'RangeError',
+    /`tMul` must be > 0\. Received: tMul=0/,
+  ],
+  [
+    'negative mMul',
+    () => new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: 10, mMul: -0.5 }),
+    'RangeError',
+    /`mMul` must be >= 0/,
+  ],
+  [
+    'infinite first decay steps',
+    () => new CosineDecayRestarts({ initialLearningRate: 0.1, firstDecaySteps: Infinity }),
+    'RangeError',
+    /`firstDecaySteps` must be finite/,
+  ],
 ];
 
 for (const [label, build, errorName, message] of BAD_ARGUMENTS) {
@@ -333,7 +417,10 @@ test('built-in schedules give the rates Keras optimizers used at each step', () 
 test('resolveLearningRate accepts numbers, schedules and plain functions of the step', () => {
   assert.equal(resolveLearningRate(0.01, 0), 0.01);
   assert.equal(resolveLearningRate(0, 3), 0);
-  assert.equal(resolveLearningRate((step) => 0.1 / (step + 1), 4), 0.02);
+  assert.equal(
+    resolveLearningRate((step) => 0.1 / (step + 1), 4),
+    0.02,
+  );
   const schedule = new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 1, decayRate: 0.5 });
   assert.equal(resolveLearningRate(schedule, 2), schedule.call(2));
   assertStepRates((step) => Math.fround(0.01 / Math.fround(1 + step)), 'adam_custom_schedule');

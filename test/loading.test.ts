@@ -11,10 +11,14 @@ const LOADER = path.join(REPO, 'dist', 'lib', 'loader.js');
 
 /** Runs loadAddon(root) in a fresh process (this one already has libtensorflow loaded). */
 function loadIn(root: string) {
-  return spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(LOADER)}).loadAddon(${JSON.stringify(root)}); console.log(b.version());`], {
-    encoding: 'utf8',
-    env: { ...process.env, LD_LIBRARY_PATH: '' },
-  });
+  return spawnSync(
+    process.execPath,
+    ['-e', `const b = require(${JSON.stringify(LOADER)}).loadAddon(${JSON.stringify(root)}); console.log(b.version());`],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, LD_LIBRARY_PATH: '' },
+    },
+  );
 }
 
 test('tf.version gives TensorFlow and package versions', () => {
@@ -23,14 +27,22 @@ test('tf.version gives TensorFlow and package versions', () => {
 });
 
 test('require and ESM import of the package name both work', () => {
-  const cjs = execFileSync(process.execPath, ['-e', "const tf = require('tf-napi'); console.log(tf.version.tensorflow, typeof tf.raw.Session)"], {
-    cwd: REPO,
-    encoding: 'utf8',
-  });
+  const cjs = execFileSync(
+    process.execPath,
+    ['-e', "const tf = require('tf-napi'); console.log(tf.version.tensorflow, typeof tf.raw.Session)"],
+    {
+      cwd: REPO,
+      encoding: 'utf8',
+    },
+  );
   assert.equal(cjs.trim(), '2.21.0 function');
   const esm = execFileSync(
     process.execPath,
-    ['--input-type=module', '-e', "import * as tf from 'tf-napi'; console.log(tf.version.tensorflow, typeof tf.errors.InvalidArgumentError)"],
+    [
+      '--input-type=module',
+      '-e',
+      "import * as tf from 'tf-napi'; console.log(tf.version.tensorflow, typeof tf.errors.InvalidArgumentError)",
+    ],
     { cwd: REPO, encoding: 'utf8' },
   );
   assert.equal(esm.trim(), '2.21.0 function');
@@ -56,13 +68,17 @@ test('a package with no build at all says to build it', () => {
 
 test('prebuildify makes a prebuild that loads in a checkout with no build/ folder', { timeout: 600_000 }, () => {
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-prebuild-'));
-  for (const entry of ['package.json', 'CMakeLists.txt', 'native', 'scripts']) fs.cpSync(path.join(REPO, entry), path.join(copy, entry), { recursive: true });
+  for (const entry of ['package.json', 'CMakeLists.txt', 'native', 'scripts'])
+    fs.cpSync(path.join(REPO, entry), path.join(copy, entry), { recursive: true });
   fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'));
   fs.symlinkSync(path.join(REPO, 'deps'), path.join(copy, 'deps'));
   execFileSync('npm', ['run', 'prebuild'], { cwd: copy, stdio: 'pipe' });
   fs.rmSync(path.join(copy, 'build'), { recursive: true, force: true });
   const prebuilt = fs.readdirSync(path.join(copy, 'prebuilds', `${process.platform}-${process.arch}`));
-  assert.ok(prebuilt.some((f) => f.endsWith('.node')), prebuilt.join(','));
+  assert.ok(
+    prebuilt.some((f) => f.endsWith('.node')),
+    prebuilt.join(','),
+  );
   const r = loadIn(copy);
   assert.equal(r.stderr.includes('Error'), false, r.stderr);
   assert.equal(r.stdout.trim(), '2.21.0');

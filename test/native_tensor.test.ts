@@ -51,7 +51,18 @@ test('string tensors hold text and arbitrary bytes, short and long', () => {
   assert.equal(out[1].length, 0);
   assert.equal(out[2].toString(), long);
   assert.deepEqual(new Uint8Array(out[3]), bytes);
-  assert.deepEqual(readNested(hostTensor([['a', 'b'], ['c', 'd']])), [['a', 'b'], ['c', 'd']]);
+  assert.deepEqual(
+    readNested(
+      hostTensor([
+        ['a', 'b'],
+        ['c', 'd'],
+      ]),
+    ),
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+    ],
+  );
 });
 
 test('data is read from where a view starts, and from a SharedArrayBuffer like any other', () => {
@@ -76,7 +87,10 @@ test('scalars and nested shapes', () => {
   assert.deepEqual(readNested(m), [[[1, 2]], [[3, 4]], [[5, 6]]]);
   assert.deepEqual(hostTensor([]).shape, [0]);
   assert.deepEqual(hostTensor(0, [2, 2]).data(), new Int32Array(4));
-  assert.deepEqual(readNested(hostTensor([1, 2, 3, 4, 5, 6], [2, 3])), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(readNested(hostTensor([1, 2, 3, 4, 5, 6], [2, 3])), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
 });
 
 test('dtype inference follows Python: ints → int32, floats → float32, bigint → int64', () => {
@@ -117,7 +131,10 @@ test('bad tensor data is a typed error, never a crash', () => {
   assert.throws(() => new Tensor(DTYPE_ENUM.string, [1], [3 as unknown as string]), { name: 'TypeError', message: /not a string/ });
   assert.throws(() => new Tensor(DTYPE_ENUM.float32, [1] as number[], 'abc' as unknown as Float32Array), { name: 'TypeError' });
   assert.throws(() => hostTensor([[1, 2], [3]]), { name: 'RangeError', message: /Ragged/ });
-  assert.throws(() => hostTensor([1.5], undefined, 'int32'), { name: 'TypeError', message: 'Cannot convert 1.5 to a tensor of dtype int32' });
+  assert.throws(() => hostTensor([1.5], undefined, 'int32'), {
+    name: 'TypeError',
+    message: 'Cannot convert 1.5 to a tensor of dtype int32',
+  });
   assert.throws(() => hostTensor([300], undefined, 'uint8'), { name: 'TypeError', message: /300 to a tensor of dtype uint8/ });
   assert.throws(() => hostTensor([1, 2, 3], [2, 2]), { name: 'RangeError', message: 'Shape [2, 2] needs 4 values, got 3' });
   assert.throws(() => hostTensor([1, 'a'] as unknown as number[]), { name: 'TypeError', message: /Cannot mix/ });

@@ -47,10 +47,39 @@ checkCases(fixture.array, {
   size: (cube: T) => tf.size(cube),
   'size:int64': (cube: T) => tf.size(cube, 'int64'),
   rank: (cube: T) => tf.rank(cube),
-  pad: (x: T) => tf.pad(x, [[1, 0], [0, 2]]),
-  'pad:constantValues': (x: T) => tf.pad(x, [[1, 1], [1, 0]], 'CONSTANT', 9),
-  'pad:reflect': (x: T) => tf.pad(x, [[1, 1], [2, 2]], 'REFLECT'),
-  'pad:symmetric': (x: T) => tf.pad(x, [[1, 1], [2, 3]], 'symmetric'),
+  pad: (x: T) =>
+    tf.pad(x, [
+      [1, 0],
+      [0, 2],
+    ]),
+  'pad:constantValues': (x: T) =>
+    tf.pad(
+      x,
+      [
+        [1, 1],
+        [1, 0],
+      ],
+      'CONSTANT',
+      9,
+    ),
+  'pad:reflect': (x: T) =>
+    tf.pad(
+      x,
+      [
+        [1, 1],
+        [2, 2],
+      ],
+      'REFLECT',
+    ),
+  'pad:symmetric': (x: T) =>
+    tf.pad(
+      x,
+      [
+        [1, 1],
+        [2, 3],
+      ],
+      'symmetric',
+    ),
   reverse: (x: T) => tf.reverse(x, [1]),
   'reverse:bothAxes': (cube: T) => tf.reverse(cube, [0, -1]),
 });
@@ -78,7 +107,10 @@ test('dtype errors name both dtypes', () => {
 
 test('shape errors are InvalidArgumentError, eagerly and while tracing', () => {
   const x = tf.zeros([2, 3]);
-  assert.throws(() => tf.reshape(x, [4, 2]), { name: 'InvalidArgumentError', message: /Input to reshape is a tensor with 6 values, but the requested shape has 8/ });
+  assert.throws(() => tf.reshape(x, [4, 2]), {
+    name: 'InvalidArgumentError',
+    message: /Input to reshape is a tensor with 6 values, but the requested shape has 8/,
+  });
   assert.throws(() => tf.concat([x, tf.zeros([2, 4])], 0), tf.errors.InvalidArgumentError);
   assert.throws(() => tf.stack([x, tf.zeros([3, 2])]), tf.errors.InvalidArgumentError);
   assert.throws(() => tf.transpose(x, [0, 0]), tf.errors.InvalidArgumentError);
@@ -93,14 +125,25 @@ test('shape errors are InvalidArgumentError, eagerly and while tracing', () => {
   assert.throws(() => tracedReshape(x), tf.errors.InvalidArgumentError);
 });
 
-test('argument errors use Python\'s wording', () => {
+test("argument errors use Python's wording", () => {
   const x = tf.zeros([2, 3]);
   assert.throws(() => tf.unstack(x, undefined, 2), { name: 'RangeError', message: 'Argument `axis` = 2 not in range [-2, 2)' });
   assert.throws(() => tf.unstack(x, undefined, -3), RangeError);
-  assert.throws(() => tf.pad(x, [[0, 0], [0, 0]], 'WRAP' as never), {
-    name: 'RangeError',
-    message: 'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". Received `mode` = WRAP',
-  });
+  assert.throws(
+    () =>
+      tf.pad(
+        x,
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        'WRAP' as never,
+      ),
+    {
+      name: 'RangeError',
+      message: 'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". Received `mode` = WRAP',
+    },
+  );
   assert.throws(() => tf.where([true], x), { name: 'TypeError', message: 'x and y must both be non-None or both be None.' });
   assert.throws(() => tf.split(x, tf.scalar(1)), { name: 'TypeError', message: /Rank-0 tensors are not supported/ });
 });
@@ -108,12 +151,25 @@ test('argument errors use Python\'s wording', () => {
 test('static shapes are answered by constants; unknown dims fall back to the ops', () => {
   const sig = { inputSignature: [new tf.TensorSpec([null, 3], 'float32')] };
   const dynamic = tf.function((t: tf.Tensor) => [tf.shape(t), tf.size(t), tf.rank(t), tf.unstack(t, 2)[1], tf.transpose(t)], sig);
-  const [dims, count, rankValue, second, transposed] = dynamic(tf.tensor([[1, 2, 3], [4, 5, 6]], undefined, 'float32')) as tf.Tensor[];
+  const [dims, count, rankValue, second, transposed] = dynamic(
+    tf.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      undefined,
+      'float32',
+    ),
+  ) as tf.Tensor[];
   assert.deepEqual(dims.numpy(), [2, 3]);
   assert.equal(count.numpy(), 6);
   assert.equal(rankValue.numpy(), 2);
   assert.deepEqual(second.numpy(), [4, 5, 6]);
-  assert.deepEqual(transposed.numpy(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(transposed.numpy(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
   assert.throws(() => tf.function((t: tf.Tensor) => tf.unstack(t), sig)(tf.zeros([2, 3])), {
     name: 'TypeError',
     message: 'Cannot infer argument `num` from shape (None, 3)',
@@ -123,7 +179,7 @@ test('static shapes are answered by constants; unknown dims fall back to the ops
   assert.equal(empty(tf.zeros([4, 0])).numpy(), 0);
 });
 
-test('zerosLike/onesLike keep the input\'s dtype; concat of one value and pad with zero reuse Identity and Pad', () => {
+test("zerosLike/onesLike keep the input's dtype; concat of one value and pad with zero reuse Identity and Pad", () => {
   const x = tf.tensor([[1, 2]], undefined, 'int64');
   assert.equal(tf.zerosLike(x).dtype, 'int64');
   assert.equal(tf.onesLike(x, 'float64').dtype, 'float64');
@@ -137,7 +193,10 @@ test('convertToTensor: tensors pass through, host values follow dtype, then the 
   const x = tf.zeros([2]);
   assert.equal(tf.convertToTensor(x), x);
   assert.equal(tf.convertToTensor(x, 'float32'), x);
-  assert.throws(() => tf.convertToTensor(x, 'int32'), { name: 'TypeError', message: 'Tensor conversion requested dtype int32 for Tensor with dtype float32' });
+  assert.throws(() => tf.convertToTensor(x, 'int32'), {
+    name: 'TypeError',
+    message: 'Tensor conversion requested dtype int32 for Tensor with dtype float32',
+  });
   assert.equal(tf.convertToTensor([1, 2]).dtype, 'int32');
   assert.equal(tf.convertToTensor([1, 2], 'float64').dtype, 'float64');
   assert.equal(tf.convertToTensor([1, 2], undefined, 'int64').dtype, 'int64');

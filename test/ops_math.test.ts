@@ -130,7 +130,7 @@ test('broadcasting follows the ops: [2,1,3] + [4,1] is [2,4,3], also in tf.funct
   assert.deepEqual(traced(x, y).numpy(), expected);
 });
 
-test('host numbers take the tensor operand\'s dtype; tensors of different dtypes are a TypeError naming both', () => {
+test("host numbers take the tensor operand's dtype; tensors of different dtypes are a TypeError naming both", () => {
   const f64 = tf.tensor([1.5], undefined, 'float64');
   const i64 = tf.tensor([4], undefined, 'int64');
   assert.equal(tf.multiply(2, f64).dtype, 'float64');
@@ -138,7 +138,14 @@ test('host numbers take the tensor operand\'s dtype; tensors of different dtypes
   const f32 = tf.tensor([1, 2], undefined, 'float32');
   const i32 = tf.tensor([1, 2], undefined, 'int32');
   const bothDTypes = { name: 'TypeError', message: /(?=.*float32)(?=.*int32)/ };
-  for (const call of [() => tf.add(f32, i32), () => tf.maximum(i32, f32), () => tf.equal(f32, i32), () => tf.divide(f32, i32), () => tf.matmul([[1.5]], tf.tensor([[2]])), () => tf.addN([f32, i32])]) {
+  for (const call of [
+    () => tf.add(f32, i32),
+    () => tf.maximum(i32, f32),
+    () => tf.equal(f32, i32),
+    () => tf.divide(f32, i32),
+    () => tf.matmul([[1.5]], tf.tensor([[2]])),
+    () => tf.addN([f32, i32]),
+  ]) {
     assert.throws(call, bothDTypes);
   }
   const traced = tf.function((a: tf.Tensor, b: tf.Tensor) => tf.subtract(a, b));
@@ -160,9 +167,15 @@ test('incompatible shapes are InvalidArgumentError, eagerly and while tracing', 
   assert.throws(() => tf.matmul(a, a), { name: 'InvalidArgumentError', message: /Matrix size-incompatible/ });
   assert.throws(() => tf.matmul(tf.zeros([2, 2, 3]), tf.zeros([3, 3, 2])), tf.errors.InvalidArgumentError);
   assert.throws(() => tf.addN([a, tf.zeros([3, 2])]), tf.errors.InvalidArgumentError);
-  assert.throws(() => tf.reduceSum(a, 2), { name: 'InvalidArgumentError', message: /Invalid reduction dimension \(2 for input with 2 dimension\(s\)/ });
+  assert.throws(() => tf.reduceSum(a, 2), {
+    name: 'InvalidArgumentError',
+    message: /Invalid reduction dimension \(2 for input with 2 dimension\(s\)/,
+  });
   assert.throws(() => tf.reduceSum(a, -3), tf.errors.InvalidArgumentError);
-  assert.throws(() => tf.clipByValue(tf.zeros([3]), tf.zeros([2, 3]), 1), { name: 'InvalidArgumentError', message: 'Shapes (3,) and (2, 3) are incompatible' });
+  assert.throws(() => tf.clipByValue(tf.zeros([3]), tf.zeros([2, 3]), 1), {
+    name: 'InvalidArgumentError',
+    message: 'Shapes (3,) and (2, 3) are incompatible',
+  });
   const traced = tf.function((x: tf.Tensor, y: tf.Tensor) => tf.multiply(x, y));
   assert.throws(() => traced(a, b), { name: 'InvalidArgumentError', message: /Dimensions must be equal, but are 3 and 4/ });
   const tracedMatmul = tf.function((x: tf.Tensor) => tf.matmul(x, x));
@@ -179,7 +192,14 @@ test('argument errors follow Python', () => {
 });
 
 test('reductions over every axis use a constant axis list; unknown ranks fall back to Range(Rank)', () => {
-  const x = tf.tensor([[1, 2], [3, 4]], undefined, 'float32');
+  const x = tf.tensor(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    undefined,
+    'float32',
+  );
   assert.equal(tf.reduceSum(x).numpy(), 10);
   assert.equal(tf.reduceSum(tf.scalar(5, 'float32')).numpy(), 5, 'rank 0: an empty axis list');
   // Reshaping by a shape vector of unknown length leaves the rank unknown while tracing.
@@ -216,11 +236,26 @@ test('cast returns the same tensor for its own dtype and abs gives complex magni
 test('each call adds only the ops Python adds, and `name` names the final op', () => {
   const x = tf.zeros([2, 3]);
   const ints = tf.zeros([2, 3], 'int32');
-  assert.deepEqual(tracedOpTypes((t) => tf.add(t, 1), x), ['AddV2', 'Const', 'Placeholder']);
-  assert.deepEqual(tracedOpTypes((t) => tf.reduceSum(t), x), ['Const', 'Placeholder', 'Sum']);
-  assert.deepEqual(tracedOpTypes((t) => tf.matmul(t, t, { transposeB: true }), x), ['MatMul', 'Placeholder']);
-  assert.deepEqual(tracedOpTypes((t) => tf.matmul(tf.reshape(t, [1, 2, 3]), t, { transposeB: true }), x), ['BatchMatMulV2', 'Const', 'Placeholder', 'Reshape']);
-  assert.deepEqual(tracedOpTypes((t) => tf.divide(t, 2), ints), ['Cast', 'Cast', 'Const', 'Placeholder', 'RealDiv']);
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.add(t, 1), x),
+    ['AddV2', 'Const', 'Placeholder'],
+  );
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.reduceSum(t), x),
+    ['Const', 'Placeholder', 'Sum'],
+  );
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.matmul(t, t, { transposeB: true }), x),
+    ['MatMul', 'Placeholder'],
+  );
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.matmul(tf.reshape(t, [1, 2, 3]), t, { transposeB: true }), x),
+    ['BatchMatMulV2', 'Const', 'Placeholder', 'Reshape'],
+  );
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.divide(t, 2), ints),
+    ['Cast', 'Cast', 'Const', 'Placeholder', 'RealDiv'],
+  );
   const traced = tf.function((a: tf.Tensor, b: tf.Tensor) => {
     const total = tf.add(a, b, 'total');
     assert.match(String(total.name), /\/total:0$/);

@@ -36,10 +36,22 @@ checkCases(fixture.nn, {
   conv2d: (image: T, filters: T) => tf.nn.conv2d(image, filters, 1, 'SAME'),
   'conv2d:validStrided': (image: T, filters: T) => tf.nn.conv2d(image, filters, [2, 1], 'VALID'),
   'conv2d:dilated': (image: T, filters: T) => tf.nn.conv2d(image, filters, 1, 'VALID', { dilations: 2 }),
-  'conv2d:explicitPadding': (image: T, filters: T) => tf.nn.conv2d(image, filters, 2, [[0, 0], [1, 1], [2, 0], [0, 0]]),
+  'conv2d:explicitPadding': (image: T, filters: T) =>
+    tf.nn.conv2d(image, filters, 2, [
+      [0, 0],
+      [1, 1],
+      [2, 0],
+      [0, 0],
+    ]),
   maxPool2d: (image: T) => tf.nn.maxPool2d(image, 2, 2, 'VALID'),
   'maxPool2d:same': (image: T) => tf.nn.maxPool2d(image, 3, [2, 1], 'SAME'),
-  'maxPool2d:explicitPadding': (image: T) => tf.nn.maxPool2d(image, 2, 2, [[0, 0], [1, 0], [0, 1], [0, 0]]),
+  'maxPool2d:explicitPadding': (image: T) =>
+    tf.nn.maxPool2d(image, 2, 2, [
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [0, 0],
+    ]),
   maxPool: (image: T) => tf.nn.maxPool(image, 2, 2, 'SAME'),
   'maxPool:1d': (signal: T) => tf.nn.maxPool(signal, 2, 2, 'VALID'),
   'maxPool:3d': (volume: T) => tf.nn.maxPool(volume, 2, 2, 'VALID'),
@@ -72,7 +84,10 @@ const KEEP_SCALE = Math.fround(1 / (1 - 0.25));
 /** Fraction of zeros, after checking every other value is the kept value scaled by 1/(1-rate). */
 function droppedFraction(result: tf.Tensor): number {
   const values = Array.from(result.dataSync() as Float32Array);
-  assert.ok(values.every((v) => v === 0 || v === KEEP_SCALE), 'kept values are x / (1 - rate)');
+  assert.ok(
+    values.every((v) => v === 0 || v === KEEP_SCALE),
+    'kept values are x / (1 - rate)',
+  );
   return values.filter((v) => v === 0).length / values.length;
 }
 
@@ -102,7 +117,10 @@ test('dropout without a seed draws a new mask on every call, eagerly and in tf.f
 test('dropout noiseShape drops whole rows; a tensor rate and rate 0 work as in Python', () => {
   const x = tf.ones([200, 4]);
   const rows = tf.nn.dropout(x, 0.25, { noiseShape: [null, 1], seed: 3 }).numpy() as number[][];
-  assert.ok(rows.every((row) => row.every((v) => v === row[0])), 'a row is dropped or kept as a whole');
+  assert.ok(
+    rows.every((row) => row.every((v) => v === row[0])),
+    'a row is dropped or kept as a whole',
+  );
   assert.ok(rows.some((row) => row[0] === 0) && rows.some((row) => row[0] !== 0));
   const withTensorRate = tf.nn.dropout(x, tf.scalar(0.25, 'float64'), { seed: 3 });
   assert.equal(withTensorRate.dtype, 'float32');
@@ -113,7 +131,10 @@ test('dropout noiseShape drops whole rows; a tensor rate and rate 0 work as in P
 });
 
 test('dropout argument errors', () => {
-  assert.throws(() => tf.nn.dropout(tf.ones([2]), 1), { name: 'RangeError', message: '`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate=1' });
+  assert.throws(() => tf.nn.dropout(tf.ones([2]), 1), {
+    name: 'RangeError',
+    message: '`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate=1',
+  });
   assert.throws(() => tf.nn.dropout(tf.ones([2]), -0.1), RangeError);
   assert.throws(() => tf.nn.dropout(tf.ones([2], 'int32'), 0.5), { name: 'TypeError', message: /must be a floating point tensor.*int32/ });
   assert.throws(() => tf.nn.dropout(tf.ones([2]), tf.ones([2])), { name: 'InvalidArgumentError', message: 'Shape (2,) must have rank 0' });
@@ -139,12 +160,18 @@ test('shape errors are InvalidArgumentError, eagerly and while tracing', () => {
     name: 'InvalidArgumentError',
     message: '`dim` must be in the range [-2, 2) where 2 is the number of dimensions in the input. Received: dim=2',
   });
-  assert.throws(() => tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.ones([2, 4]), logits: tf.ones([2, 3]) }), tf.errors.InvalidArgumentError);
+  assert.throws(
+    () => tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.ones([2, 4]), logits: tf.ones([2, 3]) }),
+    tf.errors.InvalidArgumentError,
+  );
   assert.throws(() => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: [0, 1, 1], logits: tf.ones([2, 3]) }), {
     name: 'InvalidArgumentError',
     message: '`labels.shape` must equal `logits.shape` except for the last dimension. Received: labels.shape=(3,) and logits.shape=(2, 3)',
   });
-  assert.throws(() => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: [[0]], logits: tf.ones([2, 3]) }), { name: 'InvalidArgumentError', message: /must equal `logits.shape.rank - 1`/ });
+  assert.throws(() => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: [[0]], logits: tf.ones([2, 3]) }), {
+    name: 'InvalidArgumentError',
+    message: /must equal `logits.shape.rank - 1`/,
+  });
   assert.throws(() => tf.nn.sigmoidCrossEntropyWithLogits({ labels: tf.ones([3]), logits: tf.ones([2]) }), {
     name: 'InvalidArgumentError',
     message: '`logits` and `labels` must have the same shape, received ((2,) vs (3,)).',
@@ -161,25 +188,55 @@ test('argument errors follow Python', () => {
     name: 'RangeError',
     message: 'strides should be of length 1, 2 or 4. Received: strides=[1, 1, 1] of length 3',
   });
-  assert.throws(() => tf.nn.conv2d(image, tf.ones([1, 1, 1, 1]), 1, [[0, 0], [1, 1]]), {
-    name: 'RangeError',
-    message: 'When padding is a list, it must be of size 4. Received: padding=[[0,0],[1,1]] of size 2',
-  });
+  assert.throws(
+    () =>
+      tf.nn.conv2d(image, tf.ones([1, 1, 1, 1]), 1, [
+        [0, 0],
+        [1, 1],
+      ]),
+    {
+      name: 'RangeError',
+      message: 'When padding is a list, it must be of size 4. Received: padding=[[0,0],[1,1]] of size 2',
+    },
+  );
   assert.throws(() => tf.nn.maxPool2d(image, 2, 2, 'EXPLICIT' as never), RangeError);
-  assert.throws(() => tf.nn.maxPool(tf.ones([2, 2]), 1, 1, 'VALID'), { name: 'RangeError', message: '`input.shape.rank` must be 3, 4 or 5. Received: input.shape=(2, 2) of rank 2.' });
-  assert.throws(() => tf.nn.maxPool(tf.ones([1, 2, 2, 2, 1]), 1, 1, [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]]), RangeError);
+  assert.throws(() => tf.nn.maxPool(tf.ones([2, 2]), 1, 1, 'VALID'), {
+    name: 'RangeError',
+    message: '`input.shape.rank` must be 3, 4 or 5. Received: input.shape=(2, 2) of rank 2.',
+  });
+  assert.throws(
+    () =>
+      tf.nn.maxPool(tf.ones([1, 2, 2, 2, 1]), 1, 1, [
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]),
+    RangeError,
+  );
   assert.throws(() => tf.nn.biasAdd(image, [1], 'HWCN'), { name: 'RangeError', message: /must be of the form `N...C` or `NC...`/ });
 });
 
 test('dynamic batch dims: losses and softmax reshape through the Shape op only when needed', () => {
   const sig = { inputSignature: [new tf.TensorSpec([null, null, 4], 'float32'), new tf.TensorSpec([null, null], 'int32')] };
-  const losses = tf.function((logits: tf.Tensor, labels: tf.Tensor) => [
-    tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits }),
-    tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.oneHot(labels, 4), logits }),
-    tf.nn.softmax(logits, 1),
-  ], sig);
-  const logits = tf.tensor(Array.from({ length: 24 }, (_, i) => Math.sin(i)), [2, 3, 4], 'float32');
-  const labels = tf.tensor([[0, 3, 1], [2, 2, 0]]);
+  const losses = tf.function(
+    (logits: tf.Tensor, labels: tf.Tensor) => [
+      tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits }),
+      tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.oneHot(labels, 4), logits }),
+      tf.nn.softmax(logits, 1),
+    ],
+    sig,
+  );
+  const logits = tf.tensor(
+    Array.from({ length: 24 }, (_, i) => Math.sin(i)),
+    [2, 3, 4],
+    'float32',
+  );
+  const labels = tf.tensor([
+    [0, 3, 1],
+    [2, 2, 0],
+  ]);
   const [sparse, dense, soft] = losses(logits, labels) as tf.Tensor[];
   const eagerSparse = tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits });
   assert.deepEqual(sparse.shape, [2, 3]);
@@ -202,7 +259,10 @@ test('float16 losses and moments are computed in float32 and returned as float16
 
 test('float64 gelu is bit-identical to Python, which rounds its constants to float32 first', () => {
   const xd = inputTensor('xd');
-  for (const [key, approximate] of [['gelu:float64', false], ['gelu:float64Approximate', true]] as const) {
+  for (const [key, approximate] of [
+    ['gelu:float64', false],
+    ['gelu:float64Approximate', true],
+  ] as const) {
     const expected = fixture.nn[key].expected as EncodedTensor;
     assert.deepEqual(Array.from(tf.nn.gelu(xd, approximate).dataSync() as Float64Array), expected.values, key);
   }
@@ -210,18 +270,24 @@ test('float64 gelu is bit-identical to Python, which rounds its constants to flo
 
 test('the common cases add a single op, as in Python; `name` names the final op', () => {
   const logits = tf.zeros([2, 3]);
-  assert.deepEqual(tracedOpTypes((t) => tf.nn.softmax(t), logits), ['Placeholder', 'Softmax']);
-  assert.deepEqual(tracedOpTypes((t) => tf.nn.relu(t), logits), ['Placeholder', 'Relu']);
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.nn.softmax(t), logits),
+    ['Placeholder', 'Softmax'],
+  );
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.nn.relu(t), logits),
+    ['Placeholder', 'Relu'],
+  );
   // Its outputs pass through StopGradient, the mark lib/gradients' registered gradient needs
   // (grappler prunes it before running).
-  assert.deepEqual(tracedOpTypes((t, labels) => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits: t }), logits, tf.zeros([2], 'int32')), [
-    'Placeholder',
-    'Placeholder',
-    'SparseSoftmaxCrossEntropyWithLogits',
-    'StopGradient',
-    'StopGradient',
-  ]);
-  assert.deepEqual(tracedOpTypes((t) => tf.nn.silu(t), logits), ['Mul', 'Placeholder', 'Sigmoid']);
+  assert.deepEqual(
+    tracedOpTypes((t, labels) => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits: t }), logits, tf.zeros([2], 'int32')),
+    ['Placeholder', 'Placeholder', 'SparseSoftmaxCrossEntropyWithLogits', 'StopGradient', 'StopGradient'],
+  );
+  assert.deepEqual(
+    tracedOpTypes((t) => tf.nn.silu(t), logits),
+    ['Mul', 'Placeholder', 'Sigmoid'],
+  );
   const traced = tf.function((t: tf.Tensor) => {
     const loss = tf.nn.softmaxCrossEntropyWithLogits({ labels: t, logits: t, name: 'xent' });
     assert.match(String(loss.name), /\/xent:0$/);

@@ -27,7 +27,10 @@ test('decodeOpList reads the registry of the linked libtensorflow', () => {
       ['b', 'T'],
     ],
   );
-  assert.deepEqual(matMul.outputArg.map((a) => a.name), ['product']);
+  assert.deepEqual(
+    matMul.outputArg.map((a) => a.name),
+    ['product'],
+  );
   const transposeA = matMul.attr.find((a) => a.name === 'transpose_a');
   assert.equal(transposeA?.type, 'bool');
   assert.deepEqual(transposeA?.defaultValue, { b: false, value: 'b' });
@@ -70,7 +73,10 @@ test('encodeConfigProto writes only the options given', () => {
 });
 
 test('encodeConfigProto rejects values TF would misread', () => {
-  assert.throws(() => encodeConfigProto({ intraOpParallelismThreads: 1.5 }), { name: 'RangeError', message: 'intraOpParallelismThreads must be a non-negative integer, got 1.5' });
+  assert.throws(() => encodeConfigProto({ intraOpParallelismThreads: 1.5 }), {
+    name: 'RangeError',
+    message: 'intraOpParallelismThreads must be a non-negative integer, got 1.5',
+  });
   assert.throws(() => encodeConfigProto({ deviceCount: { GPU: 0.5 } }), TypeError);
   assert.throws(() => encodeConfigProto({ gpuMemoryFraction: 0 }), RangeError);
   assert.throws(() => encodeConfigProto({ gpuMemoryFraction: Number.NaN }), RangeError);

@@ -143,34 +143,46 @@ test('a deps/ that is a file, and staging folders of a killed run, do not get in
 test('a wheel without the libraries (wrong version or package) is rejected; no deps/ is left', () => {
   const root = tempDir('tf-root-');
   const python = fakePython({ [WHEEL]: { 'tensorflow/__init__.py': '', 'tensorflow/include/tensorflow/c/c_api.h': '' } });
-  assert.throws(() => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }), (e: Error) => {
-    assert.ok(e instanceof ProvisionError);
-    assert.match(e.message, new RegExp(`${WHEEL.replace(/\./g, '\\.')} has no lib/libtensorflow_cc\\.so\\.2: is it a TensorFlow 2\\.21\\.0 wheel\\?`));
-    assert.match(e.message, /How to fix it/);
-    return true;
-  });
+  assert.throws(
+    () => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }),
+    (e: Error) => {
+      assert.ok(e instanceof ProvisionError);
+      assert.match(
+        e.message,
+        new RegExp(`${WHEEL.replace(/\./g, '\\.')} has no lib/libtensorflow_cc\\.so\\.2: is it a TensorFlow 2\\.21\\.0 wheel\\?`),
+      );
+      assert.match(e.message, /How to fix it/);
+      return true;
+    },
+  );
   assert.deepEqual(fs.readdirSync(root), []);
 });
 
 test('a download that is not a zip is reported as a failed extraction; no deps/ is left', () => {
   const root = tempDir('tf-root-');
   const python = fakePython({ [WHEEL]: null as never });
-  assert.throws(() => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }), (e: Error) => {
-    assert.ok(e instanceof ProvisionError);
-    assert.match(e.message, new RegExp(`Extracting ${WHEEL.replace(/\./g, '\\.')} failed:[\\s\\S]*(BadZipFile|not a zip file)`));
-    return true;
-  });
+  assert.throws(
+    () => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }),
+    (e: Error) => {
+      assert.ok(e instanceof ProvisionError);
+      assert.match(e.message, new RegExp(`Extracting ${WHEEL.replace(/\./g, '\\.')} failed:[\\s\\S]*(BadZipFile|not a zip file)`));
+      return true;
+    },
+  );
   assert.deepEqual(fs.readdirSync(root), []);
 });
 
 test('pip giving two wheels is reported; no deps/ is left', () => {
   const root = tempDir('tf-root-');
   const python = fakePython({ [WHEEL]: GOOD_WHEEL, [WHEEL.replace('cp311', 'cp312')]: GOOD_WHEEL });
-  assert.throws(() => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }), (e: Error) => {
-    assert.ok(e instanceof ProvisionError);
-    assert.match(e.message, /pip download tensorflow-cpu==2\.21\.0 gave 2 wheels/);
-    return true;
-  });
+  assert.throws(
+    () => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }),
+    (e: Error) => {
+      assert.ok(e instanceof ProvisionError);
+      assert.match(e.message, /pip download tensorflow-cpu==2\.21\.0 gave 2 wheels/);
+      return true;
+    },
+  );
   assert.deepEqual(fs.readdirSync(root), []);
 });
 
@@ -178,7 +190,11 @@ test('a good wheel is extracted: only the libraries and C headers, marker last',
   const root = tempDir('tf-root-');
   const { marker } = provision({ root, env: baseEnv({ TF_NAPI_PYTHON: fakePython({ [WHEEL]: GOOD_WHEEL }) }) });
   assert.equal(marker.kind, 'pip');
-  assert.deepEqual(fs.readdirSync(path.join(root, 'deps', 'lib')).sort(), ['libtensorflow_c.so', 'libtensorflow_cc.so.2', 'libtensorflow_framework.so.2']);
+  assert.deepEqual(fs.readdirSync(path.join(root, 'deps', 'lib')).sort(), [
+    'libtensorflow_c.so',
+    'libtensorflow_cc.so.2',
+    'libtensorflow_framework.so.2',
+  ]);
   assert.ok(!fs.existsSync(path.join(root, 'deps', 'wheel')), 'the downloaded wheel stays in deps/');
   assert.ok(!fs.existsSync(path.join(root, 'deps', 'python')));
   assert.deepEqual(leftovers(root), []);
@@ -187,26 +203,32 @@ test('a good wheel is extracted: only the libraries and C headers, marker last',
 test('no pip for the python: the error says so and how to fix it; no deps/ is left', () => {
   const root = tempDir('tf-root-');
   const python = fakePython({}, '/usr/bin/python3: No module named pip');
-  assert.throws(() => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }), (e: Error) => {
-    assert.ok(e instanceof ProvisionError);
-    assert.match(e.message, /no Python tensorflow package is installed/);
-    assert.match(e.message, /No module named pip/);
-    assert.match(e.message, /LIBTENSORFLOW_DIR/);
-    assert.match(e.message, /pip install tensorflow-cpu==2\.21\.0/);
-    return true;
-  });
+  assert.throws(
+    () => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }),
+    (e: Error) => {
+      assert.ok(e instanceof ProvisionError);
+      assert.match(e.message, /no Python tensorflow package is installed/);
+      assert.match(e.message, /No module named pip/);
+      assert.match(e.message, /LIBTENSORFLOW_DIR/);
+      assert.match(e.message, /pip install tensorflow-cpu==2\.21\.0/);
+      return true;
+    },
+  );
   assert.deepEqual(fs.readdirSync(root), []);
 });
 
 test('no python at all: the error names the missing interpreter; no deps/ is left', () => {
   const root = tempDir('tf-root-');
   const python = path.join(tempDir('tf-nopython-'), 'python3');
-  assert.throws(() => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }), (e: Error) => {
-    assert.ok(e instanceof ProvisionError);
-    assert.match(e.message, new RegExp(`${python.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*ENOENT`));
-    assert.match(e.message, /How to fix it/);
-    return true;
-  });
+  assert.throws(
+    () => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }),
+    (e: Error) => {
+      assert.ok(e instanceof ProvisionError);
+      assert.match(e.message, new RegExp(`${python.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\s\\S]*ENOENT`));
+      assert.match(e.message, /How to fix it/);
+      return true;
+    },
+  );
   assert.deepEqual(fs.readdirSync(root), []);
 });
 

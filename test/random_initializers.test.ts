@@ -10,7 +10,14 @@ const init = tf.keras.initializers;
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'test', 'fixtures', 'random.json'), 'utf8')) as {
   stateless: { fn: string; shape: number[]; seed: [number, number]; options: Record<string, unknown>; values: number[] }[];
   keras_random: { fn: string; shape: number[]; seed: number; options: Record<string, unknown>; values: number[] }[];
-  initializers: { class_name: string; config: Record<string, unknown>; shape: number[]; dtype: tf.DType; get_config: Record<string, unknown>; values: number[] }[];
+  initializers: {
+    class_name: string;
+    config: Record<string, unknown>;
+    shape: number[];
+    dtype: tf.DType;
+    get_config: Record<string, unknown>;
+    values: number[];
+  }[];
 };
 
 function values(t: tf.Tensor): number[] {
@@ -132,12 +139,15 @@ test('normal, uniform and truncated normal have the right statistics on 100k sam
   const box = stats(values(tf.random.uniform([n], { seed: 13, minval: -2, maxval: 6 })));
   assert.ok(box.min >= -2 && box.max < 6, `uniform range [${box.min}, ${box.max}]`);
   assert.ok(box.min < -1.99 && box.max > 5.99, 'uniform fills its range');
-  assertClose(box.mean, 2, 0.015 * 8 / Math.sqrt(12), 'uniform mean');
-  assertClose(box.stddev, 8 / Math.sqrt(12), 0.012 * 8 / Math.sqrt(12), 'uniform stddev');
+  assertClose(box.mean, 2, (0.015 * 8) / Math.sqrt(12), 'uniform mean');
+  assertClose(box.stddev, 8 / Math.sqrt(12), (0.012 * 8) / Math.sqrt(12), 'uniform stddev');
 
   const ints = tf.random.uniform([10_000], { seed: 14, minval: -3, maxval: 4, dtype: 'int32' });
   assert.equal(ints.dtype, 'int32');
-  assert.deepEqual([...new Set(values(ints))].sort((a, b) => a - b), [-3, -2, -1, 0, 1, 2, 3]);
+  assert.deepEqual(
+    [...new Set(values(ints))].sort((a, b) => a - b),
+    [-3, -2, -1, 0, 1, 2, 3],
+  );
   const int64 = tf.random.statelessUniform([1000], [1, 1], { minval: 2 ** 40, maxval: 2 ** 40 + 10, dtype: 'int64' });
   assert.equal(int64.dtype, 'int64');
   assert.ok(values(int64).every((v) => v >= 2 ** 40 && v < 2 ** 40 + 10));
@@ -173,7 +183,7 @@ test('Glorot and He follow the Keras formulas on a dense [784, 256] and a conv [
       const limit = Math.fround(parameter);
       assert.ok(s.min >= -limit && s.max < limit, `${name}: [${s.min}, ${s.max}] outside ±${limit}`);
       assert.ok(Math.max(-s.min, s.max) > 0.97 * limit, `${name}: the samples reach near the limit ${limit}`);
-      assertClose(s.stddev, parameter / Math.sqrt(3), relative * parameter / Math.sqrt(3), `${name} stddev`);
+      assertClose(s.stddev, parameter / Math.sqrt(3), (relative * parameter) / Math.sqrt(3), `${name} stddev`);
     } else {
       // Keras draws at stddev / 0.8796 so that the truncated samples have the target stddev.
       const bound = (2 * parameter) / 0.87962566103423978;
@@ -209,7 +219,10 @@ test('a seeded or unseeded initializer repeats its values; two with one seed agr
 });
 
 test('constant initializers: zeros, ones and a value, in any dtype', () => {
-  assert.deepEqual(new init.Zeros().call([2, 2]).numpy(), [[0, 0], [0, 0]]);
+  assert.deepEqual(new init.Zeros().call([2, 2]).numpy(), [
+    [0, 0],
+    [0, 0],
+  ]);
   assert.equal(new init.Zeros().call([3]).dtype, 'float32');
   assert.deepEqual(new init.Ones().call([2], 'float64').numpy(), [1, 1]);
   assert.deepEqual(new init.Ones().call([2], 'int32').numpy(), [1, 1]);
@@ -260,18 +273,39 @@ test('get() takes Keras names, camelCase names, configs and instances; unknown n
   assert.equal(init.get(null), null);
   assert.equal(init.get(undefined), null);
 
-  assert.throws(() => init.get('glorot'), (e: Error) => {
-    assert.ok(e instanceof RangeError);
-    assert.match(e.message, /Unknown initializer: 'glorot'/);
-    for (const name of ['constant', 'glorot_normal', 'glorot_uniform', 'he_normal', 'he_uniform', 'ones', 'random_normal', 'random_uniform', 'truncated_normal', 'variance_scaling', 'zeros']) {
-      assert.ok(e.message.includes(name), `lists ${name}`);
-    }
-    return true;
+  assert.throws(
+    () => init.get('glorot'),
+    (e: Error) => {
+      assert.ok(e instanceof RangeError);
+      assert.match(e.message, /Unknown initializer: 'glorot'/);
+      for (const name of [
+        'constant',
+        'glorot_normal',
+        'glorot_uniform',
+        'he_normal',
+        'he_uniform',
+        'ones',
+        'random_normal',
+        'random_uniform',
+        'truncated_normal',
+        'variance_scaling',
+        'zeros',
+      ]) {
+        assert.ok(e.message.includes(name), `lists ${name}`);
+      }
+      return true;
+    },
+  );
+  assert.throws(() => init.get({ class_name: 'Orthogonal', config: {} }), {
+    name: 'RangeError',
+    message: /Unknown initializer: 'Orthogonal'/,
   });
-  assert.throws(() => init.get({ class_name: 'Orthogonal', config: {} }), { name: 'RangeError', message: /Unknown initializer: 'Orthogonal'/ });
   assert.throws(() => init.get(42 as never), { name: 'TypeError', message: /Could not interpret initializer identifier: 42/ });
   assert.throws(() => init.get({ config: {} } as never), { name: 'TypeError', message: /string `class_name`/ });
-  assert.throws(() => init.get({ class_name: 'HeNormal', config: { scale: 3 } }), { name: 'TypeError', message: /HeNormal got an unexpected option 'scale'/ });
+  assert.throws(() => init.get({ class_name: 'HeNormal', config: { scale: 3 } }), {
+    name: 'TypeError',
+    message: /HeNormal got an unexpected option 'scale'/,
+  });
 });
 
 test('configs round-trip through fromConfig and serialize/deserialize', () => {
@@ -295,42 +329,98 @@ test('configs round-trip through fromConfig and serialize/deserialize', () => {
     assert.deepEqual(restored.getConfig(), initializer.getConfig());
     assert.deepEqual(values(restored.call([3, 4])), values(initializer.call([3, 4])), initializer.constructor.name);
     const serialized = init.serialize(initializer);
-    assert.deepEqual(serialized, { module: 'keras.initializers', class_name: initializer.constructor.name, config: initializer.getConfig(), registered_name: null });
+    assert.deepEqual(serialized, {
+      module: 'keras.initializers',
+      class_name: initializer.constructor.name,
+      config: initializer.getConfig(),
+      registered_name: null,
+    });
     assert.deepEqual(init.deserialize(JSON.parse(JSON.stringify(serialized))).getConfig(), initializer.getConfig());
   }
   assert.deepEqual(new init.VarianceScaling({ distribution: 'Normal' as never }).getConfig().distribution, 'truncated_normal');
 });
 
 test('bad arguments are RangeErrors (values) or TypeErrors (types) that say what was wrong', () => {
-  assert.throws(() => tf.random.normal([2], { stddev: -1 }), { name: 'RangeError', message: 'tf.random.normal: stddev must be >= 0, got -1' });
-  assert.throws(() => tf.random.statelessTruncatedNormal([2], [1, 2], { stddev: -0.5 }), { name: 'RangeError', message: /stddev must be >= 0/ });
-  assert.throws(() => tf.random.uniform([2], { minval: 1, maxval: 1 }), { name: 'RangeError', message: 'tf.random.uniform: minval must be < maxval, got minval=1, maxval=1' });
-  assert.throws(() => tf.random.uniform([2], { minval: 2 }), { name: 'RangeError', message: /minval must be < maxval, got minval=2, maxval=1/ });
-  assert.throws(() => tf.random.uniform([2], { dtype: 'int32' }), { name: 'TypeError', message: 'tf.random.uniform: maxval must be given for dtype int32' });
-  assert.throws(() => tf.random.uniform([2], { dtype: 'int32', maxval: 2.5 }), { name: 'RangeError', message: /must be integers for dtype int32/ });
+  assert.throws(() => tf.random.normal([2], { stddev: -1 }), {
+    name: 'RangeError',
+    message: 'tf.random.normal: stddev must be >= 0, got -1',
+  });
+  assert.throws(() => tf.random.statelessTruncatedNormal([2], [1, 2], { stddev: -0.5 }), {
+    name: 'RangeError',
+    message: /stddev must be >= 0/,
+  });
+  assert.throws(() => tf.random.uniform([2], { minval: 1, maxval: 1 }), {
+    name: 'RangeError',
+    message: 'tf.random.uniform: minval must be < maxval, got minval=1, maxval=1',
+  });
+  assert.throws(() => tf.random.uniform([2], { minval: 2 }), {
+    name: 'RangeError',
+    message: /minval must be < maxval, got minval=2, maxval=1/,
+  });
+  assert.throws(() => tf.random.uniform([2], { dtype: 'int32' }), {
+    name: 'TypeError',
+    message: 'tf.random.uniform: maxval must be given for dtype int32',
+  });
+  assert.throws(() => tf.random.uniform([2], { dtype: 'int32', maxval: 2.5 }), {
+    name: 'RangeError',
+    message: /must be integers for dtype int32/,
+  });
   assert.throws(() => tf.random.uniform([2], { dtype: 'int32', maxval: 2 ** 32 }), { name: 'RangeError', message: /must fit in int32/ });
-  assert.throws(() => tf.random.normal([2, 1.5]), { name: 'RangeError', message: 'tf.random.normal: shape[1] must be a non-negative integer, got 1.5' });
+  assert.throws(() => tf.random.normal([2, 1.5]), {
+    name: 'RangeError',
+    message: 'tf.random.normal: shape[1] must be a non-negative integer, got 1.5',
+  });
   assert.throws(() => tf.random.normal([-1]), { name: 'RangeError', message: /shape\[0\] must be a non-negative integer, got -1/ });
-  assert.throws(() => tf.random.normal(['2'] as never), { name: 'TypeError', message: 'tf.random.normal: shape[0] must be a number, got string' });
+  assert.throws(() => tf.random.normal(['2'] as never), {
+    name: 'TypeError',
+    message: 'tf.random.normal: shape[0] must be a number, got string',
+  });
   assert.throws(() => tf.random.normal(3 as never), { name: 'TypeError', message: /shape must be an array/ });
-  assert.throws(() => tf.random.normal([2], { dtype: 'int32' as never }), { name: 'TypeError', message: /dtype must be one of float16, bfloat16, float32, float64, got int32/ });
+  assert.throws(() => tf.random.normal([2], { dtype: 'int32' as never }), {
+    name: 'TypeError',
+    message: /dtype must be one of float16, bfloat16, float32, float64, got int32/,
+  });
   assert.throws(() => tf.random.normal([2], { mean: NaN }), { name: 'RangeError', message: /mean must be finite/ });
-  assert.throws(() => tf.random.normal([2], { seed: 1.5 }), { name: 'TypeError', message: 'tf.random.normal: seed must be an integer, got 1.5' });
-  assert.throws(() => tf.random.statelessNormal([2], [1] as never), { name: 'TypeError', message: /seed must be a pair of integers \[a, b\], got \[1\]/ });
+  assert.throws(() => tf.random.normal([2], { seed: 1.5 }), {
+    name: 'TypeError',
+    message: 'tf.random.normal: seed must be an integer, got 1.5',
+  });
+  assert.throws(() => tf.random.statelessNormal([2], [1] as never), {
+    name: 'TypeError',
+    message: /seed must be a pair of integers \[a, b\], got \[1\]/,
+  });
   assert.throws(() => tf.random.statelessUniform([2], [1, 0.5]), { name: 'TypeError', message: /seed must be a pair of integers/ });
   assert.throws(() => tf.random.setSeed(0.5), { name: 'TypeError' });
 
-  assert.throws(() => new init.VarianceScaling({ scale: 0 }), { name: 'RangeError', message: /`scale` must be positive float. Received: scale=0/ });
-  assert.throws(() => new init.VarianceScaling({ mode: 'fan_sum' as never }), { name: 'RangeError', message: /Invalid `mode` argument: 'fan_sum'/ });
-  assert.throws(() => new init.VarianceScaling({ distribution: 'gamma' as never }), { name: 'RangeError', message: /Invalid `distribution` argument: 'gamma'/ });
+  assert.throws(() => new init.VarianceScaling({ scale: 0 }), {
+    name: 'RangeError',
+    message: /`scale` must be positive float. Received: scale=0/,
+  });
+  assert.throws(() => new init.VarianceScaling({ mode: 'fan_sum' as never }), {
+    name: 'RangeError',
+    message: /Invalid `mode` argument: 'fan_sum'/,
+  });
+  assert.throws(() => new init.VarianceScaling({ distribution: 'gamma' as never }), {
+    name: 'RangeError',
+    message: /Invalid `distribution` argument: 'gamma'/,
+  });
   assert.throws(() => new init.VarianceScaling({ inputAxes: [0.5] }), { name: 'TypeError', message: /inputAxes/ });
   assert.throws(() => new init.RandomNormal({ stddev: -1 }), { name: 'RangeError', message: /`stddev` must be >= 0/ });
   assert.throws(() => new init.RandomUniform({ minval: 1, maxval: 0 }), { name: 'RangeError', message: /`minval` must be < `maxval`/ });
-  assert.throws(() => new init.GlorotUniform({ seed: 'x' as never }), { name: 'TypeError', message: /`seed` argument should be an integer. Received: seed='x'/ });
+  assert.throws(() => new init.GlorotUniform({ seed: 'x' as never }), {
+    name: 'TypeError',
+    message: /`seed` argument should be an integer. Received: seed='x'/,
+  });
   assert.throws(() => new init.RandomNormal({ std: 1 } as never), { name: 'TypeError', message: /unexpected option 'std'/ });
-  assert.throws(() => new init.HeNormal({ scale: 2 } as never), { name: 'TypeError', message: /HeNormal got an unexpected option 'scale'/ });
+  assert.throws(() => new init.HeNormal({ scale: 2 } as never), {
+    name: 'TypeError',
+    message: /HeNormal got an unexpected option 'scale'/,
+  });
   assert.throws(() => init.RandomNormal.fromConfig({ mean: 0, std_dev: 1 }), { name: 'TypeError', message: /unexpected option 'stdDev'/ });
   assert.throws(() => new init.Constant({ value: 'a' as never }), { name: 'TypeError', message: /`value` must be a number/ });
-  assert.throws(() => new init.GlorotUniform().call([2, -3]), { name: 'RangeError', message: /GlorotUniform: shape must be an array of non-negative integers/ });
+  assert.throws(() => new init.GlorotUniform().call([2, -3]), {
+    name: 'RangeError',
+    message: /GlorotUniform: shape must be an array of non-negative integers/,
+  });
   assert.throws(() => new init.HeNormal().call([2, 2], 'int32'), { name: 'TypeError', message: /dtype must be one of/ });
 });

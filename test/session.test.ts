@@ -30,8 +30,17 @@ test('session options become a ConfigProto; devices are listed', () => {
   const { g, x, y, sum } = addGraph();
   const s = new Session(g, { intraOpParallelismThreads: 1, interOpParallelismThreads: 1, allowSoftPlacement: true });
   const devices = s.listDevices();
-  assert.ok(devices.some((d) => d.type === 'CPU' && d.name.endsWith('/device:CPU:0')), JSON.stringify(devices));
-  const [out] = s.run({ feeds: [[x, hostTensor([1, 2], undefined, 'float32')], [y, hostTensor([10, 20], undefined, 'float32')]], fetches: [sum] });
+  assert.ok(
+    devices.some((d) => d.type === 'CPU' && d.name.endsWith('/device:CPU:0')),
+    JSON.stringify(devices),
+  );
+  const [out] = s.run({
+    feeds: [
+      [x, hostTensor([1, 2], undefined, 'float32')],
+      [y, hostTensor([10, 20], undefined, 'float32')],
+    ],
+    fetches: [sum],
+  });
   assert.deepEqual(readNested(out), [11, 22]);
   assert.throws(() => new tf.raw.Session(g, { intraOpParallelismThreads: -5 }), {
     name: 'RangeError',
@@ -47,7 +56,10 @@ test('raw native session rejects a malformed ConfigProto with InvalidArgumentErr
 
 test('targets run stateful ops; fetches read the result', () => {
   const g = new Graph();
-  const v = { op: new OperationBuilder(g, 'VarHandleOp', 'v').setAttrType('dtype', 'float32').setAttrShape('shape', []).finish(), index: 0 };
+  const v = {
+    op: new OperationBuilder(g, 'VarHandleOp', 'v').setAttrType('dtype', 'float32').setAttrShape('shape', []).finish(),
+    index: 0,
+  };
   const value = placeholder(g, 'value', []);
   const assign = new OperationBuilder(g, 'AssignVariableOp', 'assign').addInput(v).addInput(value).setAttrType('dtype', 'float32').finish();
   const read = { op: new OperationBuilder(g, 'ReadVariableOp', 'read').addInput(v).setAttrType('dtype', 'float32').finish(), index: 0 };
@@ -92,16 +104,48 @@ test('run errors are typed: bad feed shape, dtype, count, unknown fetch, runtime
   const s = new Session(g);
   const two = hostTensor([1, 2], undefined, 'float32');
   const three = hostTensor([1, 2, 3], undefined, 'float32');
-  assert.throws(() => s.run({ feeds: [[x, three], [y, two]], fetches: [sum] }), {
+  assert.throws(
+    () =>
+      s.run({
+        feeds: [
+          [x, three],
+          [y, two],
+        ],
+        fetches: [sum],
+      }),
+    {
+      name: 'InvalidArgumentError',
+      message: /must have shape \[2\]|shape/,
+    },
+  );
+  assert.throws(
+    () =>
+      s.run({
+        feeds: [
+          [x, hostTensor([1, 2])],
+          [y, two],
+        ],
+        fetches: [sum],
+      }),
+    {
+      name: 'InvalidArgumentError',
+      message: 'Expects arg[0] to be float but int32 is provided',
+    },
+  );
+  await assert.rejects(
+    s.runAsync({
+      feeds: [
+        [x, three],
+        [y, two],
+      ],
+      fetches: [sum],
+    }),
+    tf.errors.InvalidArgumentError,
+  );
+  assert.throws(() => s.run({ fetches: [sum] }), {
     name: 'InvalidArgumentError',
-    message: /must have shape \[2\]|shape/,
+    message: /You must feed a value for placeholder tensor '[xy]' with dtype float and shape \[2\]/,
   });
-  assert.throws(() => s.run({ feeds: [[x, hostTensor([1, 2])], [y, two]], fetches: [sum] }), {
-    name: 'InvalidArgumentError',
-    message: 'Expects arg[0] to be float but int32 is provided',
-  });
-  await assert.rejects(s.runAsync({ feeds: [[x, three], [y, two]], fetches: [sum] }), tf.errors.InvalidArgumentError);
-  assert.throws(() => s.run({ fetches: [sum] }), { name: 'InvalidArgumentError', message: /You must feed a value for placeholder tensor '[xy]' with dtype float and shape \[2\]/ });
   assert.throws(() => s.makeCallable([x, y], [sum]).run([two]), { name: 'RangeError', message: 'run expects 2 feed tensors, got 1' });
   assert.throws(() => s.run({ fetches: [{ op: g.operation('nope') as tf.raw.Operation, index: 0 }] }), {
     name: 'TypeError',
@@ -109,7 +153,10 @@ test('run errors are typed: bad feed shape, dtype, count, unknown fetch, runtime
   });
   assert.throws(() => s.run({ fetches: [{ op: sum.op, index: 4 }] }), { name: 'OutOfRangeError', message: /has 1 outputs/ });
   const check = unary(g, 'Sqrt', 'sqrt', x);
-  const checked = { op: new OperationBuilder(g, 'CheckNumerics', 'check').addInput(check).setAttrString('message', 'sqrt went bad').finish(), index: 0 };
+  const checked = {
+    op: new OperationBuilder(g, 'CheckNumerics', 'check').addInput(check).setAttrString('message', 'sqrt went bad').finish(),
+    index: 0,
+  };
   await assert.rejects(s.runAsync({ feeds: [[x, hostTensor([-1, 4], undefined, 'float32')]], fetches: [checked] }), {
     name: 'InvalidArgumentError',
     message: /sqrt went bad/,
@@ -122,12 +169,32 @@ test('disposed feeds and closed sessions are FailedPreconditionError', async () 
   const a = hostTensor([1, 2], undefined, 'float32');
   const gone = hostTensor([1, 2], undefined, 'float32');
   gone.dispose();
-  assert.throws(() => s.run({ feeds: [[x, a], [y, gone]], fetches: [sum] }), { name: 'FailedPreconditionError', message: 'Tensor is disposed' });
+  assert.throws(
+    () =>
+      s.run({
+        feeds: [
+          [x, a],
+          [y, gone],
+        ],
+        fetches: [sum],
+      }),
+    { name: 'FailedPreconditionError', message: 'Tensor is disposed' },
+  );
   const callable = s.makeCallable([x, y], [sum]);
   s.close();
   assert.equal(s.closed, true);
   const closed = { name: 'FailedPreconditionError', message: 'Attempted to use a closed Session.' };
-  assert.throws(() => s.run({ feeds: [[x, a], [y, a]], fetches: [sum] }), closed);
+  assert.throws(
+    () =>
+      s.run({
+        feeds: [
+          [x, a],
+          [y, a],
+        ],
+        fetches: [sum],
+      }),
+    closed,
+  );
   assert.throws(() => callable.run([a, a]), closed);
   assert.throws(() => callable.runAsync([a, a]), closed);
   assert.throws(() => s.listDevices(), closed);
@@ -139,16 +206,38 @@ test('dispose and close racing with in-flight async runs', async () => {
   const s = new Session(g);
   const a = hostTensor([1, 2], undefined, 'float32');
   const b = hostTensor([3, 4], undefined, 'float32');
-  const pending = Array.from({ length: 10 }, () => s.runAsync({ feeds: [[x, a], [y, b]], fetches: [sum] }));
+  const pending = Array.from({ length: 10 }, () =>
+    s.runAsync({
+      feeds: [
+        [x, a],
+        [y, b],
+      ],
+      fetches: [sum],
+    }),
+  );
   a.dispose(); // the runs hold the data until they finish
   s.close(); // cancels what has not finished; the session goes once the last run returns
   for (const outcome of await Promise.allSettled(pending)) {
     if (outcome.status === 'fulfilled') assert.deepEqual(readFlat(outcome.value[0]), new Float32Array([4, 6]));
-    else assert.ok(outcome.reason instanceof tf.errors.CancelledError || outcome.reason instanceof tf.errors.FailedPreconditionError, String(outcome.reason));
+    else
+      assert.ok(
+        outcome.reason instanceof tf.errors.CancelledError || outcome.reason instanceof tf.errors.FailedPreconditionError,
+        String(outcome.reason),
+      );
   }
   assert.equal(a.disposed, true);
   assert.throws(() => a.data(), tf.errors.FailedPreconditionError);
-  assert.throws(() => s.run({ feeds: [[x, b], [y, b]], fetches: [sum] }), tf.errors.FailedPreconditionError);
+  assert.throws(
+    () =>
+      s.run({
+        feeds: [
+          [x, b],
+          [y, b],
+        ],
+        fetches: [sum],
+      }),
+    tf.errors.FailedPreconditionError,
+  );
 });
 
 test('RunOptions: caller-thread runs give the same results; bad options are rejected', async () => {
@@ -158,7 +247,15 @@ test('RunOptions: caller-thread runs give the same results; bad options are reje
   const a = hostTensor([1, 2], undefined, 'float32');
   assert.deepEqual(inline.run([a, a])[0].data(), new Float32Array([2, 4]));
   assert.deepEqual((await inline.runAsync([a, a]))[0].data(), new Float32Array([2, 4]));
-  const [out] = s.run({ feeds: [[x, a], [y, a]], fetches: [sum], runInCallerThread: true, timeoutInMs: 5000 });
+  const [out] = s.run({
+    feeds: [
+      [x, a],
+      [y, a],
+    ],
+    fetches: [sum],
+    runInCallerThread: true,
+    timeoutInMs: 5000,
+  });
   assert.deepEqual(out.data(), new Float32Array([2, 4]));
   assert.throws(() => s.makeCallable([x, y], [sum], [], { timeoutInMs: -1 }), {
     name: 'RangeError',
@@ -171,18 +268,32 @@ test('RunOptions: caller-thread runs give the same results; bad options are reje
   });
 });
 
-test('a feed that contradicts its placeholder\'s static shape is refused before the run', async () => {
+test("a feed that contradicts its placeholder's static shape is refused before the run", async () => {
   const g = new Graph();
-  const p = { op: new OperationBuilder(g, 'Placeholder', 'p').setAttrType('dtype', 'float32').setAttrShape('shape', [2]).finish(), index: 0 };
-  const free = { op: new OperationBuilder(g, 'Placeholder', 'free').setAttrType('dtype', 'float32').setAttrShape('shape', [-1, 3]).finish(), index: 0 };
+  const p = {
+    op: new OperationBuilder(g, 'Placeholder', 'p').setAttrType('dtype', 'float32').setAttrShape('shape', [2]).finish(),
+    index: 0,
+  };
+  const free = {
+    op: new OperationBuilder(g, 'Placeholder', 'free').setAttrType('dtype', 'float32').setAttrShape('shape', [-1, 3]).finish(),
+    index: 0,
+  };
   const s = new Session(g);
   const message = "Cannot feed value of shape (3,) for Tensor 'p:0', which has shape (2,)";
-  assert.throws(() => s.run({ feeds: [[p, hostTensor([1, 2, 3], undefined, 'float32')]], fetches: [p] }), { name: 'InvalidArgumentError', message });
-  await assert.rejects(s.runAsync({ feeds: [[p, hostTensor([1, 2, 3], undefined, 'float32')]], fetches: [p] }), { name: 'InvalidArgumentError', message });
+  assert.throws(() => s.run({ feeds: [[p, hostTensor([1, 2, 3], undefined, 'float32')]], fetches: [p] }), {
+    name: 'InvalidArgumentError',
+    message,
+  });
+  await assert.rejects(s.runAsync({ feeds: [[p, hostTensor([1, 2, 3], undefined, 'float32')]], fetches: [p] }), {
+    name: 'InvalidArgumentError',
+    message,
+  });
   assert.throws(() => s.run({ feeds: [[free, hostTensor([1, 2], undefined, 'float32')]], fetches: [free] }), {
     name: 'InvalidArgumentError',
     message: "Cannot feed value of shape (2,) for Tensor 'free:0', which has shape (None, 3)",
   });
   const doubled = { op: new OperationBuilder(g, 'AddV2', 'doubled').addInput(free).addInput(free).finish(), index: 0 };
-  assert.deepEqual(readNested(s.run({ feeds: [[free, hostTensor([[1, 2, 3]], undefined, 'float32')]], fetches: [doubled] })[0]), [[2, 4, 6]]);
+  assert.deepEqual(readNested(s.run({ feeds: [[free, hostTensor([[1, 2, 3]], undefined, 'float32')]], fetches: [doubled] })[0]), [
+    [2, 4, 6],
+  ]);
 });

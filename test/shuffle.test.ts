@@ -10,7 +10,12 @@ import { ArraySource, toHostArray } from '../lib/keras/training/data_adapter';
 const { Sequential, Input, layers, optimizers } = tf.keras;
 
 function isPermutation(order: ArrayLike<number>, n: number): boolean {
-  return order.length === n && Array.from(order).sort((a, b) => a - b).every((v, i) => v === i);
+  return (
+    order.length === n &&
+    Array.from(order)
+      .sort((a, b) => a - b)
+      .every((v, i) => v === i)
+  );
 }
 
 test('Shuffler.permutation: a permutation, the same per seed and epoch, a new one each epoch', () => {
@@ -20,7 +25,10 @@ test('Shuffler.permutation: a permutation, the same per seed and epoch, a new on
   const epochs = [a.permutation(100), a.permutation(100)];
   assert.deepEqual([b.permutation(100), b.permutation(100)], epochs);
   assert.notDeepEqual(epochs[0], epochs[1]);
-  assert.notDeepEqual(epochs[0], Uint32Array.from({ length: 100 }, (_, i) => i));
+  assert.notDeepEqual(
+    epochs[0],
+    Uint32Array.from({ length: 100 }, (_, i) => i),
+  );
   assert.notDeepEqual(new Shuffler(43).permutation(100), epochs[0]);
   const fixed = new Shuffler(42, false);
   assert.deepEqual(fixed.permutation(100), epochs[0]);
@@ -50,7 +58,14 @@ test('without a seed, the shuffle seed comes from tf.random.setSeed', () => {
 /** The x values of each batch an ArraySource hands out over `epochs` shuffled epochs. */
 function shuffledBatches(seed: number, epochs: number): number[][] {
   tf.random.setSeed(seed);
-  const source = new ArraySource(toHostArray(Float32Array.from({ length: 10 }, (_, i) => i), 'x'), undefined, 4);
+  const source = new ArraySource(
+    toHostArray(
+      Float32Array.from({ length: 10 }, (_, i) => i),
+      'x',
+    ),
+    undefined,
+    4,
+  );
   const batches: number[][] = [];
   for (let epoch = 0; epoch < epochs; ++epoch) {
     const iterator = source.batches(true);
@@ -64,7 +79,10 @@ function shuffledBatches(seed: number, epochs: number): number[][] {
 
 test("fit's array batches: every sample once per epoch, a new order each epoch, the same orders after one setSeed", () => {
   const batches = shuffledBatches(1234, 2);
-  assert.deepEqual(batches.map((b) => b.length), [4, 4, 2, 4, 4, 2]);
+  assert.deepEqual(
+    batches.map((b) => b.length),
+    [4, 4, 2, 4, 4, 2],
+  );
   const [epoch0, epoch1] = [batches.slice(0, 3).flat(), batches.slice(3).flat()];
   assert.ok(isPermutation(epoch0, 10) && isPermutation(epoch1, 10));
   assert.notDeepEqual(epoch0, epoch1);

@@ -36,13 +36,18 @@ test('a batch that fails while a step runs on the pool rejects the loop, with no
   pacer.inline = false;
   const unhandled = await unhandledDuring(async () => {
     await assert.rejects(
-      runBatches(source, false, {
-        before: async () => undefined,
-        run: () => undefined,
-        // The step outlasts the failing fetch, which starts as soon as the step does.
-        launch: () => new Promise((resolve) => setTimeout(resolve, 30)),
-        after: async () => true,
-      }, pacer),
+      runBatches(
+        source,
+        false,
+        {
+          before: async () => undefined,
+          run: () => undefined,
+          // The step outlasts the failing fetch, which starts as soon as the step does.
+          launch: () => new Promise((resolve) => setTimeout(resolve, 30)),
+          after: async () => true,
+        },
+        pacer,
+      ),
       { name: 'RangeError', message: 'the data source broke' },
     );
   });

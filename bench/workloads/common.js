@@ -90,16 +90,18 @@ function makeData(w) {
 /** Glorot-uniform kernels (stream seed + 100 + index of the parametric layer), zero biases; Keras order. */
 function initialWeights(w) {
   const weights = [];
-  layerShapes(w).filter((l) => l.kernel).forEach((l, index) => {
-    const receptive = l.kernel.length === 4 ? l.kernel[0] * l.kernel[1] : 1;
-    const fanIn = receptive * l.kernel[l.kernel.length - 2];
-    const fanOut = receptive * l.kernel[l.kernel.length - 1];
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const u = uniform(spec.seed + 100 + index, size(l.kernel));
-    weights.push({ shape: l.kernel, values: Float32Array.from(u, (v) => (2 * v - 1) * limit) });
-    const units = l.kernel[l.kernel.length - 1];
-    weights.push({ shape: [units], values: new Float32Array(units) });
-  });
+  layerShapes(w)
+    .filter((l) => l.kernel)
+    .forEach((l, index) => {
+      const receptive = l.kernel.length === 4 ? l.kernel[0] * l.kernel[1] : 1;
+      const fanIn = receptive * l.kernel[l.kernel.length - 2];
+      const fanOut = receptive * l.kernel[l.kernel.length - 1];
+      const limit = Math.sqrt(6 / (fanIn + fanOut));
+      const u = uniform(spec.seed + 100 + index, size(l.kernel));
+      weights.push({ shape: l.kernel, values: Float32Array.from(u, (v) => (2 * v - 1) * limit) });
+      const units = l.kernel[l.kernel.length - 1];
+      weights.push({ shape: [units], values: new Float32Array(units) });
+    });
   return weights;
 }
 
@@ -139,10 +141,14 @@ function checksum(w) {
  */
 function parseArgs(argv) {
   const positional = argv.filter((a) => !a.startsWith('--'));
-  const flags = Object.fromEntries(argv.filter((a) => a.startsWith('--')).map((a) => {
-    const [k, v] = a.slice(2).split('=');
-    return [k, v === undefined ? true : v];
-  }));
+  const flags = Object.fromEntries(
+    argv
+      .filter((a) => a.startsWith('--'))
+      .map((a) => {
+        const [k, v] = a.slice(2).split('=');
+        return [k, v === undefined ? true : v];
+      }),
+  );
   const [name, mode, warmup, steps] = positional;
   if (!['loop', 'fit'].includes(mode) || !(Number(steps) > 0) || !(Number(warmup) >= 0)) {
     throw new Error('usage: WORKLOAD loop|fit WARMUP_STEPS MEASURED_STEPS [flags]');

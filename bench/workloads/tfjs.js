@@ -40,9 +40,10 @@ function build(tf, w) {
   model.setWeights(common.initialWeights(w).map((v) => tf.tensor(v.values, v.shape)));
   const { learningRate, beta1, beta2, epsilon } = common.spec.adam;
   const optimizer = tf.train.adam(learningRate, beta1, beta2, epsilon);
-  const loss = w.loss === 'softmax_cross_entropy'
-    ? (labels, logits) => tf.losses.softmaxCrossEntropy(labels, logits)
-    : (targets, predictions) => tf.losses.meanSquaredError(targets, predictions);
+  const loss =
+    w.loss === 'softmax_cross_entropy'
+      ? (labels, logits) => tf.losses.softmaxCrossEntropy(labels, logits)
+      : (targets, predictions) => tf.losses.meanSquaredError(targets, predictions);
   return { model, optimizer, loss };
 }
 
@@ -77,12 +78,20 @@ async function run(tf, w, mode, warmup, steps) {
   } else {
     model.compile({ optimizer, loss });
     const callbacks = scheduled
-      ? { onBatchBegin: () => { optimizer.learningRate = common.learningRate(w, done); done += 1; } }
+      ? {
+          onBatchBegin: () => {
+            optimizer.learningRate = common.learningRate(w, done);
+            done += 1;
+          },
+        }
       : undefined;
     train = async (count) => {
       const perEpoch = Math.min(count, batches);
       const rows = perEpoch * batch;
-      const [xFit, yFit] = [tf.tensor(x.subarray(0, rows * features), [rows, ...w.input]), tf.tensor(y.subarray(0, rows * outputs), [rows, outputs])];
+      const [xFit, yFit] = [
+        tf.tensor(x.subarray(0, rows * features), [rows, ...w.input]),
+        tf.tensor(y.subarray(0, rows * outputs), [rows, outputs]),
+      ];
       const history = await model.fit(xFit, yFit, { batchSize: batch, epochs: count / perEpoch, shuffle: false, verbose: 0, callbacks });
       tf.dispose([xFit, yFit]);
       return history.history.loss[history.history.loss.length - 1];
@@ -97,11 +106,12 @@ async function run(tf, w, mode, warmup, steps) {
 
 async function matmulGflops(tf, n = 2048, reps = 3, rounds = 5) {
   const [a, b] = [tf.randomUniform([n, n]), tf.randomUniform([n, n])];
-  const chain = () => tf.tidy(() => {
-    let c = a;
-    for (let i = 0; i < reps; ++i) c = tf.matMul(c, b).mul(1 / n);
-    return c;
-  });
+  const chain = () =>
+    tf.tidy(() => {
+      let c = a;
+      for (let i = 0; i < reps; ++i) c = tf.matMul(c, b).mul(1 / n);
+      return c;
+    });
   await chain().data();
   let best = Infinity;
   for (let r = 0; r < rounds; ++r) {
@@ -123,8 +133,15 @@ async function main(argv) {
     const { finalLoss, seconds } = await run(tf, w, mode, warmup, steps);
     const impl = backend === 'tensorflow' ? 'tfjs-node' : `tfjs-${backend}`;
     result = {
-      impl, backend: version, workload: w.name, mode, steps, seconds, stepsPerSec: steps / seconds,
-      peakRssMb: process.resourceUsage().maxRSS / 1024, finalLoss,
+      impl,
+      backend: version,
+      workload: w.name,
+      mode,
+      steps,
+      seconds,
+      stepsPerSec: steps / seconds,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      finalLoss,
     };
   }
   stdout(JSON.stringify(result) + '\n');

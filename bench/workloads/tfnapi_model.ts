@@ -38,16 +38,24 @@ function build(w: Workload) {
   for (const layer of w.layers) {
     if (layer.type === 'dense') model.add(new tf.keras.layers.Dense({ units: layer.units as number, activation: layer.activation }));
     if (layer.type === 'conv2d') {
-      model.add(new tf.keras.layers.Conv2D({ filters: layer.filters as number, kernelSize: layer.kernel as number, activation: layer.activation }));
+      model.add(
+        new tf.keras.layers.Conv2D({ filters: layer.filters as number, kernelSize: layer.kernel as number, activation: layer.activation }),
+      );
     }
     if (layer.type === 'maxpool') model.add(new tf.keras.layers.MaxPooling2D({ poolSize: layer.size }));
     if (layer.type === 'flatten') model.add(new tf.keras.layers.Flatten());
   }
   model.setWeights(common.initialWeights(w).map((v) => tf.tensor(v.values, v.shape)));
   const { learningRate, beta1, beta2, epsilon } = common.spec.adam;
-  const lr = w.lr === 'cosine' ? new tf.keras.optimizers.schedules.CosineDecay({ initialLearningRate: learningRate, decaySteps: w.decaySteps as number }) : learningRate;
+  const lr =
+    w.lr === 'cosine'
+      ? new tf.keras.optimizers.schedules.CosineDecay({ initialLearningRate: learningRate, decaySteps: w.decaySteps as number })
+      : learningRate;
   const optimizer = new tf.keras.optimizers.Adam({ learningRate: lr, beta1, beta2, epsilon });
-  const loss = w.loss === 'softmax_cross_entropy' ? new tf.keras.losses.CategoricalCrossentropy({ fromLogits: true }) : new tf.keras.losses.MeanSquaredError();
+  const loss =
+    w.loss === 'softmax_cross_entropy'
+      ? new tf.keras.losses.CategoricalCrossentropy({ fromLogits: true })
+      : new tf.keras.losses.MeanSquaredError();
   return { model, optimizer, loss };
 }
 
@@ -71,8 +79,12 @@ export function makeTrainers(w: Workload, runAsync = false) {
         optimizer.applyGradients(tf.zip(tape.gradient(loss, model.trainableVariables), model.trainableVariables));
         return loss;
       });
-      const xs = Array.from({ length: batches }, (_, i) => tf.tensor(x.subarray(i * w.batch * features, (i + 1) * w.batch * features), [w.batch, ...w.input]));
-      const ys = Array.from({ length: batches }, (_, i) => tf.tensor(y.subarray(i * w.batch * outputs, (i + 1) * w.batch * outputs), [w.batch, outputs]));
+      const xs = Array.from({ length: batches }, (_, i) =>
+        tf.tensor(x.subarray(i * w.batch * features, (i + 1) * w.batch * features), [w.batch, ...w.input]),
+      );
+      const ys = Array.from({ length: batches }, (_, i) =>
+        tf.tensor(y.subarray(i * w.batch * outputs, (i + 1) * w.batch * outputs), [w.batch, outputs]),
+      );
       loopState = { step, xs, ys };
     }
     const { step, xs, ys } = loopState;

@@ -3,7 +3,17 @@
 // array makes one tensor per batch rather than one per element.
 import { DType, TypedArray, enumToDType, isTypedArray, typedArrayFor } from '../dtypes';
 import {
-  FlatData, HostArray, HostArrayLike, HostValue, NestedArray, flatten, inferDType, inferShape, isHostArrayLike, isPlainObject, scratchBuffer,
+  FlatData,
+  HostArray,
+  HostArrayLike,
+  HostValue,
+  NestedArray,
+  flatten,
+  inferDType,
+  inferShape,
+  isHostArrayLike,
+  isPlainObject,
+  scratchBuffer,
 } from '../host_data';
 import { HostScalar, hostTensor, readNested } from '../raw/host_tensor';
 import { Tensor } from '../tensor';
@@ -20,7 +30,13 @@ type Scalar = number | boolean | string | bigint;
 type NestedScalars = Scalar | readonly NestedScalars[];
 
 /** What fromTensorSlices takes: components, or arrays (tuples) and objects (dicts) of them. */
-export type SliceInput = Tensor | TypedArray | HostArrayLike | NestedScalars | readonly SliceInput[] | { readonly [key: string]: SliceInput };
+export type SliceInput =
+  | Tensor
+  | TypedArray
+  | HostArrayLike
+  | NestedScalars
+  | readonly SliceInput[]
+  | { readonly [key: string]: SliceInput };
 
 /** What a map function may return: tensors or host values, in tuples and dicts. */
 export type MapOutput = SliceInput;
@@ -210,7 +226,12 @@ function stackNests(elements: Nest[], buffers: StagingBuffers, path = ''): Nest 
   const mismatch = (): never => {
     throw new TypeError(`Cannot batch elements of different structures at ${describe(path)}`);
   };
-  if (isLeaf(first)) return stackLeaves(elements.map((e) => (isLeaf(e) ? e : mismatch())), path, buffers);
+  if (isLeaf(first))
+    return stackLeaves(
+      elements.map((e) => (isLeaf(e) ? e : mismatch())),
+      path,
+      buffers,
+    );
   if (Array.isArray(first)) {
     const length = first.length;
     return first.map((_: Nest, i: number) =>
@@ -226,7 +247,16 @@ function stackNests(elements: Nest[], buffers: StagingBuffers, path = ''): Nest 
     if (isLeaf(e) || Array.isArray(e) || Object.keys(e).length !== keys.length) return mismatch();
     return e as { readonly [key: string]: Nest };
   });
-  return Object.fromEntries(keys.map((k) => [k, stackNests(dicts.map((d) => (k in d ? d[k] : mismatch())), buffers, `${path}.${k}`)]));
+  return Object.fromEntries(
+    keys.map((k) => [
+      k,
+      stackNests(
+        dicts.map((d) => (k in d ? d[k] : mismatch())),
+        buffers,
+        `${path}.${k}`,
+      ),
+    ]),
+  );
 }
 
 function checkCount(value: number, what: string, { min }: { min: number }): void {
@@ -287,7 +317,11 @@ export class Dataset<T = Element> {
   /** Python's Dataset.range(stop) / range(start, stop, step): int64 scalars. */
   static range(startOrStop: number, stop?: number, step = 1): Dataset<Tensor> {
     const [start, end] = stop === undefined ? [0, startOrStop] : [startOrStop, stop];
-    for (const [value, what] of [[start, 'start'], [end, 'stop'], [step, 'step']] as const) {
+    for (const [value, what] of [
+      [start, 'start'],
+      [end, 'stop'],
+      [step, 'step'],
+    ] as const) {
       if (!Number.isSafeInteger(value)) throw new RangeError(`Dataset.range: ${what} must be an integer, got ${String(value)}`);
     }
     if (step === 0) throw new RangeError('Dataset.range: step must not be 0');
@@ -371,12 +405,15 @@ export class Dataset<T = Element> {
   filter(predicate: (...args: ElementArgs<T>) => boolean | Tensor): Dataset<T> {
     const source = this.elements;
     const call = predicate as unknown as (...args: unknown[]) => boolean | Tensor;
-    return new Dataset(function* () {
-      for (const element of source()) {
-        const keep = call(...argsOf(element));
-        if (keep instanceof Tensor ? keep.dataSync()[0] === true : keep) yield element;
-      }
-    }, this.count === INFINITE_CARDINALITY ? INFINITE_CARDINALITY : UNKNOWN_CARDINALITY);
+    return new Dataset(
+      function* () {
+        for (const element of source()) {
+          const keep = call(...argsOf(element));
+          if (keep instanceof Tensor ? keep.dataSync()[0] === true : keep) yield element;
+        }
+      },
+      this.count === INFINITE_CARDINALITY ? INFINITE_CARDINALITY : UNKNOWN_CARDINALITY,
+    );
   }
 
   /** The first `count` elements (all of them for -1). */

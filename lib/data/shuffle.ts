@@ -65,7 +65,10 @@ export class Shuffler {
   readonly seed: number;
   private epoch = 0;
 
-  constructor(seed?: number, private readonly reshuffleEachIteration = true) {
+  constructor(
+    seed?: number,
+    private readonly reshuffleEachIteration = true,
+  ) {
     if (seed !== undefined && !Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${String(seed)}`);
     this.seed = seed ?? opSeed();
   }

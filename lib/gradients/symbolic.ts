@@ -117,7 +117,9 @@ export function addGradients(
       const upstream = perOutput.map((g, k) => (g ? Tensor.symbolic(g) : ZerosLike({ x: forward.outputs[k] })));
       const inputGrads = gradient(forward, upstream);
       if (!Array.isArray(inputGrads) || inputGrads.length !== op.numInputs) {
-        throw new TypeError(`The registered gradient of ${op.type} returned ${Array.isArray(inputGrads) ? inputGrads.length : 'no array of'} gradients for ${op.numInputs} inputs`);
+        throw new TypeError(
+          `The registered gradient of ${op.type} returned ${Array.isArray(inputGrads) ? inputGrads.length : 'no array of'} gradients for ${op.numInputs} inputs`,
+        );
       }
       inputGrads.forEach((dx, i) => {
         if (dx === null || dx === undefined) return;

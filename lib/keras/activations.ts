@@ -104,7 +104,7 @@ const BY_NAME: ReadonlyMap<string, ActivationFunction> = new Map<string, Activat
  * registered with registerKerasSerializable() ('Custom>myActivation').
  */
 export function deserialize(name: string): ActivationFunction {
-  const fn = typeof name === 'string' ? BY_NAME.get(name) ?? getRegisteredObject(name) : undefined;
+  const fn = typeof name === 'string' ? (BY_NAME.get(name) ?? getRegisteredObject(name)) : undefined;
   if (typeof fn !== 'function') throw new RangeError(`Could not interpret activation function identifier: ${String(name)}`);
   return fn as ActivationFunction;
 }

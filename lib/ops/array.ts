@@ -50,7 +50,13 @@ export function unstack(value: TensorLike, num?: number, axis = 0, name?: string
 }
 
 /** `numOrSizeSplits` equal pieces along `axis`, or pieces of the listed sizes (one may be -1). */
-export function split(value: TensorLike, numOrSizeSplits: number | readonly number[] | Tensor, axis: number | Tensor = 0, num?: number, name?: string): Tensor[] {
+export function split(
+  value: TensorLike,
+  numOrSizeSplits: number | readonly number[] | Tensor,
+  axis: number | Tensor = 0,
+  num?: number,
+  name?: string,
+): Tensor[] {
   if (typeof numOrSizeSplits === 'number') return ops.Split({ splitDim: axis, value, numSplit: numOrSizeSplits, name });
   const sizeSplits = convertToTensor(numOrSizeSplits as TensorLike);
   const known = staticShape(sizeSplits);
@@ -113,8 +119,10 @@ export function oneHot(indices: TensorLike, depth: TensorLike, options: OneHotOp
   const onValue = options.onValue === undefined ? undefined : convertToTensor(options.onValue, undefined, dtype);
   const offValue = options.offValue === undefined ? undefined : convertToTensor(options.offValue, undefined, dtype);
   if (dtype !== undefined) {
-    if (onValue && onValue.dtype !== dtype) throw new TypeError(`dtype ${onValue.dtype} of on_value does not match dtype parameter ${dtype}`);
-    if (offValue && offValue.dtype !== dtype) throw new TypeError(`dtype ${offValue.dtype} of off_value does not match dtype parameter ${dtype}`);
+    if (onValue && onValue.dtype !== dtype)
+      throw new TypeError(`dtype ${onValue.dtype} of on_value does not match dtype parameter ${dtype}`);
+    if (offValue && offValue.dtype !== dtype)
+      throw new TypeError(`dtype ${offValue.dtype} of off_value does not match dtype parameter ${dtype}`);
   }
   dtype ??= onValue?.dtype ?? offValue?.dtype ?? 'float32';
   const on = onValue ?? constantTensor(1, dtype);
@@ -174,7 +182,11 @@ export function size(input: TensorLike, outType: 'int32' | 'int64' = 'int32', na
   const x = convertToTensor(input);
   const known = staticShape(x);
   const dims = knownDims(x);
-  if (dims) return constantTensor(dims.reduce((a, b) => a * b, 1), outType);
+  if (dims)
+    return constantTensor(
+      dims.reduce((a, b) => a * b, 1),
+      outType,
+    );
   if (known?.includes(0)) return constantTensor(0, outType);
   return ops.Size({ input: x, outType, name });
 }
@@ -189,7 +201,13 @@ export function rank(input: TensorLike, name?: string): Tensor {
 export type PadMode = 'CONSTANT' | 'REFLECT' | 'SYMMETRIC';
 
 /** Pads by `paddings` ([[before, after], ...] per dim) with `constantValues`, or mirrors the edges. */
-export function pad(tensor: TensorLike, paddings: TensorLike, mode: PadMode | Lowercase<PadMode> = 'CONSTANT', constantValues: TensorLike = 0, name?: string): Tensor {
+export function pad(
+  tensor: TensorLike,
+  paddings: TensorLike,
+  mode: PadMode | Lowercase<PadMode> = 'CONSTANT',
+  constantValues: TensorLike = 0,
+  name?: string,
+): Tensor {
   const upper = String(mode).toUpperCase();
   if (upper === 'CONSTANT') {
     // Python keeps the plain Pad op for a host zero.
@@ -197,7 +215,9 @@ export function pad(tensor: TensorLike, paddings: TensorLike, mode: PadMode | Lo
     return ops.PadV2({ input: tensor, paddings, constantValues, name });
   }
   if (upper === 'REFLECT' || upper === 'SYMMETRIC') return ops.MirrorPad({ input: tensor, paddings, mode: upper, name });
-  throw new RangeError(`Value of argument \`mode\` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". Received \`mode\` = ${mode}`);
+  throw new RangeError(
+    `Value of argument \`mode\` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". Received \`mode\` = ${mode}`,
+  );
 }
 
 /** Reverses the order along each dim in `axis`. */

@@ -298,10 +298,14 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
   let { transposeA = false, transposeB = false, adjointA = false, adjointB = false } = options;
   const { outputType, name } = options;
   if (transposeA && adjointA) {
-    throw new RangeError(`Only one of \`transpose_a\` and \`adjoint_a\` can be True. Received \`transpose_a\`=${transposeA}, \`adjoint_a\`=${adjointA}.`);
+    throw new RangeError(
+      `Only one of \`transpose_a\` and \`adjoint_a\` can be True. Received \`transpose_a\`=${transposeA}, \`adjoint_a\`=${adjointA}.`,
+    );
   }
   if (transposeB && adjointB) {
-    throw new RangeError(`Only one of \`transpose_b\` and \`adjoint_b\` can be True. Received \`transpose_b\`=${transposeB}, \`adjoint_b\`=${adjointB}.`);
+    throw new RangeError(
+      `Only one of \`transpose_b\` and \`adjoint_b\` can be True. Received \`transpose_b\`=${transposeB}, \`adjoint_b\`=${adjointB}.`,
+    );
   }
   let x = convertToTensor(a);
   let y = convertToTensor(b, undefined, x.dtype);

@@ -107,7 +107,9 @@ function getSequence(value: Sequence | undefined, n: number, channelIndex: numbe
   if (list.length === n + 2) return list;
   if (list.length === 1) list = new Array<number>(n).fill(list[0]);
   else if (list.length !== n) {
-    throw new RangeError(`${name} should be of length 1, ${n} or ${n + 2}. Received: ${name}=[${list.join(', ')}] of length ${list.length}`);
+    throw new RangeError(
+      `${name} should be of length 1, ${n} or ${n + 2}. Received: ${name}=[${list.join(', ')}] of length ${list.length}`,
+    );
   }
   return channelIndex === 1 ? [1, 1, ...list] : [1, ...list, 1];
 }
@@ -126,12 +128,16 @@ function convertPadding(padding: Padding, expectedLength = 4): { padding: 'SAME'
   const explicitPaddings: number[] = [];
   padding.forEach((pair, i) => {
     if (!Array.isArray(pair) || pair.length !== 2) {
-      throw new RangeError(`When \`padding\` is a list, each element of \`padding\` must be a list/tuple of size 2. Received: padding=${JSON.stringify(padding)} with element at index ${i}`);
+      throw new RangeError(
+        `When \`padding\` is a list, each element of \`padding\` must be a list/tuple of size 2. Received: padding=${JSON.stringify(padding)} with element at index ${i}`,
+      );
     }
     explicitPaddings.push(...pair);
   });
   if (padding.length !== expectedLength) {
-    throw new RangeError(`When padding is a list, it must be of size ${expectedLength}. Received: padding=${JSON.stringify(padding)} of size ${padding.length}`);
+    throw new RangeError(
+      `When padding is a list, it must be of size ${expectedLength}. Received: padding=${JSON.stringify(padding)} of size ${padding.length}`,
+    );
   }
   return { padding: 'EXPLICIT', explicitPaddings };
 }
@@ -167,7 +173,15 @@ export interface PoolOptions {
 
 type PoolKind = 'max' | 'avg';
 
-function pool2d(kind: PoolKind, input: TensorLike, ksize: number[], strides: number[], padding: Padding, dataFormat: string, name?: string): Tensor {
+function pool2d(
+  kind: PoolKind,
+  input: TensorLike,
+  ksize: number[],
+  strides: number[],
+  padding: Padding,
+  dataFormat: string,
+  name?: string,
+): Tensor {
   const format = dataFormat as ops.MaxPoolArgs['dataFormat'];
   if (kind === 'max') return ops.MaxPool({ input, ksize, strides, ...convertPadding(padding), dataFormat: format, name });
   if (typeof padding !== 'string') throw new TypeError('Average pooling does not support explicit padding');
@@ -180,15 +194,24 @@ function pool(kind: PoolKind, input: TensorLike, ksize: Sequence, strides: Seque
   const x = convertToTensor(input);
   const known = staticShape(x);
   const n = known ? known.length - 2 : dataFormat ? dataFormat.length - 2 : undefined;
-  if (n === undefined) throw new TypeError('`input` must have a static shape or a data format. Received: input.shape=<unknown> and data_format=None');
-  if (n < 1 || n > 3) throw new RangeError(`\`input.shape.rank\` must be 3, 4 or 5. Received: input.shape=${formatShape(known)} of rank ${n + 2}.`);
+  if (n === undefined)
+    throw new TypeError('`input` must have a static shape or a data format. Received: input.shape=<unknown> and data_format=None');
+  if (n < 1 || n > 3)
+    throw new RangeError(`\`input.shape.rank\` must be 3, 4 or 5. Received: input.shape=${formatShape(known)} of rank ${n + 2}.`);
   const channelIndex = dataFormat?.startsWith('NC') ? 1 : n + 1;
   const window = getSequence(ksize, n, channelIndex, 'ksize');
   const stride = getSequence(strides, n, channelIndex, 'strides');
   if (n === 2) return pool2d(kind, x, window, stride, padding, dataFormat ?? 'NHWC', name);
   if (n === 3) {
     if (typeof padding !== 'string') throw new RangeError('Explicit padding is not supported with an input tensor of rank 5');
-    const args = { input: x, ksize: window, strides: stride, padding, dataFormat: (dataFormat ?? 'NDHWC') as ops.MaxPool3DArgs['dataFormat'], name };
+    const args = {
+      input: x,
+      ksize: window,
+      strides: stride,
+      padding,
+      dataFormat: (dataFormat ?? 'NDHWC') as ops.MaxPool3DArgs['dataFormat'],
+      name,
+    };
     return kind === 'max' ? ops.MaxPool3D(args) : ops.AvgPool3D(args);
   }
   // One spatial dim: pool a height-1 image, then drop that dim.
@@ -213,19 +236,47 @@ export function maxPool(input: TensorLike, ksize: Sequence, strides: Sequence, p
 export function maxPool2d(input: TensorLike, ksize: Sequence, strides: Sequence, padding: Padding, options: PoolOptions = {}): Tensor {
   const { dataFormat = 'NHWC', name } = options;
   const channelIndex = dataFormat.startsWith('NC') ? 1 : 3;
-  return pool2d('max', input, getSequence(ksize, 2, channelIndex, 'ksize'), getSequence(strides, 2, channelIndex, 'strides'), padding, dataFormat, name);
+  return pool2d(
+    'max',
+    input,
+    getSequence(ksize, 2, channelIndex, 'ksize'),
+    getSequence(strides, 2, channelIndex, 'strides'),
+    padding,
+    dataFormat,
+    name,
+  );
 }
 
 /** Average pooling over 1, 2 or 3 spatial dims (the input's rank minus 2). */
-export function avgPool(input: TensorLike, ksize: Sequence, strides: Sequence, padding: 'SAME' | 'VALID', options: PoolOptions = {}): Tensor {
+export function avgPool(
+  input: TensorLike,
+  ksize: Sequence,
+  strides: Sequence,
+  padding: 'SAME' | 'VALID',
+  options: PoolOptions = {},
+): Tensor {
   return pool('avg', input, ksize, strides, padding, options);
 }
 
 /** Python's tf.nn.avg_pool2d(input, ksize, strides, padding) on a 4-D input. */
-export function avgPool2d(input: TensorLike, ksize: Sequence, strides: Sequence, padding: 'SAME' | 'VALID', options: PoolOptions = {}): Tensor {
+export function avgPool2d(
+  input: TensorLike,
+  ksize: Sequence,
+  strides: Sequence,
+  padding: 'SAME' | 'VALID',
+  options: PoolOptions = {},
+): Tensor {
   const { dataFormat = 'NHWC', name } = options;
   const channelIndex = dataFormat.startsWith('NC') ? 1 : 3;
-  return pool2d('avg', input, getSequence(ksize, 2, channelIndex, 'ksize'), getSequence(strides, 2, channelIndex, 'strides'), padding, dataFormat, name);
+  return pool2d(
+    'avg',
+    input,
+    getSequence(ksize, 2, channelIndex, 'ksize'),
+    getSequence(strides, 2, channelIndex, 'strides'),
+    padding,
+    dataFormat,
+    name,
+  );
 }
 
 export interface DropoutOptions {
@@ -268,7 +319,8 @@ export function dropout(x: TensorLike, rate: number | Tensor, options: DropoutOp
     threshold = rate;
   } else {
     const rateShape = staticShape(rate);
-    if (rateShape !== undefined && rateShape.length !== 0) throw new InvalidArgumentError(`Shape ${formatShape(rateShape)} must have rank 0`);
+    if (rateShape !== undefined && rateShape.length !== 0)
+      throw new InvalidArgumentError(`Shape ${formatShape(rateShape)} must have rank 0`);
     threshold = cast(rate, input.dtype);
     kept = ops.RealDiv({ x: input, y: ops.Sub({ x: 1, y: threshold }) });
   }
@@ -334,7 +386,10 @@ export function softmaxCrossEntropyWithLogits({ labels, logits, axis = -1, name 
   if (rank === 2) {
     cost = ops.SoftmaxCrossEntropyWithLogits({ features: precise, labels: labelsTensor, name: lowPrecision ? undefined : name }).loss;
   } else {
-    const rows = ops.SoftmaxCrossEntropyWithLogits({ features: flattenOuterDims(precise, dims), labels: flattenOuterDims(labelsTensor, dims) }).loss;
+    const rows = ops.SoftmaxCrossEntropyWithLogits({
+      features: flattenOuterDims(precise, dims),
+      labels: flattenOuterDims(labelsTensor, dims),
+    }).loss;
     cost = restoreOuterDims(rows, dims.slice(0, -1), precise, lowPrecision ? undefined : name);
   }
   return lowPrecision ? cast(cost, logitsTensor.dtype, name) : cost;
@@ -373,7 +428,10 @@ export function sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name }: Sp
   if (logitsShape.length === 2) {
     cost = ops.SparseSoftmaxCrossEntropyWithLogits({ features: precise, labels: labelsTensor, name: lowPrecision ? undefined : name }).loss;
   } else {
-    const rows = ops.SparseSoftmaxCrossEntropyWithLogits({ features: flattenOuterDims(precise, logitsShape), labels: reshape(labelsTensor, int32Vector([-1])) }).loss;
+    const rows = ops.SparseSoftmaxCrossEntropyWithLogits({
+      features: flattenOuterDims(precise, logitsShape),
+      labels: reshape(labelsTensor, int32Vector([-1])),
+    }).loss;
     cost = restoreOuterDims(rows, logitsShape.slice(0, -1), logitsTensor, lowPrecision ? undefined : name);
   }
   return lowPrecision ? cast(cost, 'float16', name) : cost;
@@ -391,7 +449,9 @@ export function sigmoidCrossEntropyWithLogits({ labels, logits, name }: SigmoidC
   const x = convertToTensor(logits);
   const z = convertToTensor(labels);
   if (!shapesCompatible(staticShape(z), staticShape(x))) {
-    throw new InvalidArgumentError(`\`logits\` and \`labels\` must have the same shape, received (${formatShape(staticShape(x))} vs ${formatShape(staticShape(z))}).`);
+    throw new InvalidArgumentError(
+      `\`logits\` and \`labels\` must have the same shape, received (${formatShape(staticShape(x))} vs ${formatShape(staticShape(z))}).`,
+    );
   }
   const zeros = zerosLike(x);
   const positive = ops.GreaterEqual({ x, y: zeros });

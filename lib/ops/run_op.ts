@@ -11,8 +11,22 @@ import { runtime } from '../runtime';
 import { Tensor, TensorLike } from '../tensor';
 
 export type AttrKind =
-  | 'int' | 'float' | 'bool' | 'type' | 'shape' | 'string' | 'tensor' | 'func'
-  | 'list(int)' | 'list(float)' | 'list(bool)' | 'list(type)' | 'list(shape)' | 'list(string)' | 'list(tensor)' | 'list(func)';
+  | 'int'
+  | 'float'
+  | 'bool'
+  | 'type'
+  | 'shape'
+  | 'string'
+  | 'tensor'
+  | 'func'
+  | 'list(int)'
+  | 'list(float)'
+  | 'list(bool)'
+  | 'list(type)'
+  | 'list(shape)'
+  | 'list(string)'
+  | 'list(tensor)'
+  | 'list(func)';
 
 export type OpAttr = readonly [name: string, kind: AttrKind, value: unknown];
 
@@ -92,7 +106,9 @@ function convertInputs(call: OpCall, toTensor: (value: HostValue, dtype: DType) 
       if (!Array.isArray(input)) throw new TypeError(`${call.type} input '${arg.name}' takes a list of tensors`);
       // TF infers N from the list (and crashes eagerly on an empty one); graph mode rejects it too.
       if (arg.numberAttr !== undefined && input.length === 0) {
-        throw new InvalidArgumentError(`${call.type}: input list '${arg.name}' must not be empty (attr '${arg.numberAttr}' must be at least 1)`);
+        throw new InvalidArgumentError(
+          `${call.type}: input list '${arg.name}' must not be empty (attr '${arg.numberAttr}' must be at least 1)`,
+        );
       }
       return (input as TensorLike[]).map((x) => convert(x, arg, dtype));
     }

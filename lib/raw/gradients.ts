@@ -26,9 +26,14 @@ export function addGradients(
 ): (NativeOutput | null)[] {
   if (ys.length === 0) throw new RangeError('addGradients needs at least one y');
   // TF would answer null (or worse) for an output of another graph.
-  for (const [what, outputs] of [['y', ys], ['x', xs], ['dx', dxs ?? []]] as const) {
+  for (const [what, outputs] of [
+    ['y', ys],
+    ['x', xs],
+    ['dx', dxs ?? []],
+  ] as const) {
     for (const output of outputs) {
-      if (output.op.graph !== graph) throw new InvalidArgumentError(`addGradients: ${what} '${output.op.name}:${output.index}' belongs to another graph`);
+      if (output.op.graph !== graph)
+        throw new InvalidArgumentError(`addGradients: ${what} '${output.op.name}:${output.index}' belongs to another graph`);
     }
   }
   const reachable = ancestors(ys);

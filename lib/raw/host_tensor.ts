@@ -8,7 +8,8 @@ export function hostTensor(values: HostValue, shape?: readonly number[], dtype?:
   const resolvedDType = dtype ?? inferDType(values);
   const resolvedShape = shape ?? inferShape(values, resolvedDType);
   for (const d of resolvedShape) {
-    if (!Number.isInteger(d) || d < 0) throw new RangeError(`Invalid shape [${resolvedShape.join(', ')}]: dims must be non-negative integers`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new RangeError(`Invalid shape [${resolvedShape.join(', ')}]: dims must be non-negative integers`);
   }
   return new binding.Tensor(dtypeToEnum(resolvedDType), resolvedShape, flatten(values, resolvedShape, resolvedDType));
 }

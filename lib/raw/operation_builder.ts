@@ -44,23 +44,55 @@ export class OperationBuilder {
     return this;
   }
 
-  setAttrInt(name: string, value: number | bigint): this { return this.attr(name, 'int', value); }
-  setAttrFloat(name: string, value: number): this { return this.attr(name, 'float', value); }
-  setAttrBool(name: string, value: boolean): this { return this.attr(name, 'bool', value); }
-  setAttrType(name: string, value: DType): this { return this.attr(name, 'type', dtypeToEnum(value)); }
-  setAttrShape(name: string, value: ShapeAttr): this { return this.attr(name, 'shape', value); }
-  setAttrString(name: string, value: string | Uint8Array): this { return this.attr(name, 'string', value); }
-  setAttrTensor(name: string, value: NativeTensor): this { return this.attr(name, 'tensor', value); }
-  setAttrFuncName(name: string, value: string): this { return this.attr(name, 'func', value); }
+  setAttrInt(name: string, value: number | bigint): this {
+    return this.attr(name, 'int', value);
+  }
+  setAttrFloat(name: string, value: number): this {
+    return this.attr(name, 'float', value);
+  }
+  setAttrBool(name: string, value: boolean): this {
+    return this.attr(name, 'bool', value);
+  }
+  setAttrType(name: string, value: DType): this {
+    return this.attr(name, 'type', dtypeToEnum(value));
+  }
+  setAttrShape(name: string, value: ShapeAttr): this {
+    return this.attr(name, 'shape', value);
+  }
+  setAttrString(name: string, value: string | Uint8Array): this {
+    return this.attr(name, 'string', value);
+  }
+  setAttrTensor(name: string, value: NativeTensor): this {
+    return this.attr(name, 'tensor', value);
+  }
+  setAttrFuncName(name: string, value: string): this {
+    return this.attr(name, 'func', value);
+  }
   /** Any attribute as a serialized AttrValue proto (the C API's escape hatch, e.g. for list(func)). */
-  setAttrValueProto(name: string, value: Uint8Array): this { return this.attr(name, 'proto', value); }
-  setAttrIntList(name: string, value: readonly (number | bigint)[]): this { return this.attr(name, 'list(int)', value); }
-  setAttrFloatList(name: string, value: readonly number[]): this { return this.attr(name, 'list(float)', value); }
-  setAttrBoolList(name: string, value: readonly boolean[]): this { return this.attr(name, 'list(bool)', value); }
-  setAttrTypeList(name: string, value: readonly DType[]): this { return this.attr(name, 'list(type)', value.map(dtypeToEnum)); }
-  setAttrShapeList(name: string, value: readonly ShapeAttr[]): this { return this.attr(name, 'list(shape)', value); }
-  setAttrStringList(name: string, value: readonly (string | Uint8Array)[]): this { return this.attr(name, 'list(string)', value); }
-  setAttrTensorList(name: string, value: readonly NativeTensor[]): this { return this.attr(name, 'list(tensor)', value); }
+  setAttrValueProto(name: string, value: Uint8Array): this {
+    return this.attr(name, 'proto', value);
+  }
+  setAttrIntList(name: string, value: readonly (number | bigint)[]): this {
+    return this.attr(name, 'list(int)', value);
+  }
+  setAttrFloatList(name: string, value: readonly number[]): this {
+    return this.attr(name, 'list(float)', value);
+  }
+  setAttrBoolList(name: string, value: readonly boolean[]): this {
+    return this.attr(name, 'list(bool)', value);
+  }
+  setAttrTypeList(name: string, value: readonly DType[]): this {
+    return this.attr(name, 'list(type)', value.map(dtypeToEnum));
+  }
+  setAttrShapeList(name: string, value: readonly ShapeAttr[]): this {
+    return this.attr(name, 'list(shape)', value);
+  }
+  setAttrStringList(name: string, value: readonly (string | Uint8Array)[]): this {
+    return this.attr(name, 'list(string)', value);
+  }
+  setAttrTensorList(name: string, value: readonly NativeTensor[]): this {
+    return this.attr(name, 'list(tensor)', value);
+  }
 
   /** Adds the operation to the graph; TF validates it here (unknown type, attr kinds, input dtypes). */
   finish(): NativeOperation {

@@ -18,8 +18,11 @@ function checkFeedShapes(feeds: readonly (readonly [NativeOutput, NativeTensor])
     if (declared === null || tensor.disposed) continue;
     const shape = tensor.shape;
     if (declared.length !== shape.length || declared.some((d, i) => d >= 0 && d !== shape[i])) {
-      const show = (dims: readonly number[]) => `(${dims.map((d) => (d < 0 ? 'None' : String(d))).join(', ')}${dims.length === 1 ? ',' : ''})`;
-      throw new InvalidArgumentError(`Cannot feed value of shape ${show(shape)} for Tensor '${output.op.name}:${output.index}', which has shape ${show(declared)}`);
+      const show = (dims: readonly number[]) =>
+        `(${dims.map((d) => (d < 0 ? 'None' : String(d))).join(', ')}${dims.length === 1 ? ',' : ''})`;
+      throw new InvalidArgumentError(
+        `Cannot feed value of shape ${show(shape)} for Tensor '${output.op.name}:${output.index}', which has shape ${show(declared)}`,
+      );
     }
   }
 }

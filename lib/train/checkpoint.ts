@@ -5,7 +5,14 @@ import * as nodePath from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DTYPE_ENUM, DType } from '../dtypes';
 import {
-  DataLossError, FailedPreconditionError, InvalidArgumentError, NotFoundError, OpError, PermissionDeniedError, UnimplementedError, createError,
+  DataLossError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  OpError,
+  PermissionDeniedError,
+  UnimplementedError,
+  createError,
 } from '../errors';
 import { TensorSpec, TracedFunction, tfFunction } from '../function';
 import { IterationsVariable, LearningRateVariable } from '../keras/optimizers/learning_rate';
@@ -206,7 +213,9 @@ function completeSwitch(prefix: string): void {
     fs.rmSync(commit, { force: true });
   } catch (e) {
     if (errorCode(e) === 'EACCES' || errorCode(e) === 'EPERM' || errorCode(e) === 'EROFS') {
-      throw new PermissionDeniedError(`Cannot complete the interrupted save of checkpoint '${prefix}' (${commit}): ${(e as Error).message}`);
+      throw new PermissionDeniedError(
+        `Cannot complete the interrupted save of checkpoint '${prefix}' (${commit}): ${(e as Error).message}`,
+      );
     }
     throw e;
   }
@@ -524,7 +533,9 @@ function checkAgainstIndex(path: string, restores: readonly Restore[], index: Ma
     if (!stored) throw new NotFoundError(`Key '${key}' (${target}) not found in checkpoint '${path}'`);
     if (stored.dtype !== dtype) {
       const storedName = typeof stored.dtype === 'number' ? `dtype enum ${stored.dtype}` : stored.dtype;
-      throw new InvalidArgumentError(`Cannot restore '${key}' into ${target}: the checkpoint holds ${storedName}, the variable is ${dtype}`);
+      throw new InvalidArgumentError(
+        `Cannot restore '${key}' into ${target}: the checkpoint holds ${storedName}, the variable is ${dtype}`,
+      );
     }
     if (stored.shape.length !== shape.length || stored.shape.some((d, i) => d !== shape[i])) {
       throw new InvalidArgumentError(
@@ -555,7 +566,9 @@ function refusalOf(variable: Variable): Restore['refuses'] {
   if (variable instanceof IterationsVariable) {
     return (value) => {
       const count = value.numpy();
-      return typeof count === 'bigint' && count >= 0n ? undefined : `optimizer iterations must be a non-negative integer, the checkpoint holds ${String(count)}`;
+      return typeof count === 'bigint' && count >= 0n
+        ? undefined
+        : `optimizer iterations must be a non-negative integer, the checkpoint holds ${String(count)}`;
     };
   }
   return undefined;
@@ -568,7 +581,10 @@ function refusalOf(variable: Variable): Restore['refuses'] {
 function readValues(path: string, prefix: string, restores: readonly Restore[]): Map<string, Tensor> {
   let values: Tensor[];
   try {
-    values = readerFor(restores.map((r) => r.key), restores.map((r) => r.dtype))(prefix);
+    values = readerFor(
+      restores.map((r) => r.key),
+      restores.map((r) => r.dtype),
+    )(prefix);
   } catch (e) {
     // TF's messages (e.g. a truncated data file's) do not always name the checkpoint.
     if (e instanceof OpError) throw createError(e.code, `Restoring checkpoint '${path}': ${e.message}`);
@@ -714,7 +730,12 @@ export class Checkpoint {
       builds.push([optimizer, withSlots.map(([, variable]) => variable)]);
       for (const [variableKey, variable] of withSlots) {
         for (const slot of slotNamesOf(optimizer)) {
-          restores.push({ key: `${key}/slots/${variableKey}/${slot}`, dtype: variable.dtype, shape: variable.shape, target: `the '${slot}' slot of variable '${variable.name}'` });
+          restores.push({
+            key: `${key}/slots/${variableKey}/${slot}`,
+            dtype: variable.dtype,
+            shape: variable.shape,
+            target: `the '${slot}' slot of variable '${variable.name}'`,
+          });
         }
       }
     }
@@ -724,7 +745,11 @@ export class Checkpoint {
       for (const [optimizer, variables] of builds) optimizer.build(variables);
       const entries = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));
       // The slots just built are what was planned; checked again before anything is assigned.
-      checkAgainstIndex(path, entries.map(([key, variable]) => restoreOf(key, variable)), index);
+      checkAgainstIndex(
+        path,
+        entries.map(([key, variable]) => restoreOf(key, variable)),
+        index,
+      );
       assignAll(entries, values);
     } finally {
       for (const value of values.values()) value.dispose();

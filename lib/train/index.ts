@@ -1,4 +1,11 @@
 // tf.train: checkpoints.
 export {
-  Checkpoint, CheckpointEntry, NamedVariables, Trackable, listVariables, loadVariables, readCheckpointIndex, saveVariables,
+  Checkpoint,
+  CheckpointEntry,
+  NamedVariables,
+  Trackable,
+  listVariables,
+  loadVariables,
+  readCheckpointIndex,
+  saveVariables,
 } from './checkpoint';

@@ -76,7 +76,10 @@ export interface ChildResult {
 /** Runs the child script to its end (or its kill). */
 export function runChild(args: string[], options: { onStdout?: (line: string, child: ChildProcess) => void } = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, LIB, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' } });
+    const child = spawn(process.execPath, [CHILD, LIB, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';

@@ -84,7 +84,11 @@ function flat(t: tf.Tensor): number[] {
 }
 
 function allAxes(rank: number): tf.Tensor {
-  return tf.tensor(Array.from({ length: rank }, (_, i) => i), [rank], 'int32');
+  return tf.tensor(
+    Array.from({ length: rank }, (_, i) => i),
+    [rank],
+    'int32',
+  );
 }
 
 /** sum(op(xs) * weights): the scalar whose gradient is checked. */
@@ -99,9 +103,10 @@ function analyticGradients(check: GradientCheck, xs: tf.Tensor[], weights: tf.Te
     const loss = tape.record(() => weightedLoss(check.op, sources, weights));
     return tape.gradient(loss, sources);
   };
-  const grads = check.mode === 'function'
-    ? (tf.function((...sources: tf.Tensor[]) => gradients(...sources) as tf.Tensor[])(...xs) as tf.Tensor[])
-    : gradients(...xs);
+  const grads =
+    check.mode === 'function'
+      ? (tf.function((...sources: tf.Tensor[]) => gradients(...sources) as tf.Tensor[])(...xs) as tf.Tensor[])
+      : gradients(...xs);
   return grads.map((g, i) => {
     assert.ok(g, `input ${i} got no gradient`);
     return g;

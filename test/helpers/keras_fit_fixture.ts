@@ -81,7 +81,11 @@ const BUILDERS: Record<string, () => [tf.keras.Model, tf.keras.CompileOptions]> 
     const hidden = new Dense({ units: 6, activation: 'gelu' }).apply(inputs);
     return [
       new Model({ inputs, outputs: new Dense({ units: 3 }).apply(hidden) }),
-      { optimizer: new optimizers.Adam({ learningRate: 0.005 }), loss: new tf.keras.losses.CategoricalCrossentropy({ fromLogits: true }), metrics: ['categorical_accuracy', 'mse'] },
+      {
+        optimizer: new optimizers.Adam({ learningRate: 0.005 }),
+        loss: new tf.keras.losses.CategoricalCrossentropy({ fromLogits: true }),
+        metrics: ['categorical_accuracy', 'mse'],
+      },
     ];
   },
 };

@@ -112,12 +112,19 @@ export function checkCases(section: Record<string, FixtureCase>, calls: Record<s
     });
   }
   test('every TypeScript call has a fixture case (rerun test/fixtures/generators/ops_reference.py after adding one)', () => {
-    assert.deepEqual(Object.keys(calls).filter((key) => !(key in section)), []);
+    assert.deepEqual(
+      Object.keys(calls).filter((key) => !(key in section)),
+      [],
+    );
   });
 }
 
 /** Asserts each function a module exports is the subject of some case ('name' or 'name:variant'). */
-export function assertEveryFunctionCovered(module: object, section: Record<string, FixtureCase>, testedElsewhere: readonly string[] = []): void {
+export function assertEveryFunctionCovered(
+  module: object,
+  section: Record<string, FixtureCase>,
+  testedElsewhere: readonly string[] = [],
+): void {
   const exports = module as Record<string, unknown>;
   const covered = new Set(Object.keys(section).map((key) => exports[key.split(':')[0]]));
   const missing = Object.entries(exports)

@@ -7,7 +7,13 @@ import { ProgbarLogger } from './progbar_logger';
 import { ProgressStream } from '../utils/progbar';
 import { StepLogs } from '../training/step_logs';
 
-type BatchHook = 'onTrainBatchBegin' | 'onTrainBatchEnd' | 'onTestBatchBegin' | 'onTestBatchEnd' | 'onPredictBatchBegin' | 'onPredictBatchEnd';
+type BatchHook =
+  | 'onTrainBatchBegin'
+  | 'onTrainBatchEnd'
+  | 'onTestBatchBegin'
+  | 'onTestBatchEnd'
+  | 'onPredictBatchBegin'
+  | 'onPredictBatchEnd';
 
 export interface CallbackListOptions {
   addHistory?: boolean;
@@ -43,8 +49,19 @@ export class CallbackList {
       cb.setParams(params);
       cb.setModel(options.model);
     }
-    const hooks: BatchHook[] = ['onTrainBatchBegin', 'onTrainBatchEnd', 'onTestBatchBegin', 'onTestBatchEnd', 'onPredictBatchBegin', 'onPredictBatchEnd'];
-    for (const hook of hooks) this.overriding.set(hook, this.callbacks.filter((cb) => cb[hook] !== Callback.prototype[hook]));
+    const hooks: BatchHook[] = [
+      'onTrainBatchBegin',
+      'onTrainBatchEnd',
+      'onTestBatchBegin',
+      'onTestBatchEnd',
+      'onPredictBatchBegin',
+      'onPredictBatchEnd',
+    ];
+    for (const hook of hooks)
+      this.overriding.set(
+        hook,
+        this.callbacks.filter((cb) => cb[hook] !== Callback.prototype[hook]),
+      );
   }
 
   /** Tells every callback the steps per epoch (known after a dataset's first epoch). */

@@ -1,5 +1,11 @@
 import { KerasObject } from '../saving/object_registration';
-import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import {
+  deserializeKerasObject,
+  kerasExport,
+  serializeKerasObject,
+  SerializedKerasObject,
+  SerializedLike,
+} from '../saving/serialization_lib';
 import { describeValue, isPlainObject } from '../utils/argument_validation';
 import { toSnakeCase } from '../utils/naming';
 import { Constant } from './constant';
@@ -26,7 +32,19 @@ export interface SerializedInitializer {
 /** A name ('glorot_uniform', 'GlorotUniform', 'glorotUniform'), a serialized dict, or an instance. */
 export type InitializerIdentifier = string | SerializedInitializer | Initializer;
 
-const BUILT_INS = [Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Ones, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, Zeros];
+const BUILT_INS = [
+  Constant,
+  GlorotNormal,
+  GlorotUniform,
+  HeNormal,
+  HeUniform,
+  Ones,
+  RandomNormal,
+  RandomUniform,
+  TruncatedNormal,
+  VarianceScaling,
+  Zeros,
+];
 kerasExport('keras.initializers', BUILT_INS);
 
 /** Keras' names (class name, snake_case, its aliases) plus camelCase for JS. */
@@ -57,7 +75,12 @@ export function serialize(initializer: Initializer): SerializedKerasObject {
 
 /** Keras' `deserialize(dict)`: accepts `serialize()` output or just `{class_name, config}`. */
 export function deserialize(serialized: SerializedLike): Initializer {
-  return deserializeKerasObject(serialized, { moduleObjects: MODULE_OBJECTS, what: 'initializer', unknown: unknownInitializer, base: Initializer });
+  return deserializeKerasObject(serialized, {
+    moduleObjects: MODULE_OBJECTS,
+    what: 'initializer',
+    unknown: unknownInitializer,
+    base: Initializer,
+  });
 }
 
 /** Keras' `keras.initializers.get`: an initializer from a name, a serialized dict or an instance. */

@@ -39,7 +39,16 @@ const UNSUPPORTED_CONFIG = {
 
 export class BatchNormalization extends Layer {
   static override readonly optionKeys: readonly string[] = [
-    ...Layer.optionKeys, 'axis', 'momentum', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer',
+    ...Layer.optionKeys,
+    'axis',
+    'momentum',
+    'epsilon',
+    'center',
+    'scale',
+    'betaInitializer',
+    'gammaInitializer',
+    'movingMeanInitializer',
+    'movingVarianceInitializer',
   ];
   static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly axis: number;

@@ -22,11 +22,28 @@ export interface Conv2DOptions extends LayerOptions {
 }
 
 /** Keras config entries for what Conv2D lacks, at the value that turns each off. */
-const UNSUPPORTED_CONFIG = { groups: 1, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null };
+const UNSUPPORTED_CONFIG = {
+  groups: 1,
+  kernel_regularizer: null,
+  bias_regularizer: null,
+  activity_regularizer: null,
+  kernel_constraint: null,
+  bias_constraint: null,
+};
 
 export class Conv2D extends Layer {
   static override readonly optionKeys: readonly string[] = [
-    ...Layer.optionKeys, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer',
+    ...Layer.optionKeys,
+    'filters',
+    'kernelSize',
+    'strides',
+    'padding',
+    'dataFormat',
+    'dilationRate',
+    'activation',
+    'useBias',
+    'kernelInitializer',
+    'biasInitializer',
   ];
   static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly filters: number;
@@ -45,7 +62,9 @@ export class Conv2D extends Layer {
     super(options);
     const { filters, kernelSize, strides = 1, padding = 'valid', dilationRate = 1, activation, useBias = true } = options;
     if (!Number.isInteger(filters) || filters <= 0) {
-      throw new RangeError(`Invalid value for argument \`filters\`. Expected a strictly positive value. Received filters=${String(filters)}.`);
+      throw new RangeError(
+        `Invalid value for argument \`filters\`. Expected a strictly positive value. Received filters=${String(filters)}.`,
+      );
     }
     checkChannelsLast(options.dataFormat);
     this.filters = filters;
@@ -54,7 +73,9 @@ export class Conv2D extends Layer {
     this.padding = checkPadding(padding);
     this.dilationRate = toPair('dilationRate', dilationRate);
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
-      throw new RangeError(`\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${JSON.stringify(this.strides)} and dilation_rate=${JSON.stringify(this.dilationRate)}`);
+      throw new RangeError(
+        `\`strides > 1\` not supported in conjunction with \`dilation_rate > 1\`. Received: strides=${JSON.stringify(this.strides)} and dilation_rate=${JSON.stringify(this.dilationRate)}`,
+      );
     }
     this.activation = activations.get(activation);
     this.useBias = useBias;
@@ -66,9 +87,15 @@ export class Conv2D extends Layer {
   override build(inputShape: Shape): void {
     const channels = inputShape[inputShape.length - 1];
     if (channels === null || channels === undefined) {
-      throw new RangeError(`The channel dimension of the inputs should be defined. The input_shape received is ${JSON.stringify(inputShape)}, where axis -1 (0-based) is the channel dimension, which found to be \`None\`.`);
+      throw new RangeError(
+        `The channel dimension of the inputs should be defined. The input_shape received is ${JSON.stringify(inputShape)}, where axis -1 (0-based) is the channel dimension, which found to be \`None\`.`,
+      );
     }
-    this.kernel = this.addWeight({ name: 'kernel', shape: [...this.kernelSize, channels, this.filters], initializer: this.kernelInitializer });
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [...this.kernelSize, channels, this.filters],
+      initializer: this.kernelInitializer,
+    });
     if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [this.filters], initializer: this.biasInitializer });
     this.inputSpec = { minNdim: 4, axes: { [-1]: channels } };
   }

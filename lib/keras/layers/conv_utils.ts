@@ -44,7 +44,10 @@ export function spatialOutputShape(
   padding: Padding,
   dilation: readonly [number, number] = [1, 1],
 ): [number | null, number | null] {
-  const sizes = [0, 1].map((i) => outputLength(inputShape[1 + i], window[i], strides[i], padding, dilation[i])) as [number | null, number | null];
+  const sizes = [0, 1].map((i) => outputLength(inputShape[1 + i], window[i], strides[i], padding, dilation[i])) as [
+    number | null,
+    number | null,
+  ];
   if (sizes.some((d) => d !== null && d <= 0)) {
     throw new RangeError(
       `Computed output size would be negative. Received \`inputs shape=${formatShape(inputShape)}\`, ` +

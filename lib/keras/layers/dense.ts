@@ -16,10 +16,23 @@ export interface DenseOptions extends LayerOptions {
 }
 
 /** Keras config entries for what Dense lacks, at the value that turns each off. */
-const UNSUPPORTED_CONFIG = { kernel_regularizer: null, bias_regularizer: null, kernel_constraint: null, bias_constraint: null, quantization_config: null };
+const UNSUPPORTED_CONFIG = {
+  kernel_regularizer: null,
+  bias_regularizer: null,
+  kernel_constraint: null,
+  bias_constraint: null,
+  quantization_config: null,
+};
 
 export class Dense extends Layer {
-  static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'];
+  static override readonly optionKeys: readonly string[] = [
+    ...Layer.optionKeys,
+    'units',
+    'activation',
+    'useBias',
+    'kernelInitializer',
+    'biasInitializer',
+  ];
   static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly units: number;
   readonly activation: activations.ActivationFunction;
@@ -45,7 +58,9 @@ export class Dense extends Layer {
   override build(inputShape: Shape): void {
     const inputDim = inputShape[inputShape.length - 1];
     if (inputDim === null || inputDim === undefined) {
-      throw new RangeError(`The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: (${inputShape.join(', ')})`);
+      throw new RangeError(
+        `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: (${inputShape.join(', ')})`,
+      );
     }
     this.kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer });
     if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer });
@@ -62,7 +77,10 @@ export class Dense extends Layer {
       const shape = inputs.shape;
       const flat = MatMul({ a: Reshape({ tensor: inputs, shape: int32Vector([-1, this.kernel.shape[0]]) }), b: kernel });
       const leading = shape.slice(0, -1);
-      x = leading.filter((d) => d === null).length <= 1 ? Reshape({ tensor: flat, shape: int32Vector([...leading.map((d) => d ?? -1), this.units]) }) : this.restoreLeadingDims(flat, inputs);
+      x =
+        leading.filter((d) => d === null).length <= 1
+          ? Reshape({ tensor: flat, shape: int32Vector([...leading.map((d) => d ?? -1), this.units]) })
+          : this.restoreLeadingDims(flat, inputs);
     }
     // Keras adds a bias with BiasAdd (which TF fuses with the MatMul).
     if (this.bias !== null) x = BiasAdd({ value: x, bias: this.bias.value() });

@@ -2,7 +2,16 @@
 // 1 / (1 - rate); in inference it passes inputs through. The mask is TF's stateless dropout with a
 // seed from the layer's SeedGenerator, as in Keras, so a seeded layer draws Keras' masks.
 import { int32Vector } from '../../ops/convert';
-import { AddV2, GreaterEqual, Mul, SelectV2, Shape as ShapeOp, StatelessRandomGetKeyCounter, StatelessRandomUniformV2, ZerosLike } from '../../ops/generated';
+import {
+  AddV2,
+  GreaterEqual,
+  Mul,
+  SelectV2,
+  Shape as ShapeOp,
+  StatelessRandomGetKeyCounter,
+  StatelessRandomUniformV2,
+  ZerosLike,
+} from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor } from '../../tensor';
 import { CallOptions, Layer, LayerOptions } from './layer';
@@ -30,7 +39,9 @@ export class Dropout extends Layer {
     super(options);
     const { rate, noiseShape = null, seed = null } = options;
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
-      throw new RangeError(`Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${String(rate)}`);
+      throw new RangeError(
+        `Invalid value received for argument \`rate\`. Expected a float value between 0 and 1. Received: rate=${String(rate)}`,
+      );
     }
     this.rate = rate;
     this.noiseShape = noiseShape;
@@ -44,9 +55,19 @@ export class Dropout extends Layer {
     if (!training || this.seedGenerator === null) return inputs;
     if (this.rate === 1) return ZerosLike({ x: inputs });
     const { key, counter } = StatelessRandomGetKeyCounter({ seed: this.seedGenerator.next() });
-    const random = StatelessRandomUniformV2({ shape: this.maskShape(inputs), key, counter, alg: constantTensor(ALG_AUTO_SELECT, 'int32'), dtype: inputs.dtype as 'float32' });
+    const random = StatelessRandomUniformV2({
+      shape: this.maskShape(inputs),
+      key,
+      counter,
+      alg: constantTensor(ALG_AUTO_SELECT, 'int32'),
+      dtype: inputs.dtype as 'float32',
+    });
     const scaled = Mul({ x: inputs, y: constantTensor(1 / (1 - this.rate), inputs.dtype) });
-    return SelectV2({ condition: GreaterEqual({ x: random, y: constantTensor(this.rate, inputs.dtype) }), t: scaled, e: constantTensor(0, inputs.dtype) });
+    return SelectV2({
+      condition: GreaterEqual({ x: random, y: constantTensor(this.rate, inputs.dtype) }),
+      t: scaled,
+      e: constantTensor(0, inputs.dtype),
+    });
   }
 
   private maskShape(inputs: Tensor): Tensor {

@@ -197,7 +197,9 @@ export class Layer {
       const axis = Number(axisText);
       const dim = shape[axis < 0 ? ndim + axis : axis];
       if (dim !== value && dim !== null) {
-        throw new RangeError(`${prefix} expected axis ${axis} of input shape to have value ${value}, but received input with shape ${formatShape(shape)}`);
+        throw new RangeError(
+          `${prefix} expected axis ${axis} of input shape to have value ${value}, but received input with shape ${formatShape(shape)}`,
+        );
       }
     }
     if (spec.shape !== undefined) {
@@ -301,7 +303,9 @@ export class Layer {
 
   countParams(): number {
     if (!this.built) {
-      throw new Error(`You tried to call \`count_params\` on layer '${this.name}', but the layer isn't built. You can build it manually via: \`layer.build(input_shape)\`.`);
+      throw new Error(
+        `You tried to call \`count_params\` on layer '${this.name}', but the layer isn't built. You can build it manually via: \`layer.build(input_shape)\`.`,
+      );
     }
     return this.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
   }

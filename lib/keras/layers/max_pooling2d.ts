@@ -30,7 +30,13 @@ export class MaxPooling2D extends Layer {
   }
 
   override call(inputs: Tensor, _options: CallOptions): Tensor {
-    return MaxPool({ input: inputs, ksize: [1, ...this.poolSize, 1], strides: [1, ...this.strides, 1], padding: this.padding === 'same' ? 'SAME' : 'VALID', dataFormat: 'NHWC' });
+    return MaxPool({
+      input: inputs,
+      ksize: [1, ...this.poolSize, 1],
+      strides: [1, ...this.strides, 1],
+      padding: this.padding === 'same' ? 'SAME' : 'VALID',
+      dataFormat: 'NHWC',
+    });
   }
 
   override computeOutputShape(inputShape: Shape): Shape {

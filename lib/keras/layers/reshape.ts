@@ -16,8 +16,14 @@ export class Reshape extends Layer {
   constructor(options: ReshapeOptions) {
     super(options);
     const { targetShape } = options;
-    if (!Array.isArray(targetShape) || !targetShape.every((d) => Number.isInteger(d) && (d > 0 || d === -1)) || targetShape.filter((d) => d === -1).length > 1) {
-      throw new RangeError(`Invalid \`targetShape\`: expected positive integers with at most one -1. Received: targetShape=${JSON.stringify(targetShape)}`);
+    if (
+      !Array.isArray(targetShape) ||
+      !targetShape.every((d) => Number.isInteger(d) && (d > 0 || d === -1)) ||
+      targetShape.filter((d) => d === -1).length > 1
+    ) {
+      throw new RangeError(
+        `Invalid \`targetShape\`: expected positive integers with at most one -1. Received: targetShape=${JSON.stringify(targetShape)}`,
+      );
     }
     this.targetShape = [...targetShape];
     this.built = true;

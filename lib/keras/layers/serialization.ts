@@ -1,5 +1,11 @@
 // keras.layers.serialize / deserialize, on the one registry.
-import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import {
+  deserializeKerasObject,
+  kerasExport,
+  serializeKerasObject,
+  SerializedKerasObject,
+  SerializedLike,
+} from '../saving/serialization_lib';
 import { Activation } from './activation';
 import { BatchNormalization } from './batch_normalization';
 import { Conv2D } from './conv2d';

@@ -1,9 +1,22 @@
 // tf.keras.losses: loss classes, the per-sample functions, `get` for compile(), serialize/deserialize.
 import { Tensor } from '../../tensor';
 import { getRegisteredObject } from '../saving/object_registration';
-import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import {
+  deserializeKerasObject,
+  kerasExport,
+  serializeKerasObject,
+  SerializedKerasObject,
+  SerializedLike,
+} from '../saving/serialization_lib';
 import { isPlainObject } from '../utils/argument_validation';
-import { CrossentropyOptions, binaryCrossentropy, categoricalCrossentropy, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy } from './losses';
+import {
+  CrossentropyOptions,
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  meanAbsoluteError,
+  meanSquaredError,
+  sparseCategoricalCrossentropy,
+} from './losses';
 import { Loss, LossFunctionWrapper, LossOptions } from './loss';
 
 export { Loss, LossFunctionWrapper, type LossOptions, type Reduction } from './loss';
@@ -32,7 +45,10 @@ export class MeanAbsoluteError extends LossFunctionWrapper {
 
 function splitOptions(options: CrossentropyLossOptions, name: string): [LossOptions, CrossentropyOptions] {
   const { fromLogits = false, labelSmoothing = 0, ...lossOptions } = options;
-  return [{ name, ...lossOptions }, { fromLogits, labelSmoothing }];
+  return [
+    { name, ...lossOptions },
+    { fromLogits, labelSmoothing },
+  ];
 }
 
 export class BinaryCrossentropy extends LossFunctionWrapper<CrossentropyOptions> {

@@ -22,11 +22,18 @@ const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'mean', 'sum', 
 function reduceValues(values: Tensor, reduction: Reduction): Tensor {
   const shape = values.shape;
   if (reduction === 'none' || shape.length === 0 || (shape.length === 1 && shape[0] === 0)) return values;
-  const axes = constantTensor(shape.map((_, i) => i), 'int32', [shape.length]);
+  const axes = constantTensor(
+    shape.map((_, i) => i),
+    'int32',
+    [shape.length],
+  );
   const loss = Sum({ input: values, reductionIndices: axes });
   if (reduction === 'sum') return loss;
   const count = shape.every((d) => d !== null)
-    ? constantTensor(shape.reduce<number>((p, d) => p * (d as number), 1), values.dtype)
+    ? constantTensor(
+        shape.reduce<number>((p, d) => p * (d as number), 1),
+        values.dtype,
+      )
     : Cast({ x: Prod({ input: ShapeOp({ input: values }), reductionIndices: 0 }), DstT: values.dtype });
   return DivNoNan({ x: loss, y: count });
 }
@@ -41,7 +48,9 @@ export abstract class Loss {
     checkClassOptions(new.target, options);
     const { reduction = 'sum_over_batch_size' } = options;
     if (!REDUCTIONS.includes(reduction)) {
-      throw new RangeError(`Invalid value for argument \`reduction\`. Expected one of ${JSON.stringify(REDUCTIONS)}. Received: reduction=${String(reduction)}`);
+      throw new RangeError(
+        `Invalid value for argument \`reduction\`. Expected one of ${JSON.stringify(REDUCTIONS)}. Received: reduction=${String(reduction)}`,
+      );
     }
     this.name = options.name ?? autoName(this.constructor.name);
     this.reduction = reduction;
@@ -77,7 +86,8 @@ export class LossFunctionWrapper<O extends object = object> extends Loss {
     readonly fnOptions: O = {} as O,
   ) {
     super(options);
-    if (typeof fn !== 'function') throw new TypeError(`${new.target.name} needs a loss function (yTrue, yPred) => Tensor. Received: ${String(fn)}`);
+    if (typeof fn !== 'function')
+      throw new TypeError(`${new.target.name} needs a loss function (yTrue, yPred) => Tensor. Received: ${String(fn)}`);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {

@@ -40,8 +40,10 @@ export interface CrossentropyOptions {
 export function squeezeOrExpandToSameRank(x1: Tensor, x2: Tensor): [Tensor, Tensor] {
   const r1 = x1.rank;
   const r2 = x2.rank;
-  if (r1 === r2 + 1 && x1.shape[r1 - 1] === 1) return r2 === 1 ? [x1, ExpandDims({ input: x2, dim: -1 })] : [Squeeze({ input: x1, squeezeDims: [-1] }), x2];
-  if (r2 === r1 + 1 && x2.shape[r2 - 1] === 1) return r1 === 1 ? [ExpandDims({ input: x1, dim: -1 }), x2] : [x1, Squeeze({ input: x2, squeezeDims: [-1] })];
+  if (r1 === r2 + 1 && x1.shape[r1 - 1] === 1)
+    return r2 === 1 ? [x1, ExpandDims({ input: x2, dim: -1 })] : [Squeeze({ input: x1, squeezeDims: [-1] }), x2];
+  if (r2 === r1 + 1 && x2.shape[r2 - 1] === 1)
+    return r1 === 1 ? [ExpandDims({ input: x1, dim: -1 }), x2] : [x1, Squeeze({ input: x2, squeezeDims: [-1] })];
   return [x1, x2];
 }
 
@@ -51,24 +53,36 @@ function castLike(x: Tensor, like: Tensor): Tensor {
 
 function checkSameShape(what: string, target: Shape, output: Shape): void {
   if (target.length !== output.length) {
-    throw new RangeError(`Arguments \`target\` and \`output\` must have the same rank (ndim). Received: target.shape=${formatShape(target)}, output.shape=${formatShape(output)}`);
+    throw new RangeError(
+      `Arguments \`target\` and \`output\` must have the same rank (ndim). Received: target.shape=${formatShape(target)}, output.shape=${formatShape(output)}`,
+    );
   }
   target.forEach((d, i) => {
     const e = output[i];
     if (d !== null && e !== null && d !== e) {
-      throw new RangeError(`Arguments \`target\` and \`output\` must have the same shape. Received: target.shape=${formatShape(target)}, output.shape=${formatShape(output)}${what}`);
+      throw new RangeError(
+        `Arguments \`target\` and \`output\` must have the same shape. Received: target.shape=${formatShape(target)}, output.shape=${formatShape(output)}${what}`,
+      );
     }
   });
 }
 
 /** Keras' `_get_logits`: the logits behind a softmax/sigmoid output, when there are any. */
-function logitsBehind(output: Tensor, kind: 'softmax' | 'sigmoid', fromLogits: boolean, fnName: string): { x: Tensor; fromLogits: boolean } {
+function logitsBehind(
+  output: Tensor,
+  kind: 'softmax' | 'sigmoid',
+  fromLogits: boolean,
+  fnName: string,
+): { x: Tensor; fromLogits: boolean } {
   let logits = kerasLogits(output, kind);
   const opType = kind === 'softmax' ? 'Softmax' : 'Sigmoid';
-  if (logits === undefined && output.output !== undefined && output.output.op.type === opType) logits = Tensor.symbolic(output.output.op.input(0));
+  if (logits === undefined && output.output !== undefined && output.output.op.type === opType)
+    logits = Tensor.symbolic(output.output.op.input(0));
   if (logits === undefined) return { x: output, fromLogits };
   if (fromLogits) {
-    process.emitWarning(`"\`${fnName}\` received \`from_logits=True\`, but the \`output\` argument was produced by a ${opType} activation and thus does not represent logits. Was this intended?`);
+    process.emitWarning(
+      `"\`${fnName}\` received \`from_logits=True\`, but the \`output\` argument was produced by a ${opType} activation and thus does not represent logits. Was this intended?`,
+    );
   }
   return { x: logits, fromLogits: true };
 }
@@ -90,7 +104,10 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, options: Crosse
   const { labelSmoothing = 0 } = options;
   let target = castLike(yTrue, yPred);
   if (labelSmoothing) {
-    target = AddV2({ x: Mul({ x: target, y: constantTensor(1 - labelSmoothing, yPred.dtype) }), y: constantTensor(0.5 * labelSmoothing, yPred.dtype) });
+    target = AddV2({
+      x: Mul({ x: target, y: constantTensor(1 - labelSmoothing, yPred.dtype) }),
+      y: constantTensor(0.5 * labelSmoothing, yPred.dtype),
+    });
   }
   checkSameShape('', target.shape, yPred.shape);
   const { x, fromLogits } = logitsBehind(yPred, 'sigmoid', options.fromLogits ?? false, 'binary_crossentropy');
@@ -113,13 +130,19 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, options: C
   let target = castLike(yTrue, yPred);
   if (labelSmoothing) {
     const classes = yPred.shape[yPred.rank - 1] as number;
-    target = AddV2({ x: Mul({ x: target, y: constantTensor(1 - labelSmoothing, yPred.dtype) }), y: constantTensor(labelSmoothing / classes, yPred.dtype) });
+    target = AddV2({
+      x: Mul({ x: target, y: constantTensor(1 - labelSmoothing, yPred.dtype) }),
+      y: constantTensor(labelSmoothing / classes, yPred.dtype),
+    });
   }
-  if (target.rank < 1) throw new RangeError(`Arguments \`target\` and \`output\` must be at least rank 1. Received: target.shape=${formatShape(target.shape)}, output.shape=${formatShape(yPred.shape)}`);
+  if (target.rank < 1)
+    throw new RangeError(
+      `Arguments \`target\` and \`output\` must be at least rank 1. Received: target.shape=${formatShape(target.shape)}, output.shape=${formatShape(yPred.shape)}`,
+    );
   checkSameShape('', target.shape, yPred.shape);
   const { x, fromLogits } = logitsBehind(yPred, 'softmax', options.fromLogits ?? false, 'categorical_crossentropy');
   if (fromLogits) return softmaxCrossEntropyWithLogits({ labels: target, logits: x, axis: -1 });
-    const normalized = RealDiv({ x, y: Sum({ input: x, reductionIndices: -1, keepDims: true }) });
+  const normalized = RealDiv({ x, y: Sum({ input: x, reductionIndices: -1, keepDims: true }) });
   const output = clipByValue(normalized, constantTensor(EPSILON, x.dtype), constantTensor(1 - EPSILON, x.dtype));
   return Neg({ x: Sum({ input: Mul({ x: target, y: Log({ x: output }) }), reductionIndices: -1 }) });
 }
@@ -132,17 +155,19 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, opti
   const labels = target.dtype === 'int64' ? target : Cast({ x: target, DstT: 'int64' });
   if (x.rank < 1) throw new RangeError(`Argument \`output\` must be at least rank 1. Received: output.shape=${formatShape(x.shape)}`);
   if (labels.rank !== x.rank - 1) {
-    throw new RangeError(`Argument \`output\` must have rank (ndim) \`target.ndim - 1\`. Received: target.shape=${formatShape(labels.shape)}, output.shape=${formatShape(x.shape)}`);
+    throw new RangeError(
+      `Argument \`output\` must have rank (ndim) \`target.ndim - 1\`. Received: target.shape=${formatShape(labels.shape)}, output.shape=${formatShape(x.shape)}`,
+    );
   }
   labels.shape.forEach((d, i) => {
     const e = x.shape[i];
     if (d !== null && e !== null && d !== e) {
-      throw new RangeError(`Arguments \`target\` and \`output\` must have the same shape up until the last dimension: target.shape=${formatShape(labels.shape)}, output.shape=${formatShape(x.shape)}`);
+      throw new RangeError(
+        `Arguments \`target\` and \`output\` must have the same shape up until the last dimension: target.shape=${formatShape(labels.shape)}, output.shape=${formatShape(x.shape)}`,
+      );
     }
   });
-  const logits = fromLogits
-    ? x
-    : Log({ x: clipByValue(x, constantTensor(EPSILON, x.dtype), constantTensor(1 - EPSILON, x.dtype)) });
+  const logits = fromLogits ? x : Log({ x: clipByValue(x, constantTensor(EPSILON, x.dtype), constantTensor(1 - EPSILON, x.dtype)) });
   return sparseSoftmaxCrossEntropy(labels, logits);
 }
 

@@ -2,10 +2,24 @@
 // 'accuracy' from the shapes of the targets and predictions).
 import { Shape } from '../../tensor';
 import { getRegisteredObject } from '../saving/object_registration';
-import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import {
+  deserializeKerasObject,
+  kerasExport,
+  serializeKerasObject,
+  SerializedKerasObject,
+  SerializedLike,
+} from '../saving/serialization_lib';
 import { isPlainObject } from '../utils/argument_validation';
 import { meanAbsoluteError, meanSquaredError } from '../losses/losses';
-import { Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy } from './accuracy';
+import {
+  Accuracy,
+  BinaryAccuracy,
+  CategoricalAccuracy,
+  SparseCategoricalAccuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+} from './accuracy';
 import { Mean, MeanMetricWrapper, MetricFunction } from './mean';
 import { Metric, MetricOptions } from './metric';
 
@@ -74,7 +88,8 @@ export function get(identifier: MetricIdentifier, yTrueShape?: Shape, yPredShape
       const name = identifier;
       if (yTrueShape === undefined || yPredShape === undefined) return new Accuracy({ name });
       const isBinary = yPredShape[yPredShape.length - 1] === 1;
-      const isSparse = yTrueShape.length < yPredShape.length || (yTrueShape[yTrueShape.length - 1] === 1 && (yPredShape[yPredShape.length - 1] ?? 0) > 1);
+      const isSparse =
+        yTrueShape.length < yPredShape.length || (yTrueShape[yTrueShape.length - 1] === 1 && (yPredShape[yPredShape.length - 1] ?? 0) > 1);
       if (isBinary) return new BinaryAccuracy({ name });
       if (isSparse) return new SparseCategoricalAccuracy({ name });
       return new CategoricalAccuracy({ name });

@@ -32,7 +32,15 @@ export class Mean extends Metric {
       this.count.assignAdd(w);
       return;
     }
-    if (rank > 1) v = MeanOp({ input: v, reductionIndices: constantTensor(v.shape.slice(1).map((_, i) => i + 1), 'int32', [rank - 1]) });
+    if (rank > 1)
+      v = MeanOp({
+        input: v,
+        reductionIndices: constantTensor(
+          v.shape.slice(1).map((_, i) => i + 1),
+          'int32',
+          [rank - 1],
+        ),
+      });
     this.total.assignAdd(v.rank === 0 ? v : Sum({ input: v, reductionIndices: allAxes(1) }));
     this.count.assignAdd(v.rank === 0 ? constantTensor(1, this.dtype) : this.samplesIn(v));
   }
@@ -60,7 +68,8 @@ export class MeanMetricWrapper extends Mean {
   ) {
     const { direction, ...metricOptions } = options;
     super({ ...metricOptions, name: options.name ?? fn.name });
-    if (typeof fn !== 'function') throw new TypeError(`${new.target.name} needs a metric function (yTrue, yPred) => Tensor. Received: ${String(fn)}`);
+    if (typeof fn !== 'function')
+      throw new TypeError(`${new.target.name} needs a metric function (yTrue, yPred) => Tensor. Received: ${String(fn)}`);
     this.direction = direction;
   }
 

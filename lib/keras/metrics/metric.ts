@@ -34,7 +34,11 @@ export abstract class Metric {
 
   /** A scalar state variable (zero), named '<metric>/<name>'. */
   protected addVariable(name: string): Variable {
-    const variable = new Variable(() => context.initScope(() => zeros([], this.dtype)), { name: `${this.name}/${name}`, trainable: false, dtype: this.dtype });
+    const variable = new Variable(() => context.initScope(() => zeros([], this.dtype)), {
+      name: `${this.name}/${name}`,
+      trainable: false,
+      dtype: this.dtype,
+    });
     this.state.push(variable);
     return variable;
   }

@@ -26,7 +26,8 @@ export class FunctionalGraph {
       }
     }
     for (const output of outputs) {
-      if (!(output instanceof KerasTensor)) throw new TypeError(`Model '${modelName}': outputs must be KerasTensors. Received: ${String(output)}`);
+      if (!(output instanceof KerasTensor))
+        throw new TypeError(`Model '${modelName}': outputs must be KerasTensors. Received: ${String(output)}`);
     }
     // Post-order DFS from the outputs: a node comes after everything it reads.
     const ordered: Node[] = [];
@@ -77,7 +78,9 @@ export class FunctionalGraph {
       if (!firstSeen.has(node.layer)) firstSeen.set(node.layer, i);
       depth.set(node.layer, Math.max(depth.get(node.layer) ?? 0, this.nodeDepths.get(node) ?? 0));
     });
-    return [...firstSeen.keys()].sort((a, b) => (depth.get(b) as number) - (depth.get(a) as number) || (firstSeen.get(a) as number) - (firstSeen.get(b) as number));
+    return [...firstSeen.keys()].sort(
+      (a, b) => (depth.get(b) as number) - (depth.get(a) as number) || (firstSeen.get(a) as number) - (firstSeen.get(b) as number),
+    );
   }
 
   /** Runs the graph on `inputs`; an explicit `training` overrides what each layer call recorded. */

@@ -60,7 +60,9 @@ export class Model extends Layer {
   /** Makes the model the graph from `inputs` to `outputs` (one of each). */
   protected setGraph(inputs: KerasTensor[], outputs: KerasTensor[]): void {
     if (inputs.length !== 1 || outputs.length !== 1) {
-      throw new RangeError(`Model '${this.name}': only models with one input and one output are supported; got ${inputs.length} inputs and ${outputs.length} outputs.`);
+      throw new RangeError(
+        `Model '${this.name}': only models with one input and one output are supported; got ${inputs.length} inputs and ${outputs.length} outputs.`,
+      );
     }
     this.graph = new FunctionalGraph(inputs, outputs, this.name);
     this.built = true;
@@ -83,7 +85,8 @@ export class Model extends Layer {
 
   getLayer(name: string): Layer {
     const layer = this.layers.find((l) => l.name === name);
-    if (layer === undefined) throw new RangeError(`No such layer: ${name}. Existing layers are: ${this.layers.map((l) => l.name).join(', ')}.`);
+    if (layer === undefined)
+      throw new RangeError(`No such layer: ${name}. Existing layers are: ${this.layers.map((l) => l.name).join(', ')}.`);
     return layer;
   }
 
@@ -172,7 +175,11 @@ export class Model extends Layer {
   /** The loss (and metrics, in compile order) over (x, y): a number, or [loss, ...metrics]. */
   evaluate(x: ArrayData, y?: ArrayData, options?: EvaluateOptions): Promise<number | number[] | Logs>;
   evaluate(dataset: BatchDataset, options?: EvaluateOptions): Promise<number | number[] | Logs>;
-  async evaluate(x: ArrayData | BatchDataset, y?: ArrayData | EvaluateOptions, options: EvaluateOptions = {}): Promise<number | number[] | Logs> {
+  async evaluate(
+    x: ArrayData | BatchDataset,
+    y?: ArrayData | EvaluateOptions,
+    options: EvaluateOptions = {},
+  ): Promise<number | number[] | Logs> {
     return this.requireTrainer().evaluate(x, y, options);
   }
 

@@ -47,10 +47,13 @@ export class Sequential extends Model {
       }
       layer = layer.node.layer;
     }
-    if (!(layer instanceof Layer)) throw new TypeError(`Only instances of Layer can be added to a Sequential model. Received: ${String(entry)}`);
+    if (!(layer instanceof Layer))
+      throw new TypeError(`Only instances of Layer can be added to a Sequential model. Received: ${String(entry)}`);
     if (layer instanceof InputLayer) {
       if (this.inputLayer !== null || this.stack.length > 0) {
-        throw new RangeError(`Sequential model '${this.name}' has already been configured to use an input; an InputLayer can only come first.`);
+        throw new RangeError(
+          `Sequential model '${this.name}' has already been configured to use an input; an InputLayer can only come first.`,
+        );
       }
       this.inputLayer = layer;
       return;
@@ -111,7 +114,8 @@ export class Sequential extends Model {
   /** Keras' from_config: the layers deserialized and added in order, then built for `build_input_shape`. */
   static override fromConfig<T extends Layer>(this: new (options: never) => T, config: Record<string, unknown>): T {
     const { name, trainable = true, layers, build_input_shape: buildInputShape } = config;
-    if (!Array.isArray(layers)) throw new TypeError(`A Sequential config needs a \`layers\` array. Received: layers=${describeValue(layers)}`);
+    if (!Array.isArray(layers))
+      throw new TypeError(`A Sequential config needs a \`layers\` array. Received: layers=${describeValue(layers)}`);
     const cls = this as unknown as new (layers: Layer[], options: SequentialOptions) => Sequential;
     const model = new cls([], { name: name as string | undefined, trainable: trainable as boolean });
     for (const layerConfig of layers) model.add(deserializeLayer(layerConfig));

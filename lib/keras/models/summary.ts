@@ -16,7 +16,21 @@ export interface SummaryOptions {
   printFn?: (text: string) => void;
 }
 
-const BYTES: Partial<Record<DType, number>> = { float16: 2, bfloat16: 2, float32: 4, float64: 8, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, int64: 8, uint64: 8, bool: 1 };
+const BYTES: Partial<Record<DType, number>> = {
+  float16: 2,
+  bfloat16: 2,
+  float32: 4,
+  float64: 8,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  int64: 8,
+  uint64: 8,
+  bool: 1,
+};
 
 function countParams(weights: readonly Variable[]): number {
   return weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
@@ -161,10 +175,13 @@ export function summaryText(model: Model, options: SummaryOptions = {}): string 
   const nonTrainable = model.nonTrainableWeights;
   const optimizerVariables = model.compiled && model.optimizerBuilt ? model.optimizer.variables : null;
   const all = [...trainable, ...nonTrainable, ...(optimizerVariables ?? [])];
-  lines.push(` Total params: ${withCommas(countParams(all))} (${readableSize(memoryBytes(trainable) + memoryBytes(nonTrainable) + memoryBytes(optimizerVariables ?? []))})`);
+  lines.push(
+    ` Total params: ${withCommas(countParams(all))} (${readableSize(memoryBytes(trainable) + memoryBytes(nonTrainable) + memoryBytes(optimizerVariables ?? []))})`,
+  );
   lines.push(` Trainable params: ${withCommas(countParams(trainable))} (${readableSize(memoryBytes(trainable))})`);
   lines.push(` Non-trainable params: ${withCommas(countParams(nonTrainable))} (${readableSize(memoryBytes(nonTrainable))})`);
-  if (optimizerVariables !== null) lines.push(` Optimizer params: ${withCommas(countParams(optimizerVariables))} (${readableSize(memoryBytes(optimizerVariables))})`);
+  if (optimizerVariables !== null)
+    lines.push(` Optimizer params: ${withCommas(countParams(optimizerVariables))} (${readableSize(memoryBytes(optimizerVariables))})`);
   return `${lines.join('\n')}\n`;
 }
 

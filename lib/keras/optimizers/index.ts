@@ -1,6 +1,12 @@
 // tf.keras.optimizers
 import { KerasObject } from '../saving/object_registration';
-import { deserializeKerasObject, kerasExport, serializeKerasObject, SerializedKerasObject, SerializedLike } from '../saving/serialization_lib';
+import {
+  deserializeKerasObject,
+  kerasExport,
+  serializeKerasObject,
+  SerializedKerasObject,
+  SerializedLike,
+} from '../saving/serialization_lib';
 import { isPlainObject } from '../utils/argument_validation';
 import { Adam } from './adam';
 import { AdamW } from './adamw';
@@ -38,7 +44,10 @@ function fromDict(serialized: SerializedLike, unknown: (name: string) => Error):
 export function deserialize(serialized: SerializedLike): Optimizer {
   return fromDict(
     serialized,
-    (name) => new TypeError(`Could not locate optimizer '${name}'. Valid names: ${VALID_NAMES}; a custom class must be registered with registerKerasSerializable().`),
+    (name) =>
+      new TypeError(
+        `Could not locate optimizer '${name}'. Valid names: ${VALID_NAMES}; a custom class must be registered with registerKerasSerializable().`,
+      ),
   );
 }
 

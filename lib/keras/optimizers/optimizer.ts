@@ -4,7 +4,25 @@
 import { context } from '../../context';
 import { InvalidArgumentError } from '../../errors';
 import { executingEagerly, tfFunction, TracedFunction } from '../../function';
-import { AddN, AddV2, Cast, ClipByValue, Greater, Maximum, Minimum, Mul, OnesLike, Range, Rank, RealDiv, SelectV2, Sqrt, Square, Sub, Sum } from '../../ops/generated';
+import {
+  AddN,
+  AddV2,
+  Cast,
+  ClipByValue,
+  Greater,
+  Maximum,
+  Minimum,
+  Mul,
+  OnesLike,
+  Range,
+  Rank,
+  RealDiv,
+  SelectV2,
+  Sqrt,
+  Square,
+  Sub,
+  Sum,
+} from '../../ops/generated';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { zeros } from '../../ops/creation';
@@ -43,7 +61,9 @@ const UNSUPPORTED_CONFIG: Readonly<Config> = {
 function checkNumber(value: number | null | undefined, what: string, { positive = false } = {}): void {
   if (value === undefined || value === null) return;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw new RangeError(`Argument \`${what}\` must be a finite ${positive ? 'positive' : 'non-negative'} number. Received: ${what}=${String(value)}`);
+    throw new RangeError(
+      `Argument \`${what}\` must be a finite ${positive ? 'positive' : 'non-negative'} number. Received: ${what}=${String(value)}`,
+    );
   }
 }
 
@@ -83,7 +103,9 @@ export abstract class Optimizer {
     }
     if (typeof learningRate === 'number') checkNumber(learningRate, 'learningRate');
     else if (!(learningRate instanceof LearningRateSchedule) && typeof learningRate !== 'function') {
-      throw new TypeError(`Argument \`learningRate\` must be a number, a LearningRateSchedule or a function. Received: ${String(learningRate)}`);
+      throw new TypeError(
+        `Argument \`learningRate\` must be a number, a LearningRateSchedule or a function. Received: ${String(learningRate)}`,
+      );
     }
     this.name = options.name ?? autoName(this.constructor.name);
     this.weightDecay = weightDecay;
@@ -152,7 +174,13 @@ export abstract class Optimizer {
       const slotsOfVar = new Map<string, Variable>();
       const base = variable.name.replace(/:\d+$/, '').replace(/\//g, '_');
       for (const slot of this.slotNames()) {
-        slotsOfVar.set(slot, new Variable(() => context.initScope(() => zeros(variable.shape, variable.dtype)), { name: `${this.name}/${base}_${slot}`, trainable: false }));
+        slotsOfVar.set(
+          slot,
+          new Variable(() => context.initScope(() => zeros(variable.shape, variable.dtype)), {
+            name: `${this.name}/${base}_${slot}`,
+            trainable: false,
+          }),
+        );
       }
       this.slots.set(variable.handleOp.name, slotsOfVar);
     }
@@ -199,7 +227,10 @@ export abstract class Optimizer {
       process.emitWarning(`Gradients do not exist for variables ${JSON.stringify(missing)} when minimizing the loss.`);
     }
     if (!executingEagerly()) {
-      this.addUpdate(present.map(([g]) => g), present.map(([, v]) => v));
+      this.addUpdate(
+        present.map(([g]) => g),
+        present.map(([, v]) => v),
+      );
       return;
     }
     for (const [g] of present) {

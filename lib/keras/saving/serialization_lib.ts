@@ -74,7 +74,9 @@ export interface DeserializeOptions<T = unknown> {
   /** The family's error for a name nothing resolves; default Keras' TypeError. */
   unknown?: (className: string) => Error;
   /** The family's base class: anything else is refused (a metric's name given to losses.deserialize). */
-  base?: abstract new (...args: never[]) => T;
+  base?: abstract new (
+    ...args: never[]
+  ) => T;
 }
 
 /** The class (or function) a serialized dict names: registered first, then the family's built-ins, then Keras' public modules. */
@@ -130,7 +132,9 @@ export function optionsFromConfig(owner: string, config: unknown, unsupported: R
     if (!Object.hasOwn(unsupported, key)) {
       options[snakeToCamel(key)] = value;
     } else if (!isDeepStrictEqual(value, unsupported[key])) {
-      throw new RangeError(`${owner} does not support \`${key}\` other than ${describeValue(unsupported[key])}. Received: ${key}=${describeValue(value)}`);
+      throw new RangeError(
+        `${owner} does not support \`${key}\` other than ${describeValue(unsupported[key])}. Received: ${key}=${describeValue(value)}`,
+      );
     }
   }
   return options;

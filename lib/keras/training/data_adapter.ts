@@ -101,12 +101,18 @@ function defaultDType(dtype: DType): DType {
 /** Keras' "Data cardinality is ambiguous" check. */
 export function checkSameSamples(x: HostArray, y: HostArray | undefined): void {
   if (y !== undefined && x.length !== y.length) {
-    throw new RangeError(`Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${x.length}\n'y' sizes: ${y.length}\n`);
+    throw new RangeError(
+      `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${x.length}\n'y' sizes: ${y.length}\n`,
+    );
   }
 }
 
 /** Keras' train_validation_split: the last `validationSplit` of the samples, before any shuffling. */
-export function splitForValidation(x: HostArray, y: HostArray | undefined, validationSplit: number): [[HostArray, HostArray | undefined], [HostArray, HostArray | undefined]] {
+export function splitForValidation(
+  x: HostArray,
+  y: HostArray | undefined,
+  validationSplit: number,
+): [[HostArray, HostArray | undefined], [HostArray, HostArray | undefined]] {
   if (!(validationSplit > 0 && validationSplit < 1)) {
     throw new RangeError(`\`validationSplit\` must be a number in (0, 1). Received: validationSplit=${String(validationSplit)}`);
   }
@@ -188,10 +194,15 @@ export class DatasetSource implements DataSource {
     for await (const element of this.dataset as AsyncIterable<readonly [ArrayData, ArrayData?] | Tensor>) {
       // A bare tensor is x alone (what predict needs).
       const [x, y] = element instanceof Tensor ? [element] : (element as readonly [ArrayData, ArrayData?]);
-      if (x === undefined) throw new TypeError('A dataset passed to fit/evaluate/predict must yield [x, y] batches (or x alone, for predict)');
+      if (x === undefined)
+        throw new TypeError('A dataset passed to fit/evaluate/predict must yield [x, y] batches (or x alone, for predict)');
       const xs = toBatchTensor(x, 'x', this.xDType);
       const ys = y === undefined ? undefined : toBatchTensor(y, 'y');
-      yield ownedBatch(xs, ys, [xs, ys].filter((t): t is Tensor => t !== undefined && t !== x && t !== y));
+      yield ownedBatch(
+        xs,
+        ys,
+        [xs, ys].filter((t): t is Tensor => t !== undefined && t !== x && t !== y),
+      );
       ++count;
     }
     // Known once one epoch went through (Keras learns the cardinality the same way).

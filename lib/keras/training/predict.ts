@@ -51,7 +51,8 @@ class OutputBuffer {
   }
 
   toTensor(): Tensor {
-    if (this.data === undefined || this.dtype === undefined) throw new RangeError('predict() got no data: the input has no samples (or the dataset no batches)');
+    if (this.data === undefined || this.dtype === undefined)
+      throw new RangeError('predict() got no data: the input has no samples (or the dataset no batches)');
     const size = this.rows * this.rowShape.reduce((p, d) => p * d, 1);
     return Tensor.fromNative(hostTensor(this.data.subarray(0, size), [this.rows, ...this.rowShape], this.dtype));
   }
@@ -60,7 +61,8 @@ class OutputBuffer {
 export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
   checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks']);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
-  if (!Number.isInteger(batchSize) || batchSize <= 0) throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
+  if (!Number.isInteger(batchSize) || batchSize <= 0)
+    throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
   let source: DataSource;
   if (isDataset(x)) {
     source = new DatasetSource(x, inputDType(model));

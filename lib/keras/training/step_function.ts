@@ -19,7 +19,10 @@ export class StepFunction<A extends Tensor[], R extends Structure> {
   /** The traced step for the model as it is now. */
   get function(): TracedFunction<A, R> {
     if (this.fn === undefined || this.version !== this.model.graphVersion) {
-      this.fn = tfFunction<A, R>(this.step as (...args: Tensor[]) => R, { reduceRetracing: true, name: `${this.model.name}_${this.kind}_step` });
+      this.fn = tfFunction<A, R>(this.step as (...args: Tensor[]) => R, {
+        reduceRetracing: true,
+        name: `${this.model.name}_${this.kind}_step`,
+      });
       this.version = this.model.graphVersion;
     }
     return this.fn;

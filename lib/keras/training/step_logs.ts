@@ -23,7 +23,10 @@ export class StepLogs {
   lazy(): Logs {
     const logs: Logs = {};
     for (const name of Object.keys(this.tensors)) {
-      Object.defineProperty(logs, name, { enumerable: true, get: () => (this.values !== undefined || !this.disposed ? this.read()[name] : NaN) });
+      Object.defineProperty(logs, name, {
+        enumerable: true,
+        get: () => (this.values !== undefined || !this.disposed ? this.read()[name] : NaN),
+      });
     }
     return logs;
   }

@@ -13,7 +13,17 @@ import type { Model } from '../models/model';
 import { get as getOptimizer, Optimizer, OptimizerIdentifier, zip } from '../optimizers';
 import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
-import { ArrayData, ArraySource, BatchDataset, checkSameSamples, DataSource, DatasetSource, isDataset, splitForValidation, toHostArray } from './data_adapter';
+import {
+  ArrayData,
+  ArraySource,
+  BatchDataset,
+  checkSameSamples,
+  DataSource,
+  DatasetSource,
+  isDataset,
+  splitForValidation,
+  toHostArray,
+} from './data_adapter';
 import type { History } from '../callbacks/history';
 import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
@@ -55,7 +65,17 @@ export interface EvaluateOptions {
 type StepKind = 'train' | 'test';
 
 const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics'];
-const FIT_OPTIONS = ['batchSize', 'epochs', 'verbose', 'callbacks', 'validationSplit', 'validationData', 'validationBatchSize', 'shuffle', 'initialEpoch'];
+const FIT_OPTIONS = [
+  'batchSize',
+  'epochs',
+  'verbose',
+  'callbacks',
+  'validationSplit',
+  'validationData',
+  'validationBatchSize',
+  'shuffle',
+  'initialEpoch',
+];
 const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'callbacks', 'returnDict'];
 
 function isAccuracyName(identifier: MetricIdentifier): identifier is string {
@@ -63,12 +83,14 @@ function isAccuracyName(identifier: MetricIdentifier): identifier is string {
 }
 
 function positiveInteger(name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) <= 0) throw new RangeError(`\`${name}\` must be a positive integer. Received: ${name}=${String(value)}`);
+  if (!Number.isInteger(value) || (value as number) <= 0)
+    throw new RangeError(`\`${name}\` must be a positive integer. Received: ${name}=${String(value)}`);
   return value as number;
 }
 
 function checkVerbose(verbose: unknown): 0 | 1 | 2 {
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw new RangeError(`\`verbose\` must be 0, 1 or 2. Received: verbose=${String(verbose)}`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2)
+    throw new RangeError(`\`verbose\` must be 0, 1 or 2. Received: verbose=${String(verbose)}`);
   return verbose;
 }
 
@@ -78,7 +100,11 @@ function batchSizeOf(x: Tensor): Tensor {
 }
 
 /** Splits fit/evaluate's (x, y, options) or (dataset, options) arguments. */
-function parseArguments<O extends object>(x: ArrayData | BatchDataset, y: ArrayData | O | undefined, options: O): { x: ArrayData | BatchDataset; y?: ArrayData; options: O } {
+function parseArguments<O extends object>(
+  x: ArrayData | BatchDataset,
+  y: ArrayData | O | undefined,
+  options: O,
+): { x: ArrayData | BatchDataset; y?: ArrayData; options: O } {
   if (isDataset(x)) {
     if (y !== undefined && (typeof y !== 'object' || y === null || Array.isArray(y) || ArrayBuffer.isView(y) || y instanceof Tensor)) {
       throw new TypeError('`y` must not be given when `x` is a dataset (it yields [x, y] batches)');
@@ -161,7 +187,8 @@ export class Trainer {
 
   /** The traced step for batches like (x, y). */
   private stepFor(kind: StepKind, y: Tensor | undefined): TracedFunction<[Tensor, Tensor], Record<string, Tensor>> {
-    if (y === undefined) throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
+    if (y === undefined)
+      throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
     return this.steps[kind].function;
   }
 
@@ -169,30 +196,44 @@ export class Trainer {
   private resetMetrics(): void {
     const metrics = this.metrics;
     if (this.reset?.metrics !== metrics.length) {
-      const fn = tfFunction<[], null>(() => {
-        for (const metric of metrics) metric.resetState();
-        return null;
-      }, { name: `${this.model.name}_reset_metrics` });
+      const fn = tfFunction<[], null>(
+        () => {
+          for (const metric of metrics) metric.resetState();
+          return null;
+        },
+        { name: `${this.model.name}_reset_metrics` },
+      );
       this.reset = { metrics: metrics.length, fn };
     }
     this.reset.fn();
   }
 
   /** One pass over `source`; returns the last step's values (the running means), or undefined without data. */
-  private async runEpoch(kind: StepKind, source: DataSource, shuffle: boolean, callbacks: CallbackList, pacer?: StepPacer): Promise<Logs | undefined> {
+  private async runEpoch(
+    kind: StepKind,
+    source: DataSource,
+    shuffle: boolean,
+    callbacks: CallbackList,
+    pacer?: StepPacer,
+  ): Promise<Logs | undefined> {
     let last: StepLogs | undefined;
     try {
-      await runBatches(source, shuffle, {
-        before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
-        run: (batch) => this.stepFor(kind, batch.y)(batch.x, batch.y as Tensor),
-        launch: (batch) => this.stepFor(kind, batch.y).callAsync(batch.x, batch.y as Tensor),
-        after: async (outputs, step) => {
-          last?.dispose();
-          last = new StepLogs(outputs);
-          await (kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last));
-          return !(kind === 'train' && this.model.stopTraining);
+      await runBatches(
+        source,
+        shuffle,
+        {
+          before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
+          run: (batch) => this.stepFor(kind, batch.y)(batch.x, batch.y as Tensor),
+          launch: (batch) => this.stepFor(kind, batch.y).callAsync(batch.x, batch.y as Tensor),
+          after: async (outputs, step) => {
+            last?.dispose();
+            last = new StepLogs(outputs);
+            await (kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last));
+            return !(kind === 'train' && this.model.stopTraining);
+          },
         },
-      }, pacer);
+        pacer,
+      );
       return last === undefined ? undefined : { ...last.read() };
     } finally {
       last?.dispose();
@@ -217,7 +258,8 @@ export class Trainer {
 
   private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
     if (isDataset(data)) return new DatasetSource(data, this.inputDType());
-    if (!Array.isArray(data) || data.length !== 2) throw new TypeError('`validationData` must be [xVal, yVal] or a dataset of [x, y] batches');
+    if (!Array.isArray(data) || data.length !== 2)
+      throw new TypeError('`validationData` must be [xVal, yVal] or a dataset of [x, y] batches');
     return this.arraySource(data[0], data[1], batchSize);
   }
 
@@ -226,14 +268,19 @@ export class Trainer {
     checkOptions('fit()', options, FIT_OPTIONS);
     const { epochs = 1, callbacks = [], validationSplit = 0, validationData, shuffle = true, initialEpoch = 0 } = options;
     const verbose = checkVerbose(options.verbose ?? 1);
-    if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`\`epochs\` must be a non-negative integer. Received: epochs=${String(epochs)}`);
-    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new RangeError(`\`initialEpoch\` must be a non-negative integer. Received: initialEpoch=${String(initialEpoch)}`);
+    if (!Number.isInteger(epochs) || epochs < 0)
+      throw new RangeError(`\`epochs\` must be a non-negative integer. Received: epochs=${String(epochs)}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
+      throw new RangeError(`\`initialEpoch\` must be a non-negative integer. Received: initialEpoch=${String(initialEpoch)}`);
     let train: DataSource;
     let validation: DataSource | undefined;
     if (isDataset(x)) {
-      if (options.batchSize !== undefined) throw new TypeError('`batchSize` must not be given with a dataset: its elements are batches already');
+      if (options.batchSize !== undefined)
+        throw new TypeError('`batchSize` must not be given with a dataset: its elements are batches already');
       if (validationSplit) {
-        throw new TypeError(`\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`);
+        throw new TypeError(
+          `\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`,
+        );
       }
       train = new DatasetSource(x, this.inputDType());
     } else {
@@ -247,11 +294,22 @@ export class Trainer {
         train = source;
       }
     }
-    if (validationData !== undefined) validation = this.validationSource(validationData, positiveInteger('validationBatchSize', options.validationBatchSize ?? options.batchSize ?? 32));
+    if (validationData !== undefined)
+      validation = this.validationSource(
+        validationData,
+        positiveInteger('validationBatchSize', options.validationBatchSize ?? options.batchSize ?? 32),
+      );
     this.buildFor(train);
 
     const model = this.model;
-    const callbackList = new CallbackList(callbacks, { addHistory: true, addProgbar: verbose !== 0, verbose, epochs, steps: train.steps, model });
+    const callbackList = new CallbackList(callbacks, {
+      addHistory: true,
+      addProgbar: verbose !== 0,
+      verbose,
+      epochs,
+      steps: train.steps,
+      model,
+    });
     model.stopTraining = false;
     await callbackList.onTrainBegin();
     let trainingLogs: Logs | undefined;
@@ -285,14 +343,26 @@ export class Trainer {
     return logs;
   }
 
-  async evaluate(xArg: ArrayData | BatchDataset, yArg: ArrayData | EvaluateOptions | undefined, optionsArg: EvaluateOptions): Promise<number | number[] | Logs> {
+  async evaluate(
+    xArg: ArrayData | BatchDataset,
+    yArg: ArrayData | EvaluateOptions | undefined,
+    optionsArg: EvaluateOptions,
+  ): Promise<number | number[] | Logs> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
     checkOptions('evaluate()', options, EVALUATE_OPTIONS);
     const { callbacks = [], returnDict = false } = options;
     const verbose = checkVerbose(options.verbose ?? 1);
-    const source = isDataset(x) ? new DatasetSource(x, this.inputDType()) : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32));
+    const source = isDataset(x)
+      ? new DatasetSource(x, this.inputDType())
+      : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32));
     this.buildFor(source);
-    const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model: this.model });
+    const callbackList = new CallbackList(callbacks, {
+      addProgbar: verbose !== 0,
+      verbose,
+      epochs: 1,
+      steps: source.steps,
+      model: this.model,
+    });
     const logs = await this.evaluateSource(source, callbackList);
     if (returnDict) return logs;
     // Keras' _flatten_metrics_in_order: the loss, then the compiled metrics in compile order.

@@ -137,7 +137,9 @@ export class Progbar {
       bar = `${String(this.current).padStart(7)}/Unknown`;
     }
     const elapsedOrEta =
-      this.target !== null && this.target > 0 && !this.finalized ? formatEta(timePerUnit * (this.target - this.current)) : `${(seconds() - this.start).toFixed(0)}s`;
+      this.target !== null && this.target > 0 && !this.finalized
+        ? formatEta(timePerUnit * (this.target - this.current))
+        : `${(seconds() - this.start).toFixed(0)}s`;
     let info = ` ${style(BOLD, elapsedOrEta)}${formatTimePerUnit(timePerUnit, this.unitName)}`;
     for (const key of this.keys()) info += ` - ${key}: ${formatValue(this.logs[key], true)}`;
     return bar + info;

@@ -16,9 +16,7 @@ export abstract class LearningRateSchedule {
   abstract call(step: number): number;
 
   getConfig(): ScheduleConfig {
-    throw new Error(
-      `Learning rate schedule '${this.constructor.name}' must override \`getConfig()\` in order to be serializable.`,
-    );
+    throw new Error(`Learning rate schedule '${this.constructor.name}' must override \`getConfig()\` in order to be serializable.`);
   }
 
   static fromConfig<T extends LearningRateSchedule>(this: new (options: never) => T, config: ScheduleConfig): T {

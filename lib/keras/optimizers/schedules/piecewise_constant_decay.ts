@@ -42,9 +42,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
     // Keras does not check this and silently sums the values of overlapping ranges.
     for (let i = 1; i < boundaries.length; i++) {
       if (!(boundaries[i]! > boundaries[i - 1]!)) {
-        throw new RangeError(
-          `Argument \`boundaries\` must be strictly increasing. Received: boundaries=${describeValue(boundaries)}`,
-        );
+        throw new RangeError(`Argument \`boundaries\` must be strictly increasing. Received: boundaries=${describeValue(boundaries)}`);
       }
     }
     this.boundaries = boundaries;

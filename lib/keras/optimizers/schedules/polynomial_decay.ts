@@ -1,6 +1,13 @@
 import { f32 } from './float32';
 import { LearningRateSchedule } from './learning_rate_schedule';
-import { booleanOption, checkOptions, finiteNumber, nonNegativeNumber, positiveNumber, stringOption } from '../../utils/argument_validation';
+import {
+  booleanOption,
+  checkOptions,
+  finiteNumber,
+  nonNegativeNumber,
+  positiveNumber,
+  stringOption,
+} from '../../utils/argument_validation';
 
 export interface PolynomialDecayOptions {
   initialLearningRate: number;

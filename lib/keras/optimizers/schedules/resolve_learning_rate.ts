@@ -17,16 +17,16 @@ export function resolveLearningRate(learningRate: LearningRateLike, step: number
   else if (typeof learningRate === 'function') value = learningRate(step);
   else {
     throw new TypeError(
-      'The learning rate must be a number, a LearningRateSchedule or a function of the step. ' +
-        `Received: ${String(learningRate)}`,
+      'The learning rate must be a number, a LearningRateSchedule or a function of the step. ' + `Received: ${String(learningRate)}`,
     );
   }
   // Checked as the float32 the variable will hold: 1e39 is finite in JS but Infinity there.
   if (typeof value !== 'number' || !Number.isFinite(Math.fround(value)) || value < 0) {
-    const shown = typeof value === 'number' ? `${value}${Number.isFinite(value) && value >= 0 ? ' (it overflows float32)' : ''}` : `${String(value)} (${typeof value})`;
-    throw new RangeError(
-      `The learning rate at step ${step} is ${shown}; it must be a finite, non-negative number.`,
-    );
+    const shown =
+      typeof value === 'number'
+        ? `${value}${Number.isFinite(value) && value >= 0 ? ' (it overflows float32)' : ''}`
+        : `${String(value)} (${typeof value})`;
+    throw new RangeError(`The learning rate at step ${step} is ${shown}; it must be a finite, non-negative number.`);
   }
   return value;
 }
