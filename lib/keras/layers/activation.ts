@@ -2,6 +2,7 @@
 import { Shape, Tensor } from '../../tensor';
 import * as activations from '../activations';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface ActivationOptions extends LayerOptions {
   activation: activations.ActivationIdentifier;
@@ -31,3 +32,5 @@ export class Activation extends Layer {
     return { ...super.getConfig(), activation: activations.serialize(this.activation) };
   }
 }
+
+kerasExport('keras.layers', [Activation]);

@@ -9,6 +9,7 @@ import { Shape, Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   /** The features axis (default -1, channels last). */
@@ -146,3 +147,5 @@ export class BatchNormalization extends Layer {
     };
   }
 }
+
+kerasExport('keras.layers', [BatchNormalization]);

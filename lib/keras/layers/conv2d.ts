@@ -6,6 +6,7 @@ import * as activations from '../activations';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
 import { checkChannelsLast, checkPadding, IntPair, Padding, spatialOutputShape, toPair } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface Conv2DOptions extends LayerOptions {
   filters: number;
@@ -135,3 +136,5 @@ export class Conv2D extends Layer {
     };
   }
 }
+
+kerasExport('keras.layers', [Conv2D]);

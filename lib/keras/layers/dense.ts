@@ -6,6 +6,7 @@ import { Variable } from '../../variable';
 import * as activations from '../activations';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface DenseOptions extends LayerOptions {
   units: number;
@@ -108,3 +109,5 @@ export class Dense extends Layer {
     };
   }
 }
+
+kerasExport('keras.layers', [Dense]);

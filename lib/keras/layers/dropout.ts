@@ -16,6 +16,7 @@ import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor } from '../../tensor';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { SeedGenerator } from './seed_generator';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface DropoutOptions extends LayerOptions {
   /** The fraction of inputs to drop, in [0, 1]. */
@@ -88,3 +89,5 @@ export class Dropout extends Layer {
     return { ...super.getConfig(), rate: this.rate, seed: this.seed, noise_shape: this.noiseShape };
   }
 }
+
+kerasExport('keras.layers', [Dropout]);

@@ -4,6 +4,7 @@ import { Pack, Reshape, Shape as ShapeOp, StridedSlice } from '../../ops/generat
 import { Shape, Tensor } from '../../tensor';
 import { checkChannelsLast } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface FlattenOptions extends LayerOptions {
   /** Only 'channels_last'. */
@@ -37,3 +38,5 @@ export class Flatten extends Layer {
     return { ...super.getConfig(), data_format: 'channels_last' };
   }
 }
+
+kerasExport('keras.layers', [Flatten]);

@@ -5,6 +5,7 @@ import { KerasTensor, Node } from './keras_tensor';
 import { checkClassOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import { Layer } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface InputOptions {
   /** The shape of one sample (no batch dim); null for sizes that vary. */
@@ -59,3 +60,5 @@ export function Input(options: InputOptions | Shape): KerasTensor {
   const resolved = Array.isArray(options) ? { shape: options as Shape } : (options as InputOptions);
   return new InputLayer(resolved).output;
 }
+
+kerasExport('keras.layers', [InputLayer]);

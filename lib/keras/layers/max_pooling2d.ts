@@ -3,6 +3,7 @@ import { MaxPool } from '../../ops/generated';
 import { Shape, Tensor } from '../../tensor';
 import { checkChannelsLast, checkPadding, IntPair, Padding, spatialOutputShape, toPair } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface MaxPooling2DOptions extends LayerOptions {
   poolSize?: IntPair;
@@ -48,3 +49,5 @@ export class MaxPooling2D extends Layer {
     return { ...super.getConfig(), pool_size: this.poolSize, padding: this.padding, strides: this.strides, data_format: 'channels_last' };
   }
 }
+
+kerasExport('keras.layers', [MaxPooling2D]);

@@ -3,6 +3,7 @@ import { formatShape, int32Vector } from '../../ops/convert';
 import { ConcatV2, Reshape as ReshapeOp, Shape as ShapeOp, Slice } from '../../ops/generated';
 import { Shape, Tensor } from '../../tensor';
 import { CallOptions, Layer, LayerOptions } from './layer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface ReshapeOptions extends LayerOptions {
   /** The shape of one output sample (no batch dim). */
@@ -54,3 +55,5 @@ export class Reshape extends Layer {
     return { ...super.getConfig(), target_shape: [...this.targetShape] };
   }
 }
+
+kerasExport('keras.layers', [Reshape]);

@@ -3,6 +3,7 @@ import { Pow, ResourceApplyAdam, ResourceApplyAdamWithAmsgrad } from '../../ops/
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -67,3 +68,5 @@ export class Adam extends Optimizer {
     return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 }
+
+kerasExport('keras.optimizers', [Adam]);

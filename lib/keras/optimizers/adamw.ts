@@ -1,5 +1,6 @@
 // AdamW: Adam with decoupled weight decay (Keras 3: weight_decay defaults to 0.004 and is required).
 import { Adam, AdamOptions } from './adam';
+import { kerasExport } from '../saving/serialization_lib';
 
 export class AdamW extends Adam {
   constructor(options: AdamOptions = {}) {
@@ -10,3 +11,5 @@ export class AdamW extends Adam {
     super({ ...options, weightDecay });
   }
 }
+
+kerasExport('keras.optimizers', [AdamW]);

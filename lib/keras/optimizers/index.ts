@@ -2,16 +2,13 @@
 import { KerasObject } from '../saving/object_registration';
 import {
   deserializeKerasObject,
-  kerasExport,
+  exportedFrom,
   serializeKerasObject,
   SerializedKerasObject,
   SerializedLike,
 } from '../saving/serialization_lib';
 import { isPlainObject } from '../utils/argument_validation';
-import { Adam } from './adam';
-import { AdamW } from './adamw';
 import { Optimizer } from './optimizer';
-import { SGD } from './sgd';
 
 export * as schedules from './schedules';
 export { Optimizer, OptimizerOptions, GradientAndVariable, zip } from './optimizer';
@@ -22,11 +19,10 @@ export { SGD, SGDOptions } from './sgd';
 /** An optimizer, its name ('adam', 'adamw', 'sgd', any case, or a registered 'package>Name'), or a serialized dict. */
 export type OptimizerIdentifier = Optimizer | string | SerializedLike;
 
-const BUILT_INS = [Adam, AdamW, SGD];
-kerasExport('keras.optimizers', BUILT_INS);
-/** Keras' ALL_OBJECTS_DICT: lower-case class names. */
-const MODULE_OBJECTS = new Map<string, KerasObject>(BUILT_INS.map((cls) => [cls.name.toLowerCase(), cls]));
-const VALID_NAMES = [...MODULE_OBJECTS.keys()].join(', ');
+/** Keras' ALL_OBJECTS_DICT: the built-in optimizers (each file exports itself) by lower-case class name. */
+function moduleObjects(): Map<string, KerasObject> {
+  return new Map([...exportedFrom('keras.optimizers')].map(([name, cls]) => [name.toLowerCase(), cls]));
+}
 
 /** Keras' `serialize(optimizer)`. */
 export function serialize(optimizer: Optimizer): SerializedKerasObject {
@@ -36,8 +32,9 @@ export function serialize(optimizer: Optimizer): SerializedKerasObject {
 function fromDict(serialized: SerializedLike, unknown: (name: string) => Error): Optimizer {
   const lower = isPlainObject(serialized) && typeof serialized.class_name === 'string' ? serialized.class_name.toLowerCase() : undefined;
   // Keras' deserialize matches built-in class names in any case.
-  const config = lower !== undefined && MODULE_OBJECTS.has(lower) ? { ...serialized, class_name: lower } : serialized;
-  return deserializeKerasObject(config, { moduleObjects: MODULE_OBJECTS, what: 'optimizer', unknown, base: Optimizer });
+  const builtIns = moduleObjects();
+  const config = lower !== undefined && builtIns.has(lower) ? { ...serialized, class_name: lower } : serialized;
+  return deserializeKerasObject(config, { moduleObjects: builtIns, what: 'optimizer', unknown, base: Optimizer });
 }
 
 /** Keras' `deserialize(dict)`: built-in class names in any case ('Adam', 'adam'), registered classes by their registered name. */
@@ -46,7 +43,7 @@ export function deserialize(serialized: SerializedLike): Optimizer {
     serialized,
     (name) =>
       new TypeError(
-        `Could not locate optimizer '${name}'. Valid names: ${VALID_NAMES}; a custom class must be registered with registerKerasSerializable().`,
+        `Could not locate optimizer '${name}'. Valid names: ${[...moduleObjects().keys()].join(', ')}; a custom class must be registered with registerKerasSerializable().`,
       ),
   );
 }

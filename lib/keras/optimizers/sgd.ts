@@ -4,6 +4,7 @@ import { ResourceApplyGradientDescent, ResourceApplyKerasMomentum } from '../../
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { kerasExport } from '../saving/serialization_lib';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -49,3 +50,5 @@ export class SGD extends Optimizer {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
+
+kerasExport('keras.optimizers', [SGD]);

@@ -46,6 +46,13 @@ export function kerasExport(module: string, symbols: readonly KerasObject[]): Ma
   return new Map(symbols.map((symbol) => [symbol.name, symbol]));
 }
 
+/** The classes exported under `module` so far, by class name (each class file exports itself). */
+export function exportedFrom(module: string): Map<string, KerasObject> {
+  const found = new Map<string, KerasObject>();
+  for (const [symbol, of] of publicModules) if (of === module) found.set(symbol.name, symbol);
+  return found;
+}
+
 /** Keras' `serialize_keras_object` for objects with `getConfig()`. */
 export function serializeKerasObject(obj: Configurable): SerializedKerasObject {
   if (typeof obj !== 'object' || obj === null || typeof obj.getConfig !== 'function') {
