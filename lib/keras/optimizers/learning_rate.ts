@@ -18,30 +18,25 @@ const NOT_SETTABLE =
 type WriteKind = 'assign' | 'assignAdd' | 'assignSub';
 
 /**
- * The value `variable` would hold after a write of `kind`: computed on the host when eager (to be
- * checked before anything changes), as graph ops when tracing (checked at run time by `Assert`).
+ * A variable whose every write is checked, through assign, assignAdd and assignSub alike: eagerly on
+ * the host before anything changes, and inside a tf.function by an `Assert` that fails the run first.
  */
-function valueAfter(variable: Variable, kind: WriteKind, value: TensorLike): TensorLike {
-  if (kind === 'assign') return value;
-  const delta = value instanceof Tensor ? value : constantTensor(value as HostValue, variable.dtype);
-  if (kind === 'assignAdd') return AddV2({ x: variable.value(), y: delta });
-  return Sub({ x: variable.value(), y: delta });
-}
+abstract class CheckedVariable extends Variable {
+  /** Why a value is refused (the run-time message). */
+  protected abstract readonly refusal: string;
 
-/** Inside a trace: `value`, after an op that fails the run (before any later write) unless `ok` holds. */
-function assertedInTrace(value: Tensor, ok: Tensor, message: string): Tensor {
-  Assert({ condition: ok, data: [message, value] });
-  return value;
-}
+  /** The host value to store for `value` (the result of a write of `kind`), or a RangeError. */
+  protected abstract checkHost(value: number | bigint, kind: WriteKind): number | bigint;
 
-/** `optimizer.iterations`: the int64 count of updates applied (read as a number); never negative. */
-export class IterationsVariable extends Variable {
-  constructor(name: string) {
-    super(BigInt(0), { name, trainable: false, dtype: 'int64' });
-  }
+  /** Inside a trace: whether `value` may be stored. */
+  protected abstract validInGraph(value: Tensor): Tensor;
 
-  override numpy(): number {
-    return Number(super.numpy());
+  /** Called before every write (e.g. to refuse all of them). */
+  protected beforeWrite(): void {}
+
+  /** A traced write that needs no check (the optimizer's own `iterations += 1`). */
+  protected trusted(_kind: WriteKind, _value: TensorLike): boolean {
+    return false;
   }
 
   override assign(value: TensorLike): this {
@@ -57,22 +52,53 @@ export class IterationsVariable extends Variable {
   }
 
   private checkedWrite(kind: WriteKind, value: TensorLike): this {
-    const message = 'optimizer.iterations must stay a non-negative integer';
+    this.beforeWrite();
     if (executingEagerly()) {
-      const after = valueAfter(this, kind, value);
-      const result = after instanceof Tensor && after.rank === 0 ? after.numpy() : after;
-      if (typeof result !== 'number' && typeof result !== 'bigint') return super.assign(after);
-      if (!((typeof result === 'bigint' && result >= 0n) || (typeof result === 'number' && Number.isSafeInteger(result) && result >= 0))) {
-        throw new RangeError(`${message}. Received: ${String(result)} (after ${kind})`);
-      }
-      super.assign(typeof result === 'number' ? BigInt(result) : (result as bigint));
-      return this;
+      const after = this.valueAfter(kind, value);
+      const host = after instanceof Tensor && after.rank === 0 ? after.numpy() : after;
+      // Anything but a scalar number fails its own conversion or shape check in Variable.assign.
+      if (typeof host !== 'number' && typeof host !== 'bigint') return super.assign(after);
+      return super.assign(this.checkHost(host, kind));
     }
-    // The optimizer's own `+= 1` needs no check; anything else written inside a tf.function does.
-    if (kind === 'assignAdd' && typeof value === 'bigint' && value >= 0n) return super.assignAdd(value);
-    const after = valueAfter(this, kind, value) as Tensor;
-    super.assign(assertedInTrace(after, GreaterEqual({ x: after, y: BigInt(0) }), message));
-    return this;
+    if (this.trusted(kind, value)) return kind === 'assignAdd' ? super.assignAdd(value) : super.assign(value);
+    const after = this.valueAfter(kind, value);
+    const tensor = after instanceof Tensor ? after : constantTensor(after as HostValue, this.dtype);
+    Assert({ condition: this.validInGraph(tensor), data: [this.refusal, tensor] });
+    return super.assign(tensor);
+  }
+
+  /** The value after a write of `kind`: a host value or eager tensor when eager, graph ops when tracing. */
+  private valueAfter(kind: WriteKind, value: TensorLike): TensorLike {
+    if (kind === 'assign') return value;
+    const delta = value instanceof Tensor ? value : constantTensor(value as HostValue, this.dtype);
+    return kind === 'assignAdd' ? AddV2({ x: this.value(), y: delta }) : Sub({ x: this.value(), y: delta });
+  }
+}
+
+/** `optimizer.iterations`: the int64 count of updates applied (read as a number); never negative. */
+export class IterationsVariable extends CheckedVariable {
+  protected readonly refusal = 'optimizer.iterations must stay a non-negative integer';
+
+  constructor(name: string) {
+    super(BigInt(0), { name, trainable: false, dtype: 'int64' });
+  }
+
+  override numpy(): number {
+    return Number(super.numpy());
+  }
+
+  protected checkHost(value: number | bigint, kind: WriteKind): bigint {
+    if ((typeof value === 'bigint' && value >= 0n) || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0))
+      return BigInt(value);
+    throw new RangeError(`${this.refusal}. Received: ${String(value)} (after ${kind})`);
+  }
+
+  protected validInGraph(value: Tensor): Tensor {
+    return GreaterEqual({ x: value, y: BigInt(0) });
+  }
+
+  protected override trusted(kind: WriteKind, value: TensorLike): boolean {
+    return kind === 'assignAdd' && typeof value === 'bigint' && value >= 0n;
   }
 }
 
@@ -90,7 +116,8 @@ function checkedRate(value: number | bigint): number {
  * `optimizer.learningRate`: a float32 variable read by the apply ops. With a schedule, reading it
  * gives the rate of the next update (as Keras computes it) and assigning it is a TypeError.
  */
-export class LearningRateVariable extends Variable {
+export class LearningRateVariable extends CheckedVariable {
+  protected readonly refusal = 'The learning rate must be a finite, non-negative number';
   readonly schedule: Exclude<LearningRateLike, number> | undefined;
   /** Completed updates as the host knows them; valid while `iterations.writeCount === knownWrites`. */
   private step = 0;
@@ -124,32 +151,16 @@ export class LearningRateVariable extends Variable {
     return super.numpy() as number;
   }
 
-  override assign(value: TensorLike): this {
-    return this.checkedWrite('assign', value);
-  }
-
-  override assignAdd(delta: TensorLike): this {
-    return this.checkedWrite('assignAdd', delta);
-  }
-
-  override assignSub(delta: TensorLike): this {
-    return this.checkedWrite('assignSub', delta);
-  }
-
-  /** Every write, eager or traced, keeps the rate a finite non-negative float32 (checked in float32 terms). */
-  private checkedWrite(kind: WriteKind, value: TensorLike): this {
+  protected override beforeWrite(): void {
     if (this.schedule !== undefined) throw new TypeError(NOT_SETTABLE);
-    if (executingEagerly()) {
-      const after = valueAfter(this, kind, value);
-      // Numbers and eager scalars are checked here; anything else fails its conversion or shape check.
-      const rate = after instanceof Tensor && after.rank === 0 ? after.numpy() : after;
-      if (typeof rate === 'number' || typeof rate === 'bigint') return super.assign(checkedRate(rate));
-      return super.assign(after);
-    }
-    const after = valueAfter(this, kind, value);
-    const tensor = after instanceof Tensor ? after : constantTensor(after as HostValue, 'float32');
-    const ok = LogicalAnd({ x: IsFinite({ x: tensor }), y: GreaterEqual({ x: tensor, y: 0 }) });
-    return super.assign(assertedInTrace(tensor, ok, 'The learning rate must be a finite, non-negative number'));
+  }
+
+  protected checkHost(value: number | bigint): number {
+    return checkedRate(value);
+  }
+
+  protected validInGraph(value: Tensor): Tensor {
+    return LogicalAnd({ x: IsFinite({ x: value }), y: GreaterEqual({ x: value, y: 0 }) });
   }
 
   /**
@@ -176,7 +187,8 @@ export class LearningRateVariable extends Variable {
         },
         abort: () => void (this.inFlight -= 1),
       });
-      super.assign(rate);
+      // Written past the checks: the schedule's value was checked on the host, and assign() refuses schedules.
+      Variable.prototype.assign.call(this, rate);
     }
     const learningRate = this.value();
     apply(learningRate, Cast({ x: AddV2({ x: this.iterations.value(), y: BigInt(1) }), DstT: 'float32' }));
