@@ -51,8 +51,16 @@ export class Callback {
   onTrainEnd(_logs?: Logs): HookResult {}
   onEpochBegin(_epoch: number, _logs?: Logs): HookResult {}
   onEpochEnd(_epoch: number, _logs?: Logs): HookResult {}
-  onTrainBatchBegin(_batch: number, _logs?: Logs): HookResult {}
-  onTrainBatchEnd(_batch: number, _logs?: Logs): HookResult {}
+  /** Keras' on_batch_begin: the old name of onTrainBatchBegin, which calls it unless overridden. */
+  onBatchBegin(_batch: number, _logs?: Logs): HookResult {}
+  /** Keras' on_batch_end: the old name of onTrainBatchEnd, which calls it unless overridden. */
+  onBatchEnd(_batch: number, _logs?: Logs): HookResult {}
+  onTrainBatchBegin(batch: number, logs?: Logs): HookResult {
+    return this.onBatchBegin(batch, logs);
+  }
+  onTrainBatchEnd(batch: number, logs?: Logs): HookResult {
+    return this.onBatchEnd(batch, logs);
+  }
   onTestBegin(_logs?: Logs): HookResult {}
   onTestEnd(_logs?: Logs): HookResult {}
   onTestBatchBegin(_batch: number, _logs?: Logs): HookResult {}

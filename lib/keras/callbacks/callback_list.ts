@@ -57,10 +57,19 @@ export class CallbackList {
       'onPredictBatchBegin',
       'onPredictBatchEnd',
     ];
+    // The train hooks also reach callbacks that override only Keras' old names (onBatchBegin/End).
+    const aliases: Partial<Record<BatchHook, 'onBatchBegin' | 'onBatchEnd'>> = {
+      onTrainBatchBegin: 'onBatchBegin',
+      onTrainBatchEnd: 'onBatchEnd',
+    };
+    const overrides = (cb: Callback, hook: BatchHook): boolean => {
+      const alias = aliases[hook];
+      return cb[hook] !== Callback.prototype[hook] || (alias !== undefined && cb[alias] !== Callback.prototype[alias]);
+    };
     for (const hook of hooks)
       this.overriding.set(
         hook,
-        this.callbacks.filter((cb) => cb[hook] !== Callback.prototype[hook]),
+        this.callbacks.filter((cb) => overrides(cb, hook)),
       );
   }
 

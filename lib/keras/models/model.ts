@@ -12,6 +12,7 @@ import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../callbacks/history';
 import { predict, predictOnBatch, PredictOptions } from '../training/predict';
+import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
 import { CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
@@ -169,7 +170,7 @@ export class Model extends Layer {
   fit(x: ArrayData, y?: ArrayData, options?: FitOptions): Promise<History>;
   fit(dataset: BatchDataset, options?: FitOptions): Promise<History>;
   async fit(x: ArrayData | BatchDataset, y?: ArrayData | FitOptions, options: FitOptions = {}): Promise<History> {
-    return this.requireTrainer().fit(x, y, options);
+    return runExclusively(this, this.name, 'fit()', () => this.requireTrainer().fit(x, y, options));
   }
 
   /** The loss (and metrics, in compile order) over (x, y): a number, or [loss, ...metrics]. */
@@ -180,7 +181,7 @@ export class Model extends Layer {
     y?: ArrayData | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<number | number[] | Logs> {
-    return this.requireTrainer().evaluate(x, y, options);
+    return runExclusively(this, this.name, 'evaluate()', () => this.requireTrainer().evaluate(x, y, options));
   }
 
   /** Keras' `predict_function`: the traced inference step predict() runs per batch (training false). */
@@ -190,11 +191,11 @@ export class Model extends Layer {
 
   /** The model's outputs for every sample of `x`, batch by batch, as one tensor. */
   predict(x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
-    return predict(this, x, options);
+    return runExclusively(this, this.name, 'predict()', () => predict(this, x, options));
   }
 
   /** The outputs for one batch, in one session run. */
   predictOnBatch(x: TensorLike): Tensor {
-    return predictOnBatch(this, x);
+    return runExclusivelySync(this, this.name, 'predictOnBatch()', () => predictOnBatch(this, x));
   }
 }

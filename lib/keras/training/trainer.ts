@@ -272,6 +272,13 @@ export class Trainer {
       throw new RangeError(`\`epochs\` must be a non-negative integer. Received: epochs=${String(epochs)}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
       throw new RangeError(`\`initialEpoch\` must be a non-negative integer. Received: initialEpoch=${String(initialEpoch)}`);
+    // Checked before use: NaN would be skipped as falsy and '0.25' coerced, both silently.
+    if (typeof validationSplit !== 'number') {
+      throw new TypeError(`\`validationSplit\` must be a number in [0, 1). Received: validationSplit=${JSON.stringify(validationSplit)}`);
+    }
+    if (!(validationSplit >= 0 && validationSplit < 1)) {
+      throw new RangeError(`\`validationSplit\` must be a number in [0, 1). Received: validationSplit=${String(validationSplit)}`);
+    }
     let train: DataSource;
     let validation: DataSource | undefined;
     if (isDataset(x)) {
