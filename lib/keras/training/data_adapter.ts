@@ -2,6 +2,7 @@
 // converted once into a HostArray (tf.data's row store), and each batch is one copy of its rows
 // (gathered through a reused scratch buffer when shuffled) into a new tensor; datasets are iterated
 // as they are.
+import { INFINITE_CARDINALITY } from '../../data/dataset';
 import { Shuffler } from '../../data/shuffle';
 import { DType, dtypeOfTypedArray, isFloating, isTypedArray, TypedArray, typedArrayFor } from '../../dtypes';
 import { flatten, HostArray, HostArrayLike, HostValue, inferDType, inferShape, isHostArrayLike, scratchBuffer } from '../../host_data';
@@ -179,6 +180,8 @@ export class ArraySource implements DataSource {
 /** Batches from a dataset, converted to tensors of the dtypes the model takes. */
 export class DatasetSource implements DataSource {
   steps: number | null;
+  /** A dataset that repeats forever (tf.data's INFINITE_CARDINALITY): an epoch needs a step count. */
+  readonly infinite: boolean;
 
   constructor(
     private readonly dataset: BatchDataset,
@@ -187,6 +190,7 @@ export class DatasetSource implements DataSource {
     // tf.data.Dataset knows its cardinality (negative: infinite or unknown).
     const cardinality = (dataset as { cardinality?: () => number }).cardinality?.();
     this.steps = cardinality !== undefined && cardinality >= 0 ? cardinality : null;
+    this.infinite = cardinality === INFINITE_CARDINALITY;
   }
 
   async *batches(): AsyncIterator<Batch> {
@@ -218,4 +222,79 @@ function toBatchTensor(value: ArrayData, what: string, dtype?: DType): Tensor {
   }
   const host = toHostArray(value, what, dtype);
   return Tensor.fromNative(hostTensor(host.data, host.shape, host.dtype));
+}
+
+/**
+ * Keras' EpochIterator with `steps_per_epoch` (or `steps`): each epoch takes `steps` batches from one
+ * pass over the data that lasts across epochs. When the pass runs out the epoch ends early, with
+ * Keras' warning, and the next epoch starts a new pass.
+ */
+export class StepLimitedSource implements DataSource {
+  private current?: Iterator<Batch> | AsyncIterator<Batch>;
+  private seen = 0;
+
+  constructor(
+    private readonly source: DataSource,
+    readonly steps: number,
+  ) {}
+
+  async *batches(shuffle: boolean): AsyncIterator<Batch> {
+    if (this.current === undefined) {
+      this.current = this.source.batches(shuffle);
+      this.seen = 0;
+    }
+    for (let step = 0; step < this.steps; ++step) {
+      const known = this.source.steps;
+      if (known !== null && this.seen >= known) {
+        ranOutOfData();
+        break;
+      }
+      const next = await this.current.next();
+      if (next.done) {
+        ranOutOfData();
+        this.current = undefined;
+        return;
+      }
+      this.seen += 1;
+      yield next.value;
+    }
+    const known = this.source.steps;
+    if (known !== null && this.seen >= known) await this.restart();
+  }
+
+  /** Ends the pass in progress (Keras' reset): the next epoch starts a new one. */
+  async restart(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    await current?.return?.();
+  }
+}
+
+function ranOutOfData(): void {
+  process.emitWarning(
+    'Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at least ' +
+      '`stepsPerEpoch * epochs` batches. You may need to use the `.repeat()` function when building your dataset.',
+  );
+}
+
+/** Keras 2's refusal of an endless epoch (Keras 3 would loop forever); `option` names the step count to give. */
+export function checkFinite(source: DataSource, option: string): void {
+  if (source instanceof DatasetSource && source.infinite) {
+    throw new TypeError(
+      `When passing an infinitely repeating dataset, please specify a \`${option}\` value so that epoch level callbacks ` +
+        'continue to work. The value can be arbitrary, or a number that you think correctly defines the size of an epoch. ' +
+        'Epoch-level callbacks will then be called at this interval.',
+    );
+  }
+}
+
+/** `source` limited to `steps` batches per epoch, or unchanged without a count (which a dataset that repeats forever needs). */
+export function withSteps(source: DataSource, steps: number | undefined, option: string): DataSource {
+  if (steps === undefined) {
+    checkFinite(source, option);
+    return source;
+  }
+  if (!Number.isInteger(steps) || steps <= 0)
+    throw new RangeError(`\`${option}\` must be a positive integer. Received: ${option}=${String(steps)}`);
+  return new StepLimitedSource(source, steps);
 }

@@ -8,7 +8,7 @@ import type { Callback } from '../callbacks';
 import type { Model } from '../models/model';
 import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
-import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray } from './data_adapter';
+import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray, withSteps } from './data_adapter';
 import { runBatches } from './loop';
 
 export interface PredictOptions {
@@ -16,6 +16,8 @@ export interface PredictOptions {
   /** 0 silent, 1 progress bar (the default), 2 one line. */
   verbose?: 0 | 1 | 2;
   callbacks?: readonly Callback[];
+  /** Batches to predict (needed for a dataset that repeats forever). */
+  steps?: number;
 }
 
 function inputDType(model: Model) {
@@ -59,7 +61,7 @@ class OutputBuffer {
 }
 
 export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
-  checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks']);
+  checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks', 'steps']);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
@@ -71,8 +73,10 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
     model.maybeBuild([null, ...xs.rowShape]);
     source = new ArraySource(xs, undefined, batchSize);
   }
+  const expectedRows = source instanceof ArraySource && options.steps === undefined ? source.x.length : null;
+  source = withSteps(source, options.steps, 'steps');
   const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model });
-  const outputs = new OutputBuffer(source instanceof ArraySource ? source.x.length : null);
+  const outputs = new OutputBuffer(expectedRows);
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),

@@ -22,6 +22,8 @@ import {
   DatasetSource,
   isDataset,
   splitForValidation,
+  StepLimitedSource,
+  withSteps,
   toHostArray,
 } from './data_adapter';
 import type { History } from '../callbacks/history';
@@ -52,6 +54,12 @@ export interface FitOptions {
   shuffle?: boolean;
   /** The epoch to start at (for resuming). */
   initialEpoch?: number;
+  /** Batches per epoch, drawn from one pass over the data that continues across epochs (needed for a dataset that repeats forever). */
+  stepsPerEpoch?: number;
+  /** Batches per validation, each validation from the start of the validation data. */
+  validationSteps?: number;
+  /** Validate every `validationFreq` epochs, or after the (1-based) epochs listed. */
+  validationFreq?: number | readonly number[];
 }
 
 export interface EvaluateOptions {
@@ -60,6 +68,8 @@ export interface EvaluateOptions {
   callbacks?: readonly Callback[];
   /** Return {loss, metric: value} instead of a number or list. */
   returnDict?: boolean;
+  /** Batches to evaluate (needed for a dataset that repeats forever). */
+  steps?: number;
 }
 
 type StepKind = 'train' | 'test';
@@ -75,8 +85,20 @@ const FIT_OPTIONS = [
   'validationBatchSize',
   'shuffle',
   'initialEpoch',
+  'stepsPerEpoch',
+  'validationSteps',
+  'validationFreq',
 ];
-const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'callbacks', 'returnDict'];
+const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'callbacks', 'returnDict', 'steps'];
+
+/** Keras' _should_eval: every `freq` epochs, or the (1-based) epochs listed. */
+function validationSchedule(freq: unknown): (epoch: number) => boolean {
+  if (typeof freq === 'number' && Number.isInteger(freq) && freq > 0) return (epoch) => (epoch + 1) % freq === 0;
+  if (Array.isArray(freq) && freq.every((e) => Number.isInteger(e) && e > 0)) return (epoch) => freq.includes(epoch + 1);
+  throw new TypeError(
+    `Expected \`validationFreq\` to be a positive integer or a list of them. Received: validationFreq=${JSON.stringify(freq)}`,
+  );
+}
 
 function isAccuracyName(identifier: MetricIdentifier): identifier is string {
   return typeof identifier === 'string' && ['accuracy', 'acc'].includes(identifier.toLowerCase());
@@ -307,6 +329,10 @@ export class Trainer {
         positiveInteger('validationBatchSize', options.validationBatchSize ?? options.batchSize ?? 32),
       );
     this.buildFor(train);
+    train = withSteps(train, options.stepsPerEpoch, 'stepsPerEpoch');
+    const validationSteps = options.validationSteps;
+    if (validation !== undefined) withSteps(validation, validationSteps, 'validationSteps');
+    const shouldValidate = validationSchedule(options.validationFreq ?? 1);
 
     const model = this.model;
     const callbackList = new CallbackList(callbacks, {
@@ -328,8 +354,9 @@ export class Trainer {
       const logs = await this.runEpoch('train', train, shuffle, callbackList, pacer);
       if (logs === undefined) throw new RangeError('fit() got no data: the training data has no samples (or the dataset no batches)');
       if (train.steps !== announcedSteps) callbackList.setSteps((announcedSteps = train.steps));
-      if (validation !== undefined) {
-        const validationLogs = await this.evaluateSource(validation, callbackList);
+      if (validation !== undefined && shouldValidate(epoch)) {
+        // Each validation starts from the beginning of the data (Keras resets its iterator).
+        const validationLogs = await this.evaluateSource(withSteps(validation, validationSteps, 'validationSteps'), callbackList);
         for (const [name, value] of Object.entries(validationLogs)) logs[`val_${name}`] = value;
       }
       logs.learning_rate = this.optimizer.learningRate.numpy();
@@ -337,6 +364,7 @@ export class Trainer {
       trainingLogs = logs;
       if (model.stopTraining) break;
     }
+    if (train instanceof StepLimitedSource) await train.restart();
     await callbackList.onTrainEnd(trainingLogs);
     return callbackList.history as History;
   }
@@ -359,10 +387,11 @@ export class Trainer {
     checkOptions('evaluate()', options, EVALUATE_OPTIONS);
     const { callbacks = [], returnDict = false } = options;
     const verbose = checkVerbose(options.verbose ?? 1);
-    const source = isDataset(x)
+    const data = isDataset(x)
       ? new DatasetSource(x, this.inputDType())
       : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32));
-    this.buildFor(source);
+    this.buildFor(data);
+    const source = withSteps(data, options.steps, 'steps');
     const callbackList = new CallbackList(callbacks, {
       addProgbar: verbose !== 0,
       verbose,
