@@ -206,7 +206,7 @@ test('fit, evaluate and predict reject snake_case and misspelt options before do
   const dataset = tf.data.Dataset.fromTensorSlices([tf.constant(X, 'float32'), tf.constant(Y, 'float32')]).batch(2);
   await assert.rejects(model.fit(dataset, { steps_per_epoch: 1 } as never), {
     name: 'TypeError',
-    message: /^fit\(\) got an unexpected option 'steps_per_epoch'\. Allowed options: batchSize, /,
+    message: /^fit\(\) got an unexpected option 'steps_per_epoch' \(did you mean 'stepsPerEpoch'\?\)\. Allowed options: batchSize, /,
   });
   const history = await model.fit(X, Y, { batchSize: 2, epochs: 1, verbose: 0 });
   assert.equal(history.history.loss.length, 1);

@@ -11,10 +11,10 @@ import { checkClassOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../callbacks/history';
-import { predict, predictOnBatch, PredictOptions } from '../training/predict';
+import { checkPredictOptions, predict, predictOnBatch, PredictOptions } from '../training/predict';
 import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
-import { CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';
+import { checkArguments, CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { FunctionalGraph } from './functional';
 import { printSummary, SummaryOptions } from './summary';
@@ -170,6 +170,7 @@ export class Model extends Layer {
   fit(x: ArrayData, y?: ArrayData, options?: FitOptions): Promise<History>;
   fit(dataset: BatchDataset, options?: FitOptions): Promise<History>;
   async fit(x: ArrayData | BatchDataset, y?: ArrayData | FitOptions, options: FitOptions = {}): Promise<History> {
+    checkArguments('fit', x, y, options);
     return runExclusively(this, this.name, 'fit()', () => this.requireTrainer().fit(x, y, options));
   }
 
@@ -181,6 +182,7 @@ export class Model extends Layer {
     y?: ArrayData | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<number | number[] | Logs> {
+    checkArguments('evaluate', x, y, options);
     return runExclusively(this, this.name, 'evaluate()', () => this.requireTrainer().evaluate(x, y, options));
   }
 
@@ -190,7 +192,8 @@ export class Model extends Layer {
   }
 
   /** The model's outputs for every sample of `x`, batch by batch, as one tensor. */
-  predict(x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+  async predict(x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+    checkPredictOptions(options);
     return runExclusively(this, this.name, 'predict()', () => predict(this, x, options));
   }
 

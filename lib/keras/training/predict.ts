@@ -60,8 +60,13 @@ class OutputBuffer {
   }
 }
 
-export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+/** predict's options checked before anything runs (also before waiting for a run in flight). */
+export function checkPredictOptions(options: PredictOptions): void {
   checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks', 'steps']);
+}
+
+export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+  checkPredictOptions(options);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);

@@ -136,6 +136,12 @@ function parseArguments<O extends object>(
   return { x, y: y as ArrayData | undefined, options };
 }
 
+/** fit's or evaluate's arguments checked before anything runs (also before waiting for a run in flight). */
+export function checkArguments(kind: 'fit' | 'evaluate', x: ArrayData | BatchDataset, y: unknown, options: object): void {
+  const parsed = parseArguments(x, y as ArrayData | object | undefined, options);
+  checkOptions(`${kind}()`, parsed.options, kind === 'fit' ? FIT_OPTIONS : EVALUATE_OPTIONS);
+}
+
 export class Trainer {
   readonly optimizer: Optimizer;
   readonly loss: Loss;
