@@ -12,5 +12,5 @@ export * as utils from './utils';
 export { Model, Sequential, type ModelOptions, type SequentialOptions } from './models';
 export { Input } from './layers';
 export { History } from './callbacks/history';
-export type { CompileOptions, FitOptions, EvaluateOptions } from './training/trainer';
+export type { CompileOptions, FitOptions, EvaluateOptions, StepData, ComputeLossArguments } from './training/trainer';
 export type { PredictOptions } from './training/predict';

@@ -14,7 +14,7 @@ import type { History } from '../callbacks/history';
 import { checkPredictOptions, predict, predictOnBatch, PredictOptions } from '../training/predict';
 import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
-import { checkArguments, CompileOptions, EvaluateOptions, FitOptions, Trainer } from '../training/trainer';
+import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { FunctionalGraph } from './functional';
 import { printSummary, SummaryOptions } from './summary';
@@ -155,6 +155,31 @@ export class Model extends Layer {
   /** Whether the optimizer has made its state (Keras' `optimizer.built`), for summary(). */
   get optimizerBuilt(): boolean {
     return this.trainer?.optimizerBuilt ?? false;
+  }
+
+  /**
+   * Keras' `train_step(data)`: one training step on a batch, traced into fit's one session run per
+   * batch; returns the logs by metric name. Override it to customize fit() (keras.io's "Customizing
+   * what happens in fit()"); the default is the forward pass under a tape, `computeLoss`, the loss
+   * tracker, the optimizer's update and `computeMetrics`.
+   */
+  trainStep(data: StepData): Record<string, Tensor> {
+    return this.requireTrainer().trainStep(data);
+  }
+
+  /** Keras' `test_step(data)`, which evaluate() and fit's validation run per batch. */
+  testStep(data: StepData): Record<string, Tensor> {
+    return this.requireTrainer().testStep(data);
+  }
+
+  /** Keras' `compute_loss(x, y, y_pred)`: by default the compiled loss. */
+  computeLoss(args: ComputeLossArguments): Tensor {
+    return this.requireTrainer().computeLoss(args);
+  }
+
+  /** Keras' `compute_metrics(x, y, y_pred)`: updates the compiled metrics, returns every metric's value by name. */
+  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor): Record<string, Tensor> {
+    return this.requireTrainer().computeMetrics(y, yPred);
   }
 
   /** The loss tracker, then the compiled metrics (known once fit/evaluate has seen data). */

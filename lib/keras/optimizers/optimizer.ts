@@ -86,6 +86,7 @@ export abstract class Optimizer {
   readonly globalClipnorm: number | null;
   private readonly slots = new Map<string, Map<string, Variable>>();
   private builtFor?: Set<string>;
+  private builtVariables?: Variable[];
   private readonly eagerSteps = new Map<string, TracedFunction<Tensor[], null>>();
 
   constructor(options: OptimizerOptions, defaultLearningRate: number) {
@@ -169,6 +170,7 @@ export abstract class Optimizer {
   /** Creates the slots of `variables` (zeros, like the variable), once. */
   build(variables: readonly Variable[]): void {
     this.builtFor = new Set(variables.map((v) => v.handleOp.name));
+    this.builtVariables = [...variables];
     for (const variable of variables) {
       if (this.slots.has(variable.handleOp.name)) continue;
       const slotsOfVar = new Map<string, Variable>();
@@ -184,6 +186,19 @@ export abstract class Optimizer {
       }
       this.slots.set(variable.handleOp.name, slotsOfVar);
     }
+  }
+
+  /**
+   * Keras 3's `optimizer.apply(grads, trainable_variables)`: the same update as applyGradients; without
+   * variables, those the optimizer was built with, in that order.
+   */
+  apply(grads: readonly (Tensor | null | undefined)[], variables?: readonly Variable[]): void {
+    const targets = variables ?? this.builtVariables;
+    if (targets === undefined) throw new TypeError('apply() needs the variables the first time: optimizer.apply(grads, variables)');
+    if (!Array.isArray(grads) || grads.length !== targets.length) {
+      throw new RangeError(`apply() got ${Array.isArray(grads) ? grads.length : String(grads)} gradients for ${targets.length} variables`);
+    }
+    this.applyGradients(grads.map((g, i) => [g, targets[i]] as const));
   }
 
   /**

@@ -33,7 +33,8 @@ import { StepLogs } from './step_logs';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier;
-  loss: LossIdentifier;
+  /** Optional only for a model whose own trainStep/testStep compute their loss (Keras' customized fit). */
+  loss?: LossIdentifier;
   /** e.g. ['accuracy'] (resolved from the targets' and outputs' shapes, as in Keras), 'mae', metric objects. */
   metrics?: readonly MetricIdentifier[];
 }
@@ -73,6 +74,17 @@ export interface EvaluateOptions {
 }
 
 type StepKind = 'train' | 'test';
+
+/** One batch as a step gets it: Keras' `data`, [x, y]. */
+export type StepData = readonly [x: Tensor, y: Tensor];
+
+/** Keras' compute_loss arguments. */
+export interface ComputeLossArguments {
+  x: Tensor;
+  y: Tensor;
+  yPred: Tensor;
+  training?: boolean;
+}
 
 const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics'];
 const FIT_OPTIONS = [
@@ -144,7 +156,8 @@ export function checkArguments(kind: 'fit' | 'evaluate', x: ArrayData | BatchDat
 
 export class Trainer {
   readonly optimizer: Optimizer;
-  readonly loss: Loss;
+  /** The compiled loss; a model whose own trainStep computes its loss may compile without one. */
+  readonly loss: Loss | undefined;
   /** Whether a train step has been made (so the optimizer has its slots). */
   optimizerBuilt = false;
   private readonly lossTracker = new Mean({ name: 'loss' });
@@ -159,14 +172,14 @@ export class Trainer {
   ) {
     checkOptions('compile()', options, COMPILE_OPTIONS);
     this.optimizer = getOptimizer(options.optimizer);
-    if (options.loss === undefined || options.loss === null) throw new TypeError('compile() needs a `loss`.');
-    this.loss = getLoss(options.loss);
+    this.loss = options.loss === undefined || options.loss === null ? undefined : getLoss(options.loss);
     const metrics = options.metrics ?? [];
     if (!Array.isArray(metrics)) throw new TypeError(`\`metrics\` must be an array. Received: metrics=${String(metrics)}`);
     this.metricSlots = metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
     this.steps = {
-      train: new StepFunction(model, 'train', (x, y) => this.trainStep(x, y)),
-      test: new StepFunction(model, 'test', (x, y) => this.testStep(x, y)),
+      // The model's own steps, so a subclass that overrides trainStep/testStep customizes fit/evaluate.
+      train: new StepFunction(model, 'train', (x, y) => this.model.trainStep([x, y])),
+      test: new StepFunction(model, 'test', (x, y) => this.model.testStep([x, y])),
     };
   }
 
@@ -183,11 +196,12 @@ export class Trainer {
     return this.metricSlots as Metric[];
   }
 
-  private trainStep(x: Tensor, y: Tensor): Record<string, Tensor> {
+  /** Keras' default train_step: forward under a tape, compute_loss, the loss tracker, the update, compute_metrics. */
+  trainStep([x, y]: StepData): Record<string, Tensor> {
     const tape = new GradientTape();
     const { yPred, loss } = tape.record(() => {
       const output = this.model.apply(x, { training: true });
-      return { yPred: output, loss: this.loss.apply(y, output) };
+      return { yPred: output, loss: this.model.computeLoss({ x, y, yPred: output, training: true }) };
     });
     this.lossTracker.updateState(loss, batchSizeOf(x));
     const variables = this.model.trainableVariables;
@@ -197,19 +211,26 @@ export class Trainer {
     } else {
       process.emitWarning('The model does not have any trainable weights.');
     }
-    return this.updateMetrics(y, yPred);
+    return this.model.computeMetrics(x, y, yPred);
   }
 
-  private testStep(x: Tensor, y: Tensor): Record<string, Tensor> {
+  /** Keras' default test_step. */
+  testStep([x, y]: StepData): Record<string, Tensor> {
     const yPred = this.model.apply(x, { training: false });
-    this.lossTracker.updateState(this.loss.apply(y, yPred), batchSizeOf(x));
-    return this.updateMetrics(y, yPred);
+    this.lossTracker.updateState(this.model.computeLoss({ x, y, yPred, training: false }), batchSizeOf(x));
+    return this.model.computeMetrics(x, y, yPred);
   }
 
-  /** Updates the compiled metrics; returns every metric's running value, by name (sorted, as Keras logs). */
-  private updateMetrics(y: Tensor, yPred: Tensor): Record<string, Tensor> {
+  /** Keras' default compute_loss: the compiled loss of (y, yPred). */
+  computeLoss({ y, yPred }: ComputeLossArguments): Tensor {
+    if (this.loss === undefined) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
+    return this.loss.apply(y, yPred);
+  }
+
+  /** Keras' default compute_metrics: updates the compiled metrics; every metric's running value by name (sorted, as Keras logs). */
+  computeMetrics(y: Tensor, yPred: Tensor): Record<string, Tensor> {
     for (const metric of this.compiledMetrics(y.shape, yPred.shape)) metric.updateState(y, yPred);
-    const metrics = [...this.metrics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const metrics = [...this.model.metrics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return Object.fromEntries(metrics.map((m) => [m.name, m.result()]));
   }
 
@@ -222,7 +243,7 @@ export class Trainer {
 
   /** Zeroes every metric in one session run (Keras' reset_metrics). */
   private resetMetrics(): void {
-    const metrics = this.metrics;
+    const metrics = this.model.metrics;
     if (this.reset?.metrics !== metrics.length) {
       const fn = tfFunction<[], null>(
         () => {
@@ -408,7 +429,7 @@ export class Trainer {
     const logs = await this.evaluateSource(source, callbackList);
     if (returnDict) return logs;
     // Keras' _flatten_metrics_in_order: the loss, then the compiled metrics in compile order.
-    const values = this.metrics.map((m) => logs[m.name]);
+    const values = this.model.metrics.map((m) => logs[m.name]);
     return values.length === 1 ? values[0] : values;
   }
 }
