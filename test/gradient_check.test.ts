@@ -126,6 +126,7 @@ test('finding: the C++ SoftmaxCrossEntropyWithLogits gradient cannot be built fo
   const logits = tf.tensor(uniformInput([2, 3], 1).values, [2, 3], 'float64');
   const labels = tf.tensor(distributionInput(2, 3, 2).values, [2, 3], 'float64');
   const tape = new tf.GradientTape();
+  tape.watch(logits);
   const loss = tape.record(() =>
     r.Sum({ input: r.SoftmaxCrossEntropyWithLogits({ features: logits, labels }).loss, reductionIndices: [0] }),
   );
@@ -265,6 +266,7 @@ test('Cast float32 → float64: the gradient comes back as float32', () => {
   checkGradient('Cast float32→float64', { op, inputs: [uniformInput([3, 4], 1, -2, 2)], dtype: 'float32', rtol: 1e-6 });
   const x = tf.tensor([1.5], [1], 'float32');
   const tape = new tf.GradientTape();
+  tape.watch(x);
   const loss = tape.record(() => op(x));
   assert.equal(tape.gradient(loss, [x])[0]?.dtype, 'float32');
 });
@@ -273,6 +275,7 @@ test('StopGradient: no gradient (null, as Python returns None) while other sourc
   const x = tf.tensor([0.5, -1.5], [2], 'float64');
   const y = tf.tensor([2, 3], [2], 'float64');
   const tape = new tf.GradientTape();
+  tape.watch([x, y]);
   const loss = tape.record(() =>
     r.AddV2({
       x: r.Sum({ input: r.Square({ x: r.StopGradient({ input: x }) }), reductionIndices: [0] }),
@@ -287,6 +290,7 @@ test('StopGradient: no gradient (null, as Python returns None) while other sourc
 test('StopGradient as the only path to the only source', () => {
   const x = tf.tensor([0.5, -1.5], [2], 'float64');
   const tape = new tf.GradientTape();
+  tape.watch(x);
   const loss = tape.record(() => r.Sum({ input: r.StopGradient({ input: x }), reductionIndices: [0] }));
   assert.equal(tape.gradient(loss, [x])[0], null);
 });

@@ -44,6 +44,7 @@ test("a gradient with respect to a registered op's output, and to its input alon
   for (const mode of ['eager', 'function'] as const) {
     const body = (x: T) => {
       const tape = new tf.GradientTape();
+      tape.watch(x);
       let d: T | undefined;
       const loss = tape.record(() => {
         d = r.Digamma({ x });
@@ -73,6 +74,7 @@ test('the gradient function gets the flat inputs and outputs, the attrs, and zer
   });
   const x = tf.tensor([1, 2, 3, 4, 5, 6], [3, 2], 'float64');
   const tape = new tf.GradientTape();
+  tape.watch(x);
   const loss = tape.record(() => {
     const [a, , c] = r.Unpack({ value: x, num: 3 });
     return r.Sum({ input: r.AddV2({ x: r.Mul({ x: a, y: 2 }), y: c }), reductionIndices: [0] });
@@ -98,6 +100,7 @@ test('registration errors, and a gradient function returning the wrong number of
   tf.registerGradient('Expint', () => []);
   const x = tf.tensor([1, 2], [2], 'float64');
   const tape = new tf.GradientTape();
+  tape.watch(x);
   const loss = tape.record(() => r.Sum({ input: r.Expint({ x }), reductionIndices: [0] }));
   assert.throws(() => tape.gradient(loss, [x]), {
     name: 'TypeError',
@@ -108,6 +111,7 @@ test('registration errors, and a gradient function returning the wrong number of
   const eagerScale = tf.scalar(2, 'float64');
   tf.registerGradient('Dawsn', (_op, [grad]) => [r.Mul({ x: grad, y: eagerScale })]);
   const tape2 = new tf.GradientTape();
+  tape2.watch(x);
   const loss2 = tape2.record(() => r.Sum({ input: r.Dawsn({ x }), reductionIndices: [0] }));
   assert.throws(() => tape2.gradient(loss2, [x]), { message: /used an eager tensor/ });
 });

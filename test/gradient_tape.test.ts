@@ -28,13 +28,14 @@ test('eager tape: gradients w.r.t. variables, null for unused sources, persisten
   assert.deepEqual(persistent.gradient(l2, [w])[0]?.numpy(), [[38], [54]]);
 });
 
-test('eager tape: a variable read twice gets the sum; tensors as sources', () => {
+test('eager tape: a variable read twice gets the sum; watched tensors as sources', () => {
   const v = new tf.Variable(f32([3]));
   const tape = new tf.GradientTape();
   const y = tape.record(() => tf.rawOps.Mul({ x: v.value(), y: v.value() }));
   assert.deepEqual(tape.gradient(y, [v])[0]?.numpy(), [6]);
   const x = f32([2]);
   const t2 = new tf.GradientTape();
+  t2.watch(x);
   const cube = t2.record(() => tf.rawOps.Mul({ x: tf.rawOps.Square({ x }), y: x }));
   assert.deepEqual(t2.gradient(cube, [x])[0]?.numpy(), [12]);
 });
@@ -86,6 +87,7 @@ test('inside tf.function the tape adds symbolic gradients to the graph', () => {
 test('a gradient through an op with none names the op type', () => {
   const x = f32([0.5]);
   const tape = new tf.GradientTape();
+  tape.watch(x);
   const y = tape.record(() => tf.rawOps.Digamma({ x }));
   assert.throws(() => tape.gradient(y, [x]), { name: 'NotFoundError', message: /No gradient defined for op: Digamma/ });
 });

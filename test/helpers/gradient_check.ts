@@ -100,6 +100,7 @@ function weightedLoss(op: GradientCheck['op'], xs: tf.Tensor[], weights: tf.Tens
 function analyticGradients(check: GradientCheck, xs: tf.Tensor[], weights: tf.Tensor): tf.Tensor[] {
   const gradients = (...sources: tf.Tensor[]) => {
     const tape = new tf.GradientTape();
+    tape.watch(sources);
     const loss = tape.record(() => weightedLoss(check.op, sources, weights));
     return tape.gradient(loss, sources);
   };
