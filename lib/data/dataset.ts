@@ -16,6 +16,7 @@ import {
   scratchBuffer,
 } from '../host_data';
 import { HostScalar, hostTensor, readNested } from '../raw/host_tensor';
+import { UnimplementedError } from '../errors';
 import { Tensor } from '../tensor';
 import { Shuffler } from './shuffle';
 
@@ -455,6 +456,36 @@ export class Dataset<T = Element> {
   prefetch(bufferSize: number): Dataset<T> {
     checkCount(bufferSize, 'bufferSize', { min: -1 });
     return this;
+  }
+
+  /**
+   * Python's `Dataset.cache()`: the first complete pass keeps its elements in memory and later passes
+   * hand those out, without running what comes before (maps, shuffles) again. A pass stopped early
+   * caches nothing, as TF discards a partial in-memory cache. TF's on-disk cache (a filename) is not
+   * supported: UnimplementedError. Tensors handed out from the cache are the same objects each pass,
+   * so they must not be disposed.
+   */
+  cache(filename = ''): Dataset<T> {
+    if (typeof filename !== 'string') throw new TypeError(`Dataset.cache: filename must be a string, got ${typeof filename}`);
+    if (filename !== '') {
+      throw new UnimplementedError(
+        `Dataset.cache('${filename}'): caching to a file is not supported; call cache() without a filename to cache in memory`,
+      );
+    }
+    const source = this.elements;
+    let cached: readonly Nest[] | undefined;
+    return new Dataset(function* () {
+      if (cached !== undefined) {
+        yield* cached;
+        return;
+      }
+      const filling: Nest[] = [];
+      for (const element of source()) {
+        filling.push(element);
+        yield element;
+      }
+      cached ??= filling;
+    }, this.count);
   }
 
   *[Symbol.iterator](): Iterator<T> {
