@@ -1,9 +1,11 @@
 // keras.metrics.Metric: state in float32 variables, changed by updateState() (as graph ops inside
-// a train/test step, or eagerly), read by result(), cleared by resetState().
+// a train/test step, or eagerly), read by result(), cleared by resetState(); apply() is Python's
+// `metric(y_true, y_pred)`.
 import { context } from '../../context';
 import { DType } from '../../dtypes';
 import { zeros } from '../../ops/creation';
-import { Tensor } from '../../tensor';
+import { convertToTensor } from '../../ops/convert';
+import { Tensor, TensorLike } from '../../tensor';
 import { Variable } from '../../variable';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions } from '../utils/argument_validation';
@@ -49,6 +51,22 @@ export abstract class Metric {
 
   resetState(): void {
     for (const variable of this.state) variable.assign(zeros([], this.dtype));
+  }
+
+  /** Keras 2's name for resetState(). */
+  resetStates(): void {
+    this.resetState();
+  }
+
+  /**
+   * Python's `metric(y_true, y_pred)` (Keras' `__call__`): updateState with the arguments, then the
+   * result so far. Host values (numbers, nested arrays, TypedArrays) become tensors of the metric's
+   * dtype, as Keras casts them.
+   */
+  apply(...args: TensorLike[]): Tensor {
+    const tensors = args.map((a) => (a instanceof Tensor ? a : convertToTensor(a, undefined, this.dtype)));
+    this.updateState(...tensors);
+    return this.result();
   }
 
   getConfig(): Record<string, unknown> {
