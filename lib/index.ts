@@ -8,7 +8,8 @@ export { DType } from './dtypes';
 export { Tensor, TensorLike, Shape } from './tensor';
 export { tensor, constant, scalar, fill, zeros, ones, range } from './ops/creation';
 export { Variable, VariableOptions } from './variable';
-export { GradientTape, GradientTapeOptions } from './gradient_tape';
+export { GradientTape, GradientTapeOptions, Watchable } from './gradient_tape';
+export { gradients, GradientsOptions } from './gradients_impl';
 export { registerGradient, GradientFunction, GradientOp } from './gradients';
 export { tfFunction as function, TensorSpec, FunctionOptions, TracedFunction, executingEagerly } from './function';
 export { device } from './device';
@@ -21,6 +22,9 @@ export * as math from './ops/math';
 export * as nn from './ops/nn';
 export * as linalg from './ops/linalg';
 export { convertToTensor } from './ops/convert';
+export { print, PrintOptions } from './ops/logging_ops';
+export { clipByGlobalNorm } from './ops/clip_ops';
+export { linspace, LinspaceOptions } from './ops/linspace';
 export {
   add,
   subtract,
