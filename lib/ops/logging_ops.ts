@@ -14,7 +14,8 @@ type OutputStreamName = 'stderr' | 'stdout' | 'log(info)' | 'log(warning)' | 'lo
 export interface PrintOptions {
   /**
    * Where the text goes: 'stderr' (default) or 'stdout' (or `process.stderr` / `process.stdout`, as
-   * Python takes sys.stderr), 'log(info)' / 'log(warning)' / 'log(error)' (TF's logging), or
+   * Python takes sys.stderr), 'log(info)' / 'log(warning)' / 'log(error)' (TF's logging, with its
+   * prefix and level filter: 'log(info)' shows only with TF_CPP_MIN_LOG_LEVEL=0 set), or
    * 'file://<path>' (appended to).
    */
   outputStream?: OutputStreamName | `file://${string}` | NodeJS.WriteStream;
