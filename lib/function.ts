@@ -8,6 +8,7 @@ import { HostValue, inferDType } from './host_data';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
 import { addTraceOperation, symbolicOutput } from './ops/run_op';
 import { hostTensor } from './raw/host_tensor';
+import { exitListenerLast } from './raw/session';
 import { runtime } from './runtime';
 import { Shape, Tensor, TensorLike } from './tensor';
 
@@ -172,6 +173,7 @@ class ConcreteFunction {
 
   async callAsync(args: readonly TensorLike[]): Promise<Structure> {
     const { natives, owned } = this.feeds(args, false);
+    exitListenerLast();
     let outputs: NativeTensor[];
     try {
       outputs = this.callable ? await this.callable.runAsync(natives) : [];
