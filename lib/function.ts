@@ -219,7 +219,7 @@ function mapStructure(value: Structure, f: (t: Tensor) => Structure): Structure 
 
 export interface TracedFunction<A extends TensorLike[], R extends Structure> {
   (...args: A): Rebuild<R>;
-  /** The same call on the libuv pool: the event loop stays free while TF runs the graph. */
+  /** The same call on a pool thread: the event loop stays free while TF runs the graph. */
   callAsync(...args: A): Promise<Rebuild<R>>;
   /** How many graphs have been traced (one per distinct input signature). */
   readonly tracingCount: number;

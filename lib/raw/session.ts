@@ -81,7 +81,7 @@ export class Session {
     );
   }
 
-  /** The same run on the libuv pool: the event loop stays free while TF computes. */
+  /** The same run on a pool thread: the event loop stays free while TF computes. */
   async runAsync({ feeds = [], fetches = [], targets = [], ...options }: RunOptions): Promise<NativeTensor[]> {
     checkFeedShapes(feeds);
     exitListenerLast();
