@@ -91,6 +91,15 @@ test('process.exit() on the main thread while a run is blocked in TF returns pro
   assert.ok(took < PROMPT_MS, `exit took ${took} ms`);
 });
 
+test("process.exit() on the main thread while a worker's run is blocked in TF returns promptly", TIMEOUT, async () => {
+  // Node stops the workers first: the worker's cleanup hook cancels its run.
+  const outcome = await runChild('main-exit-worker');
+  assert.equal(outcome.signal, null, outcome.output);
+  assert.equal(outcome.code, 9, outcome.output);
+  const took = outcome.closedAt - outcome.events.get('exiting')!.at;
+  assert.ok(took < PROMPT_MS, `exit took ${took} ms`);
+});
+
 test('process.exit() while a run computes waits for its step, then exits cleanly with its code', TIMEOUT, async () => {
   // Not cancellable mid-kernel; exiting under it would tear TF down while its threads compute.
   const outcome = await runChild('main-exit', 'compute');

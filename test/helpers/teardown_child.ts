@@ -2,6 +2,7 @@
 //   node teardown_child.js LIB worker-terminate KIND   a worker starts a KIND run; the main thread terminates it
 //   node teardown_child.js LIB worker-exit KIND        the worker calls process.exit(5) during its run
 //   node teardown_child.js LIB main-exit KIND          the main thread calls process.exit(7) during its run
+//   node teardown_child.js LIB main-exit-worker        the main thread calls process.exit(9) during a worker's blocked run
 //   node teardown_child.js LIB exit-listener           as main-exit block, with an earlier 'exit' listener that runs TF
 //   node teardown_child.js LIB uncaught                an uncaught exception during a blocked run
 // KIND: `block` (a dequeue from a queue nobody feeds: only cancellation ends it), `compute` (a chain of
@@ -97,6 +98,15 @@ function workerMain(): void {
 
 async function main(): Promise<void> {
   switch (job.mode) {
+    case 'main-exit-worker': {
+      const worker = new Worker(__filename, { workerData: { ...job, kind: 'block' } });
+      worker.on('message', ([event]: [string]) => {
+        if (event !== 'running') return;
+        say('exiting');
+        process.exit(9);
+      });
+      return;
+    }
     case 'worker-terminate':
     case 'worker-exit': {
       say('before', await useTf());
