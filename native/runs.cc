@@ -104,6 +104,7 @@ std::unique_ptr<EnvRuns> EnvRuns::Start(Napi::Env env) {
 Napi::Promise EnvRuns::Submit(Napi::Env env, std::unique_ptr<PoolRun> run) {
   napi_value promise;
   napi_status status = napi_create_promise(env, &run->deferred_, &promise);
+  if (status != napi_ok) run->Finish();
   NAPI_THROW_IF_FAILED(env, status, Napi::Promise());
   PoolRun* raw = run.release();
   {
