@@ -8,6 +8,7 @@ import { HostValue, inferDType } from './host_data';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
 import { addTraceOperation, symbolicOutput } from './ops/run_op';
 import { hostTensor } from './raw/host_tensor';
+import { exitListenerLast } from './raw/session';
 import { runtime } from './runtime';
 import { Shape, Tensor, TensorLike } from './tensor';
 
@@ -172,6 +173,7 @@ class ConcreteFunction {
 
   async callAsync(args: readonly TensorLike[]): Promise<Structure> {
     const { natives, owned } = this.feeds(args, false);
+    exitListenerLast();
     let outputs: NativeTensor[];
     try {
       outputs = this.callable ? await this.callable.runAsync(natives) : [];
@@ -217,7 +219,7 @@ function mapStructure(value: Structure, f: (t: Tensor) => Structure): Structure 
 
 export interface TracedFunction<A extends TensorLike[], R extends Structure> {
   (...args: A): Rebuild<R>;
-  /** The same call on the libuv pool: the event loop stays free while TF runs the graph. */
+  /** The same call on a pool thread: the event loop stays free while TF runs the graph. */
   callAsync(...args: A): Promise<Rebuild<R>>;
   /** How many graphs have been traced (one per distinct input signature). */
   readonly tracingCount: number;

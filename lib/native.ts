@@ -133,6 +133,8 @@ export interface NativeBinding {
   setErrorFactory(factory: (code: number, message: string) => Error): void;
   liveTensorCount(): number;
   sessionRunCount(): number;
+  /** Closes the sessions of this environment's async runs in flight and waits until each has returned from TF (for process exit). */
+  cancelRuns(): void;
 }
 
 export const binding: NativeBinding = loadAddon(PACKAGE_ROOT);

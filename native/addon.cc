@@ -4,6 +4,7 @@
 #include "convert.h"
 #include "eager.h"
 #include "graph.h"
+#include "runs.h"
 #include "session.h"
 #include "tensor.h"
 
@@ -35,6 +36,7 @@ Napi::Value LiveTensorCount(const Napi::CallbackInfo& info) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData());
+  Instance(env).runs = EnvRuns::Start(env);
   exports.Set("Tensor", Tensor::Init(env));
   exports.Set("Graph", Graph::Init(env));
   exports.Set("Operation", Operation::Init(env));
@@ -50,6 +52,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("liveTensorCount", Napi::Function::New<LiveTensorCount>(env, "liveTensorCount"));
   exports.Set("sessionRunCount", Napi::Function::New<SessionRunCount>(env, "sessionRunCount"));
+  exports.Set("cancelRuns", Napi::Function::New<CancelRuns>(env, "cancelRuns"));
   return exports;
 }
 

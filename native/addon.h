@@ -4,9 +4,12 @@
 #include <napi.h>
 #include <tensorflow/c/eager/c_api.h>
 
+#include <memory>
 #include <string>
 
 namespace tfnapi {
+
+class EnvRuns;
 
 struct AddonData {
   ~AddonData();
@@ -18,6 +21,7 @@ struct AddonData {
   Napi::FunctionReference sessionConstructor;
   Napi::FunctionReference tensorHandleConstructor;
   Napi::FunctionReference errorFactory;  // (code, message) => Error subclass, set by lib/errors.ts
+  std::unique_ptr<EnvRuns> runs;         // async runs in flight, cancelled when the environment ends
 };
 
 inline AddonData& Instance(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

@@ -2,6 +2,7 @@
 
 #include "addon.h"
 #include "graph.h"
+#include "runs.h"
 #include "status.h"
 #include "tensor.h"
 
@@ -44,15 +45,13 @@ Napi::Array WrapOutputs(Napi::Env env, std::vector<TF_Tensor*>& outputs) {
   return out;
 }
 
-class RunWorker : public Napi::AsyncWorker {
+class SessionRun : public PoolRun {
  public:
   // Every argument is validated by the caller: nothing here throws.
-  RunWorker(Napi::Env env, Session* session, TF_Session* tfSession, Napi::Object sessionObject,
-            std::shared_ptr<const RunSignature> signature, Napi::Array feeds, std::vector<Tensor*> tensors)
-      : Napi::AsyncWorker(env, "tf-napi:run"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+  SessionRun(Napi::Env env, Session* session, TF_Session* tfSession, Napi::Object sessionObject,
+             std::shared_ptr<const RunSignature> signature, Napi::Array feeds, std::vector<Tensor*> tensors)
+      : PoolRun(tfSession),
         session_(session),
-        tfSession_(tfSession),
         sessionRef_(Napi::Persistent(sessionObject)),
         signature_(std::move(signature)),
         outputs_(signature_->fetches.size(), nullptr),
@@ -67,44 +66,31 @@ class RunWorker : public Napi::AsyncWorker {
     session_->BeginRun();
   }
 
-  ~RunWorker() override { DeleteTensors(outputs_); }
-
-  Napi::Promise Promise() { return deferred_.Promise(); }
+  ~SessionRun() override { DeleteTensors(outputs_); }
 
   void Execute() override {
     ++runCount;
-    TF_SessionRun(tfSession_, signature_->runOptions.get(), signature_->feeds.data(), inputs_.data(), static_cast<int>(inputs_.size()),
-                  signature_->fetches.data(), outputs_.data(), static_cast<int>(outputs_.size()),
-                  signature_->targets.data(), static_cast<int>(signature_->targets.size()), nullptr, status_.get());
+    TF_SessionRun(session(), signature_->runOptions.get(), signature_->feeds.data(), inputs_.data(),
+                  static_cast<int>(inputs_.size()), signature_->fetches.data(), outputs_.data(),
+                  static_cast<int>(outputs_.size()), signature_->targets.data(),
+                  static_cast<int>(signature_->targets.size()), nullptr, status_.get());
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    Finish();
-    if (TF_GetCode(status_.get()) != TF_OK) {
-      deferred_.Reject(MakeError(env, TF_GetCode(status_.get()), TF_Message(status_.get())));
-    } else {
-      deferred_.Resolve(WrapOutputs(env, outputs_));
-    }
-  }
-
-  void OnError(const Napi::Error& error) override {
-    Finish();
-    deferred_.Reject(error.Value());
-  }
-
- private:
-  void Finish() {
+  void Finish() override {
     for (Tensor* t : pinned_) t->Unpin();
     pinned_.clear();
     tensorRefs_.clear();
     session_->EndRun();
   }
 
-  Napi::Promise::Deferred deferred_;
+  Napi::Value Outcome(Napi::Env env, bool* ok) override {
+    *ok = TF_GetCode(status_.get()) == TF_OK;
+    if (!*ok) return MakeError(env, TF_GetCode(status_.get()), TF_Message(status_.get()));
+    return WrapOutputs(env, outputs_);
+  }
+
+ private:
   Session* session_;
-  TF_Session* tfSession_;
   Napi::ObjectReference sessionRef_;
   std::shared_ptr<const RunSignature> signature_;
   std::vector<TF_Tensor*> inputs_;
@@ -167,10 +153,9 @@ Napi::Value RunOnPool(Napi::Env env, Session* session, Napi::Object sessionObjec
     wrappers[i] = Tensor::FromValue(env, feeds.Get(i), "feed");
     wrappers[i]->Get(env);
   }
-  auto* worker = new RunWorker(env, session, tfSession, sessionObject, std::move(signature), feeds, std::move(wrappers));
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  auto run = std::make_unique<SessionRun>(env, session, tfSession, sessionObject, std::move(signature), feeds,
+                                          std::move(wrappers));
+  return Instance(env).runs->Submit(env, std::move(run));
 }
 
 // ---- Session ---------------------------------------------------------------------------------

@@ -74,7 +74,7 @@ Napi::Value SessionRunCount(const Napi::CallbackInfo& info);
 // Synchronous run; `inputs` and `outputs` are sized by the caller.
 Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signature, const Napi::Value& tensors,
                     std::vector<TF_Tensor*>& inputs, std::vector<TF_Tensor*>& outputs);
-// Asynchronous run on the libuv pool; resolves to the fetched tensors.
+// Asynchronous run on a pool thread (runs.h); resolves to the fetched tensors.
 Napi::Value RunOnPool(Napi::Env env, Session* session, Napi::Object sessionObject,
                       std::shared_ptr<const RunSignature> signature, const Napi::Value& tensors);
 

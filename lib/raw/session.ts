@@ -27,6 +27,31 @@ function checkFeedShapes(feeds: readonly (readonly [NativeOutput, NativeTensor])
   }
 }
 
+/**
+ * process.exit() and a fatal exception run the 'exit' listeners and then end the process without
+ * waiting for the event loop: an async run blocked in TF (a queue nobody feeds) kept exit from ever
+ * returning, and a run still computing would race the process's teardown. This listener closes the
+ * sessions of the runs in flight (TF's cancellation: a blocked op returns at once, a running kernel
+ * finishes first) and waits for them. A worker torn down without 'exit' (worker.terminate()) is
+ * handled by the addon's environment cleanup hook.
+ */
+function cancelRunsAtExit(): void {
+  binding.cancelRuns();
+}
+
+/**
+ * Puts the exit listener after every other one, so that a listener that saves weights at exit
+ * still finds its session open. Called before each async run; cheap when it is already last.
+ */
+export function exitListenerLast(): void {
+  const listeners = process.listeners('exit');
+  if (listeners[listeners.length - 1] === cancelRunsAtExit) return;
+  process.off('exit', cancelRunsAtExit);
+  process.on('exit', cancelRunsAtExit);
+}
+
+exitListenerLast();
+
 function runOptionsBytes(options: RunOptionsInit): Uint8Array | undefined {
   return options.runInCallerThread || options.timeoutInMs !== undefined ? encodeRunOptions(options) : undefined;
 }
@@ -56,9 +81,10 @@ export class Session {
     );
   }
 
-  /** The same run on the libuv pool: the event loop stays free while TF computes. */
+  /** The same run on a pool thread: the event loop stays free while TF computes. */
   async runAsync({ feeds = [], fetches = [], targets = [], ...options }: RunOptions): Promise<NativeTensor[]> {
     checkFeedShapes(feeds);
+    exitListenerLast();
     return this.native.runAsync(
       feeds.map(([output]) => output),
       feeds.map(([, tensor]) => tensor),

@@ -1,5 +1,5 @@
 // The batch loop of fit/evaluate/predict. A short step runs on the main thread: handing it to the
-// libuv pool and back costs more than it saves (~70 µs per step on a 2-core machine, half of a tiny
+// thread pool and back costs more than it saves (~70 µs per step on a 2-core machine, half of a tiny
 // model's step). A long step runs on the pool, so the event loop stays free, and the host prepares the
 // next batch meanwhile. While steps run on the main thread, the loop yields to the event loop often
 // enough that timers and I/O keep running.
