@@ -83,7 +83,8 @@ export class SummaryWriter {
   write(tag: string, tensor: MessageInit<TensorObject>, step: number, metadata: MessageInit<SummaryMetadataObject>): void {
     this.file.add({
       wallTime: wallTime(),
-      step: checkStep(step),
+      // Left out when 0, as TF writes proto3 defaults.
+      step: checkStep(step) === 0 ? undefined : step,
       summary: { value: [{ tag: checkTag(tag), tensor, metadata }] },
     });
   }
@@ -141,7 +142,7 @@ export class SummaryWriter {
 
   /** A serialized GraphDef for the Graphs tab (`tf.summary.graph`). */
   graph(graphDef: Uint8Array, step = 0): void {
-    this.file.add({ wallTime: wallTime(), step: checkStep(step), graphDef });
+    this.file.add({ wallTime: wallTime(), step: checkStep(step) === 0 ? undefined : step, graphDef });
   }
 
   /** Writes the buffered events to the file. */
