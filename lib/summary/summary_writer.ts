@@ -19,6 +19,24 @@ function varint(value: number): number[] {
   return bytes;
 }
 
+function varintLength(value: number): number {
+  let length = 1;
+  for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) length++;
+  return length;
+}
+
+/** Writes `value` (non-negative) as a varint at `offset`; returns the offset after it. */
+function writeVarint(buffer: Buffer, offset: number, value: number): number {
+  let v = value;
+  let at = offset;
+  while (v >= 0x80) {
+    buffer[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  buffer[at++] = v;
+  return at;
+}
+
 /** A length-delimited field: its key, its length, its bytes. */
 function lengthDelimited(field: number, body: readonly number[] | Uint8Array): number[] {
   return [(field << 3) | 2, ...varint(body.length), ...body];
@@ -106,16 +124,19 @@ export class SummaryWriter {
     }
     // Event: wall_time (1, double), step (2, varint; absent when 0), summary (5).
     const { bytes, valueOffset } = template;
-    const stepBytes = step === 0 ? [] : [0x10, ...varint(step)];
-    const summaryHead = [0x2a, ...varint(bytes.length)];
-    const event = Buffer.allocUnsafe(9 + stepBytes.length + summaryHead.length + bytes.length);
+    const stepLength = step === 0 ? 0 : 1 + varintLength(step);
+    const event = Buffer.allocUnsafe(9 + stepLength + 1 + varintLength(bytes.length) + bytes.length);
     event[0] = 0x09;
     event.writeDoubleLE(wallTime(), 1);
-    event.set(stepBytes, 9);
-    event.set(summaryHead, 9 + stepBytes.length);
-    const start = 9 + stepBytes.length + summaryHead.length;
-    event.set(bytes, start);
-    event.writeFloatLE(value, start + valueOffset);
+    let offset = 9;
+    if (step !== 0) {
+      event[offset++] = 0x10;
+      offset = writeVarint(event, offset, step);
+    }
+    event[offset++] = 0x2a;
+    offset = writeVarint(event, offset, bytes.length);
+    event.set(bytes, offset);
+    event.writeFloatLE(value, offset + valueOffset);
     this.file.addEncoded(event);
   }
 

@@ -75,7 +75,7 @@ export class TensorBoard extends Callback {
   readonly writeStepsPerSecond: boolean;
   /** 'epoch', or write batch summaries every this many train batches ('batch' is 1). */
   readonly updateFreq: 'epoch' | number;
-  /** Train batches seen in this fit(), the step of batch summaries. */
+  /** Train batches seen in this fit(), the step of batch summaries (counted only when they are written). */
   globalTrainBatch = 0;
   private writers: { train?: SummaryWriter; validation?: SummaryWriter } = {};
   private shouldWriteModelConfig = false;
@@ -113,6 +113,12 @@ export class TensorBoard extends Callback {
           `TensorBoard \`${name}\` is not supported by tf-napi; it can only be ${describeValue(only)}. Received: ${name}=${describeValue(value)}`,
         );
       }
+    }
+    // Batch hooks only when batch summaries are written: fit() skips callbacks without them, so
+    // epoch-level logging costs nothing per step.
+    if (this.updateFreq !== 'epoch') {
+      this.onTrainBatchBegin = () => this.trainBatchBegin();
+      this.onTrainBatchEnd = (_batch, logs) => this.trainBatchEnd(logs);
     }
   }
 
@@ -196,22 +202,27 @@ export class TensorBoard extends Callback {
     if (!this.training) this.closeWriters();
   }
 
-  override onTrainBatchBegin(): void {
+  /** Counts train batches (the step of batch summaries) and times them; installed only for batch-level summaries. */
+  private trainBatchBegin(): void {
     this.globalTrainBatch += 1;
     if (this.writeStepsPerSecond) this.batchStartTime = seconds();
   }
 
-  override onTrainBatchEnd(_batch: number, logs?: Logs): void {
-    if (this.shouldWriteTrainGraph) {
-      this.shouldWriteTrainGraph = false;
-      const graphDef = this.tbModel.trainFunction?.graphDef();
-      if (graphDef !== undefined) this.trainWriter.graph(graphDef);
-    }
+  /** Writes the batch summaries of every `updateFreq`-th train batch. */
+  private trainBatchEnd(logs?: Logs): void {
     if (this.updateFreq === 'epoch' || this.globalTrainBatch % this.updateFreq !== 0) return;
     const step = this.globalTrainBatch;
     const writer = this.trainWriter;
     if (this.writeStepsPerSecond) writer.scalar('batch_steps_per_second', 1 / (seconds() - this.batchStartTime), step);
     for (const [name, value] of Object.entries(logs ?? {})) writer.scalar(`batch_${name}`, value, step);
+  }
+
+  /** The train step's GraphDef, once: after the first epoch, so it holds every trace that epoch made. */
+  private writeTrainGraph(): void {
+    if (!this.shouldWriteTrainGraph) return;
+    this.shouldWriteTrainGraph = false;
+    const graphDef = this.tbModel.trainFunction?.graphDef();
+    if (graphDef !== undefined) this.trainWriter.graph(graphDef);
   }
 
   override onEpochBegin(): void {
@@ -222,6 +233,7 @@ export class TensorBoard extends Callback {
   }
 
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
+    this.writeTrainGraph();
     this.logEpochMetrics(epoch, logs);
     if (this.histogramFreq > 0 && epoch % this.histogramFreq === 0) this.logWeights(epoch);
     this.flushWriters();
