@@ -1,6 +1,7 @@
 // Reads TensorBoard events files back (Python's tf.compat.v1.train.summary_iterator), and the values
 // of their summaries: scalars, histograms and string tensors, in TF 2's tensor form or TF 1's.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { decodeEvent, type EventObject, type SummaryValueObject, type TensorObject } from '../proto';
 import { readRecords } from './records';
 
@@ -18,7 +19,7 @@ export function listEventFiles(logDir: string): string[] {
     .readdirSync(logDir)
     .filter((name) => name.includes('tfevents'))
     .sort()
-    .map((name) => `${logDir.replace(/\/$/, '')}/${name}`);
+    .map((name) => path.join(logDir, name));
 }
 
 const ELEMENT_BYTES: Record<string, number> = { DT_FLOAT: 4, DT_DOUBLE: 8, DT_INT32: 4, DT_INT64: 8 };
