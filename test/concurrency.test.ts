@@ -76,17 +76,22 @@ test('tf.function callAsync interleaved with sync calls and eager ops', TIMEOUT,
   for (let i = 0; i < 40; ++i) {
     const input = F(vector(i));
     pending.push(
-      affine.callAsync(input).then((out) =>
+      affine.callAsync(input).then((out) => {
         assert.deepEqual(
           Array.from(out.dataSync() as Float32Array),
           vector(i).map((v) => 2 * v + 1),
-        ),
-      ),
+        );
+        out.dispose();
+      }),
     );
     // The argument goes at once; the call already holds its value.
     input.dispose();
-    assert.deepEqual(affine(F([i])).numpy(), [2 * i + 1]);
-    assert.deepEqual(tf.square(F([i])).numpy(), [i * i]);
+    // Every tensor is freed here, not left to the GC: the next test counts live tensors.
+    const scalar = F([i]);
+    const [affined, squared] = [affine(scalar), tf.square(scalar)];
+    assert.deepEqual(affined.numpy(), [2 * i + 1]);
+    assert.deepEqual(squared.numpy(), [i * i]);
+    for (const t of [scalar, affined, squared]) t.dispose();
   }
   await Promise.all(pending);
   assert.equal(affine.tracingCount, 1);

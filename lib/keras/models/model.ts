@@ -211,6 +211,11 @@ export class Model extends Layer {
     return runExclusively(this, this.name, 'evaluate()', () => this.requireTrainer().evaluate(x, y, options));
   }
 
+  /** Keras' `train_function`: the traced train step fit() runs per batch; null before compile(). */
+  get trainFunction(): TracedFunction<[Tensor, Tensor], Record<string, Tensor>> | null {
+    return this.trainer?.trainFunction ?? null;
+  }
+
   /** Keras' `predict_function`: the traced inference step predict() runs per batch (training false). */
   get predictFunction(): TracedFunction<[Tensor], Tensor> {
     return this.predictStep.function;

@@ -183,6 +183,11 @@ export class Trainer {
     };
   }
 
+  /** The traced train step fit() runs per batch (Keras' `train_function`). */
+  get trainFunction(): TracedFunction<[Tensor, Tensor], Record<string, Tensor>> {
+    return this.steps.train.function;
+  }
+
   /** The loss tracker, then the compiled metrics that are resolved. */
   get metrics(): Metric[] {
     return [this.lossTracker, ...this.metricSlots.filter((m): m is Metric => m instanceof Metric)];
