@@ -4,7 +4,10 @@
 // The order is TF's ResourceApplyAdam / ResourceApplyAdamWithAmsgrad as tf-napi's Keras-3 Adam
 // drives them (training_ops.cc: ApplyAdamNonCuda, ApplyAdamWithAmsgrad<CPUDevice>), with Keras 3's
 // _apply_weight_decay before it:
-//   decay (AdamW):  p = p - (p * wd) * lr
+//   decay (AdamW):  p = p - p * (wd * lr)
+//     Keras writes p - p * wd * lr, but what TF runs is this: the graph's Mul(Mul(p, wd), lr) is
+//     reassociated by grappler's arithmetic optimizer (MinimizeBroadcasts: the scalars first),
+//     in Python's tf.function as in tf-napi's traced step.
 //   alpha = (lr * sqrt(1 - beta2^t)) / (1 - beta1^t)
 //   m = m + (g - m) * (1 - beta1)
 //   v = v + (g * g - v) * (1 - beta2)
@@ -35,8 +38,9 @@ struct Scalars {
   float omb1;   // 1 - beta1
   float omb2;   // 1 - beta2
   float eps;
-  float wd;     // weight decay (AdamW); used only where decay applies
+  float wd;     // weight decay (AdamW)
   float lr;
+  float wd_lr;  // wd * lr: the decay factor, used only where decay applies
 };
 
 namespace rn {
@@ -71,6 +75,7 @@ TFNAPI_ADAM_HD Scalars adam_scalars(float lr, float beta1_power, float beta2_pow
   s.eps = eps;
   s.wd = wd;
   s.lr = lr;
+  s.wd_lr = rn::mul(wd, lr);
   return s;
 }
 
@@ -78,7 +83,7 @@ TFNAPI_ADAM_HD Scalars adam_scalars(float lr, float beta1_power, float beta2_pow
 template <bool AMS>
 TFNAPI_ADAM_HD void adam_element(float& p, float g, float& m, float& v, float& vh, const Scalars& s,
                                  bool decay) {
-  if (decay) p = rn::sub(p, rn::mul(rn::mul(p, s.wd), s.lr));
+  if (decay) p = rn::sub(p, rn::mul(p, s.wd_lr));
   m = rn::add(m, rn::mul(rn::sub(g, m), s.omb1));
   v = rn::add(v, rn::mul(rn::sub(rn::mul(g, g), v), s.omb2));
   float denom_v = v;

@@ -2,7 +2,7 @@
 //
 // Semantics are TF's ResourceApplyAdam / ResourceApplyAdamWithAmsgrad as tf-napi's Keras-3 Adam
 // drives them (lib/keras/optimizers/adam.ts, optimizer.ts), per element and in this order:
-//   decay (AdamW, per tensor):  p = p - (p * wd) * lr            (Keras _apply_weight_decay)
+//   decay (AdamW, per tensor):  p = p - p * (wd * lr)            (Keras _apply_weight_decay, as grappler reassociates it)
 //   alpha = (lr * sqrt(1 - beta2^t)) / (1 - beta1^t)            t = float(iterations + 1)
 //   m = m + (g - m) * (1 - beta1)
 //   v = v + (g * g - v) * (1 - beta2)

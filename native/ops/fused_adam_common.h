@@ -173,8 +173,8 @@ inline absl::Status CheckedScalar(const Attrs& a, Var* var, int input, tensorflo
                                          " is an uninitialized variable");
   }
   if (t.dtype() != dtype || t.NumElements() != 1 || t.dims() != 0) {
-    return absl::InvalidArgumentError(std::string(kOpName) + ": " + InputName(a, input) + " must be a " +
-                                      tensorflow::DataTypeString(dtype) + " scalar variable, got " +
+    return absl::InvalidArgumentError(std::string(kOpName) + ": " + InputName(a, input) +
+                                      " must be a scalar variable of dtype " + tensorflow::DataTypeString(dtype) + ", got " +
                                       tensorflow::DataTypeString(t.dtype()) + " " + t.shape().DebugString());
   }
   *out = &t;

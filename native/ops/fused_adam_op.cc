@@ -67,8 +67,8 @@ absl::Status ShapeFn(InferenceContext* c) {
     if (handle == nullptr || handle->empty()) continue;
     ShapeHandle scalar;
     if ((*handle)[0].dtype != dtype || !c->WithRank((*handle)[0].shape, 0, &scalar).ok()) {
-      return absl::InvalidArgumentError(std::string(kOpName) + ": " + InputName(a, input) + " must be a " +
-                                        tensorflow::DataTypeString(dtype) + " scalar variable");
+      return absl::InvalidArgumentError(std::string(kOpName) + ": " + InputName(a, input) +
+                                        " must be a scalar variable of dtype " + tensorflow::DataTypeString(dtype));
     }
   }
   return absl::OkStatus();
