@@ -124,7 +124,11 @@ int64_t ParallelMinFromEnv() {
   return end != text && *end == '\0' && value >= 0 ? value : kDefaultParallelMin;
 }
 
+// Built for AVX-512, AVX2 and the baseline; the loader picks one for the CPU (ifunc). The ops are
+// IEEE roundings at any width and nothing is contracted (-ffp-contract=off), so all three give the
+// same bits.
 template <bool AMS, bool DECAY>
+__attribute__((target_clones("avx512f", "avx2", "default")))
 void ApplyRange(const Slot& t, int64_t begin, int64_t end, const fused_adam::Scalars& s) {
   float* __restrict__ p = t.p;
   const float* __restrict__ g = t.g;
