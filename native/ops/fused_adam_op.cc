@@ -109,10 +109,13 @@ lr: float32 scalar variable. iterations: int64 scalar variable (steps done so fa
 namespace tfnapi_ops {
 namespace {
 
-// Elements below which the kernel stays on the calling thread; tf-napi measured the split to pay
-// from about here on a 2-core machine (bench/PROFILE.md). TF_NAPI_FUSED_ADAM_PARALLEL_MIN
-// overrides it (elements; 0 always splits when there is a pool).
-constexpr int64_t kDefaultParallelMin = 1 << 17;
+// Elements (all variables together) below which the pass stays on the calling thread. Measured on
+// the 2-core reference VM (bench/fused_adam_threshold.ts, bench/PROFILE.md): handing a shard to
+// the intra-op pool costs ~30 µs there (a futex wake-up), more than the second core saves below
+// ~2M elements (one thread passes ~4 elements/ns while the data sits in cache, ~2 from DRAM);
+// from 2M up the split ranges from a wash (the other core busy) to ~1.8x (the other core free).
+// TF_NAPI_FUSED_ADAM_PARALLEL_MIN overrides it (elements; 0 always splits when there is a pool).
+constexpr int64_t kDefaultParallelMin = int64_t{1} << 21;
 // Shards are multiples of one cache line of floats, so no two threads write the same line.
 constexpr int64_t kShardAlign = 16;
 
