@@ -112,7 +112,7 @@ namespace {
 // Elements (all variables together) below which the pass stays on the calling thread. Measured on
 // the 2-core reference VM (bench/fused_adam_threshold.ts, bench/PROFILE.md): handing a shard to
 // the intra-op pool costs ~30 µs there (a futex wake-up), more than the second core saves below
-// ~2M elements (one thread passes ~4 elements/ns while the data sits in cache, ~2 from DRAM);
+// ~2M elements (one thread updates ~6 elements/ns while the data sits in cache, ~2 from DRAM);
 // from 2M up the split ranges from a wash (the other core busy) to ~1.8x (the other core free).
 // TF_NAPI_FUSED_ADAM_PARALLEL_MIN overrides it (elements; 0 always splits when there is a pool).
 constexpr int64_t kDefaultParallelMin = int64_t{1} << 21;
