@@ -1,5 +1,6 @@
 // The addon's surface, typed, and the loaded instance. The addon is 1:1 with C API concepts; policy lives in TS.
 import { PACKAGE_ROOT, loadAddon } from './loader';
+import { loadOpLibrary } from './op_library';
 
 /** A graph output: operation plus output index (the C API's TF_Output). */
 export interface NativeOutput {
@@ -138,5 +139,7 @@ export interface NativeBinding {
 }
 
 export const binding: NativeBinding = loadAddon(PACKAGE_ROOT);
+// tf-napi's custom ops register with this same TF now; a missing library only means TF's kernels.
+loadOpLibrary(PACKAGE_ROOT);
 
 export { PACKAGE_ROOT };

@@ -7,8 +7,13 @@
 // Lookup order:
 //   1. LIBTENSORFLOW_DIR: a folder with lib/ and include/ (Google's C tarball, or the same layout);
 //   2. an installed Python tensorflow / tensorflow-cpu package, located without importing it;
-//   3. `pip download` of the tensorflow-cpu wheel (tensorflow with TF_NAPI_GPU=1), of which only
-//      the two shared libraries and the C headers are extracted.
+//   3. `pip download` of the tensorflow-cpu wheel (tensorflow with TF_NAPI_GPU=1), of which the two
+//      shared libraries and the whole tensorflow/include tree are extracted.
+//
+// The include tree has TF's C++ op and kernel API (with absl, Eigen, protobuf ...): with it CMake
+// also builds the custom-op library (native/ops/). A LIBTENSORFLOW_DIR with only the C headers
+// (Google's C tarball) still works: the op library is then not built, and the optimizers use
+// TF's own per-variable kernels.
 
 const fs = require('node:fs');
 const os = require('node:os');
@@ -20,8 +25,10 @@ const MARKER = '.tf-napi.json';
 // The library with the TF_*/TFE_* symbols: the Python wheel's, then the C tarball's.
 const C_API_LIBRARIES = ['libtensorflow_cc.so.2', 'libtensorflow.so.2'];
 const FRAMEWORK_LIBRARY = 'libtensorflow_framework.so.2';
-// Header trees the C API needs (tf_tstring.h pulls ctstring from tsl / core/platform).
-const HEADER_PREFIXES = ['tensorflow/c/', 'tensorflow/core/platform/', 'tsl/platform/', 'xla/tsl/platform/', 'xla/tsl/c/'];
+// The header the op library needs besides the C API's (CMake builds it only where this exists).
+const CXX_API_HEADER = path.join('tensorflow', 'core', 'framework', 'op_kernel.h');
+// deps/ layout version: 2 extracts the whole include tree from a wheel (1 had the C headers only).
+const LAYOUT = 2;
 
 class ProvisionError extends Error {
   /** @param {string} message */
@@ -171,7 +178,7 @@ function readJson(p) {
  */
 function reusableDeps(depsDir, wanted) {
   const marker = readJson(path.join(depsDir, MARKER));
-  if (!marker || marker.kind !== wanted.kind || marker.origin !== wanted.origin) return null;
+  if (!marker || marker.kind !== wanted.kind || marker.origin !== wanted.origin || marker.layout !== LAYOUT) return null;
   const libDir = path.join(depsDir, 'lib');
   const complete =
     isFile(path.join(libDir, marker.cApiLibrary)) &&
@@ -194,7 +201,8 @@ function writeDeps(depsDir, fill, source) {
     const { cApiLibrary, version } = fill(staging);
     // One fixed name for CMake to link, whichever library carries the C API.
     fs.symlinkSync(cApiLibrary, path.join(staging, 'lib', 'libtensorflow_c.so'));
-    const marker = { ...source, cApiLibrary, version };
+    const cxxHeaders = isFile(path.join(staging, 'include', CXX_API_HEADER));
+    const marker = { ...source, cApiLibrary, version, layout: LAYOUT, cxxHeaders };
     fs.writeFileSync(path.join(staging, MARKER), JSON.stringify(marker, null, 2) + '\n');
     fs.rmSync(depsDir, { recursive: true, force: true });
     fs.renameSync(staging, depsDir);
@@ -237,9 +245,12 @@ function runPython(python, args, env) {
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
 }
 
+// Extracts the libraries named in argv[3] and the whole tensorflow/include tree (~13,000 headers,
+// ~270 MB for 2.21), refusing members that would land outside dest.
 const EXTRACT_PY = `
 import sys, zipfile, os
-wheel, dest, libs, prefixes = sys.argv[1], sys.argv[2], sys.argv[3].split(','), sys.argv[4].split(',')
+wheel, dest, libs = sys.argv[1], sys.argv[2], sys.argv[3].split(',')
+root = os.path.realpath(dest)
 with zipfile.ZipFile(wheel) as z:
     for info in z.infolist():
         name = info.filename
@@ -247,10 +258,12 @@ with zipfile.ZipFile(wheel) as z:
             continue
         if name.startswith('tensorflow/') and name[len('tensorflow/'):] in libs:
             target = os.path.join(dest, 'lib', os.path.basename(name))
-        elif name.startswith('tensorflow/include/') and any(name[len('tensorflow/include/'):].startswith(p) for p in prefixes):
+        elif name.startswith('tensorflow/include/'):
             target = os.path.join(dest, 'include', name[len('tensorflow/include/'):])
         else:
             continue
+        if not os.path.realpath(target).startswith(root + os.sep):
+            raise SystemExit('unsafe path in wheel: ' + name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         with z.open(info) as src, open(target, 'wb') as out:
             while True:
@@ -300,14 +313,7 @@ function downloadWheel(depsDir, env) {
       if (wheels.length !== 1) throw new ProvisionError(`pip download ${spec} gave ${wheels.length} wheels in ${download}`);
       const extract = runPython(
         python,
-        [
-          '-c',
-          EXTRACT_PY,
-          path.join(download, wheels[0]),
-          staging,
-          [C_API_LIBRARIES[0], FRAMEWORK_LIBRARY].join(','),
-          HEADER_PREFIXES.join(','),
-        ],
+        ['-c', EXTRACT_PY, path.join(download, wheels[0]), staging, [C_API_LIBRARIES[0], FRAMEWORK_LIBRARY].join(',')],
         env,
       );
       fs.rmSync(download, { recursive: true, force: true });

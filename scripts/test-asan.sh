@@ -11,7 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 DEFAULT_TESTS=(native_tensor core_tensor graph session eager_native gradients gradient_tape function variable
-  keras_optimizers keras_optimizer_behaviour checkpoint bad_input_corpus concurrency)
+  keras_optimizers keras_optimizer_behaviour fused_adam checkpoint bad_input_corpus concurrency)
 TESTS=("${@:-${DEFAULT_TESTS[@]}}")
 
 LIBASAN="$(gcc -print-file-name=libasan.so)"
@@ -30,6 +30,11 @@ STAGE="$(mktemp -d "${TMPDIR:-/tmp}/tf-napi-asan-XXXXXX")"
 trap 'rm -rf "$STAGE"' EXIT
 mkdir -p "$STAGE/build/Release" "$STAGE/reports"
 cp "$ADDON" "$STAGE/build/Release/tf_napi.node"
+# The op library and its loader (native/ops/), instrumented too, where they were built.
+for lib in tf_napi_ops.so tf_napi_op_loader.node; do
+  built="$(find build-asan -name "$lib" -type f | head -1)"
+  if [ -n "$built" ]; then cp "$built" "$STAGE/build/Release/$lib"; fi
+done
 cp -r dist "$STAGE/dist"
 for entry in deps node_modules .venv proto test examples scripts bench package.json; do
   [ -e "$entry" ] && ln -s "$ROOT/$entry" "$STAGE/$entry"

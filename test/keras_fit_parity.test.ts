@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as tf from '../lib';
-import { closeAll, fitCase, fitFixture, readFixture, targets } from './helpers/keras_fit_fixture';
+import { opLibraryStatus } from '../lib/op_library';
+import { BUILDERS, closeAll, type FitCase, fitCase, fitFixture, readFixture, targets } from './helpers/keras_fit_fixture';
 
 const { Sequential, Input, layers, optimizers, callbacks } = tf.keras;
 const { Dense } = layers;
@@ -22,23 +23,56 @@ const callbacksFixture = readFixture<{
   };
 }>('callbacks.json');
 
+/** Runs `body` with Adam's default set by TF_NAPI_FUSED_ADAM ('1' fused op, '0' TF's per-variable kernels). */
+async function withFusedAdam<T>(setting: '0' | '1' | undefined, body: () => Promise<T>): Promise<T> {
+  const before = process.env.TF_NAPI_FUSED_ADAM;
+  if (setting === undefined) delete process.env.TF_NAPI_FUSED_ADAM;
+  else process.env.TF_NAPI_FUSED_ADAM = setting;
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env.TF_NAPI_FUSED_ADAM;
+    else process.env.TF_NAPI_FUSED_ADAM = before;
+  }
+}
+
+const usesAdam = (c: FitCase) => BUILDERS[c.name]()[1].optimizer instanceof optimizers.Adam;
+const opLibrary = opLibraryStatus();
+
 for (const c of fitFixture.cases) {
-  test(`fit matches Keras: ${c.name} (history, learning rate, weights, evaluate, predict)`, async () => {
-    const [model, history] = await fitCase(c);
-    assert.deepEqual(Object.keys(history.history), [...Object.keys(c.history), 'learning_rate']);
-    for (const [key, values] of Object.entries(c.history)) closeAll(history.history[key], values, key);
-    closeAll(history.history.learning_rate, c.learning_rate, 'learning_rate');
-    assert.deepEqual(history.epoch, [...Array(c.fit.epochs).keys()]);
-    const weights = model.getWeights();
-    c.final_weights.forEach((w, i) => {
-      assert.deepEqual(weights[i].shape, w.shape, w.path);
-      closeAll(weights[i].dataSync() as Float32Array, w.values, w.path);
+  // Adam cases run on tf-napi's fused op (the default where the op library is built) and on TF's
+  // per-variable kernels; both must match Keras, and each other bit for bit.
+  const adam = usesAdam(c);
+  for (const setting of adam ? [undefined, '0' as const] : [undefined]) {
+    const how = setting === '0' ? ", TF's per-variable Adam kernels" : '';
+    test(`fit matches Keras: ${c.name} (history, learning rate, weights, evaluate, predict${how})`, async () => {
+      const [model, history] = await withFusedAdam(setting, () => fitCase(c));
+      assert.deepEqual(Object.keys(history.history), [...Object.keys(c.history), 'learning_rate']);
+      for (const [key, values] of Object.entries(c.history)) closeAll(history.history[key], values, key);
+      closeAll(history.history.learning_rate, c.learning_rate, 'learning_rate');
+      assert.deepEqual(history.epoch, [...Array(c.fit.epochs).keys()]);
+      const weights = model.getWeights();
+      c.final_weights.forEach((w, i) => {
+        assert.deepEqual(weights[i].shape, w.shape, w.path);
+        closeAll(weights[i].dataSync() as Float32Array, w.values, w.path);
+      });
+      const evaluation = await model.evaluate(c.x, targets(c), { batchSize: c.fit.batch_size, verbose: 0 });
+      closeAll(([] as number[]).concat(evaluation as number | number[]), c.evaluate, 'evaluate');
+      const prediction = await model.predict(c.x.slice(0, 5), { verbose: 0 });
+      closeAll(prediction.dataSync() as Float32Array, c.predict_first_5.flat(), 'predict');
     });
-    const evaluation = await model.evaluate(c.x, targets(c), { batchSize: c.fit.batch_size, verbose: 0 });
-    closeAll(([] as number[]).concat(evaluation as number | number[]), c.evaluate, 'evaluate');
-    const prediction = await model.predict(c.x.slice(0, 5), { verbose: 0 });
-    closeAll(prediction.dataSync() as Float32Array, c.predict_first_5.flat(), 'predict');
-  });
+  }
+  if (adam) {
+    test(`fit: the fused Adam op and TF's per-variable kernels give bit-identical weights: ${c.name}`, {
+      skip: !opLibrary.loaded && `${opLibrary.reason}`,
+    }, async () => {
+      const weights = async (setting: '0' | '1') => {
+        const [model, history] = await withFusedAdam(setting, () => fitCase(c));
+        return [history.history, model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array))];
+      };
+      assert.deepEqual(await weights('1'), await weights('0'));
+    });
+  }
 }
 
 test('fit with LearningRateScheduler matches Keras (callbacks.json)', async () => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as tf from '../lib';
+import { opLibraryStatus } from '../lib/op_library';
 
 const { Adam, AdamW, SGD, schedules } = tf.keras.optimizers;
 
@@ -42,7 +43,8 @@ class InverseStepDecay extends schedules.LearningRateSchedule {
   }
 }
 
-function makeOptimizer(c: Case): tf.keras.optimizers.Optimizer {
+/** `fused` for the Adam cases: undefined (tf-napi's fused op where available), true, or false (TF's per-variable kernels). */
+function makeOptimizer(c: Case, fused?: boolean): tf.keras.optimizers.Optimizer {
   const cfg = c.config as Record<string, number | boolean | null | Record<string, unknown>>;
   const lr = cfg.learning_rate;
   let learningRate: number | tf.keras.optimizers.schedules.LearningRateSchedule;
@@ -63,17 +65,19 @@ function makeOptimizer(c: Case): tf.keras.optimizers.Optimizer {
     beta2: cfg.beta_2 as number,
     epsilon: cfg.epsilon as number,
     amsgrad: cfg.amsgrad as boolean,
+    fused,
   };
   return c.name.startsWith('adamw') ? new AdamW(adam) : new Adam(adam);
 }
 
-function run(c: Case, mode: 'eager' | 'function'): void {
+/** Runs the case, checking every step against Keras; returns the final W and b. */
+function run(c: Case, mode: 'eager' | 'function', fused?: boolean): number[][] {
   const { problem } = fixture;
   const W = new tf.Variable(tf.tensor(problem.initial_W, undefined, 'float32'), { name: 'W' });
   const b = new tf.Variable(tf.tensor(problem.initial_b, undefined, 'float32'), { name: 'b' });
   const x = tf.tensor(problem.x, undefined, 'float32');
   const y = tf.tensor(problem.y, undefined, 'float32');
-  const optimizer = makeOptimizer(c);
+  const optimizer = makeOptimizer(c, fused);
   const stepBody = (xs: tf.Tensor, ys: tf.Tensor) => {
     const tape = new tf.GradientTape();
     const loss = tape.record(() => {
@@ -94,9 +98,24 @@ function run(c: Case, mode: 'eager' | 'function'): void {
     (W.numpy() as number[][]).flat().forEach((w, j) => close(w, expected.W[j], `${c.name} step ${i + 1} W[${j}]`));
     (b.numpy() as number[]).forEach((v, j) => close(v, expected.b[j], `${c.name} step ${i + 1} b[${j}]`));
   });
+  return [(W.numpy() as number[][]).flat(), b.numpy() as number[]];
 }
 
+const opLibrary = opLibraryStatus();
 for (const c of fixture.cases) {
-  test(`Keras parity (eager loop): ${c.name}`, () => run(c, 'eager'));
-  test(`Keras parity (tf.function step): ${c.name}`, () => run(c, 'function'));
+  const adam = !c.name.startsWith('sgd');
+  // Adam runs twice: on tf-napi's fused op (the default, where the op library is built) and on TF's
+  // per-variable ResourceApplyAdam kernels.
+  for (const fused of adam ? [undefined, false] : [undefined]) {
+    const how = fused === false ? ", TF's per-variable Adam kernels" : '';
+    test(`Keras parity (eager loop${how}): ${c.name}`, () => void run(c, 'eager', fused));
+    test(`Keras parity (tf.function step${how}): ${c.name}`, () => void run(c, 'function', fused));
+  }
+  if (adam) {
+    test(`fused Adam op and TF's per-variable kernels agree bit for bit: ${c.name}`, {
+      skip: !opLibrary.loaded && `${opLibrary.reason}`,
+    }, () => {
+      assert.deepEqual(run(c, 'function', true), run(c, 'function', false));
+    });
+  }
 }

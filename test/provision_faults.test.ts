@@ -186,18 +186,58 @@ test('pip giving two wheels is reported; no deps/ is left', () => {
   assert.deepEqual(fs.readdirSync(root), []);
 });
 
-test('a good wheel is extracted: only the libraries and C headers, marker last', () => {
+test('a good wheel is extracted: the libraries and the whole include tree, marker last', () => {
   const root = tempDir('tf-root-');
-  const { marker } = provision({ root, env: baseEnv({ TF_NAPI_PYTHON: fakePython({ [WHEEL]: GOOD_WHEEL }) }) });
+  const wheel = {
+    ...GOOD_WHEEL,
+    'tensorflow/include/tensorflow/core/framework/op_kernel.h': '// c++ op api',
+    'tensorflow/include/Eigen/Core': '// eigen',
+    'tensorflow/include/absl/base/config.h': '// absl',
+  };
+  const { marker } = provision({ root, env: baseEnv({ TF_NAPI_PYTHON: fakePython({ [WHEEL]: wheel }) }) });
   assert.equal(marker.kind, 'pip');
+  assert.equal(marker.cxxHeaders, true);
   assert.deepEqual(fs.readdirSync(path.join(root, 'deps', 'lib')).sort(), [
     'libtensorflow_c.so',
     'libtensorflow_cc.so.2',
     'libtensorflow_framework.so.2',
   ]);
+  for (const header of ['tensorflow/c/c_api.h', 'tensorflow/core/framework/op_kernel.h', 'Eigen/Core', 'absl/base/config.h']) {
+    assert.ok(fs.existsSync(path.join(root, 'deps', 'include', header)), header);
+  }
   assert.ok(!fs.existsSync(path.join(root, 'deps', 'wheel')), 'the downloaded wheel stays in deps/');
   assert.ok(!fs.existsSync(path.join(root, 'deps', 'python')));
   assert.deepEqual(leftovers(root), []);
+});
+
+test('a wheel member that would land outside deps/ is refused; no deps/ is left', () => {
+  const root = tempDir('tf-root-');
+  const python = fakePython({ [WHEEL]: { ...GOOD_WHEEL, 'tensorflow/include/../../../escaped.h': '' } });
+  assert.throws(
+    () => provision({ root, env: baseEnv({ TF_NAPI_PYTHON: python }) }),
+    (e: Error) => {
+      assert.ok(e instanceof ProvisionError);
+      assert.match(e.message, /unsafe path in wheel/);
+      return true;
+    },
+  );
+  assert.deepEqual(fs.readdirSync(root), []);
+});
+
+test('a C-only libtensorflow (no C++ headers) is provisioned and says so in the marker', () => {
+  const root = tempDir('tf-root-');
+  const { marker } = provision({ root, env: baseEnv({ LIBTENSORFLOW_DIR: fakeTarball() }) });
+  assert.equal(marker.cxxHeaders, false);
+});
+
+test('a deps/ of the previous layout (C headers only) is provisioned again', () => {
+  const { root, tarball } = damagedDeps((deps) => {
+    const marker = JSON.parse(fs.readFileSync(path.join(deps, MARKER), 'utf8'));
+    delete marker.layout;
+    delete marker.cxxHeaders;
+    fs.writeFileSync(path.join(deps, MARKER), JSON.stringify(marker));
+  });
+  provisionsAgainFrom(root, tarball);
 });
 
 test('no pip for the python: the error says so and how to fix it; no deps/ is left', () => {

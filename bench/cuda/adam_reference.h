@@ -4,6 +4,7 @@
 // same order. Build with -ffp-contract=off so the host compiler fuses no multiply-add either.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -31,10 +32,10 @@ inline RefScalars ref_scalars(float lr, long long iterations, const fused_adam::
 
 inline void ref_update(float& p, float g, float& m, float& v, float& vh, const RefScalars& s, bool decay,
                        bool amsgrad) {
-  if (decay) p = p - p * s.wd * s.lr;
+  if (decay) p = p - p * (s.wd * s.lr);  // Keras' p - p * wd * lr after grappler's MinimizeBroadcasts
   m = m + (g - m) * s.omb1;
   v = v + (g * g - v) * s.omb2;
-  const float vv = amsgrad ? (vh = std::fmax(vh, v)) : v;
+  const float vv = amsgrad ? (vh = std::max(vh, v)) : v;  // Eigen's cwiseMax: std::max's NaN rule
   p = p - m * s.alpha / (std::sqrt(vv) + s.eps);
 }
 

@@ -3,7 +3,7 @@
 Prints the step's node count after grappler, its op types, and each op type's time per step (the
 per-op times include the tracer's own overhead, so compare them with each other, not with steps/s).
 
-    python bench/profile/step_graph.py [STEP_GRAPH_DIR] [--threads N] [--runs N]
+    python bench/profile/step_graph.py [STEP_GRAPH_DIR] [--threads N] [--runs N] [--op-library PATH]
 """
 import argparse
 import collections
@@ -22,7 +22,10 @@ def main():
     parser.add_argument('dir', nargs='?', default='step-graph')
     parser.add_argument('--threads', type=int, default=0, help='intra- and inter-op threads (0: TF default)')
     parser.add_argument('--runs', type=int, default=50)
+    parser.add_argument('--op-library', help="tf-napi's build/Release/tf_napi_ops.so, for a step that uses its ops")
     args = parser.parse_args()
+    if args.op_library:
+        tf.load_op_library(args.op_library)
 
     graph_def = tf1.GraphDef()
     with open(os.path.join(args.dir, 'graph.pb'), 'rb') as f:

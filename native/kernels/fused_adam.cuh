@@ -2,12 +2,13 @@
 //
 // Semantics are TF's ResourceApplyAdam / ResourceApplyAdamWithAmsgrad as tf-napi's Keras-3 Adam
 // drives them (lib/keras/optimizers/adam.ts, optimizer.ts), per element and in this order:
-//   decay (AdamW, per tensor):  p = p - (p * wd) * lr            (Keras _apply_weight_decay)
+//   decay (AdamW, per tensor):  p = p - p * (wd * lr)            (Keras _apply_weight_decay, as grappler reassociates it)
 //   alpha = (lr * sqrt(1 - beta2^t)) / (1 - beta1^t)            t = float(iterations + 1)
 //   m = m + (g - m) * (1 - beta1)
 //   v = v + (g * g - v) * (1 - beta2)
-//   amsgrad: vhat = max(vhat, v), and vhat replaces v below
+//   amsgrad: vhat = max(vhat, v) (std::max's NaN rule, as TF's CPU kernel), and vhat replaces v below
 //   p = p - (m * alpha) / (sqrt(v) + epsilon)
+// The per-element code is adam_element.h, shared with the op library's CPU kernel.
 // Every operation is a round-to-nearest intrinsic, so nvcc cannot contract pairs into FMAs: the
 // result is bit-identical to a plain C++ float evaluation of the same expression (the harness
 // checks this). TF's own GPU kernel is built with contraction on (the CUDA default), so TF on a
@@ -30,6 +31,8 @@
 #pragma once
 
 #include <cuda_runtime.h>
+
+#include "adam_element.h"
 
 #include <atomic>
 #include <climits>
@@ -143,23 +146,11 @@ __host__ __device__ inline long long step_exponent(long long iterations) {
   return static_cast<long long>(static_cast<float>(iterations + 1));
 }
 
-struct Scalars {
-  float alpha, omb1, omb2, eps, wd, lr;
-};
-
 __device__ inline Scalars make_scalars(const float* lr_ptr, const long long* it_ptr, float beta1,
                                        float beta2, float eps, float wd) {
   const float lr = *lr_ptr;
   const long long k = step_exponent(*it_ptr);
-  const float b1p = beta_power(beta1, k), b2p = beta_power(beta2, k);
-  Scalars s;
-  s.alpha = __fdiv_rn(__fmul_rn(lr, __fsqrt_rn(__fsub_rn(1.0f, b2p))), __fsub_rn(1.0f, b1p));
-  s.omb1 = __fsub_rn(1.0f, beta1);
-  s.omb2 = __fsub_rn(1.0f, beta2);
-  s.eps = eps;
-  s.wd = wd;
-  s.lr = lr;
-  return s;
+  return adam_scalars(lr, beta_power(beta1, k), beta_power(beta2, k), beta1, beta2, eps, wd);
 }
 
 template <bool AMS, int MODE>
@@ -172,15 +163,7 @@ __device__ __forceinline__ void update(float& p, float g, float& m, float& v, fl
     if (AMS) vh += g;
     return;
   }
-  if (decay) p = __fsub_rn(p, __fmul_rn(__fmul_rn(p, s.wd), s.lr));
-  m = __fadd_rn(m, __fmul_rn(__fsub_rn(g, m), s.omb1));
-  v = __fadd_rn(v, __fmul_rn(__fsub_rn(__fmul_rn(g, g), v), s.omb2));
-  float denom_v = v;
-  if (AMS) {
-    vh = fmaxf(vh, v);
-    denom_v = vh;
-  }
-  p = __fsub_rn(p, __fdiv_rn(__fmul_rn(m, s.alpha), __fadd_rn(__fsqrt_rn(denom_v), s.eps)));
+  adam_element<AMS>(p, g, m, v, vh, s, decay);  // adam_element.h, shared with the CPU kernel
 }
 
 template <int MODE>

@@ -46,7 +46,7 @@ export function closeAll(actual: ArrayLike<number>, expected: readonly number[],
 }
 
 /** The fixture's models, built as the Python script builds them. */
-const BUILDERS: Record<string, () => [tf.keras.Model, tf.keras.CompileOptions]> = {
+export const BUILDERS: Record<string, () => [tf.keras.Model, tf.keras.CompileOptions]> = {
   adam_sparse_softmax: () => [
     new Sequential([Input([5]), new Dense({ units: 4, activation: 'relu' }), new Dense({ units: 3, activation: 'softmax' })]),
     { optimizer: new optimizers.Adam({ learningRate: 0.01 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] },

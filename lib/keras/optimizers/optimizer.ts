@@ -145,6 +145,14 @@ export abstract class Optimizer {
   /** Adds the update of one variable to the trace being built. */
   protected abstract updateStep(gradient: Tensor, variable: Variable, update: UpdateContext): void;
 
+  /**
+   * Adds one fused op for the variables it can update at once (weight decay included) and returns
+   * the indices of those left to weight decay + updateStep; by default, all of them.
+   */
+  protected fusedUpdate(_grads: Tensor[], variables: Variable[]): number[] {
+    return variables.map((_, i) => i);
+  }
+
   /** Keras' config dict (snake_case keys). */
   getConfig(): Record<string, unknown> {
     const schedule = this.learningRate.schedule;
@@ -271,13 +279,14 @@ export abstract class Optimizer {
   private addUpdate(grads: Tensor[], variables: Variable[]): void {
     this.learningRate.addUpdate((learningRate, localStep) => {
       const clipped = this.clipGradients(grads);
+      const rest = this.fusedUpdate(clipped, variables);
       if (this.weightDecay !== null && this.weightDecay > 0) {
-        for (const variable of variables) {
+        for (const variable of rest.map((i) => variables[i])) {
           const value = variable.value();
           variable.assign(Sub({ x: value, y: Mul({ x: Mul({ x: value, y: this.weightDecay }), y: castLike(learningRate, variable) }) }));
         }
       }
-      clipped.forEach((g, i) => this.updateStep(g, variables[i], { learningRate, localStep }));
+      for (const i of rest) this.updateStep(clipped[i], variables[i], { learningRate, localStep });
     });
   }
 
