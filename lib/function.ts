@@ -381,6 +381,11 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
   return traced;
 }
 
+/** Python's tf.init_scope: runs `body` eagerly, also while a tf.function is being traced (variable creation, reads of host state). */
+export function initScope<T>(body: () => T): T {
+  return context.initScope(body);
+}
+
 /** Python's tf.executing_eagerly(): false while a tf.function is being traced. */
 export function executingEagerly(): boolean {
   return context.trace === undefined;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { context } from '../../context';
+import { initScope } from '../../function';
 import { SummaryWriter } from '../../summary/summary_writer';
 import type { Variable } from '../../variable';
 import { serializeKerasObject } from '../saving/serialization_lib';
@@ -265,7 +265,7 @@ export class TensorBoard extends Callback {
     const writer = this.trainWriter;
     for (const layer of model.layers) {
       for (const weight of layer.weights) {
-        const value = context.initScope(() => weight.value());
+        const value = initScope(() => weight.value());
         try {
           writer.histogram(`${prefix}${layer.weightPath(weight).replaceAll(':', '_')}/histogram`, value, epoch);
         } finally {

@@ -1,9 +1,8 @@
 // Keras' Layer: weights made in build(inputShape), the computation in call(inputs, {training}),
 // and apply() (Python's `layer(x)`), which builds on first use and either runs call() on tensors
 // (eagerly or inside a tf.function) or, on KerasTensors, records a node of the functional graph.
-import { context } from '../../context';
 import { DType, isFloating } from '../../dtypes';
-import { computeOutputSpec, TensorSpec } from '../../function';
+import { computeOutputSpec, initScope, TensorSpec } from '../../function';
 import { HostValue, inferShape } from '../../host_data';
 import { cast } from '../../ops/math';
 import { formatShape } from '../../ops/convert';
@@ -104,7 +103,7 @@ export class Layer {
     // eagerly (also inside a tf.function trace) and marks the layer built.
     const build = this.build;
     this.build = (inputShape: Shape) => {
-      context.initScope(() => build.call(this, inputShape));
+      initScope(() => build.call(this, inputShape));
       this.buildInputShape = [...inputShape];
       this.built = true;
     };
@@ -312,7 +311,7 @@ export class Layer {
 
   /** The weights' current values, in `weights` order (Python's get_weights(), as tensors). */
   getWeights(): Tensor[] {
-    return this.weights.map((w) => context.initScope(() => w.value()));
+    return this.weights.map((w) => initScope(() => w.value()));
   }
 
   /** Assigns every weight, in `weights` order; the count and each shape must match. */
@@ -334,10 +333,10 @@ export class Layer {
             `which is not compatible with the provided weight shape ${formatShape(shape)}.`,
         );
       }
-      if (!(value instanceof Tensor)) return context.initScope(() => constantTensor(value as HostValue, variable.dtype));
-      return value.dtype === variable.dtype ? value : context.initScope(() => cast(value, variable.dtype));
+      if (!(value instanceof Tensor)) return initScope(() => constantTensor(value as HostValue, variable.dtype));
+      return value.dtype === variable.dtype ? value : initScope(() => cast(value, variable.dtype));
     });
-    context.initScope(() => weights.forEach((w, i) => w.assign(tensors[i])));
+    initScope(() => weights.forEach((w, i) => w.assign(tensors[i])));
   }
 
   /** Keras' get_config (snake_case keys). */

@@ -1,7 +1,7 @@
 // keras.metrics.Metric: state in float32 variables, changed by updateState() (as graph ops inside
 // a train/test step, or eagerly), read by result(), cleared by resetState(); apply() is Python's
 // `metric(y_true, y_pred)`.
-import { context } from '../../context';
+import { initScope } from '../../function';
 import { DType } from '../../dtypes';
 import { zeros } from '../../ops/creation';
 import { convertToTensor } from '../../ops/convert';
@@ -36,7 +36,7 @@ export abstract class Metric {
 
   /** A scalar state variable (zero), named '<metric>/<name>'. */
   protected addVariable(name: string): Variable {
-    const variable = new Variable(() => context.initScope(() => zeros([], this.dtype)), {
+    const variable = new Variable(() => initScope(() => zeros([], this.dtype)), {
       name: `${this.name}/${name}`,
       trainable: false,
       dtype: this.dtype,

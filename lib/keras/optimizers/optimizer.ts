@@ -1,9 +1,8 @@
 // Keras 3's BaseOptimizer: clipping, weight decay, the learning-rate variable and `iterations`,
 // with the whole update (LR write, decay, apply ops, iterations += 1) built as graph ops that run in
 // one session run: inside the caller's tf.function, or in a cached tf.function of our own.
-import { context } from '../../context';
 import { InvalidArgumentError } from '../../errors';
-import { executingEagerly, tfFunction, TracedFunction } from '../../function';
+import { executingEagerly, initScope, tfFunction, TracedFunction } from '../../function';
 import {
   AddN,
   AddV2,
@@ -186,7 +185,7 @@ export abstract class Optimizer {
       for (const slot of this.slotNames()) {
         slotsOfVar.set(
           slot,
-          new Variable(() => context.initScope(() => zeros(variable.shape, variable.dtype)), {
+          new Variable(() => initScope(() => zeros(variable.shape, variable.dtype)), {
             name: `${this.name}/${base}_${slot}`,
             trainable: false,
           }),
