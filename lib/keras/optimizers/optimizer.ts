@@ -141,6 +141,11 @@ export abstract class Optimizer {
   /** Slot names each variable gets. */
   protected abstract slotNames(): string[];
 
+  /** The initial value of a slot of `variable`, made eagerly: zeros like the variable unless a subclass says otherwise. */
+  protected slotInitialValue(_slot: string, variable: Variable): Tensor {
+    return zeros(variable.shape, variable.dtype);
+  }
+
   /** Adds the update of one variable to the trace being built. */
   protected abstract updateStep(gradient: Tensor, variable: Variable, update: UpdateContext): void;
 
@@ -176,7 +181,7 @@ export abstract class Optimizer {
       for (const slot of this.slotNames()) {
         slotsOfVar.set(
           slot,
-          new Variable(() => context.initScope(() => zeros(variable.shape, variable.dtype)), {
+          new Variable(() => context.initScope(() => this.slotInitialValue(slot, variable)), {
             name: `${this.name}/${base}_${slot}`,
             trainable: false,
           }),
