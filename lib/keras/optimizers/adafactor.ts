@@ -75,7 +75,7 @@ export class Adafactor extends Optimizer {
    */
   protected override slotInitialValue(slot: string, variable: Variable): Tensor {
     const shape = variable.shape;
-    if (slot === 'velocity') return zeros(shape, variable.dtype);
+    if (slot !== 'r' && slot !== 'c') return super.slotInitialValue(slot, variable);
     if (shape.length < 2) return scalar(0, 'int32');
     return zeros(slot === 'r' ? shape.slice(0, -1) : [...shape.slice(0, -2), shape[shape.length - 1]], variable.dtype);
   }

@@ -34,8 +34,10 @@ export class Adagrad extends Optimizer {
     return ['accumulator'];
   }
 
-  protected override slotInitialValue(_slot: string, variable: Variable): Tensor {
-    return fill(variable.shape, this.initialAccumulatorValue, variable.dtype);
+  protected override slotInitialValue(slot: string, variable: Variable): Tensor {
+    return slot === 'accumulator'
+      ? fill(variable.shape, this.initialAccumulatorValue, variable.dtype)
+      : super.slotInitialValue(slot, variable);
   }
 
   protected updateStep(gradient: Tensor, variable: Variable, { learningRate }: UpdateContext): void {

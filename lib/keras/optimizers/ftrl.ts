@@ -66,7 +66,9 @@ export class Ftrl extends Optimizer {
   }
 
   protected override slotInitialValue(slot: string, variable: Variable): Tensor {
-    return fill(variable.shape, slot === 'accumulator' ? this.initialAccumulatorValue : 0, variable.dtype);
+    return slot === 'accumulator'
+      ? fill(variable.shape, this.initialAccumulatorValue, variable.dtype)
+      : super.slotInitialValue(slot, variable);
   }
 
   protected updateStep(gradient: Tensor, variable: Variable, { learningRate }: UpdateContext): void {

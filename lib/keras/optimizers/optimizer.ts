@@ -9,10 +9,13 @@ import {
   AddV2,
   Cast,
   ClipByValue,
+  FloorMod,
+  Equal,
   Greater,
   Maximum,
   Minimum,
   Mul,
+  NotEqual,
   OnesLike,
   Range,
   Rank,
@@ -38,6 +41,13 @@ export interface OptimizerOptions {
   clipnorm?: number | null;
   clipvalue?: number | null;
   globalClipnorm?: number | null;
+  /** Keras' exponential moving average of the weights: kept in an 'average' slot of each variable. */
+  useEma?: boolean;
+  emaMomentum?: number;
+  /** Every this many updates the weights are overwritten with their averages (null: only by finalizeVariableValues). */
+  emaOverwriteFrequency?: number | null;
+  /** The gradients are divided by it (and `scaleLoss(loss)` multiplies by it, as fit does). */
+  lossScaleFactor?: number | null;
   name?: string;
 }
 
@@ -51,10 +61,6 @@ export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
 
 /** Keras config entries for optimizer features not implemented here, at the value that turns each off. */
 const UNSUPPORTED_CONFIG: Readonly<Config> = {
-  use_ema: false,
-  ema_momentum: 0.99,
-  ema_overwrite_frequency: null,
-  loss_scale_factor: null,
   gradient_accumulation_steps: null,
 };
 
@@ -76,7 +82,18 @@ export interface UpdateContext {
 
 export abstract class Optimizer {
   /** The options every optimizer takes; subclasses extend the list (see checkClassOptions). */
-  static readonly optionKeys: readonly string[] = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'name'];
+  static readonly optionKeys: readonly string[] = [
+    'learningRate',
+    'weightDecay',
+    'clipnorm',
+    'clipvalue',
+    'globalClipnorm',
+    'useEma',
+    'emaMomentum',
+    'emaOverwriteFrequency',
+    'lossScaleFactor',
+    'name',
+  ];
   readonly name: string;
   readonly iterations: IterationsVariable;
   readonly learningRate: LearningRateVariable;
@@ -84,6 +101,12 @@ export abstract class Optimizer {
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
+  readonly useEma: boolean;
+  readonly emaMomentum: number;
+  readonly emaOverwriteFrequency: number | null;
+  readonly lossScaleFactor: number | null;
+  /** The variables build() was given, in order (Keras' _trainable_variables: the EMA covers all of them). */
+  private builtVariables: Variable[] = [];
   private readonly slots = new Map<string, Map<string, Variable>>();
   private builtFor?: Set<string>;
   private readonly eagerSteps = new Map<string, TracedFunction<Tensor[], null>>();
@@ -95,6 +118,8 @@ export abstract class Optimizer {
     checkNumber(clipnorm, 'clipnorm');
     checkNumber(clipvalue, 'clipvalue');
     checkNumber(globalClipnorm, 'globalClipnorm');
+    const { useEma = false, emaMomentum = 0.99, emaOverwriteFrequency = null, lossScaleFactor = null } = options;
+    checkBaseOptions(useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor);
     if ([clipnorm, clipvalue, globalClipnorm].filter((c) => c !== null).length > 1) {
       throw new RangeError(
         'Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set. ' +
@@ -112,13 +137,20 @@ export abstract class Optimizer {
     this.clipnorm = clipnorm;
     this.clipvalue = clipvalue;
     this.globalClipnorm = globalClipnorm;
+    this.useEma = useEma;
+    this.emaMomentum = emaMomentum;
+    this.emaOverwriteFrequency = emaOverwriteFrequency;
+    this.lossScaleFactor = lossScaleFactor;
     this.iterations = new IterationsVariable(`${this.name}/iteration`);
     this.learningRate = new LearningRateVariable(`${this.name}/learning_rate`, learningRate, this.iterations);
   }
 
-  /** Every variable the optimizer owns: iterations, learning rate, then the slots in build order. */
+  /** Every variable the optimizer owns, in Keras' order: iterations, learning rate, the EMA averages, then the slots in build order. */
   get variables(): Variable[] {
-    return [this.iterations, this.learningRate, ...[...this.slots.values()].flatMap((m) => [...m.values()])];
+    const slots = [...this.slots.values()];
+    const averages = slots.flatMap((m) => [...m].filter(([name]) => name === 'average').map(([, v]) => v));
+    const rest = slots.flatMap((m) => [...m].filter(([name]) => name !== 'average').map(([, v]) => v));
+    return [this.iterations, this.learningRate, ...averages, ...rest];
   }
 
   /** A slot variable (e.g. Adam's 'momentum', 'velocity', 'velocity_hat') of `variable`. */
@@ -160,6 +192,10 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
+      use_ema: this.useEma,
+      ema_momentum: this.emaMomentum,
+      ema_overwrite_frequency: this.emaOverwriteFrequency,
+      loss_scale_factor: this.lossScaleFactor,
       ...UNSUPPORTED_CONFIG,
     };
   }
@@ -171,14 +207,15 @@ export abstract class Optimizer {
     return new this(options as never);
   }
 
-  /** Creates the slots of `variables` (zeros, like the variable), once. */
+  /** Creates the slots of `variables` (EMA averages, then slotNames(), each from slotInitialValue()), once. */
   build(variables: readonly Variable[]): void {
     this.builtFor = new Set(variables.map((v) => v.handleOp.name));
+    this.builtVariables = [...variables];
     for (const variable of variables) {
       if (this.slots.has(variable.handleOp.name)) continue;
       const slotsOfVar = new Map<string, Variable>();
       const base = variable.name.replace(/:\d+$/, '').replace(/\//g, '_');
-      for (const slot of this.slotNames()) {
+      for (const slot of [...(this.useEma ? ['average'] : []), ...this.slotNames()]) {
         slotsOfVar.set(
           slot,
           new Variable(() => context.initScope(() => this.slotInitialValue(slot, variable)), {
@@ -269,10 +306,50 @@ export abstract class Optimizer {
       }
       clipped.forEach((g, i) => this.updateStep(g, variables[i], { learningRate, localStep }));
     });
+    if (this.useEma) this.addEmaUpdate();
+  }
+
+  /**
+   * Keras' _update_model_variables_moving_average (and the overwrite every emaOverwriteFrequency
+   * updates), after this update's `iterations += 1`: average = m * average + (1 - m) * variable,
+   * with m = emaMomentum except at the first update (0: the average starts at the variable).
+   */
+  private addEmaUpdate(): void {
+    const step = this.iterations.value();
+    const notFirst = NotEqual({ x: step, y: BigInt(1) });
+    const overwrite =
+      this.emaOverwriteFrequency === null
+        ? undefined
+        : Equal({ x: FloorMod({ x: step, y: BigInt(this.emaOverwriteFrequency) }), y: BigInt(0) });
+    for (const variable of this.builtVariables) {
+      const average = this.getSlot(variable, 'average');
+      const value = variable.value();
+      const momentum = Mul({ x: Cast({ x: notFirst, DstT: variable.dtype }), y: this.emaMomentum });
+      const next = AddV2({ x: Mul({ x: momentum, y: average.value() }), y: Mul({ x: Sub({ x: 1, y: momentum }), y: value }) });
+      average.assign(next);
+      if (overwrite !== undefined) variable.assign(SelectV2({ condition: overwrite, t: next, e: value }));
+    }
+  }
+
+  /** Keras' finalize_variable_values: with EMA, `variables` are overwritten with their averages (fit does this at its end). */
+  finalizeVariableValues(variables: readonly Variable[]): void {
+    if (!this.useEma) return;
+    for (const variable of variables) {
+      const average = this.slotsOf(variable).get('average');
+      if (average !== undefined) variable.assign(average.value());
+    }
+  }
+
+  /** Keras' scale_loss: the loss times lossScaleFactor (fit differentiates this; applyGradients divides the gradients back). */
+  scaleLoss(loss: Tensor): Tensor {
+    return this.lossScaleFactor === null ? loss : Mul({ x: loss, y: this.lossScaleFactor });
   }
 
   /** Keras' _clip_gradients: clipnorm per gradient, else the global norm, else clipvalue. */
-  private clipGradients(grads: Tensor[]): Tensor[] {
+  private clipGradients(scaledGrads: Tensor[]): Tensor[] {
+    // Keras divides by loss_scale_factor first.
+    const scale = this.lossScaleFactor;
+    const grads = scale === null ? scaledGrads : scaledGrads.map((g) => RealDiv({ x: g, y: scale }));
     const allAxes = (g: Tensor) => Range({ start: 0, limit: Rank({ input: g }), delta: 1 });
     if (this.clipnorm !== null && this.clipnorm > 0) {
       const clipnorm = this.clipnorm;
@@ -304,4 +381,21 @@ export abstract class Optimizer {
 /** The float32 learning rate in the variable's dtype. */
 export function castLike(learningRate: Tensor, variable: Variable): Tensor {
   return variable.dtype === 'float32' ? learningRate : Cast({ x: learningRate, DstT: variable.dtype });
+}
+
+function checkBaseOptions(useEma: unknown, emaMomentum: unknown, emaOverwriteFrequency: unknown, lossScaleFactor: unknown): void {
+  if (typeof useEma !== 'boolean') throw new TypeError(`Argument \`useEma\` must be a boolean. Received: useEma=${String(useEma)}`);
+  if (typeof emaMomentum !== 'number' || !(emaMomentum >= 0 && emaMomentum <= 1)) {
+    throw new RangeError(`\`emaMomentum\` must be in the range [0, 1]. Received: emaMomentum=${String(emaMomentum)}`);
+  }
+  if (emaOverwriteFrequency !== null && !(Number.isSafeInteger(emaOverwriteFrequency) && (emaOverwriteFrequency as number) >= 1)) {
+    throw new RangeError(
+      `\`emaOverwriteFrequency\` must be an integer >= 1 or null. Received: emaOverwriteFrequency=${String(emaOverwriteFrequency)}`,
+    );
+  }
+  if (lossScaleFactor !== null && !(typeof lossScaleFactor === 'number' && Number.isFinite(lossScaleFactor) && lossScaleFactor > 0)) {
+    throw new RangeError(
+      `Argument \`lossScaleFactor\` must be a finite positive number or null. Received: lossScaleFactor=${String(lossScaleFactor)}`,
+    );
+  }
 }

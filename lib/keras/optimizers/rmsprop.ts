@@ -41,14 +41,16 @@ export class RMSprop extends Optimizer {
     return ['velocity', ...(this.momentum > 0 ? ['momentum'] : []), ...(this.centered ? ['average_gradient'] : [])];
   }
 
-  /** Keras' order: every variable's velocity, then every momentum, then every average_gradient. */
+  /** Keras' order: (the EMA averages,) every variable's velocity, then every momentum, then every average_gradient. */
   override get variables(): Variable[] {
     const all = super.variables;
     const perVariable = this.slotNames().length;
-    const slots = all.slice(2);
+    // super's order: iterations, learning rate, one average per variable with EMA, then each variable's slots.
+    const averages = this.useEma ? (all.length - 2) / (perVariable + 1) : 0;
+    const slots = all.slice(2 + averages);
     const order: Variable[] = [];
     for (let s = 0; s < perVariable; s++) for (let i = s; i < slots.length; i += perVariable) order.push(slots[i]);
-    return [...all.slice(0, 2), ...order];
+    return [...all.slice(0, 2 + averages), ...order];
   }
 
   protected updateStep(gradient: Tensor, variable: Variable, { learningRate }: UpdateContext): void {
