@@ -29,6 +29,18 @@ export interface Case {
   final_slots: Record<'kernel' | 'bias', Record<string, number[]>>;
   final_extra?: { u_product: number[] };
   learning_rate_assignments?: { before_step: number; value: number }[];
+  /** The loop differentiates optimizer.scaleLoss(loss) (as fit does). */
+  scale_loss?: boolean;
+  /** W and b after optimizer.finalizeVariableValues([W, b]) (EMA). */
+  finalized?: { W: number[]; b: number[] };
+}
+export interface FitCase {
+  name: string;
+  config: Record<string, unknown>;
+  loss: number[];
+  iterations: number;
+  W: number[];
+  b: number[];
 }
 export const fixture = JSON.parse(
   fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'optimizers_more.json'), 'utf8'),
@@ -37,10 +49,13 @@ export const fixture = JSON.parse(
   default_configs: Record<string, Record<string, unknown>>;
   auto_names: Record<string, string>;
   cases: Case[];
+  base_option_cases: Case[];
+  fit_cases: FitCase[];
 };
 
 export type OptimizerClass = { new (options?: never): Optimizer; fromConfig(config: Record<string, unknown>): Optimizer };
 export const CLASSES: Record<string, OptimizerClass> = {
+  Adam: optimizers.Adam,
   RMSprop: optimizers.RMSprop,
   Adagrad: optimizers.Adagrad,
   Adadelta: optimizers.Adadelta,
@@ -103,7 +118,8 @@ function run(c: Case, mode: 'eager' | 'function'): void {
       const prediction = tf.rawOps.AddV2({ x: tf.rawOps.MatMul({ a: xs, b: W.value() }), y: b.value() });
       return tf.rawOps.Mean({ input: tf.rawOps.Square({ x: tf.rawOps.Sub({ x: prediction, y: ys }) }), reductionIndices: [0, 1] });
     });
-    optimizer.applyGradients(tf.zip(tape.gradient(loss, [W, b]), [W, b]));
+    const target = c.scale_loss ? tape.record(() => optimizer.scaleLoss(loss)) : loss;
+    optimizer.applyGradients(tf.zip(tape.gradient(target, [W, b]), [W, b]));
     return loss;
   };
   const step = mode === 'function' ? tf.function(stepBody) : stepBody;
@@ -134,6 +150,11 @@ function run(c: Case, mode: 'eager' | 'function'): void {
       actual.forEach((v, j) => close(v, expected[j], `${c.name} final ${owner} ${slot}[${j}]`, 1e-4));
     }
   }
+  if (c.finalized) {
+    optimizer.finalizeVariableValues([W, b]);
+    (W.numpy() as number[][]).flat().forEach((w, j) => close(w, c.finalized?.W[j] as number, `${c.name} finalized W[${j}]`));
+    (b.numpy() as number[]).forEach((v, j) => close(v, c.finalized?.b[j] as number, `${c.name} finalized b[${j}]`));
+  }
   if (c.final_extra) {
     const nadam = optimizer as InstanceType<typeof optimizers.Nadam>;
     close(nadam.uProduct?.numpy() as number, c.final_extra.u_product[0], `${c.name} u_product`);
@@ -160,8 +181,8 @@ function run(c: Case, mode: 'eager' | 'function'): void {
  * first case of each class also in an eager loop (each eager applyGradients is one cached
  * tf.function of the optimizer's own, with the same update ops); then the largest differences seen.
  */
-export function parityTests(classNames: readonly string[]): void {
-  const cases = fixture.cases.filter((c) => classNames.includes(c.class_name));
+export function parityTests(classNames: readonly string[], from: readonly Case[] = fixture.cases): void {
+  const cases = from.filter((c) => classNames.includes(c.class_name));
   const eagerToo = new Set(classNames.map((name) => cases.find((c) => c.class_name === name)?.name));
   for (const c of cases) {
     test(`Keras parity (tf.function step): ${c.name}`, () => run(c, 'function'));
