@@ -157,7 +157,7 @@ function run(c: Case, mode: 'eager' | 'function'): void {
   }
   if (c.final_extra) {
     const nadam = optimizer as InstanceType<typeof optimizers.Nadam>;
-    close(nadam.uProduct?.numpy() as number, c.final_extra.u_product[0], `${c.name} u_product`);
+    close(nadam.uProduct.numpy() as number, c.final_extra.u_product[0], `${c.name} u_product`);
   }
 
   // optimizer.variables in Keras' order: iterations, learning_rate, then the slots.

@@ -1,7 +1,7 @@
 // Adafactor with Keras 3's defaults, as Keras' expression in ops (TF has no Adafactor kernel): the
 // second moment of a matrix (or of the last two axes of a higher-rank variable) factored into a row
 // accumulator 'r' and a column accumulator 'c'; vectors and scalars keep a full 'velocity'.
-import { scalar, zeros } from '../../ops/creation';
+import { DType } from '../../dtypes';
 import { AddV2, ExpandDims, Maximum, Mean, Minimum, Mul, Pow, Range, Rank, RealDiv, Sqrt, Square, Sub } from '../../ops/generated';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
@@ -73,11 +73,11 @@ export class Adafactor extends Optimizer {
    * 'r' has the variable's shape without its last axis, 'c' without its second-to-last; a variable
    * of rank < 2 gets Keras' placeholders for both instead (int32 scalars, never used).
    */
-  protected override slotInitialValue(slot: string, variable: Variable): Tensor {
+  protected override slotSpec(slot: string, variable: Variable): { shape: number[]; dtype: DType } {
     const shape = variable.shape;
-    if (slot !== 'r' && slot !== 'c') return super.slotInitialValue(slot, variable);
-    if (shape.length < 2) return scalar(0, 'int32');
-    return zeros(slot === 'r' ? shape.slice(0, -1) : [...shape.slice(0, -2), shape[shape.length - 1]], variable.dtype);
+    if (slot !== 'r' && slot !== 'c') return super.slotSpec(slot, variable);
+    if (shape.length < 2) return { shape: [], dtype: 'int32' };
+    return { shape: slot === 'r' ? shape.slice(0, -1) : [...shape.slice(0, -2), shape[shape.length - 1]], dtype: variable.dtype };
   }
 
   protected updateStep(gradient: Tensor, variable: Variable, { learningRate, localStep }: UpdateContext): void {

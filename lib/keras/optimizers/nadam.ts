@@ -21,7 +21,12 @@ export class Nadam extends Optimizer {
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
-  private uProductVariable?: Variable;
+  /**
+   * Keras' `_u_product`: prod over steps t of beta1 (1 - 0.5 * 0.96^t); 1 before the first update.
+   * Made with the optimizer (Keras makes it in build(), in the first variable's dtype; here it is
+   * float32 from the start, so that a checkpoint restore can plan it), listed in `variables` once built.
+   */
+  readonly uProduct: Variable;
   /** The apply whose u_product update is in the trace (its localStep tensor), and the new value. */
   private advanced?: { localStep: Tensor; uProduct: Tensor };
 
@@ -33,6 +38,7 @@ export class Nadam extends Optimizer {
       epsilon: checkNumber('epsilon', epsilon, NON_NEGATIVE),
     };
     super(options, 0.001);
+    this.uProduct = new Variable(() => context.initScope(() => scalar(1, 'float32')), { name: `${this.name}/variable`, trainable: false });
     this.beta1 = checked.beta1;
     this.beta2 = checked.beta2;
     this.epsilon = checked.epsilon;
@@ -42,32 +48,19 @@ export class Nadam extends Optimizer {
     return ['momentum', 'velocity'];
   }
 
-  /** Keras' `_u_product`: prod over steps t of beta1 (1 - 0.5 * 0.96^t), in the first variable's dtype; 1 before the first update. */
-  get uProduct(): Variable | undefined {
-    return this.uProductVariable;
-  }
-
-  override build(variables: readonly Variable[]): void {
-    super.build(variables);
-    if (this.uProductVariable === undefined) {
-      const dtype = variables.length > 0 ? variables[0].dtype : 'float32';
-      // Keras makes it as an unnamed backend.Variable in the optimizer's name scope.
-      this.uProductVariable = new Variable(() => context.initScope(() => scalar(1, dtype)), {
-        name: `${this.name}/variable`,
-        trainable: false,
-      });
-    }
-  }
-
-  /** Keras' order: the slots, then u_product. */
+  /** Keras' order: the slots, then u_product (once built). */
   override get variables(): Variable[] {
-    return this.uProductVariable === undefined ? super.variables : [...super.variables, this.uProductVariable];
+    return this.built ? [...super.variables, this.uProduct] : super.variables;
+  }
+
+  override get stateVariables(): ReadonlyMap<string, Variable> {
+    return new Map([['u_product', this.uProduct]]);
   }
 
   /** u_product after this update: written once, by the first variable's step of each apply (Keras' _backend_update_step). */
   private advanceUProduct(localStep: Tensor): Tensor {
     if (this.advanced?.localStep === localStep) return this.advanced.uProduct;
-    const uProduct = this.uProductVariable as Variable;
+    const uProduct = this.uProduct;
     const step = castLike(localStep, uProduct);
     // u_product * beta_1 * (1 - 0.5 * 0.96^t), evaluated left to right as Keras does.
     const next = Mul({

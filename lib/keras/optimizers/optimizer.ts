@@ -26,6 +26,7 @@ import {
   Sub,
   Sum,
 } from '../../ops/generated';
+import { DType } from '../../dtypes';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { zeros } from '../../ops/creation';
@@ -173,9 +174,25 @@ export abstract class Optimizer {
   /** Slot names each variable gets. */
   protected abstract slotNames(): string[];
 
-  /** The initial value of a slot of `variable`, made eagerly: zeros like the variable unless a subclass says otherwise. */
-  protected slotInitialValue(_slot: string, variable: Variable): Tensor {
-    return zeros(variable.shape, variable.dtype);
+  /** The shape and dtype of a slot of `variable`: the variable's unless a subclass says otherwise. */
+  protected slotSpec(_slot: string, variable: Variable): { shape: number[]; dtype: DType } {
+    return { shape: variable.shape, dtype: variable.dtype };
+  }
+
+  /** The initial value of a slot of `variable`, made eagerly: zeros of its slotSpec() unless a subclass says otherwise. */
+  protected slotInitialValue(slot: string, variable: Variable): Tensor {
+    const { shape, dtype } = this.slotSpec(slot, variable);
+    return zeros(shape, dtype);
+  }
+
+  /** The slots build() makes for `variable`, in order (the EMA average first): what a checkpoint restore plans before building. */
+  slotSpecs(variable: Variable): { name: string; shape: number[]; dtype: DType }[] {
+    return [...(this.useEma ? ['average'] : []), ...this.slotNames()].map((name) => ({ name, ...this.slotSpec(name, variable) }));
+  }
+
+  /** The optimizer's variables besides iterations, the learning rate and the slots (Nadam's u_product), by name: checkpoints save them. */
+  get stateVariables(): ReadonlyMap<string, Variable> {
+    return new Map();
   }
 
   /** Adds the update of one variable to the trace being built. */
@@ -215,7 +232,7 @@ export abstract class Optimizer {
       if (this.slots.has(variable.handleOp.name)) continue;
       const slotsOfVar = new Map<string, Variable>();
       const base = variable.name.replace(/:\d+$/, '').replace(/\//g, '_');
-      for (const slot of [...(this.useEma ? ['average'] : []), ...this.slotNames()]) {
+      for (const { name: slot } of this.slotSpecs(variable)) {
         slotsOfVar.set(
           slot,
           new Variable(() => context.initScope(() => this.slotInitialValue(slot, variable)), {
