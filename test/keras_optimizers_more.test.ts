@@ -4,6 +4,9 @@
 // defaults' get_config, string identifiers, argument checks and mid-training rate assigns of all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 import * as tf from '../lib';
 import { CLASSES, fixture, OptimizerClass, parityTests, trainables } from './helpers/optimizer_parity';
@@ -152,5 +155,44 @@ test('a learning-rate assign mid-training takes effect at the next step', () => 
     step(x, y);
     assert.notDeepEqual(W.numpy(), moved, `${className}: the restored rate moves the weights again`);
     assert.equal(optimizer.iterations.numpy(), 3);
+  }
+});
+
+test('a checkpoint restored into a fresh optimizer resumes exactly (Adafactor r/c, EMA averages, Nadam u_product)', () => {
+  const made: [string, Record<string, unknown>][] = [
+    ['Nadam', { learningRate: 0.02 }],
+    ['Adafactor', { learningRate: 0.02, useEma: true, emaMomentum: 0.5 }],
+  ];
+  const { problem } = fixture;
+  const x = tf.tensor(problem.x, undefined, 'float32');
+  const y = tf.tensor(problem.y, undefined, 'float32');
+  for (const [className, options] of made) {
+    const { W, b } = trainables();
+    const loss = () =>
+      tf.rawOps.Mean({
+        input: tf.rawOps.Square({
+          x: tf.rawOps.Sub({ x: tf.rawOps.AddV2({ x: tf.rawOps.MatMul({ a: x, b: W.value() }), y: b.value() }), y }),
+        }),
+        reductionIndices: [0, 1],
+      });
+    const train = (optimizer: tf.keras.optimizers.Optimizer, steps: number) => {
+      for (let i = 0; i < steps; i++) {
+        const tape = new tf.GradientTape();
+        const value = tape.record(loss);
+        optimizer.applyGradients(tf.zip(tape.gradient(value, [W, b]), [W, b]));
+      }
+    };
+    const first = new CLASSES[className](options as never);
+    train(first, 3);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'optimizers-more-'));
+    const saved = new tf.train.Checkpoint({ optimizer: first, W, b }).save(path.join(dir, 'ckpt'));
+    train(first, 3);
+    const expected = [W.numpy(), b.numpy()];
+    const second = new CLASSES[className](options as never);
+    new tf.train.Checkpoint({ optimizer: second, W, b }).restore(saved);
+    assert.equal(second.iterations.numpy(), 3);
+    train(second, 3);
+    assert.deepEqual([W.numpy(), b.numpy()], expected, `${className} resumed exactly`);
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
