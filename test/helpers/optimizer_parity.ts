@@ -72,9 +72,10 @@ const RTOL = 1e-5;
 const ATOL = 1e-6;
 
 /** Largest relative difference seen per class, on losses and on weights (for the report). */
-const worst = new Map<string, { loss: number; weights: number }>();
+const worst = new Map<string, { loss: number; weights: number; weightsAbs: number }>();
 function note(className: string, kind: 'loss' | 'weights', actual: number, expected: number): void {
-  const entry = worst.get(className) ?? { loss: 0, weights: 0 };
+  const entry = worst.get(className) ?? { loss: 0, weights: 0, weightsAbs: 0 };
+  if (kind === 'weights') entry.weightsAbs = Math.max(entry.weightsAbs, Math.abs(actual - expected));
   const rel = expected === actual ? 0 : Math.abs(actual - expected) / Math.max(Math.abs(expected), 1e-30);
   // Weights that cross zero make relative differences meaningless: those count through ATOL only.
   if (kind === 'loss' || Math.abs(expected) > 1e-3) entry[kind] = Math.max(entry[kind], rel);
@@ -189,8 +190,10 @@ export function parityTests(classNames: readonly string[], from: readonly Case[]
     if (eagerToo.has(c.name)) test(`Keras parity (eager loop): ${c.name}`, () => run(c, 'eager'));
   }
   test('largest relative differences from Keras, per optimizer', (t) => {
-    for (const [name, { loss, weights }] of worst) {
-      t.diagnostic(`${name}: losses ${loss.toExponential(2)}, weights (|w| > 1e-3) ${weights.toExponential(2)}`);
+    for (const [name, { loss, weights, weightsAbs }] of worst) {
+      t.diagnostic(
+        `${name}: losses ${loss.toExponential(2)}, weights (|w| > 1e-3) ${weights.toExponential(2)}, weights absolute ${weightsAbs.toExponential(2)}`,
+      );
     }
     for (const { loss } of worst.values()) assert.ok(loss <= RTOL);
   });
