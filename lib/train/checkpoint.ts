@@ -647,9 +647,9 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
 
 /**
  * Python's tf.train.Checkpoint, for variables and optimizers: `new Checkpoint({ optimizer, kernel })`.
- * An optimizer is saved as `<key>/iterations`, `<key>/learning_rate` (unless it follows a schedule)
- * and `<key>/slots/<variable key>/<slot>` for each tracked variable it has slots for, so training
- * resumes exactly. `save_counter` numbers the saves.
+ * An optimizer is saved as `<key>/iterations`, `<key>/learning_rate` (unless it follows a schedule),
+ * its other state variables (`<key>/u_product` of Nadam) and `<key>/slots/<variable key>/<slot>` for
+ * each tracked variable it has slots for, so training resumes exactly. `save_counter` numbers the saves.
  */
 export class Checkpoint {
   /** Python's `save_counter`: how many times save() has run, saved with the checkpoint. */
@@ -674,6 +674,7 @@ export class Checkpoint {
     for (const [key, optimizer] of this.optimizers) {
       entries.push([`${key}/iterations`, optimizer.iterations]);
       if (optimizer.learningRate.schedule === undefined) entries.push([`${key}/learning_rate`, optimizer.learningRate]);
+      for (const [name, variable] of optimizer.stateVariables) entries.push([`${key}/${name}`, variable]);
       for (const [variableKey, variable] of this.variables) {
         for (const [slot, slotVariable] of optimizer.slotsOf(variable)) {
           entries.push([`${key}/slots/${variableKey}/${slot}`, slotVariable]);
@@ -717,7 +718,7 @@ export class Checkpoint {
     // Checkpoints written by saveVariables have no save_counter.
     const present = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));
     const restores = present.map(([key, variable]) => restoreOf(key, variable));
-    // The slots that unbuilt optimizers will make: planned (as build() makes them, zeros like the variable) but made only after the checks.
+    // The slots that unbuilt optimizers will make: planned from optimizer.slotSpecs() but made only after the checks.
     const builds: [Optimizer, Variable[]][] = [];
     for (const [key, optimizer] of this.optimizers) {
       if (optimizer.built) continue;
@@ -729,11 +730,11 @@ export class Checkpoint {
       if (withSlots.length === 0) continue;
       builds.push([optimizer, withSlots.map(([, variable]) => variable)]);
       for (const [variableKey, variable] of withSlots) {
-        for (const slot of slotNamesOf(optimizer)) {
+        for (const { name: slot, shape, dtype } of optimizer.slotSpecs(variable)) {
           restores.push({
             key: `${key}/slots/${variableKey}/${slot}`,
-            dtype: variable.dtype,
-            shape: variable.shape,
+            dtype,
+            shape,
             target: `the '${slot}' slot of variable '${variable.name}'`,
           });
         }
@@ -755,9 +756,4 @@ export class Checkpoint {
       for (const value of values.values()) value.dispose();
     }
   }
-}
-
-/** The slot names an optimizer gives each variable it builds for (Optimizer.slotNames() is protected). */
-function slotNamesOf(optimizer: Optimizer): string[] {
-  return (optimizer as unknown as { slotNames(): string[] }).slotNames();
 }

@@ -15,8 +15,17 @@ export { Optimizer, OptimizerOptions, GradientAndVariable, zip } from './optimiz
 export { Adam, AdamOptions } from './adam';
 export { AdamW } from './adamw';
 export { SGD, SGDOptions } from './sgd';
+export { RMSprop, RMSpropOptions } from './rmsprop';
+export { Adagrad, AdagradOptions } from './adagrad';
+export { Adadelta, AdadeltaOptions } from './adadelta';
+export { Adamax, AdamaxOptions } from './adamax';
+export { Nadam, NadamOptions } from './nadam';
+export { Ftrl, FtrlOptions } from './ftrl';
+export { Lion, LionOptions } from './lion';
+export { Lamb, LambOptions } from './lamb';
+export { Adafactor, AdafactorOptions } from './adafactor';
 
-/** An optimizer, its name ('adam', 'adamw', 'sgd', any case, or a registered 'package>Name'), or a serialized dict. */
+/** An optimizer, its name ('adam', 'rmsprop', 'sgd', ... in any case, or a registered 'package>Name'), or a serialized dict. */
 export type OptimizerIdentifier = Optimizer | string | SerializedLike;
 
 /** Keras' ALL_OBJECTS_DICT: the built-in optimizers (each file exports itself) by lower-case class name. */
@@ -43,7 +52,7 @@ export function deserialize(serialized: SerializedLike): Optimizer {
     serialized,
     (name) =>
       new TypeError(
-        `Could not locate optimizer '${name}'. Valid names: ${[...moduleObjects().keys()].join(', ')}; a custom class must be registered with registerKerasSerializable().`,
+        `Could not locate optimizer '${name}'. Valid names: ${[...moduleObjects().keys()].sort().join(', ')}; a custom class must be registered with registerKerasSerializable().`,
       ),
   );
 }
@@ -52,7 +61,10 @@ export function deserialize(serialized: SerializedLike): Optimizer {
 export function get(identifier: OptimizerIdentifier): Optimizer {
   if (identifier instanceof Optimizer) return identifier;
   if (isPlainObject(identifier)) return deserialize(identifier as SerializedLike);
-  const notAnOptimizer = () => new RangeError(`Could not interpret optimizer identifier: ${String(identifier)}`);
+  const notAnOptimizer = () =>
+    new RangeError(
+      `Could not interpret optimizer identifier: ${String(identifier)}. Valid names: ${[...moduleObjects().keys()].sort().join(', ')}`,
+    );
   if (typeof identifier !== 'string') throw notAnOptimizer();
   return fromDict({ class_name: identifier, config: {} }, notAnOptimizer);
 }

@@ -8,10 +8,13 @@ import {
   AddV2,
   Cast,
   ClipByValue,
+  FloorMod,
+  Equal,
   Greater,
   Maximum,
   Minimum,
   Mul,
+  NotEqual,
   OnesLike,
   Range,
   Rank,
@@ -22,6 +25,7 @@ import {
   Sub,
   Sum,
 } from '../../ops/generated';
+import { DType } from '../../dtypes';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { zeros } from '../../ops/creation';
@@ -37,6 +41,13 @@ export interface OptimizerOptions {
   clipnorm?: number | null;
   clipvalue?: number | null;
   globalClipnorm?: number | null;
+  /** Keras' exponential moving average of the weights: kept in an 'average' slot of each variable. */
+  useEma?: boolean;
+  emaMomentum?: number;
+  /** Every this many updates the weights are overwritten with their averages (null: only by finalizeVariableValues). */
+  emaOverwriteFrequency?: number | null;
+  /** The gradients are divided by it (and `scaleLoss(loss)` multiplies by it, as fit does). */
+  lossScaleFactor?: number | null;
   name?: string;
 }
 
@@ -50,10 +61,6 @@ export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
 
 /** Keras config entries for optimizer features not implemented here, at the value that turns each off. */
 const UNSUPPORTED_CONFIG: Readonly<Config> = {
-  use_ema: false,
-  ema_momentum: 0.99,
-  ema_overwrite_frequency: null,
-  loss_scale_factor: null,
   gradient_accumulation_steps: null,
 };
 
@@ -75,7 +82,18 @@ export interface UpdateContext {
 
 export abstract class Optimizer {
   /** The options every optimizer takes; subclasses extend the list (see checkClassOptions). */
-  static readonly optionKeys: readonly string[] = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', 'name'];
+  static readonly optionKeys: readonly string[] = [
+    'learningRate',
+    'weightDecay',
+    'clipnorm',
+    'clipvalue',
+    'globalClipnorm',
+    'useEma',
+    'emaMomentum',
+    'emaOverwriteFrequency',
+    'lossScaleFactor',
+    'name',
+  ];
   readonly name: string;
   readonly iterations: IterationsVariable;
   readonly learningRate: LearningRateVariable;
@@ -83,9 +101,14 @@ export abstract class Optimizer {
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
+  readonly useEma: boolean;
+  readonly emaMomentum: number;
+  readonly emaOverwriteFrequency: number | null;
+  readonly lossScaleFactor: number | null;
+  /** The variables build() was given, in order (Keras' _trainable_variables: the EMA covers all of them). */
+  private builtVariables: Variable[] = [];
   private readonly slots = new Map<string, Map<string, Variable>>();
   private builtFor?: Set<string>;
-  private builtVariables?: Variable[];
   private readonly eagerSteps = new Map<string, TracedFunction<Tensor[], null>>();
 
   constructor(options: OptimizerOptions, defaultLearningRate: number) {
@@ -95,6 +118,8 @@ export abstract class Optimizer {
     checkNumber(clipnorm, 'clipnorm');
     checkNumber(clipvalue, 'clipvalue');
     checkNumber(globalClipnorm, 'globalClipnorm');
+    const { useEma = false, emaMomentum = 0.99, emaOverwriteFrequency = null, lossScaleFactor = null } = options;
+    checkBaseOptions(useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor);
     if ([clipnorm, clipvalue, globalClipnorm].filter((c) => c !== null).length > 1) {
       throw new RangeError(
         'Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set. ' +
@@ -112,13 +137,20 @@ export abstract class Optimizer {
     this.clipnorm = clipnorm;
     this.clipvalue = clipvalue;
     this.globalClipnorm = globalClipnorm;
+    this.useEma = useEma;
+    this.emaMomentum = emaMomentum;
+    this.emaOverwriteFrequency = emaOverwriteFrequency;
+    this.lossScaleFactor = lossScaleFactor;
     this.iterations = new IterationsVariable(`${this.name}/iteration`);
     this.learningRate = new LearningRateVariable(`${this.name}/learning_rate`, learningRate, this.iterations);
   }
 
-  /** Every variable the optimizer owns: iterations, learning rate, then the slots in build order. */
+  /** Every variable the optimizer owns, in Keras' order: iterations, learning rate, the EMA averages, then the slots in build order. */
   get variables(): Variable[] {
-    return [this.iterations, this.learningRate, ...[...this.slots.values()].flatMap((m) => [...m.values()])];
+    const slots = [...this.slots.values()];
+    const averages = slots.flatMap((m) => [...m].filter(([name]) => name === 'average').map(([, v]) => v));
+    const rest = slots.flatMap((m) => [...m].filter(([name]) => name !== 'average').map(([, v]) => v));
+    return [this.iterations, this.learningRate, ...averages, ...rest];
   }
 
   /** A slot variable (e.g. Adam's 'momentum', 'velocity', 'velocity_hat') of `variable`. */
@@ -140,6 +172,27 @@ export abstract class Optimizer {
 
   /** Slot names each variable gets. */
   protected abstract slotNames(): string[];
+
+  /** The shape and dtype of a slot of `variable`: the variable's unless a subclass says otherwise. */
+  protected slotSpec(_slot: string, variable: Variable): { shape: number[]; dtype: DType } {
+    return { shape: variable.shape, dtype: variable.dtype };
+  }
+
+  /** The initial value of a slot of `variable`, made eagerly: zeros of its slotSpec() unless a subclass says otherwise. */
+  protected slotInitialValue(slot: string, variable: Variable): Tensor {
+    const { shape, dtype } = this.slotSpec(slot, variable);
+    return zeros(shape, dtype);
+  }
+
+  /** The slots build() makes for `variable`, in order (the EMA average first): what a checkpoint restore plans before building. */
+  slotSpecs(variable: Variable): { name: string; shape: number[]; dtype: DType }[] {
+    return [...(this.useEma ? ['average'] : []), ...this.slotNames()].map((name) => ({ name, ...this.slotSpec(name, variable) }));
+  }
+
+  /** The optimizer's variables besides iterations, the learning rate and the slots (Nadam's u_product), by name: checkpoints save them. */
+  get stateVariables(): ReadonlyMap<string, Variable> {
+    return new Map();
+  }
 
   /** Adds the update of one variable to the trace being built. */
   protected abstract updateStep(gradient: Tensor, variable: Variable, update: UpdateContext): void;
@@ -163,6 +216,10 @@ export abstract class Optimizer {
       clipnorm: this.clipnorm,
       global_clipnorm: this.globalClipnorm,
       clipvalue: this.clipvalue,
+      use_ema: this.useEma,
+      ema_momentum: this.emaMomentum,
+      ema_overwrite_frequency: this.emaOverwriteFrequency,
+      loss_scale_factor: this.lossScaleFactor,
       ...UNSUPPORTED_CONFIG,
     };
   }
@@ -174,7 +231,7 @@ export abstract class Optimizer {
     return new this(options as never);
   }
 
-  /** Creates the slots of `variables` (zeros, like the variable), once. */
+  /** Creates the slots of `variables` (EMA averages, then slotNames(), each from slotInitialValue()), once. */
   build(variables: readonly Variable[]): void {
     this.builtFor = new Set(variables.map((v) => v.handleOp.name));
     this.builtVariables = [...variables];
@@ -182,10 +239,10 @@ export abstract class Optimizer {
       if (this.slots.has(variable.handleOp.name)) continue;
       const slotsOfVar = new Map<string, Variable>();
       const base = variable.name.replace(/:\d+$/, '').replace(/\//g, '_');
-      for (const slot of this.slotNames()) {
+      for (const { name: slot } of this.slotSpecs(variable)) {
         slotsOfVar.set(
           slot,
-          new Variable(() => initScope(() => zeros(variable.shape, variable.dtype)), {
+          new Variable(() => initScope(() => this.slotInitialValue(slot, variable)), {
             name: `${this.name}/${base}_${slot}`,
             trainable: false,
           }),
@@ -200,7 +257,7 @@ export abstract class Optimizer {
    * variables, those the optimizer was built with, in that order.
    */
   apply(grads: readonly (Tensor | null | undefined)[], variables?: readonly Variable[]): void {
-    const targets = variables ?? this.builtVariables;
+    const targets = variables ?? (this.built ? this.builtVariables : undefined);
     if (targets === undefined) throw new TypeError('apply() needs the variables the first time: optimizer.apply(grads, variables)');
     if (!Array.isArray(grads) || grads.length !== targets.length) {
       throw new RangeError(`apply() got ${Array.isArray(grads) ? grads.length : String(grads)} gradients for ${targets.length} variables`);
@@ -287,10 +344,50 @@ export abstract class Optimizer {
       }
       for (const i of rest) this.updateStep(clipped[i], variables[i], { learningRate, localStep });
     });
+    if (this.useEma) this.addEmaUpdate();
+  }
+
+  /**
+   * Keras' _update_model_variables_moving_average (and the overwrite every emaOverwriteFrequency
+   * updates), after this update's `iterations += 1`: average = m * average + (1 - m) * variable,
+   * with m = emaMomentum except at the first update (0: the average starts at the variable).
+   */
+  private addEmaUpdate(): void {
+    const step = this.iterations.value();
+    const notFirst = NotEqual({ x: step, y: BigInt(1) });
+    const overwrite =
+      this.emaOverwriteFrequency === null
+        ? undefined
+        : Equal({ x: FloorMod({ x: step, y: BigInt(this.emaOverwriteFrequency) }), y: BigInt(0) });
+    for (const variable of this.builtVariables) {
+      const average = this.getSlot(variable, 'average');
+      const value = variable.value();
+      const momentum = Mul({ x: Cast({ x: notFirst, DstT: variable.dtype }), y: this.emaMomentum });
+      const next = AddV2({ x: Mul({ x: momentum, y: average.value() }), y: Mul({ x: Sub({ x: 1, y: momentum }), y: value }) });
+      average.assign(next);
+      if (overwrite !== undefined) variable.assign(SelectV2({ condition: overwrite, t: next, e: value }));
+    }
+  }
+
+  /** Keras' finalize_variable_values: with EMA, `variables` are overwritten with their averages (fit does this at its end). */
+  finalizeVariableValues(variables: readonly Variable[]): void {
+    if (!this.useEma) return;
+    for (const variable of variables) {
+      const average = this.slotsOf(variable).get('average');
+      if (average !== undefined) variable.assign(average.value());
+    }
+  }
+
+  /** Keras' scale_loss: the loss times lossScaleFactor (fit differentiates this; applyGradients divides the gradients back). */
+  scaleLoss(loss: Tensor): Tensor {
+    return this.lossScaleFactor === null ? loss : Mul({ x: loss, y: this.lossScaleFactor });
   }
 
   /** Keras' _clip_gradients: clipnorm per gradient, else the global norm, else clipvalue. */
-  private clipGradients(grads: Tensor[]): Tensor[] {
+  private clipGradients(scaledGrads: Tensor[]): Tensor[] {
+    // Keras divides by loss_scale_factor first.
+    const scale = this.lossScaleFactor;
+    const grads = scale === null ? scaledGrads : scaledGrads.map((g) => RealDiv({ x: g, y: scale }));
     const allAxes = (g: Tensor) => Range({ start: 0, limit: Rank({ input: g }), delta: 1 });
     if (this.clipnorm !== null && this.clipnorm > 0) {
       const clipnorm = this.clipnorm;
@@ -322,4 +419,21 @@ export abstract class Optimizer {
 /** The float32 learning rate in the variable's dtype. */
 export function castLike(learningRate: Tensor, variable: Variable): Tensor {
   return variable.dtype === 'float32' ? learningRate : Cast({ x: learningRate, DstT: variable.dtype });
+}
+
+function checkBaseOptions(useEma: unknown, emaMomentum: unknown, emaOverwriteFrequency: unknown, lossScaleFactor: unknown): void {
+  if (typeof useEma !== 'boolean') throw new TypeError(`Argument \`useEma\` must be a boolean. Received: useEma=${String(useEma)}`);
+  if (typeof emaMomentum !== 'number' || !(emaMomentum >= 0 && emaMomentum <= 1)) {
+    throw new RangeError(`\`emaMomentum\` must be in the range [0, 1]. Received: emaMomentum=${String(emaMomentum)}`);
+  }
+  if (emaOverwriteFrequency !== null && !(Number.isSafeInteger(emaOverwriteFrequency) && (emaOverwriteFrequency as number) >= 1)) {
+    throw new RangeError(
+      `\`emaOverwriteFrequency\` must be an integer >= 1 or null. Received: emaOverwriteFrequency=${String(emaOverwriteFrequency)}`,
+    );
+  }
+  if (lossScaleFactor !== null && !(typeof lossScaleFactor === 'number' && Number.isFinite(lossScaleFactor) && lossScaleFactor > 0)) {
+    throw new RangeError(
+      `Argument \`lossScaleFactor\` must be a finite positive number or null. Received: lossScaleFactor=${String(lossScaleFactor)}`,
+    );
+  }
 }

@@ -5,6 +5,7 @@ import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
 import { kerasExport } from '../saving/serialization_lib';
+import { checkBoolean } from './arguments';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
@@ -23,7 +24,7 @@ export class SGD extends Optimizer {
       throw new RangeError(`\`momentum\` must be a float between [0, 1]. Received: momentum=${String(momentum)}`);
     }
     this.momentum = momentum;
-    this.nesterov = nesterov;
+    this.nesterov = checkBoolean('nesterov', nesterov);
   }
 
   protected slotNames(): string[] {

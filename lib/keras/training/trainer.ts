@@ -204,14 +204,16 @@ export class Trainer {
   /** Keras' default train_step: forward under a tape, compute_loss, the loss tracker, the update, compute_metrics. */
   trainStep([x, y]: StepData): Record<string, Tensor> {
     const tape = new GradientTape();
-    const { yPred, loss } = tape.record(() => {
+    const { yPred, loss, scaledLoss } = tape.record(() => {
       const output = this.model.apply(x, { training: true });
-      return { yPred: output, loss: this.model.computeLoss({ x, y, yPred: output, training: true }) };
+      const loss = this.model.computeLoss({ x, y, yPred: output, training: true });
+      // Keras' train_step differentiates optimizer.scale_loss(loss); the tracker gets the loss itself.
+      return { yPred: output, loss, scaledLoss: this.optimizer.scaleLoss(loss) };
     });
     this.lossTracker.updateState(loss, batchSizeOf(x));
     const variables = this.model.trainableVariables;
     if (variables.length > 0) {
-      this.optimizer.applyGradients(zip(tape.gradient(loss, variables), variables));
+      this.optimizer.applyGradients(zip(tape.gradient(scaledLoss, variables), variables));
       this.optimizerBuilt = true;
     } else {
       process.emitWarning('The model does not have any trainable weights.');
@@ -397,6 +399,8 @@ export class Trainer {
       if (model.stopTraining) break;
     }
     if (train instanceof StepLimitedSource) await train.restart();
+    // Keras: with EMA, the weights become their averages.
+    if (epochs > 0) this.optimizer.finalizeVariableValues(model.trainableVariables);
     await callbackList.onTrainEnd(trainingLogs);
     return callbackList.history as History;
   }

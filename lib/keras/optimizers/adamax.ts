@@ -1,0 +1,58 @@
+// Adamax with Keras 3's defaults, on TF's ResourceApplyAdaMax kernel (Keras' update, to float rounding).
+import { Pow, ResourceApplyAdaMax } from '../../ops/generated';
+import { Tensor } from '../../tensor';
+import { Variable } from '../../variable';
+import { kerasExport } from '../saving/serialization_lib';
+import { checkNumber, checkOptionKeys, NON_NEGATIVE, UNIT_OPEN } from './arguments';
+import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+
+export interface AdamaxOptions extends OptimizerOptions {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+}
+
+export class Adamax extends Optimizer {
+  static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2', 'epsilon'];
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(options: AdamaxOptions = {}) {
+    const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = checkOptionKeys(new.target, options);
+    const checked = {
+      beta1: checkNumber('beta1', beta1, UNIT_OPEN),
+      beta2: checkNumber('beta2', beta2, UNIT_OPEN),
+      epsilon: checkNumber('epsilon', epsilon, NON_NEGATIVE),
+    };
+    super(options, 0.001);
+    this.beta1 = checked.beta1;
+    this.beta2 = checked.beta2;
+    this.epsilon = checked.epsilon;
+  }
+
+  protected slotNames(): string[] {
+    return ['momentum', 'norm'];
+  }
+
+  protected updateStep(gradient: Tensor, variable: Variable, { learningRate, localStep }: UpdateContext): void {
+    ResourceApplyAdaMax({
+      var: variable.handle,
+      m: this.getSlot(variable, 'momentum').handle,
+      v: this.getSlot(variable, 'norm').handle,
+      // β₁^(iterations+1), as Keras computes it.
+      beta1Power: Pow({ x: this.beta1, y: castLike(localStep, variable) }),
+      lr: castLike(learningRate, variable),
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      grad: gradient,
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon };
+  }
+}
+
+kerasExport('keras.optimizers', [Adamax]);
