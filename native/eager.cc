@@ -55,12 +55,23 @@ struct ShapeListDeleter {
 };
 using ShapeListPtr = std::unique_ptr<TF_ShapeAndTypeList, ShapeListDeleter>;
 
-bool HasEmptyInput(Napi::Env env, const std::vector<InputArg<TFE_TensorHandle*>>& inputs, TF_Status* status) {
+// An input with no elements whose other dims multiply past 2^31: only such a tensor (it costs no
+// memory) carries dims that two inputs' worth of an op's output shape can multiply past int64.
+bool HasHugeEmptyInput(Napi::Env env, const std::vector<InputArg<TFE_TensorHandle*>>& inputs, TF_Status* status) {
   for (const InputArg<TFE_TensorHandle*>& input : inputs) {
     for (TFE_TensorHandle* h : input.values) {
       int64_t elements = TFE_TensorHandleNumElements(h, status);
       ThrowIfNotOk(env, status);
-      if (elements == 0) return true;
+      if (elements != 0) continue;
+      int rank = TFE_TensorHandleNumDims(h, status);
+      ThrowIfNotOk(env, status);
+      int64_t product = 1;
+      for (int d = 0; d < rank; ++d) {
+        int64_t dim = TFE_TensorHandleDim(h, d, status);
+        ThrowIfNotOk(env, status);
+        if (dim > 0 && product > (INT64_C(1) << 31) / dim) return true;
+        if (dim > 0) product *= dim;
+      }
     }
   }
   return false;
@@ -126,6 +137,9 @@ Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
     ThrowIfNotOk(env, status.get());
   }
   for (InputArg<TFE_TensorHandle*>& input : spec.inputs) {
+    // An empty list adds no input, and TFE_OpAddInputList would read its first handle to infer the
+    // list's attr (a segfault): the caller sets that attr itself, as Python's wrappers do.
+    if (input.isList && input.values.empty()) continue;
     if (input.isList) {
       TFE_OpAddInputList(op.get(), input.values.data(), static_cast<int>(input.values.size()), status.get());
     } else {
@@ -133,9 +147,11 @@ Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
     }
     ThrowIfNotOk(env, status.get());
   }
-  // `inferShapes: true` asks for the op's shape function first; an op given an empty input always
-  // gets it, since such an input can carry dims whose product, in the op's output, overflows.
-  if (object.Get("inferShapes").ToBoolean().Value() || HasEmptyInput(env, spec.inputs, status.get())) {
+  // `inferShapes: true` asks for the op's shape function first. An op given a huge empty input always
+  // runs it, so that an output shape past TF's limits is refused before the kernel CHECK-fails on it.
+  // Not every op: shape functions trust what graph mode validated first, and some crash on inputs
+  // of the wrong rank (BoostedTreesExampleDebugOutputs' reads a dim of a scalar).
+  if (object.Get("inferShapes").ToBoolean().Value() || HasHugeEmptyInput(env, spec.inputs, status.get())) {
     InferShapes(env, op.get(), spec.type, spec.inputs, status.get());
   }
   std::vector<int> lengths(outputs.size());
