@@ -7,7 +7,7 @@
 import { isDType } from '../dtypes';
 import { InvalidArgumentError } from '../errors';
 import { AttrRule, OpInfo } from '../op_registry';
-import type { OpCall } from './run_op';
+import type { OpAttr, OpCall } from './run_op';
 
 /**
  * The most tensors one output list of an eager op may hold. TF sizes its output vectors from the
@@ -18,10 +18,26 @@ import type { OpCall } from './run_op';
 export const MAX_EAGER_LIST_OUTPUTS = 1 << 20;
 
 /**
- * Ops whose kernels CHECK-fail on inputs that their shape function rejects (found by the eager fuzz
- * of test/fuzz_eager, listed in docs/RELIABILITY.md): eagerly, they run the shape function first.
+ * Ops whose kernels kill the process (a CHECK failure, a segfault) on inputs that their shape
+ * function rejects, found by the eager fuzz (test/helpers/eager_fuzz.ts, docs/RELIABILITY.md):
+ * eagerly, they run the shape function first, as graph mode does. Not every op: shape functions
+ * trust what graph mode validates before them, and some crash on an eager op's inputs instead.
  */
-export const SHAPE_FUNCTION_FIRST: ReadonlySet<string> = new Set<string>([]);
+export const SHAPE_FUNCTION_FIRST: ReadonlySet<string> = new Set<string>([
+  'AudioSpectrogram',
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'DumpTensor',
+  'FakeQuantWithMinMaxVarsPerChannel',
+  'RaggedTensorToVariantGradient',
+  'RpcCall',
+  'RpcCheckStatus',
+  'RpcClient',
+  'RpcGetValue',
+  'RpcServer',
+  'XlaLaunchV2',
+]);
 
 function fail(call: OpCall, sentence: string): never {
   throw new InvalidArgumentError(`${sentence}\n\t; NodeDef: {{node ${call.type}}}; Op<name=${call.type}>`);
@@ -70,6 +86,10 @@ function checkGiven(call: OpCall, rule: AttrRule, kind: string, value: unknown):
 interface Plan {
   /** List inputs whose number or type-list attr has a minimum (TF infers the attr from the list). */
   listMinimums: { index: number; rule: AttrRule; what: 'Value' | 'Length' }[];
+  /** Pairs of list inputs sized by one number attr: [attr, first input, other input]. */
+  sharedCounts: [string, number, number][];
+  /** List inputs whose type-list attr TF infers from the list: [attr, input]. */
+  typeLists: [string, number][];
   /** Output lists sized by an attr the caller gives: [attr, output arg]. */
   outputCounts: [string, string][];
   shapeFunctionFirst: boolean;
@@ -87,6 +107,11 @@ function planOf(info: OpInfo): Plan {
       const rule = attr === undefined ? undefined : info.attrs.get(attr);
       return rule?.minimum === undefined ? [] : [{ index, rule, what: arg.numberAttr ? ('Value' as const) : ('Length' as const) }];
     }),
+    sharedCounts: info.inputs.flatMap((arg, index) => {
+      const first = info.inputs.findIndex((a) => a.numberAttr !== undefined && a.numberAttr === arg.numberAttr);
+      return arg.numberAttr !== undefined && first < index ? [[arg.numberAttr, first, index] as [string, number, number]] : [];
+    }),
+    typeLists: info.inputs.flatMap((arg, index) => (arg.typeListAttr ? [[arg.typeListAttr, index] as [string, number]] : [])),
     outputCounts: info.outputs.flatMap((arg) =>
       arg.numberAttr !== undefined && !inferred.has(arg.numberAttr) ? [[arg.numberAttr, arg.name] as [string, string]] : [],
     ),
@@ -98,10 +123,10 @@ function planOf(info: OpInfo): Plan {
 
 /**
  * Checks an eager call's attrs against its OpDef: kinds, minimums and allowed values of those given,
- * required ones present, list inputs at least their number attr's minimum long, and output lists
- * no longer than MAX_EAGER_LIST_OUTPUTS. Returns whether the op's shape function runs first.
+ * required ones present, list inputs at least their number attr's minimum long (and as long as the
+ * other lists sized by the same attr), and output lists no longer than MAX_EAGER_LIST_OUTPUTS.
  */
-export function checkEagerCall(call: OpCall, info: OpInfo): boolean {
+export function checkEagerCall(call: OpCall, info: OpInfo): EagerPlan {
   for (const [name, kind, value] of call.attrs) {
     // TF accepts (and ignores) attrs its OpDef lacks, and '_' attrs are TF's own.
     const rule = info.attrs.get(name);
@@ -119,6 +144,13 @@ export function checkEagerCall(call: OpCall, info: OpInfo): boolean {
       fail(call, `${what} for attr '${rule.name}' of ${input.length} must be at least minimum ${rule.minimum}`);
     }
   }
+  for (const [attr, first, other] of plan.sharedCounts) {
+    const a = call.inputs[first];
+    const b = call.inputs[other];
+    if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) {
+      fail(call, `Inconsistent values for attr '${attr}' ${a.length} vs. ${b.length}`);
+    }
+  }
   for (const [attr, arg] of plan.outputCounts) {
     const given = call.attrs.find(([name]) => name === attr);
     const count = given === undefined ? 0 : Number(given[2]);
@@ -126,5 +158,20 @@ export function checkEagerCall(call: OpCall, info: OpInfo): boolean {
       fail(call, `Attr '${attr}' of ${count} asks for ${count} '${arg}' outputs; an eager op returns at most ${MAX_EAGER_LIST_OUTPUTS}`);
     }
   }
-  return plan.shapeFunctionFirst;
+  // TF infers a type-list attr from its list, except from an empty one, which leaves the attr
+  // unset for the kernel to trip on (XlaLaunchV2 segfaults): Python's wrappers always set it.
+  let emptyTypeLists: OpAttr[] | undefined;
+  for (const [attr, index] of plan.typeLists) {
+    const input = call.inputs[index];
+    if (Array.isArray(input) && input.length === 0 && !call.attrs.some(([name]) => name === attr)) {
+      (emptyTypeLists ??= []).push([attr, 'list(type)', []]);
+    }
+  }
+  return { inferShapes: plan.shapeFunctionFirst, extraAttrs: emptyTypeLists };
+}
+
+/** What checkEagerCall adds to a call it passes: whether the shape function runs first, and attrs TF leaves unset. */
+export interface EagerPlan {
+  inferShapes: boolean;
+  extraAttrs?: readonly OpAttr[];
 }

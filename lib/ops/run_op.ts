@@ -134,14 +134,14 @@ function markForRegisteredGradient(outputs: Tensor[][]): Tensor[][] {
 }
 
 function executeEagerly(call: OpCall): Tensor[][] {
-  const inferShapes = checkEagerCall(call, opInfo(call.type));
+  const { inferShapes, extraAttrs } = checkEagerCall(call, opInfo(call.type));
   const converted: Tensor[] = [];
   const inputs = convertInputs(call, (value, dtype) => {
     const tensor = Tensor.fromNative(hostTensor(value, undefined, dtype));
     converted.push(tensor);
     return tensor;
   });
-  const attrs = nativeAttrs(call.attrs);
+  const attrs = nativeAttrs(extraAttrs ? [...call.attrs, ...extraAttrs] : call.attrs);
   try {
     const handles = binding.eagerExecute({
       type: call.type,
