@@ -35,6 +35,7 @@ export const SHAPE_FUNCTION_FIRST: ReadonlySet<string> = new Set<string>([
   'DumpTensor',
   'FakeQuantWithMinMaxVarsPerChannel',
   'FakeQuantWithMinMaxVarsPerChannelGradient',
+  'FixedUnigramCandidateSampler',
   'LSTMBlockCell',
   'LSTMBlockCellGrad',
   'LoadAndRemapMatrix',
