@@ -110,6 +110,12 @@ export interface NativeTensorHandle {
 export interface NativeEagerOpSpec extends NativeOpSpec<NativeTensorHandle> {
   /** Output arg names; the result has one array of handles per name. */
   outputs: readonly string[];
+  /**
+   * Run the op's shape function on the inputs' shapes first (TFE_InferShapes), as graph mode does:
+   * its error is thrown before the kernel runs, and so is an output shape past TF's TensorShape
+   * limits. Always done when an input has no elements and other dims multiplying past 2^31.
+   */
+  inferShapes?: boolean;
 }
 
 export interface NativeBinding {

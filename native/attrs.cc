@@ -1,6 +1,7 @@
 #include "attrs.h"
 
 #include "convert.h"
+#include "shape_limits.h"
 #include "status.h"
 #include "tensor.h"
 
@@ -31,6 +32,7 @@ void ReadShape(Napi::Env env, const Napi::Value& value, const std::string& what,
   Napi::Array a = value.As<Napi::Array>();
   std::vector<int64_t> dims(a.Length());
   for (uint32_t i = 0; i < a.Length(); ++i) dims[i] = ToInt64(env, a.Get(i), "shape dimension", -1, INT64_MAX);
+  CheckShapeLimits(env, dims, what);
   attr->ranks.push_back(static_cast<int>(dims.size()));
   attr->shapes.push_back(std::move(dims));
 }

@@ -3,8 +3,11 @@
 #include "addon.h"
 #include "convert.h"
 #include "op_spec.h"
+#include "shape_limits.h"
 #include "status.h"
 #include "tensor.h"
+
+#include <tensorflow/c/c_api_experimental.h>
 
 #include <string>
 #include <vector>
@@ -47,6 +50,65 @@ struct OpDeleter {
   void operator()(TFE_Op* op) const { TFE_DeleteOp(op); }
 };
 
+struct ShapeListDeleter {
+  void operator()(TF_ShapeAndTypeList* list) const { TF_DeleteShapeAndTypeList(list); }
+};
+using ShapeListPtr = std::unique_ptr<TF_ShapeAndTypeList, ShapeListDeleter>;
+
+// An input with no elements whose other dims multiply past 2^31: only such a tensor (it costs no
+// memory) carries dims that two inputs' worth of an op's output shape can multiply past int64.
+bool HasHugeEmptyInput(Napi::Env env, const std::vector<InputArg<TFE_TensorHandle*>>& inputs, TF_Status* status) {
+  for (const InputArg<TFE_TensorHandle*>& input : inputs) {
+    for (TFE_TensorHandle* h : input.values) {
+      int64_t elements = TFE_TensorHandleNumElements(h, status);
+      ThrowIfNotOk(env, status);
+      if (elements != 0) continue;
+      int rank = TFE_TensorHandleNumDims(h, status);
+      ThrowIfNotOk(env, status);
+      int64_t product = 1;
+      for (int d = 0; d < rank; ++d) {
+        int64_t dim = TFE_TensorHandleDim(h, d, status);
+        ThrowIfNotOk(env, status);
+        if (dim > 0 && product > (INT64_C(1) << 31) / dim) return true;
+        if (dim > 0) product *= dim;
+      }
+    }
+  }
+  return false;
+}
+
+// Runs the op's shape function on its inputs' shapes (TFE_InferShapes), as graph mode does when it
+// adds a node and eager mode never does: a shape function error is thrown, and an output shape that
+// TF's TensorShape cannot hold is an InvalidArgumentError here rather than a CHECK abort in the kernel.
+void InferShapes(Napi::Env env, TFE_Op* op, const std::string& type,
+                 const std::vector<InputArg<TFE_TensorHandle*>>& inputs, TF_Status* status) {
+  std::vector<TFE_TensorHandle*> flat;
+  for (const InputArg<TFE_TensorHandle*>& input : inputs) flat.insert(flat.end(), input.values.begin(), input.values.end());
+  ShapeListPtr inputShapes(TF_NewShapeAndTypeList(static_cast<int>(flat.size())));
+  std::vector<int64_t> dims;
+  for (size_t i = 0; i < flat.size(); ++i) {
+    int rank = TFE_TensorHandleNumDims(flat[i], status);
+    ThrowIfNotOk(env, status);
+    dims.resize(rank);
+    for (int d = 0; d < rank; ++d) dims[d] = TFE_TensorHandleDim(flat[i], d, status);
+    ThrowIfNotOk(env, status);
+    TF_ShapeAndTypeListSetShape(inputShapes.get(), static_cast<int>(i), dims.data(), rank);
+  }
+  TF_ShapeAndTypeList* outputs = nullptr;
+  TFE_InferShapes(op, inputShapes.get(), nullptr, nullptr, nullptr, &outputs, nullptr, status);
+  ShapeListPtr outputShapes(outputs);
+  ThrowIfNotOk(env, status);
+  for (int i = 0; outputs != nullptr && i < outputs->num_items; ++i) {
+    const TF_ShapeAndType& shape = outputs->items[i];
+    if (shape.num_dims < 0) continue;
+    std::string problem = ShapeLimitProblem(shape.dims, static_cast<size_t>(shape.num_dims));
+    if (problem.empty()) continue;
+    ThrowCode(env, TF_INVALID_ARGUMENT,
+              type + ": output " + std::to_string(i) + " would have shape " +
+                  ShapeText(shape.dims, static_cast<size_t>(shape.num_dims)) + ", which " + problem);
+  }
+}
+
 }  // namespace
 
 // eagerExecute({type, inputs, attrs, outputs, device}) -> TensorHandle[][] (one array per output arg).
@@ -75,12 +137,22 @@ Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
     ThrowIfNotOk(env, status.get());
   }
   for (InputArg<TFE_TensorHandle*>& input : spec.inputs) {
+    // An empty list adds no input, and TFE_OpAddInputList would read its first handle to infer the
+    // list's attr (a segfault): the caller sets that attr itself, as Python's wrappers do.
+    if (input.isList && input.values.empty()) continue;
     if (input.isList) {
       TFE_OpAddInputList(op.get(), input.values.data(), static_cast<int>(input.values.size()), status.get());
     } else {
       TFE_OpAddInput(op.get(), input.values[0], status.get());
     }
     ThrowIfNotOk(env, status.get());
+  }
+  // `inferShapes: true` asks for the op's shape function first. An op given a huge empty input always
+  // runs it, so that an output shape past TF's limits is refused before the kernel CHECK-fails on it.
+  // Not every op: shape functions trust what graph mode validated first, and some crash on inputs
+  // of the wrong rank (BoostedTreesExampleDebugOutputs' reads a dim of a scalar).
+  if (object.Get("inferShapes").ToBoolean().Value() || HasHugeEmptyInput(env, spec.inputs, status.get())) {
+    InferShapes(env, op.get(), spec.type, spec.inputs, status.get());
   }
   std::vector<int> lengths(outputs.size());
   int total = 0;

@@ -2,6 +2,7 @@
 
 #include "addon.h"
 #include "convert.h"
+#include "shape_limits.h"
 #include "status.h"
 
 #include <tensorflow/c/tf_tstring.h>
@@ -68,13 +69,13 @@ std::vector<int64_t> ReadShape(Napi::Env env, const Napi::Value& value, int64_t*
   if (!value.IsArray()) throw Napi::TypeError::New(env, "shape must be an array of non-negative integers");
   Napi::Array array = value.As<Napi::Array>();
   std::vector<int64_t> dims(array.Length());
+  for (uint32_t i = 0; i < array.Length(); ++i) dims[i] = ToInt64(env, array.Get(i), "shape dimension", 0, INT64_C(1) << 40);
+  CheckShapeLimits(env, dims, "shape");
+  // Host data is held to 2^40 elements, well under TF's own limit.
   int64_t count = 1;
-  for (uint32_t i = 0; i < array.Length(); ++i) {
-    dims[i] = ToInt64(env, array.Get(i), "shape dimension", 0, INT64_C(1) << 40);
-    if (dims[i] != 0 && count > (INT64_C(1) << 40) / dims[i]) {
-      throw Napi::RangeError::New(env, "shape has too many elements");
-    }
-    count *= dims[i];
+  for (int64_t d : dims) {
+    if (d != 0 && count > (INT64_C(1) << 40) / d) throw Napi::RangeError::New(env, "shape has too many elements");
+    count *= d;
   }
   *elements = count;
   return dims;

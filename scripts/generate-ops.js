@@ -314,8 +314,37 @@ export function callOp<R>(
  * @returns {Map<string, string>}
  */
 /**
+ * The OpDef's attr checks, for eager ops (graph mode has TF run them): per attr 'name:kind', then
+ * '!' when the caller must give it (no default, and no input it is inferred from), '@min' for
+ * has_minimum (an int's least value, a list's least length), '=a|b|c' for allowed_values (dtype
+ * names as lib/dtypes.ts spells them, or strings).
+ * @param {any} op
+ */
+function attrRules(op) {
+  const inferred = new Set(op.inputArg.flatMap((/** @type {any} */ a) => [a.typeAttr, a.numberAttr, a.typeListAttr]).filter(Boolean));
+  return op.attr
+    .map((/** @type {any} */ attr) => {
+      let rule = `${attr.name}:${attr.type}`;
+      if (attr.defaultValue === null && !inferred.has(attr.name)) rule += '!';
+      if (attr.hasMinimum) rule += `@${attr.minimum}`;
+      const allowed = attr.allowedValues?.list;
+      if (allowed) {
+        const values =
+          attr.type.endsWith('type)') || attr.type === 'type'
+            ? allowed.type.map((/** @type {string} */ t) => DTYPE_OF[/** @type {keyof typeof DTYPE_OF} */ (t)]).filter(Boolean)
+            : allowed.s.map(utf8);
+        for (const v of values) if (/[ |]/.test(v)) throw new Error(`${op.name}.${attr.name}: allowed value '${v}' has a ' ' or '|'`);
+        rule += `=${values.join('|')}`;
+      }
+      return rule;
+    })
+    .join(' ');
+}
+
+/**
  * What runOp needs of each op, so that nothing decodes the registry at run time: per arg its name,
- * then '=dtype' (fixed type), ':T' (type attr), '*N' (number attr) or '+T' (type-list attr).
+ * then '=dtype' (fixed type), ':T' (type attr), '*N' (number attr) or '+T' (type-list attr); and
+ * the attr rules of attrRules().
  * @param {any[]} ops
  */
 function signatures(ops) {
@@ -332,11 +361,15 @@ function signatures(ops) {
   };
   /** @param {any[]} args */
   const list = (args) => quote(args.map(argText).join(' '));
-  const rows = ops.map((op) => `  ${op.name}: [${list(op.inputArg)}, ${list(op.outputArg)}, ${op.isStateful ? 1 : 0}],\n`);
+  const rows = ops.map(
+    (op) => `  ${op.name}: [${list(op.inputArg)}, ${list(op.outputArg)}, ${op.isStateful ? 1 : 0}, ${quote(attrRules(op))}],\n`,
+  );
   return (
-    '// Per op: input args, output args, stateful. An arg is its name, then =dtype (fixed type),\n' +
-    '// :attr (type attr), *attr (number attr) or +attr (type-list attr).\n' +
-    'export const OP_SIGNATURES: Readonly<Record<string, readonly [string, string, 0 | 1]>> = {\n' +
+    '// Per op: input args, output args, stateful, attrs. An arg is its name, then =dtype (fixed type),\n' +
+    '// :attr (type attr), *attr (number attr) or +attr (type-list attr). An attr is name:kind, then\n' +
+    '// ! (required: no default, not inferred from an input), @min (least value or list length) and\n' +
+    '// =a|b (allowed values).\n' +
+    'export const OP_SIGNATURES: Readonly<Record<string, readonly [string, string, 0 | 1, string]>> = {\n' +
     rows.join('') +
     '};\n'
   );

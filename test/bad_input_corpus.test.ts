@@ -1592,6 +1592,213 @@ for (const [name, call] of CRASHERS) {
   });
 }
 
+// Issue 12, items 3 and 4: shapes TF's TensorShape cannot hold, and eager attrs the OpDef refuses,
+// each of which aborted the process. They run in a child process (a regression kills the child,
+// not the test runner): one child runs the rows in turn, and a row that kills it is reported and
+// the rest go on in a new child.
+interface AbortRow {
+  area: string;
+  name: string;
+  /** Code run in the child, with `tf` and `F` (a float32 constant) in scope. */
+  call: string;
+  error: string;
+  message: RegExp;
+}
+
+const HUGE = '2 ** 40';
+const ABORTERS: AbortRow[] = [
+  {
+    area: 'shape',
+    name: 'tf.tensor of rank 300',
+    call: 'tf.tensor([1], Array(300).fill(1))',
+    error: 'RangeError',
+    message: /shape \[1, 1, 1, 1, 1, 1, 1, 1, \.\.\. \(300 dims\)\] has 300 dims; TensorFlow allows at most 254/,
+  },
+  {
+    area: 'shape',
+    name: 'tf.raw.Tensor of rank 255',
+    call: 'new tf.raw.Tensor(1, Array(255).fill(1), new Float32Array(1))',
+    error: 'RangeError',
+    message: /has 255 dims; TensorFlow allows at most 254/,
+  },
+  {
+    area: 'shape',
+    name: 'a rank-254 tensor is still accepted',
+    call: 'if (tf.tensor([1], Array(254).fill(1)).rank !== 254) throw new Error("wrong rank"); throw new RangeError("accepted")',
+    error: 'RangeError',
+    message: /^accepted$/,
+  },
+  {
+    area: 'shape',
+    name: 'setAttrShape whose dims multiply past int64',
+    call: `new tf.raw.OperationBuilder(new tf.raw.Graph(), 'Placeholder', 'p').setAttrType('dtype', 'float32').setAttrShape('shape', [${HUGE}, ${HUGE}, ${HUGE}]).finish()`,
+    error: 'RangeError',
+    message: /attribute 'shape' \[1099511627776, 1099511627776, 1099511627776\] has too many elements/,
+  },
+  {
+    area: 'shape',
+    name: 'setAttrShape of rank 300',
+    call: "new tf.raw.OperationBuilder(new tf.raw.Graph(), 'Placeholder', 'p').setAttrType('dtype', 'float32').setAttrShape('shape', Array(300).fill(1)).finish()",
+    error: 'RangeError',
+    message: /attribute 'shape' \[1, 1, 1, 1, 1, 1, 1, 1, \.\.\. \(300 dims\)\] has 300 dims/,
+  },
+  {
+    area: 'shape',
+    name: 'setAttrShapeList with one shape past int64',
+    call: `new tf.raw.OperationBuilder(new tf.raw.Graph(), 'FIFOQueueV2', 'q').setAttrTypeList('component_types', ['float32', 'float32']).setAttrShapeList('shapes', [[2], [-1, ${HUGE}, ${HUGE}]]).finish()`,
+    error: 'RangeError',
+    message: /attribute 'shapes' item \[-1, 1099511627776, 1099511627776\] has too many elements/,
+  },
+  {
+    area: 'shape',
+    name: 'a rawOp with a huge shape attr inside tf.function',
+    call: `tf.function(() => tf.rawOps.Placeholder({ dtype: 'float32', shape: [${HUGE}, ${HUGE}] }))()`,
+    error: 'RangeError',
+    message: /attribute 'shape' \[1099511627776, 1099511627776\] has too many elements/,
+  },
+  {
+    area: 'shape',
+    name: 'an eager rawOp with a huge shape attr',
+    call: `tf.rawOps.PlaceholderWithDefault({ input: F([1]), shape: [${HUGE}, ${HUGE}] })`,
+    error: 'RangeError',
+    message: /attribute 'shape' \[1099511627776, 1099511627776\] has too many elements/,
+  },
+  {
+    area: 'shape',
+    name: 'matmul of zero-element tensors whose product has 2^80 elements',
+    call: `tf.matmul(tf.tensor([], [${HUGE}, 0], 'float32'), tf.tensor([], [0, ${HUGE}], 'float32'))`,
+    error: 'InvalidArgumentError',
+    message: /MatMul: output 0 would have shape \[1099511627776, 1099511627776\], which has too many elements/,
+  },
+  {
+    area: 'shape',
+    name: 'batch matmul of zero-element tensors past int64',
+    call: "tf.rawOps.BatchMatMulV2({ x: tf.tensor([], [2 ** 20, 2 ** 20, 0], 'float32'), y: tf.tensor([], [2 ** 20, 0, 2 ** 40], 'float32') })",
+    error: 'InvalidArgumentError',
+    message: /BatchMatMulV2: output 0 would have shape \[1048576, 1048576, 1099511627776\]/,
+  },
+  {
+    area: 'shape',
+    name: 'broadcasting zero-element tensors past int64',
+    call: `tf.add(tf.tensor([], [${HUGE}, 1, 0], 'float32'), tf.tensor([], [1, ${HUGE}, 0], 'float32'))`,
+    error: 'InvalidArgumentError',
+    message: /AddV2: output 0 would have shape \[1099511627776, 1099511627776, 0\], which has too many elements/,
+  },
+  {
+    area: 'shape',
+    name: 'a zero-element matmul TF can hold still runs',
+    call: "const y = tf.matmul(tf.tensor([], [3, 0], 'float32'), tf.tensor([], [0, 2], 'float32')); throw new RangeError(JSON.stringify(y.numpy()))",
+    error: 'RangeError',
+    message: /^\[\[0,0\],\[0,0\],\[0,0\]\]$/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'Conv2DBackpropInput without its required padding',
+    call: "tf.rawOps.Conv2DBackpropInput({ inputSizes: tf.constant([1, 4, 4, 1], 'int32'), filter: F(0, [2, 2, 1, 1]), outBackprop: F(0, [1, 3, 3, 1]), strides: [1, 1, 1, 1] })",
+    error: 'InvalidArgumentError',
+    message: /NodeDef missing attr 'padding' from Op<name=Conv2DBackpropInput>/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'Split with numSplit -1',
+    call: 'tf.rawOps.Split({ splitDim: 0, value: F([1, 2]), numSplit: -1 })',
+    error: 'InvalidArgumentError',
+    message: /Value for attr 'num_split' of -1 must be at least minimum 1/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'DynamicPartition with numPartitions -1',
+    call: "tf.rawOps.DynamicPartition({ data: F([1, 2]), partitions: tf.constant([0, 0], 'int32'), numPartitions: -1 })",
+    error: 'InvalidArgumentError',
+    message: /Value for attr 'num_partitions' of -1 must be at least minimum 1/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'Split into 10^9 outputs (a std::bad_alloc abort)',
+    call: 'tf.rawOps.Split({ splitDim: 0, value: F([1, 2]), numSplit: 1e9 })',
+    error: 'InvalidArgumentError',
+    message: /Attr 'num_split' of 1000000000 asks for 1000000000 'output' outputs; an eager op returns at most 1048576/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'a string attr outside its allowed values',
+    call: "tf.rawOps.Conv2D({ input: F(0, [1, 4, 4, 1]), filter: F(0, [2, 2, 1, 1]), strides: [1, 1, 1, 1], padding: 'BOGUS' })",
+    error: 'InvalidArgumentError',
+    message: /Value for attr 'padding' of "BOGUS" is not in the list of allowed values: "SAME", "VALID", "EXPLICIT"/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'a type attr outside its allowed values',
+    call: "tf.rawOps.ArgMax({ input: F([1, 2]), dimension: 0, outputType: 'float32' })",
+    error: 'InvalidArgumentError',
+    message: /Value for attr 'output_type' of float32 is not in the list of allowed values: int16, uint16, int32, int64/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'a list attr shorter than its minimum',
+    call: "tf.rawOps.ExtractImagePatches({ images: F(0, [1, 4, 4, 1]), ksizes: [1, 2], strides: [1, 1, 1, 1], rates: [1, 1, 1, 1], padding: 'VALID' })",
+    error: 'InvalidArgumentError',
+    message: /Length for attr 'ksizes' of 2 must be at least minimum 4/,
+  },
+  {
+    area: 'eager attrs',
+    name: 'a list input shorter than its number attr minimum',
+    call: 'tf.rawOps.ConcatV2({ values: [F([1])], axis: 0 })',
+    error: 'InvalidArgumentError',
+    message: /Value for attr 'N' of 1 must be at least minimum 2/,
+  },
+];
+
+/** Runs the rows in child processes: { row index: 'ErrorClass: message' or 'died: <signal/code> <stderr tail>' }. */
+function runAborters(rows: readonly AbortRow[]): string[] {
+  const results: string[] = [];
+  const lib = JSON.stringify(path.resolve(__dirname, '..', 'lib'));
+  while (results.length < rows.length) {
+    const from = results.length;
+    const script = `
+      const fs = require('node:fs');
+      const tf = require(${lib});
+      const F = (v, s) => tf.constant(v, 'float32', s);
+      const rows = ${JSON.stringify(rows.slice(from).map((r) => r.call))};
+      for (const call of rows) {
+        let outcome = 'no error';
+        try { eval(call); } catch (e) { outcome = e.constructor.name + ': ' + e.message; }
+        fs.writeSync(1, JSON.stringify(outcome) + '\\n');
+      }`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000 });
+    const done = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('"'))
+      .map((l) => JSON.parse(l) as string);
+    results.push(...done);
+    if (results.length < rows.length && r.status !== 0) {
+      const why = r.signal ?? `exit ${r.status}`;
+      results.push(
+        `died: ${why} ${(r.stderr ?? '')
+          .split('\n')
+          .filter((l) => /Check failed|terminate|what\(\)/.test(l))
+          .join(' ')}`,
+      );
+    } else if (results.length < rows.length) {
+      throw new Error(`the child stopped after ${results.length} of ${rows.length} rows: ${r.stderr}`);
+    }
+  }
+  return results;
+}
+
+let aborterResults: string[] | undefined;
+
+for (const [i, row] of ABORTERS.entries()) {
+  test(`[${row.area}] ${row.name}: ${row.error}, not an abort`, () => {
+    aborterResults ??= runAborters(ABORTERS);
+    const outcome = aborterResults[i];
+    assert.ok(!outcome.startsWith('died'), `the process ${outcome}`);
+    const colon = outcome.indexOf(': ');
+    assert.equal(outcome.slice(0, colon), row.error, outcome);
+    assert.match(outcome.slice(colon + 2), row.message);
+  });
+}
+
 const POISONERS: [string, string][] = [
   [
     'a tf.function placed on a device that does not exist',
@@ -1634,7 +1841,7 @@ test('boundary values that are valid are accepted: a zero learning rate trains n
 });
 
 test('the corpus is large enough and the process is still healthy after it', async () => {
-  assert.ok(cases.length + kerasCases.length >= 50, `${cases.length + kerasCases.length} cases`);
+  assert.ok(cases.length + kerasCases.length + ABORTERS.length >= 50, `${cases.length + kerasCases.length} cases`);
   assert.deepEqual(tf.add(F([1, 2]), F([3, 4])).numpy(), [4, 6]);
   const { callable } = squareGraph();
   const [out] = await callable.runAsync([hostTensor([3], undefined, 'float32')]);

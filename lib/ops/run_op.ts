@@ -7,6 +7,7 @@ import { HostValue, inferDType } from '../host_data';
 import { NativeOperation, NativeOutput, binding } from '../native';
 import { ArgInfo, opInfo } from '../op_registry';
 import { hostTensor } from '../raw/host_tensor';
+import { checkEagerCall } from './eager_checks';
 import { runtime } from '../runtime';
 import { Tensor, TensorLike } from '../tensor';
 
@@ -133,13 +134,14 @@ function markForRegisteredGradient(outputs: Tensor[][]): Tensor[][] {
 }
 
 function executeEagerly(call: OpCall): Tensor[][] {
+  const { inferShapes, extraAttrs } = checkEagerCall(call, opInfo(call.type));
   const converted: Tensor[] = [];
   const inputs = convertInputs(call, (value, dtype) => {
     const tensor = Tensor.fromNative(hostTensor(value, undefined, dtype));
     converted.push(tensor);
     return tensor;
   });
-  const attrs = nativeAttrs(call.attrs);
+  const attrs = nativeAttrs(extraAttrs ? [...call.attrs, ...extraAttrs] : call.attrs);
   try {
     const handles = binding.eagerExecute({
       type: call.type,
@@ -147,6 +149,7 @@ function executeEagerly(call: OpCall): Tensor[][] {
       attrs,
       outputs: call.outputs,
       device: context.device,
+      inferShapes,
     });
     const outputs = handles.map((group) => group.map((h) => Tensor.fromHandle(h)));
     for (const tape of context.tapes) {
