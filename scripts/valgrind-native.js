@@ -146,7 +146,30 @@ function eager() {
   assert.equal(parts[0].length, 2);
   expectThrow(() => binding.eagerExecute({ type: 'NoSuchOp', inputs: [], attrs: [], outputs: ['y'] }), 5);
   expectThrow(() => binding.eagerExecute({ type: 'MatMul', inputs: [h, h], attrs: [], outputs: ['product'] }), 3);
-  for (const handle of [h, z, sum, ...parts[0]]) handle.dispose();
+  // The shape function first (TFE_InferShapes): asked for, and forced by huge empty inputs.
+  const [[inferred]] = binding.eagerExecute({ type: 'AddV2', inputs: [h, z], attrs: [], outputs: ['z'], inferShapes: true });
+  const huge = (shape) => {
+    const empty = new binding.Tensor(FLOAT, shape, new Float32Array(0));
+    const handle = new binding.TensorHandle(empty);
+    empty.dispose();
+    return handle;
+  };
+  const [a, b] = [huge([2 ** 40, 0]), huge([0, 2 ** 40])];
+  expectThrow(() => binding.eagerExecute({ type: 'MatMul', inputs: [a, b], attrs: [], outputs: ['product'] }), 3);
+  // An empty list input adds no input (its attr is given).
+  const [[text]] = binding.eagerExecute({
+    type: 'StringFormat',
+    inputs: [[]],
+    attrs: [
+      ['T', 'list(type)', []],
+      ['template', 'string', 'no inputs'],
+    ],
+    outputs: ['output'],
+  });
+  const formatted = text.resolve();
+  assert.equal(formatted.data()[0].toString(), 'no inputs');
+  formatted.dispose();
+  for (const handle of [h, z, sum, inferred, a, b, text, ...parts[0]]) handle.dispose();
   expectThrow(() => h.resolve(), 9);
 }
 
