@@ -3,7 +3,7 @@ import { Pow, ResourceApplyAdaMax } from '../../ops/generated';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
-import { checkNumber, checkOptionKeys, NON_NEGATIVE, UNIT_OPEN } from './arguments';
+import { adamHyperparameters } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
 
 export interface AdamaxOptions extends OptimizerOptions {
@@ -19,12 +19,7 @@ export class Adamax extends Optimizer {
   readonly epsilon: number;
 
   constructor(options: AdamaxOptions = {}) {
-    const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = checkOptionKeys(new.target, options);
-    const checked = {
-      beta1: checkNumber('beta1', beta1, UNIT_OPEN),
-      beta2: checkNumber('beta2', beta2, UNIT_OPEN),
-      epsilon: checkNumber('epsilon', epsilon, NON_NEGATIVE),
-    };
+    const checked = adamHyperparameters(new.target, options);
     super(options, 0.001);
     this.beta1 = checked.beta1;
     this.beta2 = checked.beta2;

@@ -62,3 +62,16 @@ export const NON_NEGATIVE: Interval = { min: 0 };
 export function inDtype(value: number, variable: { readonly dtype: string }): number {
   return variable.dtype === 'float32' ? Math.fround(value) : value;
 }
+
+/** Adam-family hyperparameters (Keras' defaults 0.9, 0.999, 1e-7), checked before any variable is made. */
+export function adamHyperparameters(
+  cls: OptionsClass,
+  options: { beta1?: number; beta2?: number; epsilon?: number },
+): { beta1: number; beta2: number; epsilon: number } {
+  const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = checkOptionKeys(cls, options);
+  return {
+    beta1: checkNumber('beta1', beta1, UNIT_OPEN),
+    beta2: checkNumber('beta2', beta2, UNIT_OPEN),
+    epsilon: checkNumber('epsilon', epsilon, NON_NEGATIVE),
+  };
+}

@@ -7,7 +7,7 @@ import { AddV2, Cast, Mul, Pow, RealDiv, Sqrt, Square, Sub } from '../../ops/gen
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
-import { checkNumber, checkOptionKeys, inDtype, NON_NEGATIVE, UNIT_OPEN } from './arguments';
+import { adamHyperparameters, inDtype } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
 
 export interface NadamOptions extends OptimizerOptions {
@@ -31,12 +31,7 @@ export class Nadam extends Optimizer {
   private advanced?: { localStep: Tensor; uProduct: Tensor };
 
   constructor(options: NadamOptions = {}) {
-    const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7 } = checkOptionKeys(new.target, options);
-    const checked = {
-      beta1: checkNumber('beta1', beta1, UNIT_OPEN),
-      beta2: checkNumber('beta2', beta2, UNIT_OPEN),
-      epsilon: checkNumber('epsilon', epsilon, NON_NEGATIVE),
-    };
+    const checked = adamHyperparameters(new.target, options);
     super(options, 0.001);
     this.uProduct = new Variable(() => initScope(() => scalar(1, 'float32')), { name: `${this.name}/variable`, trainable: false });
     this.beta1 = checked.beta1;
