@@ -1,9 +1,10 @@
 // Python's tf.clip_by_global_norm and tf.linalg.global_norm, op for op (clip_ops.py), so the numbers
 // match Python's, eagerly and inside tf.function.
 import { DType, isFloating } from '../dtypes';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, isReadAsTensor } from '../tensor';
 import { Variable } from '../variable';
 import { AddV2, Cast, Identity, L2Loss, Minimum, Mul, Pack, RealDiv, Sqrt, Sub, Sum } from './generated';
+import { convertToTensor } from './convert';
 import { constantTensor } from './run_op';
 import { HostValue } from '../host_data';
 
@@ -28,7 +29,7 @@ function clippableValue(t: Clippable): Tensor | null {
 }
 
 function scalarOf(value: TensorLike, dtype: DType): Tensor {
-  return value instanceof Tensor ? value : constantTensor(value as HostValue, dtype);
+  return value instanceof Tensor || isReadAsTensor(value) ? convertToTensor(value) : constantTensor(value as HostValue, dtype);
 }
 
 function norm(values: readonly (Tensor | null)[]): Tensor {

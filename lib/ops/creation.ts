@@ -1,7 +1,8 @@
 // Tensor creation: tf.tensor, tf.scalar, tf.constant, tf.zeros, tf.ones, tf.fill, tf.range.
 import { DType } from '../dtypes';
 import { HostValue } from '../host_data';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, isReadAsTensor } from '../tensor';
+import { convertToTensor } from './convert';
 import { constantTensor } from './run_op';
 import { Fill, Range } from './generated';
 
@@ -29,7 +30,7 @@ function checkShape(shape: readonly number[]): readonly number[] {
 
 /** A tensor of `shape` filled with `value` (Python's tf.fill(dims, value)). */
 export function fill(shape: readonly number[], value: TensorLike, dtype?: DType): Tensor {
-  const filler = value instanceof Tensor ? value : constantTensor(value as HostValue, dtype);
+  const filler = value instanceof Tensor || isReadAsTensor(value) ? convertToTensor(value) : constantTensor(value as HostValue, dtype);
   return Fill({ dims: constantTensor([...checkShape(shape)], 'int32', [shape.length]), value: filler });
 }
 

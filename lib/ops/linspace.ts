@@ -2,7 +2,7 @@
 // values laid out along `axis`, start and stop exact at the ends.
 import { DType, isFloating } from '../dtypes';
 import { HostValue } from '../host_data';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, isReadAsTensor } from '../tensor';
 import {
   AddV2,
   BroadcastArgs,
@@ -23,6 +23,7 @@ import {
   Sub,
   ZerosLike,
 } from './generated';
+import { convertToTensor } from './convert';
 import { constantTensor } from './run_op';
 
 export interface LinspaceOptions {
@@ -32,7 +33,7 @@ export interface LinspaceOptions {
 
 /** Host numbers are float32 (a JS number does not say whether it is an integer). */
 function toTensor(value: TensorLike, dtype: DType | undefined, what: string): Tensor {
-  if (value instanceof Tensor) return value;
+  if (value instanceof Tensor || isReadAsTensor(value)) return convertToTensor(value);
   if (typeof value === 'string' || typeof value === 'boolean') throw new TypeError(`tf.linspace: ${what} must be a number or a tensor`);
   return constantTensor(value as HostValue, dtype ?? 'float32');
 }

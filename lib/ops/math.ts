@@ -4,7 +4,7 @@
 import { DType, isInteger } from '../dtypes';
 import { InvalidArgumentError } from '../errors';
 import { inferDType, HostValue } from '../host_data';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, dtypeOfTensorLike } from '../tensor';
 import { reshape, shape } from './array';
 import { convertToTensor, formatShape, int32Vector, shapesCompatible, staticShape } from './convert';
 import * as ops from './generated';
@@ -13,7 +13,7 @@ import * as ops from './generated';
 export type Axis = number | readonly number[] | Tensor;
 
 function isString(value: TensorLike): boolean {
-  return value instanceof Tensor ? value.dtype === 'string' : inferDType(value as HostValue) === 'string';
+  return (dtypeOfTensorLike(value) ?? inferDType(value as HostValue)) === 'string';
 }
 
 export function add(x: TensorLike, y: TensorLike, name?: string): Tensor {
@@ -49,7 +49,7 @@ const TRUEDIV_DTYPE: Partial<Record<DType, DType | null>> = {
 
 /** Python's tf.divide / tf.truediv: integers are cast to float32 (8/16-bit) or float64 first. */
 export function divide(x: TensorLike, y: TensorLike, name?: string): Tensor {
-  const a = convertToTensor(x, undefined, y instanceof Tensor ? y.dtype : undefined);
+  const a = convertToTensor(x, undefined, dtypeOfTensorLike(y));
   const b = convertToTensor(y, undefined, a.dtype);
   if (a.dtype !== b.dtype) throw new TypeError(`\`x\` and \`y\` must have the same dtype, got ${a.dtype} != ${b.dtype}.`);
   const target = TRUEDIV_DTYPE[a.dtype];
