@@ -23,6 +23,7 @@ import {
   Sub,
   ZerosLike,
 } from './generated';
+import { checkOptions } from '../utils/argument_validation';
 import { convertToTensor } from './convert';
 import { constantTensor } from './run_op';
 
@@ -52,7 +53,7 @@ function floatDType(dtype: DType): DType {
  * division does. A negative `num` is TF's InvalidArgumentError (from Range), 0 gives an empty result.
  */
 export function linspace(start: TensorLike, stop: TensorLike, num: TensorLike, options: LinspaceOptions = {}): Tensor {
-  const { axis = 0 } = options;
+  const { axis = 0 } = checkOptions('tf.linspace', options, ['axis', 'name']) as LinspaceOptions;
   let s = toTensor(start, undefined, 'start');
   let e = toTensor(stop, s.dtype, 'stop');
   if (e.dtype !== s.dtype) throw new TypeError(`tf.linspace: stop must have start's dtype ${s.dtype}, got ${e.dtype}`);

@@ -1,67 +1,10 @@
 // Argument checking for every public constructor and compile/fit/evaluate/predict: Keras' message
 // wording, JS error classes (TypeError for a wrong type or unknown option, RangeError for a value
 // out of range).
-import { snakeToCamel } from './naming';
+import { checkOptions, describeValue, type OptionsRecord } from '../../utils/argument_validation';
 
-export type OptionsRecord = Record<string, unknown>;
-
-/** Renders a received value the way Keras' f-strings show Python values. */
-export function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
-export function isPlainObject(value: unknown): value is OptionsRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent swaps). */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/**
- * The allowed option `key` most likely meant: its camelCase form ('from_logits'), the same letters
- * in another case ('learningrate'), or a near miss ('fromLogit': up to one edit per four letters).
- */
-export function closestOption(key: string, allowed: readonly string[]): string | undefined {
-  const camel = snakeToCamel(key);
-  if (allowed.includes(camel)) return camel;
-  const wanted = camel.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const option of allowed) {
-    const distance = editDistance(wanted, option.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(option.length / 4)) && distance < bestDistance) [best, bestDistance] = [option, distance];
-  }
-  return best;
-}
-
-/** Throws unless `options` is a plain object whose keys are all in `allowed`; `owner` names the callee in messages. */
-export function checkOptions(owner: string, options: unknown, allowed: readonly string[]): OptionsRecord {
-  if (!isPlainObject(options)) {
-    throw new TypeError(`${owner} expects a single options object. Received: ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
-    const closest = closestOption(key, allowed);
-    const hint = closest === undefined ? '' : ` (did you mean '${closest}'?)`;
-    const valid = allowed.length === 0 ? `${owner} takes no options.` : `Allowed options: ${allowed.join(', ')}.`;
-    throw new TypeError(`${owner} got an unexpected option '${key}'${hint}. ${valid}`);
-  }
-  return options;
-}
+// The generic part is core's (ops check their keyword arguments with it too).
+export { checkOptions, closestOption, describeValue, isPlainObject, type OptionsRecord } from '../../utils/argument_validation';
 
 /**
  * A class whose constructor takes one options object and whose base constructor checks it:
