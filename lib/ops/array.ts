@@ -90,7 +90,7 @@ export function split(value: TensorLike, ...args: KeywordArgs<[numOrSizeSplits: 
   const { numOrSizeSplits, axis = 0, num, name } = keywordArgs<SplitOptions>('tf.split', ['numOrSizeSplits', 'axis', 'num', 'name'], args);
   requiredArg('tf.split', 'numOrSizeSplits', numOrSizeSplits);
   if (typeof numOrSizeSplits === 'number') return ops.Split({ splitDim: axis, value, numSplit: numOrSizeSplits, name });
-  const sizeSplits = convertToTensor(numOrSizeSplits as TensorLike);
+  const sizeSplits = convertToTensor(numOrSizeSplits as TensorLike, undefined, 'int32');
   const known = staticShape(sizeSplits);
   if (known !== undefined && known.length === 0) {
     throw new TypeError(`Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: ${sizeSplits}`);

@@ -450,7 +450,7 @@ export interface SparseSoftmaxCrossEntropyArgs {
 
 /** Per-example cross entropy of softmax(logits) against integer class `labels`. */
 export function sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name }: SparseSoftmaxCrossEntropyArgs): Tensor {
-  const labelsTensor = convertToTensor(labels);
+  const labelsTensor = convertToTensor(labels, undefined, 'int32');
   const logitsTensor = convertToTensor(logits);
   const lowPrecision = logitsTensor.dtype === 'float16';
   const precise = lowPrecision ? cast(logitsTensor, 'float32') : logitsTensor;
