@@ -23,7 +23,9 @@ function assertTensor(actual: tf.Tensor, expected: EncodedTensor, what = ''): vo
   assert.equal(actual.dtype, expected.dtype, `${what} dtype`);
   assert.deepEqual(actual.shape, expected.shape, `${what} shape`);
   const values = Array.from(actual.dataSync() as ArrayLike<number>, Number);
-  values.forEach((v, i) => assert.ok(Math.abs(v - expected.values[i]) <= 1e-6 * Math.max(1, Math.abs(v)), `${what}[${i}]: ${v} vs ${expected.values[i]}`));
+  values.forEach((v, i) =>
+    assert.ok(Math.abs(v - expected.values[i]) <= 1e-6 * Math.max(1, Math.abs(v)), `${what}[${i}]: ${v} vs ${expected.values[i]}`),
+  );
 }
 
 const n = fixture.numbers;
@@ -96,7 +98,10 @@ test('a float tensor where an int tensor is required is a TypeError naming the a
   );
   assert.throws(
     () => tf.gather(x, tf.constant([0, 1])),
-    (e: Error) => e instanceof TypeError && e.message.includes("GatherV2 input 'indices' must be an integer tensor") && e.message.includes("dtype: 'int32'"),
+    (e: Error) =>
+      e instanceof TypeError &&
+      e.message.includes("GatherV2 input 'indices' must be an integer tensor") &&
+      e.message.includes("dtype: 'int32'"),
   );
   assert.throws(
     () => tf.oneHot(tf.constant([0, 1]), 2),
@@ -104,7 +109,10 @@ test('a float tensor where an int tensor is required is a TypeError naming the a
   );
   assert.throws(
     () => tf.rawOps.Split({ splitDim: tf.constant(0), value: x, numSplit: 2 }),
-    (e: Error) => e instanceof TypeError && e.message.startsWith("Split input 'split_dim' must be int32, got a float32 tensor") && e.message.includes("dtype: 'int32'"),
+    (e: Error) =>
+      e instanceof TypeError &&
+      e.message.startsWith("Split input 'split_dim' must be int32, got a float32 tensor") &&
+      e.message.includes("dtype: 'int32'"),
   );
   assert.deepEqual(tf.reshape(x, tf.constant([2, 2], 'int32')).shape, [2, 2]);
 });
@@ -160,11 +168,14 @@ test('valueOf: Number(lr) and lr * 0.5 on scalar tensors and variables; a TypeEr
   assert.equal(Number(tf.scalar(7n)), 7);
   assert.throws(
     () => Number(tf.constant([1, 2])),
-    (e: Error) => e instanceof TypeError && e.message === 'A tensor of shape (2,) has no single number value; use .arraySync(), .dataSync() or .numpy() to read it',
+    (e: Error) =>
+      e instanceof TypeError &&
+      e.message === 'A tensor of shape (2,) has no single number value; use .arraySync(), .dataSync() or .numpy() to read it',
   );
   assert.throws(
     () => Number(new tf.Variable([1, 2], { name: 'vec' })),
-    (e: Error) => e instanceof TypeError && /^Variable 'vec(_\d+)?:0' of shape \(2,\) has no single number value; use \.arraySync\(\)/.test(e.message),
+    (e: Error) =>
+      e instanceof TypeError && /^Variable 'vec(_\d+)?:0' of shape \(2,\) has no single number value; use \.arraySync\(\)/.test(e.message),
   );
   // Printing keeps its repr.
   assert.match(String(tf.scalar(1)), /^tf\.Tensor\(1, shape=\(\), dtype=float32\)$/);

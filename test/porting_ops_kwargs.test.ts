@@ -24,7 +24,9 @@ function assertTensor(actual: tf.Tensor, expected: EncodedTensor, what: string):
   assert.equal(actual.dtype, expected.dtype, `${what} dtype`);
   assert.deepEqual(actual.shape, expected.shape, `${what} shape`);
   const values = Array.from(actual.dataSync() as ArrayLike<number>, Number);
-  values.forEach((v, i) => assert.ok(Math.abs(v - expected.values[i]) <= 1e-6 * Math.max(1, Math.abs(v)), `${what}[${i}]: ${v} vs ${expected.values[i]}`));
+  values.forEach((v, i) =>
+    assert.ok(Math.abs(v - expected.values[i]) <= 1e-6 * Math.max(1, Math.abs(v)), `${what}[${i}]: ${v} vs ${expected.values[i]}`),
+  );
 }
 
 const X = tf.constant([
@@ -76,7 +78,8 @@ test('an unknown key is a TypeError naming the op, the key and the camelCase spe
   });
   assert.throws(() => tf.matmul(A, B, { transpose_b: true } as never), {
     name: 'TypeError',
-    message: "tf.matmul got an unexpected option 'transpose_b' (did you mean 'transposeB'?). Allowed options: transposeA, transposeB, adjointA, adjointB, outputType, name.",
+    message:
+      "tf.matmul got an unexpected option 'transpose_b' (did you mean 'transposeB'?). Allowed options: transposeA, transposeB, adjointA, adjointB, outputType, name.",
   });
   assert.throws(() => tf.concat([A, B], { dim: 1 } as never), {
     name: 'TypeError',
@@ -86,7 +89,10 @@ test('an unknown key is a TypeError naming the op, the key and the camelCase spe
     name: 'TypeError',
     message: "tf.gather got an unexpected option 'batch_dims' (did you mean 'batchDims'?). Allowed options: axis, batchDims, name.",
   });
-  assert.throws(() => tf.nn.softmax(X, { dim: 0 } as never), { name: 'TypeError', message: /^tf\.nn\.softmax got an unexpected option 'dim'/ });
+  assert.throws(() => tf.nn.softmax(X, { dim: 0 } as never), {
+    name: 'TypeError',
+    message: /^tf\.nn\.softmax got an unexpected option 'dim'/,
+  });
 });
 
 test('a value given positionally and by key is a TypeError; a missing required one too; never a conversion error', () => {

@@ -18,7 +18,10 @@ export interface TransposeOptions {
 }
 
 /** Permutes the dims by `perm` (default: reversed); `conjugate` also conjugates complex values. */
-export function transpose(a: TensorLike, ...args: KeywordArgs<[perm: TensorLike | undefined, conjugate: boolean | undefined, name: string | undefined], TransposeOptions>): Tensor {
+export function transpose(
+  a: TensorLike,
+  ...args: KeywordArgs<[perm: TensorLike | undefined, conjugate: boolean | undefined, name: string | undefined], TransposeOptions>
+): Tensor {
   const { perm, conjugate = false, name } = keywordArgs<TransposeOptions>('tf.transpose', ['perm', 'conjugate', 'name'], args);
   const x = convertToTensor(a);
   const transposeOp = conjugate && (x.dtype === 'complex64' || x.dtype === 'complex128') ? ops.ConjugateTranspose : ops.Transpose;
@@ -37,7 +40,10 @@ export interface ConcatOptions {
 }
 
 /** Joins `values` along `axis`; a single value is returned through Identity. */
-export function concat(values: readonly TensorLike[], ...args: KeywordArgs<[axis: number | Tensor | undefined, name: string | undefined], ConcatOptions>): Tensor {
+export function concat(
+  values: readonly TensorLike[],
+  ...args: KeywordArgs<[axis: number | Tensor | undefined, name: string | undefined], ConcatOptions>
+): Tensor {
   const { axis, name } = keywordArgs<ConcatOptions>('tf.concat', ['axis', 'name'], args);
   requiredArg('tf.concat', 'axis', axis);
   if (values.length === 1) return ops.Identity({ input: values[0], name });
@@ -50,7 +56,10 @@ export interface StackOptions {
 }
 
 /** Packs same-shaped tensors into one of rank + 1, the new dim at `axis`. */
-export function stack(values: readonly TensorLike[], ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], StackOptions>): Tensor {
+export function stack(
+  values: readonly TensorLike[],
+  ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], StackOptions>
+): Tensor {
   const { axis = 0, name } = keywordArgs<StackOptions>('tf.stack', ['axis', 'name'], args);
   return ops.Pack({ values, axis, name });
 }
@@ -62,7 +71,10 @@ export interface UnstackOptions {
 }
 
 /** Splits `value` along `axis` into its `num` slices (inferred from the static shape when omitted). */
-export function unstack(value: TensorLike, ...args: KeywordArgs<[num: number | undefined, axis: number | undefined, name: string | undefined], UnstackOptions>): Tensor[] {
+export function unstack(
+  value: TensorLike,
+  ...args: KeywordArgs<[num: number | undefined, axis: number | undefined, name: string | undefined], UnstackOptions>
+): Tensor[] {
   let { num, axis = 0, name } = keywordArgs<UnstackOptions>('tf.unstack', ['num', 'axis', 'name'], args);
   const x = convertToTensor(value);
   if (num === undefined) {
@@ -86,7 +98,18 @@ export interface SplitOptions {
 }
 
 /** `numOrSizeSplits` equal pieces along `axis`, or pieces of the listed sizes (one may be -1). */
-export function split(value: TensorLike, ...args: KeywordArgs<[numOrSizeSplits: number | readonly number[] | Tensor | undefined, axis: number | Tensor | undefined, num: number | undefined, name: string | undefined], SplitOptions>): Tensor[] {
+export function split(
+  value: TensorLike,
+  ...args: KeywordArgs<
+    [
+      numOrSizeSplits: number | readonly number[] | Tensor | undefined,
+      axis: number | Tensor | undefined,
+      num: number | undefined,
+      name: string | undefined,
+    ],
+    SplitOptions
+  >
+): Tensor[] {
   const { numOrSizeSplits, axis = 0, num, name } = keywordArgs<SplitOptions>('tf.split', ['numOrSizeSplits', 'axis', 'num', 'name'], args);
   requiredArg('tf.split', 'numOrSizeSplits', numOrSizeSplits);
   if (typeof numOrSizeSplits === 'number') return ops.Split({ splitDim: axis, value, numSplit: numOrSizeSplits, name });
@@ -105,7 +128,10 @@ export interface ExpandDimsOptions {
   name?: string;
 }
 
-export function expandDims(input: TensorLike, ...args: KeywordArgs<[axis: number | Tensor | undefined, name: string | undefined], ExpandDimsOptions>): Tensor {
+export function expandDims(
+  input: TensorLike,
+  ...args: KeywordArgs<[axis: number | Tensor | undefined, name: string | undefined], ExpandDimsOptions>
+): Tensor {
   const { axis, name } = keywordArgs<ExpandDimsOptions>('tf.expandDims', ['axis', 'name'], args);
   return ops.ExpandDims({ input, dim: requiredArg('tf.expandDims', 'axis', axis), name });
 }
@@ -116,7 +142,10 @@ export interface SqueezeOptions {
 }
 
 /** Removes size-1 dims: those in `axis`, or all of them. */
-export function squeeze(input: TensorLike, ...args: KeywordArgs<[axis: number | readonly number[] | undefined, name: string | undefined], SqueezeOptions>): Tensor {
+export function squeeze(
+  input: TensorLike,
+  ...args: KeywordArgs<[axis: number | readonly number[] | undefined, name: string | undefined], SqueezeOptions>
+): Tensor {
   const { axis, name } = keywordArgs<SqueezeOptions>('tf.squeeze', ['axis', 'name'], args);
   return ops.Squeeze({ input, squeezeDims: typeof axis === 'number' ? [axis] : axis, name });
 }
@@ -193,7 +222,10 @@ export interface ZerosLikeOptions {
 }
 
 /** Zeros of `input`'s shape, of its dtype or `dtype`. */
-export function zerosLike(input: TensorLike, ...args: KeywordArgs<[dtype: DType | undefined, name: string | undefined], ZerosLikeOptions>): Tensor {
+export function zerosLike(
+  input: TensorLike,
+  ...args: KeywordArgs<[dtype: DType | undefined, name: string | undefined], ZerosLikeOptions>
+): Tensor {
   const { dtype, name } = keywordArgs<ZerosLikeOptions>('tf.zerosLike', ['dtype', 'name'], args);
   const x = convertToTensor(input);
   if (dtype === undefined || dtype === x.dtype) return ops.ZerosLike({ x, name });
@@ -206,7 +238,10 @@ export interface OnesLikeOptions {
 }
 
 /** Ones of `input`'s shape, of its dtype or `dtype`. */
-export function onesLike(input: TensorLike, ...args: KeywordArgs<[dtype: DType | undefined, name: string | undefined], OnesLikeOptions>): Tensor {
+export function onesLike(
+  input: TensorLike,
+  ...args: KeywordArgs<[dtype: DType | undefined, name: string | undefined], OnesLikeOptions>
+): Tensor {
   const { dtype, name } = keywordArgs<OnesLikeOptions>('tf.onesLike', ['dtype', 'name'], args);
   const x = convertToTensor(input);
   if (dtype === undefined || dtype === x.dtype) return ops.OnesLike({ x, name });
@@ -236,7 +271,10 @@ export interface ShapeOptions {
 }
 
 /** The shape as a 1-D int tensor: a constant when statically known, else the Shape op. */
-export function shape(input: TensorLike, ...args: KeywordArgs<[outType: 'int32' | 'int64' | undefined, name: string | undefined], ShapeOptions>): Tensor {
+export function shape(
+  input: TensorLike,
+  ...args: KeywordArgs<[outType: 'int32' | 'int64' | undefined, name: string | undefined], ShapeOptions>
+): Tensor {
   const { outType = 'int32', name } = keywordArgs<ShapeOptions>('tf.shape', ['outType', 'name'], args);
   const x = convertToTensor(input);
   const dims = knownDims(x);
@@ -249,7 +287,10 @@ export interface SizeOptions {
 }
 
 /** The number of elements, as a scalar of `outType`. */
-export function size(input: TensorLike, ...args: KeywordArgs<[outType: 'int32' | 'int64' | undefined, name: string | undefined], SizeOptions>): Tensor {
+export function size(
+  input: TensorLike,
+  ...args: KeywordArgs<[outType: 'int32' | 'int64' | undefined, name: string | undefined], SizeOptions>
+): Tensor {
   const { outType = 'int32', name } = keywordArgs<SizeOptions>('tf.size', ['outType', 'name'], args);
   const x = convertToTensor(input);
   const known = staticShape(x);
@@ -280,7 +321,14 @@ export interface PadOptions {
 }
 
 /** Pads by `paddings` ([[before, after], ...] per dim) with `constantValues`, or mirrors the edges. */
-export function pad(tensor: TensorLike, paddings: TensorLike, ...args: KeywordArgs<[mode: PadMode | Lowercase<PadMode> | undefined, constantValues: TensorLike | undefined, name: string | undefined], PadOptions>): Tensor {
+export function pad(
+  tensor: TensorLike,
+  paddings: TensorLike,
+  ...args: KeywordArgs<
+    [mode: PadMode | Lowercase<PadMode> | undefined, constantValues: TensorLike | undefined, name: string | undefined],
+    PadOptions
+  >
+): Tensor {
   const { mode = 'CONSTANT', constantValues = 0, name } = keywordArgs<PadOptions>('tf.pad', ['mode', 'constantValues', 'name'], args);
   const upper = String(mode).toUpperCase();
   if (upper === 'CONSTANT') {

@@ -17,7 +17,10 @@ export interface TensorOptions {
  * Without a dtype, JS numbers are float32 (tfjs' rule: JavaScript cannot tell 5 from 5.0), an
  * Int32Array int32, bigints int64, booleans bool and strings string.
  */
-export function tensor(values: HostValue, ...args: KeywordArgs<[shape: readonly number[] | undefined, dtype: DType | undefined], TensorOptions>): Tensor {
+export function tensor(
+  values: HostValue,
+  ...args: KeywordArgs<[shape: readonly number[] | undefined, dtype: DType | undefined], TensorOptions>
+): Tensor {
   const { shape, dtype } = keywordArgs<TensorOptions>('tf.tensor', ['shape', 'dtype'], args);
   return constantTensor(values, dtype, shape);
 }
@@ -28,7 +31,10 @@ export interface ConstantOptions {
 }
 
 /** Python's tf.constant(value, dtype, shape); JS numbers are float32 unless `dtype` says otherwise (see tf.tensor). */
-export function constant(value: HostValue, ...args: KeywordArgs<[dtype: DType | undefined, shape: readonly number[] | undefined], ConstantOptions>): Tensor {
+export function constant(
+  value: HostValue,
+  ...args: KeywordArgs<[dtype: DType | undefined, shape: readonly number[] | undefined], ConstantOptions>
+): Tensor {
   const { dtype, shape } = keywordArgs<ConstantOptions>('tf.constant', ['dtype', 'shape'], args);
   return constantTensor(value, dtype, shape);
 }
@@ -85,7 +91,10 @@ export interface RangeOptions {
  * int32, as in Python (not float32 as elsewhere, nor as in tfjs): range mostly makes indices, which
  * gather, oneHot and the segment ops need as integers. Pass dtype: 'float32' for float steps of 1.
  */
-export function range(start: number, ...args: KeywordArgs<[limit: number | undefined, delta: number | undefined, dtype: DType | undefined], RangeOptions>): Tensor {
+export function range(
+  start: number,
+  ...args: KeywordArgs<[limit: number | undefined, delta: number | undefined, dtype: DType | undefined], RangeOptions>
+): Tensor {
   let { limit, delta = 1, dtype } = keywordArgs<RangeOptions>('tf.range', ['limit', 'delta', 'dtype'], args);
   if (limit === undefined) [start, limit] = [0, start];
   if (delta === 0) throw new RangeError('tf.range: delta must not be zero');

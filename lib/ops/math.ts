@@ -345,7 +345,12 @@ export function cumsum(
     CumsumOptions
   >
 ): Tensor {
-  const { axis = 0, exclusive = false, reverse = false, name } = keywordArgs<CumsumOptions>('tf.cumsum', ['axis', 'exclusive', 'reverse', 'name'], args);
+  const {
+    axis = 0,
+    exclusive = false,
+    reverse = false,
+    name,
+  } = keywordArgs<CumsumOptions>('tf.cumsum', ['axis', 'exclusive', 'reverse', 'name'], args);
   return ops.Cumsum({ x, axis, exclusive, reverse, name });
 }
 
@@ -415,7 +420,10 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
 }
 
 /** `x` as `dtype` (the same tensor when it already is); complex → real keeps the real part. */
-export function cast(x: TensorLike, ...args: KeywordArgs<[dtype: DType, name: string | undefined], { dtype: DType; name?: string }>): Tensor {
+export function cast(
+  x: TensorLike,
+  ...args: KeywordArgs<[dtype: DType, name: string | undefined], { dtype: DType; name?: string }>
+): Tensor {
   const { dtype, name } = keywordArgs<{ dtype?: DType; name?: string }>('tf.cast', ['dtype', 'name'], args);
   requiredArg('tf.cast', 'dtype', dtype);
   const t = convertToTensor(x);

@@ -28,7 +28,10 @@ export interface LeakyReluOptions {
 }
 
 /** max(alpha·x, x); integer features are computed as float32, as in Python. */
-export function leakyRelu(features: TensorLike, ...args: KeywordArgs<[alpha: number | undefined, name: string | undefined], LeakyReluOptions>): Tensor {
+export function leakyRelu(
+  features: TensorLike,
+  ...args: KeywordArgs<[alpha: number | undefined, name: string | undefined], LeakyReluOptions>
+): Tensor {
   const { alpha = 0.2, name } = keywordArgs<LeakyReluOptions>('tf.nn.leakyRelu', ['alpha', 'name'], args);
   const x = convertToTensor(features);
   return ops.LeakyRelu({ features: isInteger(x.dtype) ? cast(x, 'float32') : x, alpha, name });
@@ -55,7 +58,10 @@ export interface GeluOptions {
 }
 
 /** x·Φ(x) exactly (via erfc), or the tanh approximation (Keras/TF semantics). */
-export function gelu(features: TensorLike, ...args: KeywordArgs<[approximate: boolean | undefined, name: string | undefined], GeluOptions>): Tensor {
+export function gelu(
+  features: TensorLike,
+  ...args: KeywordArgs<[approximate: boolean | undefined, name: string | undefined], GeluOptions>
+): Tensor {
   const { approximate = false, name } = keywordArgs<GeluOptions>('tf.nn.gelu', ['approximate', 'name'], args);
   const x = convertToTensor(features);
   if (!isFloating(x.dtype)) throw new TypeError(`\`features.dtype\` must be a floating point tensor.Received:features.dtype=${x.dtype}`);
@@ -74,7 +80,10 @@ export interface SiluOptions {
 }
 
 /** x·sigmoid(beta·x) (Python's tf.nn.silu / tf.nn.swish). */
-export function silu(features: TensorLike, ...args: KeywordArgs<[beta: number | Tensor | undefined, name: string | undefined], SiluOptions>): Tensor {
+export function silu(
+  features: TensorLike,
+  ...args: KeywordArgs<[beta: number | Tensor | undefined, name: string | undefined], SiluOptions>
+): Tensor {
   const { beta = 1, name } = keywordArgs<SiluOptions>('tf.nn.silu', ['beta', 'name'], args);
   const x = convertToTensor(features);
   // beta·x is x itself for beta = 1, so that multiply is skipped.
@@ -107,7 +116,10 @@ export interface SoftmaxOptions {
 }
 
 /** exp(logits) / sum(exp(logits)) along `axis`. */
-export function softmax(logits: TensorLike, ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], SoftmaxOptions>): Tensor {
+export function softmax(
+  logits: TensorLike,
+  ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], SoftmaxOptions>
+): Tensor {
   const { axis = -1, name } = keywordArgs<SoftmaxOptions>('tf.nn.softmax', ['axis', 'name'], args);
   return overAxis(logits, axis, (x, n) => ops.Softmax({ logits: x, name: n }), name);
 }
@@ -117,7 +129,10 @@ export interface LogSoftmaxOptions {
   name?: string;
 }
 
-export function logSoftmax(logits: TensorLike, ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], LogSoftmaxOptions>): Tensor {
+export function logSoftmax(
+  logits: TensorLike,
+  ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], LogSoftmaxOptions>
+): Tensor {
   const { axis = -1, name } = keywordArgs<LogSoftmaxOptions>('tf.nn.logSoftmax', ['axis', 'name'], args);
   return overAxis(logits, axis, (x, n) => ops.LogSoftmax({ logits: x, name: n }), name);
 }
@@ -128,7 +143,11 @@ export interface BiasAddOptions {
 }
 
 /** Adds the 1-D `bias` along the channel dim: the last one, or dim 1 for an 'NC...' dataFormat. */
-export function biasAdd(value: TensorLike, bias: TensorLike, ...args: KeywordArgs<[dataFormat: string | undefined, name: string | undefined], BiasAddOptions>): Tensor {
+export function biasAdd(
+  value: TensorLike,
+  bias: TensorLike,
+  ...args: KeywordArgs<[dataFormat: string | undefined, name: string | undefined], BiasAddOptions>
+): Tensor {
   const { dataFormat, name } = keywordArgs<BiasAddOptions>('tf.nn.biasAdd', ['dataFormat', 'name'], args);
   let format: 'NHWC' | 'NCHW' | undefined;
   if (dataFormat !== undefined) {
@@ -194,7 +213,11 @@ export interface Conv2dOptions {
 
 /** Python's tf.nn.conv2d(input, filters, strides, padding): filters are [height, width, in, out]. */
 export function conv2d(input: TensorLike, filters: TensorLike, strides: Sequence, padding: Padding, options: Conv2dOptions = {}): Tensor {
-  const { dataFormat = 'NHWC', dilations, name } = checkOptions('tf.nn.conv2d', options, ['dataFormat', 'dilations', 'name']) as Conv2dOptions;
+  const {
+    dataFormat = 'NHWC',
+    dilations,
+    name,
+  } = checkOptions('tf.nn.conv2d', options, ['dataFormat', 'dilations', 'name']) as Conv2dOptions;
   const channelIndex = dataFormat.startsWith('NC') ? 1 : 3;
   return ops.Conv2D({
     input,
@@ -516,7 +539,10 @@ export interface MomentsOptions {
 }
 
 /** The mean and (population) variance over `axes`; float16 is computed in float32. */
-export function moments(x: TensorLike, ...args: KeywordArgs<[axes: number | readonly number[] | undefined, keepdims: boolean | undefined], MomentsOptions>): [mean: Tensor, variance: Tensor] {
+export function moments(
+  x: TensorLike,
+  ...args: KeywordArgs<[axes: number | readonly number[] | undefined, keepdims: boolean | undefined], MomentsOptions>
+): [mean: Tensor, variance: Tensor] {
   const { axes, keepdims = false } = keywordArgs<MomentsOptions>('tf.nn.moments', ['axes', 'keepdims'], args);
   requiredArg('tf.nn.moments', 'axes', axes);
   const input = convertToTensor(x);

@@ -98,7 +98,9 @@ function argDType(arg: ArgInfo, call: OpCall, inputs: readonly unknown[], info: 
 
 /** The hint a float tensor fed to an integer input gets: how to make the integer one. */
 function integerHint(call: OpCall, arg: ArgInfo, dtype: DType, wanted: string): string {
-  const hint = isFloating(dtype) ? `; JS numbers are float32, so make it with dtype: 'int32' (e.g. tf.tensor(values, undefined, 'int32')) or tf.cast it` : '';
+  const hint = isFloating(dtype)
+    ? `; JS numbers are float32, so make it with dtype: 'int32' (e.g. tf.tensor(values, undefined, 'int32')) or tf.cast it`
+    : '';
   return `${call.type} input '${arg.name}' must be ${wanted}, got a ${dtype} tensor${hint}`;
 }
 
@@ -126,7 +128,11 @@ function convertInputs(
   const convert = (value: TensorLike, arg: ArgInfo, dtype: DType | undefined, integer: DType | undefined): Tensor => {
     if (value instanceof Tensor) {
       if (dtype !== undefined && value.dtype !== dtype && !arg.typeListAttr) {
-        throw new TypeError(isInteger(dtype) ? integerHint(call, arg, value.dtype, dtype) : `${call.type} input '${arg.name}' must be ${dtype}, got a ${value.dtype} tensor`);
+        throw new TypeError(
+          isInteger(dtype)
+            ? integerHint(call, arg, value.dtype, dtype)
+            : `${call.type} input '${arg.name}' must be ${dtype}, got a ${value.dtype} tensor`,
+        );
       }
       if (integer !== undefined && !isInteger(value.dtype)) throw new TypeError(integerHint(call, arg, value.dtype, 'an integer tensor'));
       return value;
