@@ -234,14 +234,22 @@ export interface TracedFunction<A extends TensorLike[], R extends Structure> {
   graphDef(): Uint8Array | undefined;
 }
 
-function specOf(arg: TensorLike, i: number): TensorSpec {
+/** A host value takes `hint` (its inputSignature's dtype) when it fits it, as Python converts to the signature. */
+function specOf(arg: TensorLike, i: number, hint?: DType): TensorSpec {
   if (arg instanceof Tensor) {
     if (arg.isSymbolic) throw new TypeError(`Argument ${i} is a symbolic tensor; call tf.function with eager values`);
     return new TensorSpec(arg.shape, arg.dtype);
   }
-  const t = hostTensor(arg as HostValue, undefined, inferDType(arg as HostValue));
+  let dtype = inferDType(arg as HostValue);
+  if (hint !== undefined && hint !== dtype) {
+    try {
+      hostTensor(arg as HostValue, undefined, hint).dispose();
+      dtype = hint;
+    } catch {}
+  }
+  const t = hostTensor(arg as HostValue, undefined, dtype);
   try {
-    return new TensorSpec(t.shape, inferDType(arg as HostValue));
+    return new TensorSpec(t.shape, dtype);
   } finally {
     t.dispose();
   }
@@ -259,7 +267,7 @@ function allFit(specs: readonly TensorSpec[], args: readonly TensorLike[]): bool
   if (specs.length !== args.length) return false;
   for (let i = 0; i < args.length; ++i) {
     const arg = args[i];
-    const actual = arg instanceof Tensor && !arg.isSymbolic ? arg : specOf(arg, i);
+    const actual = arg instanceof Tensor && !arg.isSymbolic ? arg : specOf(arg, i, specs[i].dtype);
     if (!fits(specs[i], actual.dtype, actual.shape)) return false;
   }
   return true;
@@ -309,7 +317,7 @@ class TraceCache {
     const signature = this.options.inputSignature;
     if (signature) return this.forSignature(signature, args);
     if (this.options.reduceRetracing) return this.forReducedRetracing(args);
-    const specs = args.map(specOf);
+    const specs = args.map((arg, i) => specOf(arg, i));
     const key = keyOf(specs);
     let concrete = this.exact.get(key);
     if (!concrete) this.exact.set(key, (concrete = this.trace(specs)));
@@ -325,8 +333,8 @@ class TraceCache {
       throw new TypeError(`${this.name} takes ${signature.length} arguments (its inputSignature), got ${args.length}`);
     }
     args.forEach((arg, i) => {
-      const actual = specOf(arg, i);
       const spec = signature[i];
+      const actual = specOf(arg, i, spec.dtype);
       if (!fits(spec, actual.dtype, actual.shape)) {
         throw new TypeError(
           `${this.name}: argument ${i} (dtype ${actual.dtype}, shape [${actual.shape.join(', ')}]) does not match its ` +
@@ -340,7 +348,7 @@ class TraceCache {
 
   private forReducedRetracing(args: readonly TensorLike[]): ConcreteFunction {
     if (this.recent) for (const concrete of this.recent) if (allFit(concrete.specs, args)) return concrete;
-    const specs = args.map(specOf);
+    const specs = args.map((arg, i) => specOf(arg, i));
     const familyKey = specs.map((s) => `${s.dtype}[${s.shape.length === 0 ? '' : `_,${s.shape.slice(1).join(',')}`}]`).join(';');
     let family = this.families.get(familyKey);
     if (family === undefined) this.families.set(familyKey, (family = []));

@@ -206,11 +206,21 @@ export function oneHot(indices: TensorLike, depth: TensorLike, options: OneHotOp
   return ops.OneHot({ indices, depth, onValue: on, offValue: off, axis, name });
 }
 
+export interface WhereOptions {
+  x?: TensorLike;
+  y?: TensorLike;
+  name?: string;
+}
+
 /**
  * Python's tf.where: with only `condition`, the int64 coordinates of its true (non-zero) elements;
  * with `x` and `y`, elements of `x` where condition holds and of `y` elsewhere (all three broadcast).
  */
-export function where(condition: TensorLike, x?: TensorLike, y?: TensorLike, name?: string): Tensor {
+export function where(
+  condition: TensorLike,
+  ...args: KeywordArgs<[x: TensorLike | undefined, y: TensorLike | undefined, name: string | undefined], WhereOptions>
+): Tensor {
+  const { x, y, name } = keywordArgs<WhereOptions>('tf.where', ['x', 'y', 'name'], args);
   if (x === undefined && y === undefined) return ops.Where({ input: condition, name });
   if (x === undefined || y === undefined) throw new TypeError('x and y must both be non-None or both be None.');
   return ops.SelectV2({ condition, t: x, e: y, name });

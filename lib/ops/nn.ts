@@ -553,18 +553,36 @@ export function moments(
   return input.dtype === 'float16' ? [cast(mean, 'float16'), cast(variance, 'float16')] : [mean, variance];
 }
 
+export interface BatchNormalizationOptions {
+  offset?: TensorLike | null;
+  scale?: TensorLike | null;
+  varianceEpsilon?: number;
+  name?: string;
+}
+
 /** (x - mean) · scale / sqrt(variance + varianceEpsilon) + offset; offset and scale may be null. */
 export function batchNormalization(
   x: TensorLike,
   mean: TensorLike,
   variance: TensorLike,
-  offset: TensorLike | null,
-  scale: TensorLike | null,
-  varianceEpsilon: number,
-  name?: string,
+  ...args: KeywordArgs<
+    [
+      offset: TensorLike | null | undefined,
+      scale: TensorLike | null | undefined,
+      varianceEpsilon: number | undefined,
+      name: string | undefined,
+    ],
+    BatchNormalizationOptions
+  >
 ): Tensor {
+  const {
+    offset = null,
+    scale = null,
+    varianceEpsilon,
+    name,
+  } = keywordArgs<BatchNormalizationOptions>('tf.nn.batchNormalization', ['offset', 'scale', 'varianceEpsilon', 'name'], args);
   const input = convertToTensor(x);
-  let inv = rsqrt(add(variance, varianceEpsilon));
+  let inv = rsqrt(add(variance, requiredArg('tf.nn.batchNormalization', 'varianceEpsilon', varianceEpsilon)));
   if (scale !== null) inv = multiply(inv, scale);
   const shift = offset !== null ? subtract(offset, multiply(mean, inv)) : multiply(negative(mean), inv);
   return add(multiply(input, cast(inv, input.dtype)), cast(shift, input.dtype), name);
