@@ -93,6 +93,18 @@ test('an unknown key is a TypeError naming the op, the key and the camelCase spe
     name: 'TypeError',
     message: /^tf\.nn\.softmax got an unexpected option 'dim'/,
   });
+  assert.throws(() => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: [0], logits: [[1, 2]], from_logits: true } as never), {
+    name: 'TypeError',
+    message: "tf.nn.sparseSoftmaxCrossEntropyWithLogits got an unexpected option 'from_logits'. Allowed options: labels, logits, name.",
+  });
+});
+
+test('a host value an op input cannot take names the op and the input', () => {
+  assert.throws(() => tf.rawOps.Reshape({ tensor: X, shape: { axis: 1 } as never }), {
+    name: 'TypeError',
+    message: `Reshape input 'shape': Cannot convert {"axis":1} to a tensor of dtype int32`,
+  });
+  assert.throws(() => tf.add(X, 'a'), { name: 'TypeError', message: `AddV2 input 'y': Cannot convert "a" to a tensor of dtype float32` });
 });
 
 test('a value given positionally and by key is a TypeError; a missing required one too; never a conversion error', () => {

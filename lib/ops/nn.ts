@@ -433,7 +433,9 @@ export interface SoftmaxCrossEntropyArgs {
 }
 
 /** Per-example cross entropy of softmax(logits) against `labels`; shape: logits' without `axis`. */
-export function softmaxCrossEntropyWithLogits({ labels, logits, axis = -1, name }: SoftmaxCrossEntropyArgs): Tensor {
+export function softmaxCrossEntropyWithLogits(args: SoftmaxCrossEntropyArgs): Tensor {
+  checkOptions('tf.nn.softmaxCrossEntropyWithLogits', args, ['labels', 'logits', 'axis', 'name']);
+  const { labels, logits, axis = -1, name } = args;
   const logitsTensor = convertToTensor(logits);
   const lowPrecision = logitsTensor.dtype === 'float16' || logitsTensor.dtype === 'bfloat16';
   let precise = lowPrecision ? cast(logitsTensor, 'float32') : logitsTensor;
@@ -472,7 +474,9 @@ export interface SparseSoftmaxCrossEntropyArgs {
 }
 
 /** Per-example cross entropy of softmax(logits) against integer class `labels`. */
-export function sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name }: SparseSoftmaxCrossEntropyArgs): Tensor {
+export function sparseSoftmaxCrossEntropyWithLogits(args: SparseSoftmaxCrossEntropyArgs): Tensor {
+  checkOptions('tf.nn.sparseSoftmaxCrossEntropyWithLogits', args, ['labels', 'logits', 'name']);
+  const { labels, logits, name } = args;
   const labelsTensor = convertToTensor(labels, undefined, 'int32');
   const logitsTensor = convertToTensor(logits);
   const lowPrecision = logitsTensor.dtype === 'float16';
@@ -512,7 +516,9 @@ export interface SigmoidCrossEntropyArgs {
 }
 
 /** Elementwise logistic loss, computed as max(x, 0) - x·z + log(1 + exp(-|x|)) for stability. */
-export function sigmoidCrossEntropyWithLogits({ labels, logits, name }: SigmoidCrossEntropyArgs): Tensor {
+export function sigmoidCrossEntropyWithLogits(args: SigmoidCrossEntropyArgs): Tensor {
+  checkOptions('tf.nn.sigmoidCrossEntropyWithLogits', args, ['labels', 'logits', 'name']);
+  const { labels, logits, name } = args;
   const x = convertToTensor(logits);
   const z = convertToTensor(labels);
   if (!shapesCompatible(staticShape(z), staticShape(x))) {

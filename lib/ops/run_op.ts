@@ -137,8 +137,14 @@ function convertInputs(
       if (integer !== undefined && !isInteger(value.dtype)) throw new TypeError(integerHint(call, arg, value.dtype, 'an integer tensor'));
       return value;
     }
-    const inferred = inferDType(value as HostValue);
-    return toTensor(value as HostValue, dtype ?? (inferred === 'float32' && integer !== undefined ? integer : inferred));
+    try {
+      const inferred = inferDType(value as HostValue);
+      return toTensor(value as HostValue, dtype ?? (inferred === 'float32' && integer !== undefined ? integer : inferred));
+    } catch (e) {
+      // Name the op and the input: "Cannot convert {...}" alone does not say where.
+      if (e instanceof TypeError) throw new TypeError(`${call.type} input '${arg.name}': ${e.message}`);
+      throw e;
+    }
   };
   return inputs.map((input, i) => {
     const arg = args[i];
