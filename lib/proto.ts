@@ -424,3 +424,59 @@ export function encodeVariableDef(def: {
 export function encodeConstNodeDef(name: string, dtype: EnumValue, tensor: MessageInit<TensorObject>): Uint8Array {
   return encode('tensorflow.NodeDef', { name, op: 'Const', attr: { dtype: { type: dtype }, value: { tensor } } });
 }
+
+/** A NodeDef as the SavedModel op check reads it. */
+export interface NodeDefObject {
+  name: string;
+  op: string;
+  input: string[];
+  /** Names of the functions its attrs call (func and list(func) attrs: StatefulPartitionedCall, If, While, ...). */
+  calls: string[];
+}
+
+export interface GraphDefObject {
+  node: NodeDefObject[];
+  /** The function library: each function's node ops and calls. */
+  functions: Map<string, NodeDefObject[]>;
+}
+
+interface RawNameAttrList {
+  name?: string;
+}
+interface RawAttrValue {
+  func?: RawNameAttrList;
+  list?: { func?: RawNameAttrList[] };
+}
+interface RawNodeDef {
+  name?: string;
+  op?: string;
+  input?: string[];
+  attr?: Record<string, RawAttrValue>;
+}
+
+function nodeOf(raw: RawNodeDef): NodeDefObject {
+  const calls: string[] = [];
+  for (const value of Object.values(raw.attr ?? {})) {
+    if (value.func?.name) calls.push(value.func.name);
+    for (const f of value.list?.func ?? []) if (f.name) calls.push(f.name);
+  }
+  return { name: raw.name ?? '', op: raw.op ?? '', input: raw.input ?? [], calls };
+}
+
+/** The nodes of a serialized GraphDef and of its function library: names, ops, inputs and called functions. */
+export function decodeGraphDef(bytes: Uint8Array): GraphDefObject {
+  const type = messageType('tensorflow.GraphDef');
+  const raw = type.toObject(type.decode(bytes), { longs: Number, enums: String, defaults: false, arrays: true }) as {
+    node?: RawNodeDef[];
+    library?: { function?: { signature?: { name?: string }; nodeDef?: RawNodeDef[] }[] };
+  };
+  const functions = new Map<string, NodeDefObject[]>();
+  for (const f of raw.library?.function ?? []) functions.set(f.signature?.name ?? '', (f.nodeDef ?? []).map(nodeOf));
+  return { node: (raw.node ?? []).map(nodeOf), functions };
+}
+
+/** Decodes a serialized tensorflow.SavedModel's MetaGraphs. */
+export function decodeSavedModel(bytes: Uint8Array): MetaGraphDefObject[] {
+  const type = messageType('tensorflow.SavedModel');
+  return (type.toObject(type.decode(bytes), { ...PLAIN, enums: Number }) as { metaGraphs: MetaGraphDefObject[] }).metaGraphs;
+}

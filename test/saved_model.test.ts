@@ -77,7 +77,7 @@ test('loading and calling refuse bad input with typed errors', () => {
   });
   assert.throws(() => tf.savedModel.load(path.join(FIXTURES, 'keras_mlp'), { tag: ['serve'] } as never), {
     name: 'TypeError',
-    message: "tf.savedModel.load got an unknown option 'tag'; the options are: tags",
+    message: "tf.savedModel.load got an unknown option 'tag'; the options are: tags, allowOps",
   });
   const loaded = tf.savedModel.load(path.join(FIXTURES, 'keras_mlp'));
   const signature = loaded.signatures.serving_default;
@@ -186,4 +186,27 @@ print(json.dumps({"keys": sorted(loaded.signatures.keys()), "output_0": out["out
   const read = JSON.parse(runPython(script, dir, JSON.stringify(fixture.keras.x))) as { keys: string[]; output_0: number[][] };
   assert.deepEqual(read.keys, ['serve', 'serving_default']);
   assertClose(read.output_0, model.apply(X, { training: false }).numpy(), 'python');
+});
+
+test('a SavedModel whose load or signatures can reach files is refused unless its ops are allowed', () => {
+  assert.throws(() => tf.savedModel.load(path.join(FIXTURES, 'tf1_read_file')), {
+    name: 'PermissionDeniedError',
+    message: /can run op 'ReadFile' from signature 'serving_default', which reaches outside the model .* with allowOps: \['ReadFile'\]\.$/,
+  });
+  // Nested in the function library: the signature's call reaches a function that writes a file.
+  assert.throws(() => tf.savedModel.load(path.join(FIXTURES, 'tf2_write_file')), {
+    name: 'PermissionDeniedError',
+    message: /can run op 'WriteFile' from signature 'serving_default'/,
+  });
+  // Allowed explicitly, it loads and runs (reading this test file's own fixture JSON).
+  const reader = tf.savedModel.load(path.join(FIXTURES, 'tf1_read_file'), { allowOps: ['ReadFile'] });
+  const contents = reader.signatures.serving_default({ name: tf.tensor(path.join(FIXTURES, 'saved_model.json')) }).contents;
+  assert.match(String(contents.numpy()), /"keras"/);
+  reader.dispose();
+  // The saver's SaveV2 (in every SavedModel, never run by a load) does not count.
+  assert.doesNotThrow(() => tf.savedModel.load(path.join(FIXTURES, 'keras_mlp')).dispose());
+  assert.throws(() => tf.savedModel.load(path.join(FIXTURES, 'keras_mlp'), { allowOps: 'ReadFile' } as never), {
+    name: 'TypeError',
+    message: 'allowOps must be an array of op type names',
+  });
 });

@@ -1,17 +1,19 @@
 // tf.saved_model.load: a SavedModel (written by Python's tf.saved_model.save, Keras' model.export,
 // TF1's SavedModelBuilder or tf-napi) loaded with TF's own loader into a graph and session of its
-// own, its signatures exposed as functions of named tensors. Loading runs the model's graph: load
-// only SavedModels you trust (docs/SECURITY.md).
+// own, its signatures exposed as functions of named tensors. Loading runs the model's graph, so
+// its ops are checked first (graph_policy.ts): ops that reach files, host callbacks, summaries or
+// the network are refused unless allowed. Load only SavedModels you trust (docs/SECURITY.md).
 import * as fs from 'node:fs';
 import { DType, enumToDType } from '../dtypes';
 import { TensorSpec } from '../function';
 import { NativeGraph, NativeOutput, NativeTensor, binding } from '../native';
 import { convertToTensor } from '../ops/convert';
+import { checkSavedModelOps, GraphPolicy } from './graph_policy';
 import { decodeMetaGraphDef, SignatureDefObject, TensorInfoObject } from '../proto';
 import { Session } from '../raw/session';
 import { Tensor, TensorLike } from '../tensor';
 
-export interface LoadOptions {
+export interface LoadOptions extends GraphPolicy {
   /** The MetaGraph's tags; Python's default for loading is ['serve']. */
   tags?: string[];
 }
@@ -158,11 +160,17 @@ export class LoadedSavedModel {
 /** Python's tf.saved_model.load(export_dir, tags=None). */
 export function load(exportDir: string, options: LoadOptions = {}): LoadedSavedModel {
   for (const key of Object.keys(options ?? {})) {
-    if (key !== 'tags') throw new TypeError(`tf.savedModel.load got an unknown option '${key}'; the options are: tags`);
+    if (key !== 'tags' && key !== 'allowOps') {
+      throw new TypeError(`tf.savedModel.load got an unknown option '${key}'; the options are: tags, allowOps`);
+    }
   }
   if (typeof exportDir !== 'string' || exportDir === '') throw new TypeError('tf.savedModel.load needs a directory path');
   const tags = options.tags ?? ['serve'];
   if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) throw new TypeError('tags must be an array of strings');
   if (!fs.existsSync(exportDir)) throw new TypeError(`No SavedModel at '${exportDir}': the directory does not exist`);
+  const allowOps = options.allowOps ?? [];
+  if (!Array.isArray(allowOps) || allowOps.some((op) => typeof op !== 'string'))
+    throw new TypeError('allowOps must be an array of op type names');
+  checkSavedModelOps(exportDir, tags, { allowOps });
   return new LoadedSavedModel(exportDir, tags);
 }
