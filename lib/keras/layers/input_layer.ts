@@ -55,10 +55,25 @@ export class InputLayer extends Layer {
   }
 }
 
-/** keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from. */
-export function Input(options: InputOptions | Shape): KerasTensor {
-  const resolved = Array.isArray(options) ? { shape: options as Shape } : (options as InputOptions);
-  return new InputLayer(resolved).output;
+/**
+ * keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from;
+ * `Input([4], {name: 'features'})` or `Input({shape: [4], name: 'features'})`, as Python's
+ * `Input((4,), name="features")` and `Input(shape=(4,), name="features")`.
+ */
+export function Input(shape: Shape, options?: Omit<InputOptions, 'shape'>): KerasTensor;
+export function Input(options: InputOptions): KerasTensor;
+export function Input(first: InputOptions | Shape, options?: Omit<InputOptions, 'shape'>): KerasTensor {
+  if (!Array.isArray(first)) {
+    if (options !== undefined) throw new TypeError('Input takes (shape, options?) or (options); got two option objects');
+    return new InputLayer(first as InputOptions).output;
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new TypeError('Input(shape, options): options must be an object');
+  }
+  if (options !== undefined && Object.hasOwn(options, 'shape')) {
+    throw new TypeError("Input got multiple values for argument 'shape'");
+  }
+  return new InputLayer({ ...options, shape: first as Shape }).output;
 }
 
 kerasExport('keras.layers', [InputLayer]);

@@ -80,7 +80,7 @@ export type StepData = readonly [x: Tensor, y: Tensor];
 
 /** Keras' compute_loss arguments. */
 export interface ComputeLossArguments {
-  x: Tensor;
+  x?: Tensor;
   y: Tensor;
   yPred: Tensor;
   training?: boolean;
