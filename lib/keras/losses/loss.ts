@@ -41,6 +41,8 @@ function reduceValues(values: Tensor, reduction: Reduction): Tensor {
 export abstract class Loss {
   /** The options the constructor accepts, checked once for the class constructed; subclasses extend the list. */
   static readonly optionKeys: readonly string[] = ['name', 'reduction'];
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
+  static readonly positional: readonly string[] = [];
   readonly name: string;
   readonly reduction: Reduction;
 

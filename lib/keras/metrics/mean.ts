@@ -5,17 +5,21 @@ import { constantTensor } from '../../ops/run_op';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { Metric, MetricOptions } from './metric';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 function allAxes(rank: number): Tensor {
   return constantTensor([...Array(rank).keys()], 'int32', [rank]);
 }
 
+/** Keras' `(name, dtype)`. */
+export const METRIC_POSITIONAL = ['name', 'dtype'] as const;
+
 export class Mean extends Metric {
   readonly total: Variable;
   readonly count: Variable;
 
-  constructor(options: MetricOptions = {}) {
-    super(options);
+  constructor(...args: PositionalArgs<MetricOptions, typeof METRIC_POSITIONAL>) {
+    super(positionalOptions(new.target, args));
     this.total = this.addVariable('total');
     this.count = this.addVariable('count');
   }

@@ -94,6 +94,8 @@ export abstract class Optimizer {
     'lossScaleFactor',
     'name',
   ];
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
+  static readonly positional: readonly string[] = ['learningRate'];
   readonly name: string;
   readonly iterations: IterationsVariable;
   readonly learningRate: LearningRateVariable;
