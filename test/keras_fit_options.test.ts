@@ -8,7 +8,7 @@ import * as path from 'node:path';
 
 import * as tf from '../lib';
 
-const { Sequential, Input, layers, optimizers } = tf.keras;
+const { Sequential, Input, layers, optimizers, callbacks } = tf.keras;
 
 interface Case {
   history: Record<string, number[]>;
@@ -100,4 +100,116 @@ test('optimizer.learningRate = schedule after an update is built is a TypeError 
     message: /can become a schedule only before its first update/,
   });
   assert.equal(m.optimizer.learningRate.schedule, undefined);
+});
+
+function classifier(loss: string, compile: Partial<tf.keras.CompileOptions> = {}): tf.keras.Sequential {
+  const m = new Sequential([Input([2]), new layers.Dense(3, { activation: 'softmax' })]);
+  m.layers[0].setWeights([tf.tensor(fixture.kernel3, undefined, 'float32'), tf.zeros([3])]);
+  m.compile({ optimizer: new optimizers.SGD(0.5), loss, ...compile });
+  return m;
+}
+
+test('fit with sampleWeight and [xVal, yVal, sampleWeightVal]: the loss and weightedMetrics are weighted, metrics are not (Keras)', async () => {
+  const c = fixture.cases.sample_weight;
+  const m = regression({ metrics: ['mae'], weightedMetrics: ['mae'] });
+  const history = await m.fit(fixture.x, fixture.y, {
+    sampleWeight: fixture.sampleWeight,
+    epochs: 2,
+    validationData: [fixture.validationX, fixture.validationY, fixture.validationSampleWeight],
+    ...common,
+  });
+  assert.deepEqual(Object.keys(history.history).sort(), [...Object.keys(c.history), 'learning_rate'].sort());
+  assertHistory(history.history, c.history, 'history');
+  assertWeights(m, c.weights, 'weights');
+});
+
+test('fit with classWeight: sample weights from the class of each label, sparse or one-hot (Keras)', async () => {
+  const sparse = fixture.cases.class_weight;
+  let m = classifier('sparse_categorical_crossentropy', { metrics: ['accuracy'], weightedMetrics: ['accuracy'] });
+  let history = await m.fit(fixture.x, fixture.classes, { classWeight: { 0: 1.0, 1: 2.0, 2: 0.5 }, epochs: 2, ...common });
+  assertHistory(history.history, sparse.history, 'sparse');
+  assertWeights(m, sparse.weights, 'sparse weights');
+  const oneHot = fixture.cases.class_weight_one_hot;
+  const labels = fixture.classes.map((c) => [0, 1, 2].map((i) => (i === c ? 1 : 0)));
+  m = classifier('categorical_crossentropy', { weightedMetrics: ['categorical_accuracy'] });
+  history = await m.fit(fixture.x, labels, { classWeight: { 0: 2.0, 2: 3.0 }, epochs: 2, ...common });
+  assertHistory(history.history, oneHot.history, 'one-hot');
+  assertWeights(m, oneHot.weights, 'one-hot weights');
+});
+
+test('fit on a dataset of [x, y, sampleWeight] batches equals fit with sampleWeight (Keras)', async () => {
+  const c = fixture.cases.dataset_sample_weight;
+  const m = regression({ weightedMetrics: ['mae'] });
+  const dataset = tf.data.Dataset.fromTensorSlices([
+    tf.tensor(fixture.x, undefined, 'float32'),
+    tf.tensor(fixture.y, undefined, 'float32'),
+    tf.tensor(fixture.sampleWeight, undefined, 'float32'),
+  ]).batch(4);
+  const history = await m.fit(dataset, { epochs: 2, verbose: 0 });
+  assertHistory(history.history, c.history, 'history');
+  assertWeights(m, c.weights, 'weights');
+});
+
+test('initialEpoch: a schedule follows the optimizer steps, LearningRateScheduler sees epochs from initialEpoch (Keras)', async () => {
+  const log = (epochs: number[]) => new callbacks.LambdaCallback({ onEpochBegin: (epoch: number) => void epochs.push(epoch) });
+  let c = fixture.cases.initial_epoch_schedule;
+  let epochs: number[] = [];
+  let m = regression({ optimizer: new optimizers.SGD(new optimizers.schedules.ExponentialDecay(0.1, 2, 0.5)) });
+  let history = await m.fit(fixture.x, fixture.y, { epochs: 4, initialEpoch: 2, callbacks: [log(epochs)], ...common });
+  assert.deepEqual([epochs, history.epoch], [c.epochs, c.epochs]);
+  assertHistory(history.history, c.history, 'schedule');
+  assertWeights(m, c.weights, 'schedule weights');
+  c = fixture.cases.initial_epoch_scheduler;
+  epochs = [];
+  m = regression();
+  const scheduler = new callbacks.LearningRateScheduler((epoch) => 0.1 / (epoch + 1));
+  history = await m.fit(fixture.x, fixture.y, { epochs: 3, initialEpoch: 1, callbacks: [scheduler, log(epochs)], ...common });
+  assert.deepEqual(epochs, c.epochs);
+  assertHistory(history.history, c.history, 'scheduler');
+  assertWeights(m, c.weights, 'scheduler weights');
+});
+
+test('evaluate with sampleWeight, returnDict or Keras’ flattened order (Keras)', async () => {
+  const m = regression({ metrics: ['mse'], weightedMetrics: ['mae'] });
+  const dict = (await m.evaluate(fixture.x, fixture.y, {
+    sampleWeight: fixture.sampleWeight,
+    batchSize: 4,
+    verbose: 0,
+    returnDict: true,
+  })) as Record<string, number>;
+  assert.deepEqual(Object.keys(dict).sort(), Object.keys(fixture.evaluate.dict).sort());
+  for (const [key, value] of Object.entries(fixture.evaluate.dict)) assertClose([dict[key]], [value], key);
+  const list = (await m.evaluate(fixture.x, fixture.y, { sampleWeight: fixture.sampleWeight, batchSize: 4, verbose: 0 })) as number[];
+  assertClose(list, fixture.evaluate.list, 'list');
+  const unweighted = (await m.evaluate(fixture.x, fixture.y, { batchSize: 4, verbose: 0, returnDict: true })) as Record<string, number>;
+  for (const [key, value] of Object.entries(fixture.evaluate.unweighted)) assertClose([unweighted[key]], [value], `unweighted ${key}`);
+});
+
+test('bad sample and class weights are clear errors', async () => {
+  const m = regression();
+  const fit = (options: tf.keras.FitOptions) => m.fit(fixture.x, fixture.y, { ...common, ...options });
+  await assert.rejects(fit({ sampleWeight: fixture.sampleWeight, classWeight: { 0: 1 } }), {
+    name: 'TypeError',
+    message: fixture.errors.class_and_sample_weight.message,
+  });
+  await assert.rejects(fit({ sampleWeight: [1, 2, 3] }), { name: 'RangeError', message: /'sample_weight' sizes: 3/ });
+  await assert.rejects(fit({ classWeight: { a: 1 } as never }), {
+    name: 'TypeError',
+    message: /keys must be non-negative integer class indices/,
+  });
+  await assert.rejects(fit({ classWeight: { 0: -1 } }), { name: 'RangeError', message: /values must be finite non-negative numbers/ });
+  await assert.rejects(fit({ classWeight: [1, 2] as never }), { name: 'TypeError', message: /must be an object \{classIndex: weight\}/ });
+  const dataset = tf.data.Dataset.fromTensorSlices([
+    tf.tensor(fixture.x, undefined, 'float32'),
+    tf.tensor(fixture.y, undefined, 'float32'),
+  ]).batch(4);
+  await assert.rejects(m.fit(dataset, { sampleWeight: fixture.sampleWeight, verbose: 0 }), {
+    name: 'TypeError',
+    message: /should not be passed/,
+  });
+  const rank3 = fixture.y.map((row) => [row]);
+  await assert.rejects(m.fit(fixture.x, rank3, { classWeight: { 0: 1 }, verbose: 0 }), {
+    name: 'TypeError',
+    message: '`classWeight` is only supported for targets of rank 1 or 2. Received targets of shape (10, 1, 1)',
+  });
 });

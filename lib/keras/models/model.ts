@@ -177,9 +177,9 @@ export class Model extends Layer {
     return this.requireTrainer().computeLoss(args);
   }
 
-  /** Keras' `compute_metrics(x, y, y_pred)`: updates the compiled metrics, returns every metric's value by name. */
-  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor): Record<string, Tensor> {
-    return this.requireTrainer().computeMetrics(y, yPred);
+  /** Keras' `compute_metrics(x, y, y_pred, sample_weight)`: updates the compiled metrics, returns every metric's value by name. */
+  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor, sampleWeight?: Tensor): Record<string, Tensor> {
+    return this.requireTrainer().computeMetrics(y, yPred, sampleWeight);
   }
 
   /** The loss tracker, then the compiled metrics (known once fit/evaluate has seen data). */
