@@ -137,6 +137,27 @@ test('fit with classWeight: sample weights from the class of each label, sparse 
   assertWeights(m, oneHot.weights, 'one-hot weights');
 });
 
+test('fit with sampleWeight of shape [n, 1] and validationSplit: the split takes the last weights too (Keras)', async () => {
+  const c = fixture.cases.sample_weight_column_validation_split;
+  const m = regression({ weightedMetrics: ['mae'] });
+  const sampleWeight = fixture.sampleWeight.map((w) => [w]);
+  const history = await m.fit(fixture.x, fixture.y, { sampleWeight, epochs: 2, validationSplit: 0.3, ...common });
+  assertHistory(history.history, c.history, 'history');
+  assertWeights(m, c.weights, 'weights');
+});
+
+test('fit on a dataset with classWeight (Keras)', async () => {
+  const c = fixture.cases.dataset_class_weight;
+  const m = classifier('sparse_categorical_crossentropy', { weightedMetrics: ['accuracy'] });
+  const dataset = tf.data.Dataset.fromTensorSlices([
+    tf.tensor(fixture.x, undefined, 'float32'),
+    tf.tensor(fixture.classes, undefined, 'int32'),
+  ]).batch(4);
+  const history = await m.fit(dataset, { classWeight: { 0: 1.0, 1: 2.0, 2: 0.5 }, epochs: 2, verbose: 0 });
+  assertHistory(history.history, c.history, 'history');
+  assertWeights(m, c.weights, 'weights');
+});
+
 test('fit on a dataset of [x, y, sampleWeight] batches equals fit with sampleWeight (Keras)', async () => {
   const c = fixture.cases.dataset_sample_weight;
   const m = regression({ weightedMetrics: ['mae'] });
@@ -212,4 +233,14 @@ test('bad sample and class weights are clear errors', async () => {
     name: 'TypeError',
     message: '`classWeight` is only supported for targets of rank 1 or 2. Received targets of shape (10, 1, 1)',
   });
+});
+
+test('with sample weights each training batch is still one session run (the weights are one more fed input)', async () => {
+  const m = regression({ weightedMetrics: ['mae'] });
+  const options = { sampleWeight: fixture.sampleWeight, ...common };
+  await m.fit(fixture.x, fixture.y, { ...options, epochs: 1 });
+  const before = tf.raw.sessionRunCount();
+  await m.fit(fixture.x, fixture.y, { ...options, epochs: 2 });
+  // 3 batches per epoch, plus a metric reset and a learning-rate read per epoch.
+  assert.equal(tf.raw.sessionRunCount() - before, 2 * (3 + 2));
 });
