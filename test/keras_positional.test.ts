@@ -104,6 +104,7 @@ const CASES: [Ctor, unknown[], Record<string, unknown>, Record<string, unknown>?
     { poolSize: 3, strides: 1, padding: 'same', dataFormat: 'channels_last', name: 'l' },
   ],
   [layers.Activation, ['relu'], { activation: 'relu' }, { name: 'l' }],
+  [layers.InputLayer, [[2, 3], 4, 'int32'], { shape: [2, 3], batchSize: 4, dtype: 'int32' }, { name: 'l' }],
   [layers.Reshape, [[2, 3]], { targetShape: [2, 3] }, { name: 'l' }],
   [layers.Flatten, ['channels_last'], { dataFormat: 'channels_last' }, { name: 'l' }],
   [
@@ -236,6 +237,12 @@ test('Keras spellings typecheck: new Adam(0.01), new Adam(0.01, {beta1}), new Ad
   const sgd = new optimizers.SGD(0.1, 0.9);
   assert.deepEqual([sgd.learningRate.numpy(), sgd.momentum], [Math.fround(0.1), 0.9]);
   assert.equal(new layers.Dense(3, { activation: 'relu' }).units, 3);
+  const input = tf.keras.Input([2, 3], null, 'int32', { name: 'ids' });
+  assert.deepEqual([input.shape, input.dtype], [[null, 2, 3], 'int32']);
+  assert.throws(() => tf.keras.Input([2], { shape: [3] } as never), {
+    name: 'TypeError',
+    message: "Input got multiple values for argument 'shape'",
+  });
   assert.equal(new schedules.ExponentialDecay(0.1, 1000, 0.96).call(1000), Math.fround(0.096));
   // @ts-expect-error: learningRate given twice
   assert.throws(() => new optimizers.Adam(0.01, { learningRate: 0.1 }), TypeError);
