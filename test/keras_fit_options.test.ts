@@ -29,6 +29,9 @@ const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tes
     learning_rate_setter: { first: Record<string, number[]>; rate: number; second: Record<string, number[]>; weights: number[][] };
   };
   evaluate: { dict: Record<string, number>; list: number[]; unweighted: Record<string, number> };
+  lossInputs: { yTrue: number[][]; yPred: number[][]; sampleWeight: number[]; sampleWeightFull: number[][] };
+  losses: { loss: string; reduction: string; sampleWeight: 'vector' | 'column'; shape: number[]; value: number[] }[];
+  metrics: { sampleWeight: 'vector' | 'column' | 'full'; mean: number; mse?: number }[];
   errors: Record<string, { type: string; message: string }>;
 };
 
@@ -243,4 +246,34 @@ test('with sample weights each training batch is still one session run (the weig
   await m.fit(fixture.x, fixture.y, { ...options, epochs: 2 });
   // 3 batches per epoch, plus a metric reset and a learning-rate read per epoch.
   assert.equal(tf.raw.sessionRunCount() - before, 2 * (3 + 2));
+});
+
+test("loss.apply(yTrue, yPred, sampleWeight): Keras' weighted reductions, weights of shape [n] or [n, 1]", () => {
+  const { yTrue, yPred, sampleWeight } = fixture.lossInputs;
+  const F = (v: number[] | number[][]) => tf.tensor(v, undefined, 'float32');
+  const weights = { vector: F(sampleWeight), column: F(sampleWeight.map((w) => [w])) };
+  for (const c of fixture.losses) {
+    const Loss = (tf.keras.losses as unknown as Record<string, new (options: object) => tf.keras.losses.Loss>)[c.loss];
+    const labels = c.loss === 'SparseCategoricalCrossentropy' ? F(yTrue.map((row) => row.indexOf(1))) : F(yTrue);
+    const value = new Loss({ reduction: c.reduction }).apply(labels, F(yPred), weights[c.sampleWeight]);
+    const what = `${c.loss} ${c.reduction} ${c.sampleWeight}`;
+    assert.deepEqual(value.shape, c.shape, what);
+    assertClose(value.dataSync() as Float32Array, c.value, what);
+  }
+});
+
+test("Mean and MeanMetricWrapper with per-sample weights: Keras' weighted means", () => {
+  const { yTrue, yPred, sampleWeight, sampleWeightFull } = fixture.lossInputs;
+  const F = (v: number[] | number[][]) => tf.tensor(v, undefined, 'float32');
+  const weights = { vector: F(sampleWeight), column: F(sampleWeight.map((w) => [w])), full: F(sampleWeightFull) };
+  for (const c of fixture.metrics) {
+    assertClose(
+      [new tf.keras.metrics.Mean().apply(F(yPred), weights[c.sampleWeight]).numpy() as number],
+      [c.mean],
+      `Mean ${c.sampleWeight}`,
+    );
+    if (c.mse === undefined) continue;
+    const mse = new tf.keras.metrics.MeanSquaredError().apply(F(yTrue), F(yPred), weights[c.sampleWeight]);
+    assertClose([mse.numpy() as number], [c.mse], `MeanSquaredError ${c.sampleWeight}`);
+  }
 });
