@@ -137,6 +137,18 @@ const CASES: [Ctor, unknown[], Record<string, unknown>, Record<string, unknown>?
   [callbacks.CSVLogger, ['/tmp/positional.csv', ';', true], { filename: '/tmp/positional.csv', separator: ';', append: true }],
   [callbacks.TensorBoard, ['/tmp/positional-logs', 1, false], { logDir: '/tmp/positional-logs', histogramFreq: 1, writeGraph: false }],
   [callbacks.TerminateOnNaN, [true], { raiseError: true }],
+  [
+    callbacks.LambdaCallback,
+    [Math.abs, Math.sign, Math.sin, Math.cos, Math.tan, Math.exp],
+    {
+      onEpochBegin: Math.abs,
+      onEpochEnd: Math.sign,
+      onTrainBegin: Math.sin,
+      onTrainEnd: Math.cos,
+      onTrainBatchBegin: Math.tan,
+      onTrainBatchEnd: Math.exp,
+    },
+  ],
   [initializers.Constant, [2], { value: 2 }],
   [initializers.RandomNormal, [1, 0.5, 3], { mean: 1, stddev: 0.5, seed: 3 }],
   [initializers.RandomUniform, [-1, 1, 3], { minval: -1, maxval: 1, seed: 3 }],
@@ -164,7 +176,9 @@ const CASES: [Ctor, unknown[], Record<string, unknown>, Record<string, unknown>?
 function built(object: object): unknown {
   const config = (object as { getConfig?: () => unknown }).getConfig;
   if (typeof config === 'function') return config.call(object);
-  return Object.fromEntries(Object.entries(object).filter(([, v]) => typeof v !== 'object' || v === null));
+  // Own fields (a LambdaCallback's hooks are non-enumerable), but not the model and the like.
+  const fields = Object.getOwnPropertyNames(object).map((k) => [k, (object as Record<string, unknown>)[k]] as const);
+  return Object.fromEntries(fields.filter(([, v]) => typeof v !== 'object' || v === null));
 }
 
 const make = (cls: Ctor, args: unknown[]) => new cls(...(args as never));
