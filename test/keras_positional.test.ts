@@ -267,3 +267,20 @@ test('Keras spellings typecheck: new Adam(0.01), new Adam(0.01, {beta1}), new Ad
   const schedule = new schedules.ExponentialDecay(0.1, 10, 0.5);
   assert.equal(new MyAdam(schedule, 0.7).learningRate.schedule, schedule);
 });
+
+test('new Model(inputs, outputs, name): the functional model Keras spells positionally', () => {
+  const input = tf.keras.Input([3]);
+  const output = new layers.Dense(2).apply(input);
+  const positional = new tf.keras.Model(input, output, 'm');
+  const keywords = new tf.keras.Model({ inputs: input, outputs: output, name: 'm' });
+  assert.deepEqual(positional.getConfig(), keywords.getConfig());
+  assert.deepEqual(new tf.keras.Model(input, output, { name: 'm' }).getConfig(), keywords.getConfig());
+  assert.throws(() => new tf.keras.Model(input, { inputs: input } as never), {
+    name: 'TypeError',
+    message: "Model got multiple values for argument 'inputs'",
+  });
+  assert.throws(() => new tf.keras.Model(...([input, output, 'm', true] as unknown as [])), {
+    name: 'TypeError',
+    message: /^Model takes at most 3 positional arguments \(inputs, outputs, name\)/,
+  });
+});
