@@ -60,7 +60,11 @@ export class InputLayer extends Layer {
   }
 }
 
-/** keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from: `Input([784])`, `Input([784], null, 'int32')`, `Input({shape, name})`. */
+/**
+ * keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from;
+ * `Input([4], {name: 'features'})`, `Input([4], null, 'int32')` or `Input({shape: [4], name: 'features'})`,
+ * as Python's `Input((4,), name="features")`, `Input((4,), None, "int32")` and `Input(shape=(4,), name="features")`.
+ */
 export function Input(...args: PositionalArgs<InputOptions, typeof POSITIONAL>): KerasTensor {
   return new InputLayer(positionalOptions<InputOptions>({ name: 'Input', positional: POSITIONAL }, args)).output;
 }

@@ -16,6 +16,7 @@ import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
 import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
+import { exportSavedModel, ExportOptions } from '../export/saved_model';
 import { FunctionalGraph } from './functional';
 import { printSummary, SummaryOptions } from './summary';
 
@@ -132,6 +133,14 @@ export class Model extends Layer {
     const calls = new Map<Layer, number>();
     for (const node of this.graph.nodeDepths.keys()) calls.set(node.layer, (calls.get(node.layer) ?? 0) + 1);
     return [...calls.values()].every((n) => n === 1);
+  }
+
+  /**
+   * Keras' model.export(filepath): a SavedModel of the inference pass with the 'serve' and
+   * 'serving_default' signatures, for TF Serving, Python's tf.saved_model.load and tf.savedModel.load.
+   */
+  export(filepath: string, options: ExportOptions = {}): void {
+    exportSavedModel(this, filepath, options);
   }
 
   /** Prints Keras' summary table (or hands the text to `printFn`). */

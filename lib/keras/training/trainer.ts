@@ -94,7 +94,7 @@ export type StepData = readonly [x: Tensor, y: Tensor, sampleWeight?: Tensor];
 
 /** Keras' compute_loss arguments. */
 export interface ComputeLossArguments {
-  x: Tensor;
+  x?: Tensor;
   y: Tensor;
   yPred: Tensor;
   sampleWeight?: Tensor;
