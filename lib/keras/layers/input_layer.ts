@@ -2,7 +2,7 @@
 import { DType } from '../../dtypes';
 import { Shape } from '../../tensor';
 import { KerasTensor, Node } from './keras_tensor';
-import { checkClassOptions } from '../utils/argument_validation';
+import { checkClassOptions, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import { Layer } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
@@ -17,15 +17,20 @@ export interface InputOptions {
   name?: string;
 }
 
+/** Keras' leading parameters, in its order: `Input([28, 28], null, 'float32')`. */
+const POSITIONAL = ['shape', 'batchSize', 'dtype'] as const;
+
 export class InputLayer extends Layer {
   static override readonly optionKeys: readonly string[] = ['shape', 'batchSize', 'batchShape', 'dtype', 'name'];
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly unsupportedConfig = { sparse: false, ragged: false, optional: false };
   /** [batch, ...shape], batch null unless fixed. */
   readonly batchShape: Shape;
   /** The KerasTensor this layer provides. */
   readonly output: KerasTensor;
 
-  constructor(options: InputOptions = {}) {
+  constructor(...args: PositionalArgs<InputOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<InputOptions>(new.target, args);
     // Checked here: only name and dtype reach Layer's constructor.
     checkClassOptions(new.target, options);
     const { shape, batchSize = null, batchShape, dtype = 'float32' } = options;
@@ -57,23 +62,11 @@ export class InputLayer extends Layer {
 
 /**
  * keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from;
- * `Input([4], {name: 'features'})` or `Input({shape: [4], name: 'features'})`, as Python's
- * `Input((4,), name="features")` and `Input(shape=(4,), name="features")`.
+ * `Input([4], {name: 'features'})`, `Input([4], null, 'int32')` or `Input({shape: [4], name: 'features'})`,
+ * as Python's `Input((4,), name="features")`, `Input((4,), None, "int32")` and `Input(shape=(4,), name="features")`.
  */
-export function Input(shape: Shape, options?: Omit<InputOptions, 'shape'>): KerasTensor;
-export function Input(options: InputOptions): KerasTensor;
-export function Input(first: InputOptions | Shape, options?: Omit<InputOptions, 'shape'>): KerasTensor {
-  if (!Array.isArray(first)) {
-    if (options !== undefined) throw new TypeError('Input takes (shape, options?) or (options); got two option objects');
-    return new InputLayer(first as InputOptions).output;
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new TypeError('Input(shape, options): options must be an object');
-  }
-  if (options !== undefined && Object.hasOwn(options, 'shape')) {
-    throw new TypeError("Input got multiple values for argument 'shape'");
-  }
-  return new InputLayer({ ...options, shape: first as Shape }).output;
+export function Input(...args: PositionalArgs<InputOptions, typeof POSITIONAL>): KerasTensor {
+  return new InputLayer(positionalOptions<InputOptions>({ name: 'Input', positional: POSITIONAL }, args)).output;
 }
 
 kerasExport('keras.layers', [InputLayer]);

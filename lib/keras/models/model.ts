@@ -7,7 +7,7 @@ import type { Logs } from '../callbacks';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor, Node } from '../layers/keras_tensor';
 import { CallOptions, Layer } from '../layers/layer';
-import { checkClassOptions } from '../utils/argument_validation';
+import { checkClassOptions, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../callbacks/history';
@@ -32,8 +32,12 @@ function toList(value: KerasTensor | readonly KerasTensor[]): KerasTensor[] {
   return Array.isArray(value) ? [...value] : [value as KerasTensor];
 }
 
+/** Keras' leading parameters of a functional model: `new Model(inputs, outputs)`. */
+const POSITIONAL = ['inputs', 'outputs', 'name'] as const;
+
 export class Model extends Layer {
   static override readonly optionKeys: readonly string[] = ['inputs', 'outputs', 'name', 'trainable'];
+  static override readonly positional: readonly string[] = POSITIONAL;
   /** Set by callbacks (e.g. early stopping) to end fit() after the current batch. */
   stopTraining = false;
   /** The History of the last fit(). */
@@ -44,7 +48,8 @@ export class Model extends Layer {
   private trainer: Trainer | null = null;
   private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
 
-  constructor(options: ModelOptions = {}) {
+  constructor(...args: PositionalArgs<ModelOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<ModelOptions>(new.target, args);
     // Checked here: only name and trainable reach Layer's constructor.
     checkClassOptions(new.target, options);
     const { inputs, outputs } = options;
@@ -186,9 +191,9 @@ export class Model extends Layer {
     return this.requireTrainer().computeLoss(args);
   }
 
-  /** Keras' `compute_metrics(x, y, y_pred)`: updates the compiled metrics, returns every metric's value by name. */
-  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor): Record<string, Tensor> {
-    return this.requireTrainer().computeMetrics(y, yPred);
+  /** Keras' `compute_metrics(x, y, y_pred, sample_weight)`: updates the compiled metrics, returns every metric's value by name. */
+  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor, sampleWeight?: Tensor): Record<string, Tensor> {
+    return this.requireTrainer().computeMetrics(y, yPred, sampleWeight);
   }
 
   /** The loss tracker, then the compiled metrics (known once fit/evaluate has seen data). */
