@@ -2,7 +2,7 @@
 // and apply() (Python's `layer(x)`), which builds on first use and either runs call() on tensors
 // (eagerly or inside a tf.function) or, on KerasTensors, records a node of the functional graph.
 import { DType, isFloating } from '../../dtypes';
-import { computeOutputSpec, initScope, TensorSpec } from '../../function';
+import { computeOutputSpec, disposeTogether, initScope, TensorSpec } from '../../function';
 import { HostValue, inferShape } from '../../host_data';
 import { cast } from '../../ops/math';
 import { formatShape } from '../../ops/convert';
@@ -226,7 +226,10 @@ export class Layer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    disposeVariables(this.variables);
+    disposeTogether(() => {
+      for (const sub of this.sublayers()) sub.dispose();
+      disposeVariables(this.variables);
+    });
   }
 
   get isDisposed(): boolean {
