@@ -10,7 +10,7 @@ import { NativeGraph, NativeOperation, NativeOutput, binding } from './native';
 import { Session, SessionOptions } from './raw/session';
 
 /** Unused ops tolerated before a compaction, whatever the live count (a compaction retraces). */
-export const MIN_GARBAGE_OPS = 1000;
+export const MIN_GARBAGE_OPS = 256;
 
 /** Something holding graph state that compaction must move or drop. */
 export interface GraphOwner {
@@ -94,7 +94,8 @@ interface OwnerEntry {
 
 class Runtime {
   // Python TF2 places ops softly: an op without a kernel on the asked device runs where it can.
-  private sessionOptions: SessionOptions = { allowSoftPlacement: true };
+  // Placing only what each run needs keeps a new variable's or trace's cost off the graph's size.
+  private sessionOptions: SessionOptions = { allowSoftPlacement: true, placePrunedGraph: true };
   private started_ = false;
   private current = this.newGeneration();
   private readonly nameCounts = new Map<string, number>();
