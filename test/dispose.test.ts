@@ -213,3 +213,16 @@ test('a GAN-like custom step trains two models in one tf.function, across compac
   dOpt.dispose();
   step.dispose();
 });
+
+test('a sweep of build, compile, fit, dispose keeps the graph from growing', async () => {
+  const sizes: number[] = [];
+  for (let i = 0; i < 10; ++i) {
+    const model = smallModel();
+    model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+    await model.fit(xs, ys, { epochs: 1, batchSize: 16, verbose: 0 });
+    model.dispose();
+    sizes.push(runtime.graph.numOperations);
+  }
+  const peak = Math.max(...sizes);
+  assert.ok(peak < 3 * Math.max(sizes[0], 256), `graph sizes after each model: ${sizes.join(', ')}`);
+});
