@@ -94,8 +94,9 @@ interface OwnerEntry {
 
 class Runtime {
   // Python TF2 places ops softly: an op without a kernel on the asked device runs where it can.
-  // Placing only what each run needs keeps a new variable's or trace's cost off the graph's size.
-  private sessionOptions: SessionOptions = { allowSoftPlacement: true, placePrunedGraph: true };
+  // Not placePrunedGraph: 3× cheaper new signatures in a big graph, but grappler then rewrites the
+  // per-variable AdamW decay differently (1 ulp off the fused op); see docs/ARCHITECTURE.md.
+  private sessionOptions: SessionOptions = { allowSoftPlacement: true };
   private started_ = false;
   private current = this.newGeneration();
   private readonly nameCounts = new Map<string, number>();
