@@ -119,8 +119,11 @@ function tapeLoop(steps: number) {
 async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const sweep = await modelSweep(option('models', 100));
-  const variables = variableCost(option('variables', 800));
-  const tape = tapeLoop(option('tape-steps', 200));
+  // --variables=0 or --tape-steps=0 skips that part.
+  const variableCount = option('variables', 800);
+  const tapeSteps = option('tape-steps', 200);
+  const variables = variableCount > 0 ? variableCost(variableCount) : undefined;
+  const tape = tapeSteps > 0 ? tapeLoop(tapeSteps) : undefined;
   const result = { sweep, variables, tape };
   if (json) {
     console.log(JSON.stringify(result));
@@ -138,11 +141,15 @@ async function main(): Promise<void> {
     Object.entries(r)
       .map(([n, ms]) => `${n}: ${ms.toFixed(1)}`)
       .join(', ');
-  console.log(`Variable creation, ms each after N live: ${fmt(variables.msPerVariableWithNLive)}`);
-  console.log(`Variable creation, ms each after N created and disposed: ${fmt(variables.msPerVariableAfterNDisposed)}`);
-  console.log(
-    `eager tape, batch size changing every step: ${tape.steps} steps, median ms first 20 ${tape.medianFirst20Ms.toFixed(1)}, last 20 ${tape.medianLast20Ms.toFixed(1)}`,
-  );
+  if (variables) {
+    console.log(`Variable creation, ms each after N live: ${fmt(variables.msPerVariableWithNLive)}`);
+    console.log(`Variable creation, ms each after N created and disposed: ${fmt(variables.msPerVariableAfterNDisposed)}`);
+  }
+  if (tape) {
+    console.log(
+      `eager tape, batch size changing every step: ${tape.steps} steps, median ms first 20 ${tape.medianFirst20Ms.toFixed(1)}, last 20 ${tape.medianLast20Ms.toFixed(1)}`,
+    );
+  }
 }
 
 main().catch((e) => {
