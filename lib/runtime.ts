@@ -99,13 +99,18 @@ class Runtime {
   private sessionOptions: SessionOptions = { allowSoftPlacement: true };
   private started_ = false;
   private current = this.newGeneration();
-  private readonly nameCounts = new Map<string, number>();
+  /** Op names given in the current graph, by base (emptied at compaction). */
+  private nameCounts = new Map<string, number>();
+  /** Variable names, by base: never given twice in the process. */
+  private readonly variableNameCounts = new Map<string, number>();
   private readonly owners = new Map<number, OwnerEntry>();
   private readonly finalizers = new FinalizationRegistry<number>((id) => this.release(id));
   private nextOwner = 0;
   private liveOps = 0;
   private deferDepth = 0;
   private compactions = 0;
+  /** Whether a dispose() released an owner since the last compaction: only then does one run. */
+  private disposedSinceCompaction = false;
   /** Handles of disposed variables whose resources are still to destroy. */
   private pendingDestroy: NativeOperation[] = [];
 
@@ -164,14 +169,17 @@ class Runtime {
     return { op, index: 0 };
   }
 
-  /** An op name unique in `graph` and never given before: `base`, then `base_1`, `base_2`, … */
+  /** An op name unique in `graph`: `base`, then `base_1`, `base_2`, … (counted for the runtime's graph only). */
   uniqueName(base: string, graph: NativeGraph = this.graph): string {
-    const clean = base.replace(/[^A-Za-z0-9_.\-/]/g, '_').replace(/^[^A-Za-z0-9.]+/, '') || 'op';
-    let count = this.nameCounts.get(clean) ?? 0;
-    let name = count === 0 ? clean : `${clean}_${count}`;
-    while (graph.operation(name) !== null) name = `${clean}_${++count}`;
-    this.nameCounts.set(clean, count + 1);
-    return name;
+    return uniqueIn(graph, base, graph === this.graph ? this.nameCounts : undefined);
+  }
+
+  /**
+   * A variable's handle name, never given before in the process (a disposed variable's name is not
+   * reused: handle names key optimizer slots and checkpoint caches).
+   */
+  uniqueVariableName(base: string): string {
+    return uniqueIn(this.graph, base, this.variableNameCounts);
   }
 
   /** Registers `owner` as keeping `ops` ops of the current graph alive; GC of the owner releases them. */
@@ -191,13 +199,16 @@ class Runtime {
     entry.ops = ops;
   }
 
-  /** The owner's ops become garbage; it is no longer moved at compaction. */
+  /** The owner's ops become garbage; it is no longer moved at compaction. `owner` is given by its dispose(), not by GC. */
   release(id: number, owner?: GraphOwner): void {
     const entry = this.owners.get(id);
     if (!entry) return;
     this.liveOps -= entry.ops;
     this.owners.delete(id);
-    if (owner) this.finalizers.unregister(owner);
+    if (owner) {
+      this.finalizers.unregister(owner);
+      this.disposedSinceCompaction = true;
+    }
   }
 
   /**
@@ -235,11 +246,12 @@ class Runtime {
   }
 
   /**
-   * Whether a compaction would run now: at a safe point (no trace being built, no async run in
-   * flight, not deferred) with more unused ops than live ones (and more than MIN_GARBAGE_OPS).
+   * Whether a compaction would run now: after a dispose(), at a safe point (no trace being built,
+   * no async run in flight, not deferred), with more unused ops than live ones (and more than
+   * MIN_GARBAGE_OPS). A program that never disposes never sees one (its traces are never redone).
    */
   compactionDue(): boolean {
-    if (this.deferDepth > 0 || context.tracing || this.current.runsInFlight > 0) return false;
+    if (!this.disposedSinceCompaction || this.deferDepth > 0 || context.tracing || this.current.runsInFlight > 0) return false;
     const garbage = this.current.graph.numOperations - this.liveOps;
     return garbage > Math.max(this.liveOps, MIN_GARBAGE_OPS);
   }
@@ -254,11 +266,14 @@ class Runtime {
   /** Moves the live owners into a new graph and session, in the order they were made, and retires the old. */
   compact(): void {
     if (context.tracing) throw new Error('Cannot compact the graph while a tf.function is being traced');
+    // A run in flight may still write variables whose values would be moved without its update.
+    if (this.current.runsInFlight > 0) throw new Error('Cannot compact the graph while an async run is in flight');
     const from = this.current;
     this.current = this.newGeneration();
     this.liveOps = 0;
     // The old session goes with their resources.
     this.pendingDestroy = [];
+    this.nameCounts = new Map();
     const migration = new Migration(from);
     for (const [id, entry] of [...this.owners]) {
       const owner = entry.ref.deref();
@@ -273,7 +288,18 @@ class Runtime {
     migration.run(this.current.session);
     from.retire();
     this.compactions += 1;
+    this.disposedSinceCompaction = false;
   }
+}
+
+/** `base` (cleaned), or the first free `base_<n>` in `graph`, from the count `counts` keeps for it. */
+function uniqueIn(graph: NativeGraph, base: string, counts?: Map<string, number>): string {
+  const clean = base.replace(/[^A-Za-z0-9_.\-/]/g, '_').replace(/^[^A-Za-z0-9.]+/, '') || 'op';
+  let count = counts?.get(clean) ?? 0;
+  let name = count === 0 ? clean : `${clean}_${count}`;
+  while (graph.operation(name) !== null) name = `${clean}_${++count}`;
+  counts?.set(clean, count + 1);
+  return name;
 }
 
 export const runtime = new Runtime();

@@ -54,7 +54,7 @@ export class Variable implements GraphOwner {
     this.dtype = value.dtype;
     this.shape = value.shape as number[];
     this.trainable = trainable;
-    this.opName = runtime.uniqueName(options.name ?? 'Variable');
+    this.opName = runtime.uniqueVariableName(options.name ?? 'Variable');
     this.name = `${this.opName}:0`;
     this.graphState = this.build();
     this.ownerId = runtime.own(this, VARIABLE_OPS);
