@@ -1,5 +1,5 @@
 // Where ops go: eagerly to TFE, or into the graph of the tf.function being traced; device scopes.
-import type { NativeOperation, NativeOutput, NativeTensor } from './native';
+import type { NativeGraph, NativeOperation, NativeOutput, NativeTensor } from './native';
 import type { OpAttr } from './ops/run_op';
 import type { Tensor } from './tensor';
 
@@ -20,6 +20,8 @@ export interface HostInput extends RunHooks {
 
 /** The state of one tf.function trace: its name scope, captures, stateful ops and host work. */
 export interface Trace {
+  /** The graph its ops go into: the runtime's, or an eager tape's replay graph. */
+  readonly graph: NativeGraph;
   readonly scope: string;
   /** Stateful ops in program order: run as targets, each after the one before. */
   readonly statefulOps: NativeOperation[];
@@ -33,9 +35,9 @@ export interface Trace {
   readonly runHooks: RunHooks[];
 }
 
-/** An empty trace for the graph scope `scope`. */
-export function newTrace(scope: string): Trace {
-  return { scope, statefulOps: [], captures: new Map(), variableReads: new Map(), hostInputs: [], runHooks: [] };
+/** An empty trace for the graph scope `scope` of `graph`. */
+export function newTrace(graph: NativeGraph, scope: string): Trace {
+  return { graph, scope, statefulOps: [], captures: new Map(), variableReads: new Map(), hostInputs: [], runHooks: [] };
 }
 
 /** An op run eagerly while a GradientTape records. */
@@ -63,6 +65,11 @@ class Context {
   /** The trace ops go into, or undefined when ops run eagerly. */
   get trace(): Trace | undefined {
     return this.initScopeDepth > 0 ? undefined : this.traces[this.traces.length - 1];
+  }
+
+  /** Whether a trace is being built, also inside its initScope (no graph may be swapped then). */
+  get tracing(): boolean {
+    return this.traces.length > 0;
   }
 
   get device(): string | undefined {

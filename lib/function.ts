@@ -10,7 +10,7 @@ import { pruneGraphDef } from './proto';
 import { addTraceOperation, symbolicOutput } from './ops/run_op';
 import { hostTensor } from './raw/host_tensor';
 import { exitListenerLast } from './raw/session';
-import { runtime } from './runtime';
+import { Generation, GraphOwner, runtime } from './runtime';
 import { Shape, Tensor, TensorLike } from './tensor';
 
 /** Python's tf.TensorSpec: a dtype and a shape with null for dims that may vary (e.g. the batch). */
@@ -75,13 +75,20 @@ class ConcreteFunction {
     /** Types of the stateful ops a run runs as targets. */
     readonly statefulOps: readonly string[];
   };
+  /** How many ops the trace added to the graph. */
+  readonly graphOps: number;
+  /** The graph and session it runs in: an async run keeps them open past a compaction. */
+  private readonly generation: Generation;
 
   constructor(
     readonly specs: readonly TensorSpec[],
     fn: (...args: Tensor[]) => Structure,
     name: string,
   ) {
-    const trace = newTrace(runtime.uniqueName(name));
+    this.generation = runtime.generation;
+    const graph = this.generation.graph;
+    const opsBefore = graph.numOperations;
+    const trace = newTrace(graph, runtime.uniqueName(name));
     const placeholders = specs.map((spec, i) => runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape));
     const inputs = placeholders.map((p, i) => withStaticShape(p, specs[i]));
     const fetches: NativeOutput[] = [];
@@ -112,8 +119,9 @@ class ConcreteFunction {
       hostInputs: this.hostInputs.length,
       statefulOps: trace.statefulOps.map((op) => op.type),
     };
+    this.graphOps = graph.numOperations - opsBefore;
     if (fetches.length === 0 && trace.statefulOps.length === 0) return;
-    this.callable = runtime.session.makeCallable(
+    this.callable = this.generation.session.makeCallable(
       [...placeholders, ...captures.map(([, output]) => output), ...this.hostInputs.map((h) => h.output)],
       fetches,
       trace.statefulOps,
@@ -200,11 +208,14 @@ class ConcreteFunction {
     const { natives, owned } = this.feeds(args, false);
     exitListenerLast();
     let outputs: NativeTensor[];
+    this.generation.beginRun();
     try {
       outputs = this.callable ? await this.callable.runAsync(natives) : [];
     } catch (e) {
       this.complete(owned);
       throw e;
+    } finally {
+      this.generation.endRun();
     }
     return this.complete(owned, outputs);
   }
@@ -253,6 +264,8 @@ export interface TracedFunction<A extends TensorLike[], R extends Structure> {
    * `concrete_function.graph.as_graph_def()`, for TensorBoard's Graphs tab); undefined before the first call.
    */
   graphDef(): Uint8Array | undefined;
+  /** Frees its traces (their graph ops are reclaimed by the next compaction); later calls throw. Twice is a no-op. */
+  dispose(): void;
 }
 
 /** A host value takes `hint` (its inputSignature's dtype) when it fits it, as Python converts to the signature. */
@@ -309,19 +322,53 @@ const keyOf = (specs: readonly TensorSpec[]) => specs.map((s) => `${s.dtype}[${s
  * The traces of one tf.function and which one serves a call: its inputSignature's, one per exact
  * signature, or (reduceRetracing) the most specific of an exact trace and its relaxations.
  */
-class TraceCache {
+class TraceCache implements GraphOwner {
   private readonly exact = new Map<string, ConcreteFunction>();
   /** reduceRetracing: per signature without leading dims, traces from most to least specific. */
   private readonly families = new Map<string, ConcreteFunction[]>();
   private signatureTrace?: ConcreteFunction;
   /** The family of the last reduceRetracing call: steps in a loop look nowhere else. */
   private recent?: ConcreteFunction[];
+  private readonly ownerId: number;
+  private graphOps = 0;
+  private disposed = false;
 
   constructor(
     private readonly fn: (...args: Tensor[]) => Structure,
     private readonly name: string,
     private readonly options: FunctionOptions,
-  ) {}
+  ) {
+    this.ownerId = runtime.own(this, 0);
+  }
+
+  /** Compaction: the traces belong to the old graph; each signature retraces on its next call. */
+  onCompact(): void {
+    this.clear();
+  }
+
+  private clear(): void {
+    this.exact.clear();
+    this.families.clear();
+    this.signatureTrace = undefined;
+    this.recent = undefined;
+    this.graphOps = 0;
+    runtime.setOps(this.ownerId, 0);
+  }
+
+  /** Drops every trace; later calls throw. The ops become garbage for the next compaction. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.clear();
+    this.disposed = true;
+    runtime.release(this.ownerId, this);
+    runtime.maybeCompact();
+  }
+
+  /** The start of every slow path: refuses a disposed function, and compacts when due (before any lookup). */
+  private miss(): void {
+    if (this.disposed) throw new Error(`tf.function '${this.name}' was disposed`);
+    runtime.maybeCompact();
+  }
 
   get size(): number {
     return this.all().length;
@@ -341,12 +388,18 @@ class TraceCache {
     const specs = args.map((arg, i) => specOf(arg, i));
     const key = keyOf(specs);
     let concrete = this.exact.get(key);
-    if (!concrete) this.exact.set(key, (concrete = this.trace(specs)));
+    if (!concrete) {
+      this.miss();
+      this.exact.set(key, (concrete = this.trace(specs)));
+    }
     return concrete;
   }
 
   private trace(specs: readonly TensorSpec[]): ConcreteFunction {
-    return new ConcreteFunction(specs, this.fn, this.name);
+    const concrete = new ConcreteFunction(specs, this.fn, this.name);
+    this.graphOps += concrete.graphOps;
+    runtime.setOps(this.ownerId, this.graphOps);
+    return concrete;
   }
 
   private forSignature(signature: readonly TensorSpec[], args: readonly TensorLike[]): ConcreteFunction {
@@ -363,12 +416,16 @@ class TraceCache {
         );
       }
     });
-    this.signatureTrace ??= this.trace(signature);
+    if (this.signatureTrace === undefined) {
+      this.miss();
+      this.signatureTrace = this.trace(signature);
+    }
     return this.signatureTrace;
   }
 
   private forReducedRetracing(args: readonly TensorLike[]): ConcreteFunction {
     if (this.recent) for (const concrete of this.recent) if (allFit(concrete.specs, args)) return concrete;
+    this.miss();
     const specs = args.map((arg, i) => specOf(arg, i));
     const familyKey = specs.map((s) => `${s.dtype}[${s.shape.length === 0 ? '' : `_,${s.shape.slice(1).join(',')}`}]`).join(';');
     let family = this.families.get(familyKey);
@@ -399,6 +456,7 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
     }
   };
   Object.defineProperty(traced, 'tracingCount', { get: () => cache.size });
+  traced.dispose = () => cache.dispose();
   traced.graphDef = () => {
     const traces = cache.all();
     if (traces.length === 0) return undefined;
@@ -446,6 +504,14 @@ export function traceForExport(fn: (...args: Tensor[]) => Structure, specs: read
   };
 }
 
+/**
+ * Runs `body` (e.g. a model's dispose()) with graph compaction held off until it ends: the
+ * resources disposed inside are then destroyed in one run, or dropped by one compaction.
+ */
+export function disposeTogether<T>(body: () => T): T {
+  return runtime.deferCompaction(body);
+}
+
 /** Python's tf.init_scope: runs `body` eagerly, also while a tf.function is being traced (variable creation, reads of host state). */
 export function initScope<T>(body: () => T): T {
   return context.initScope(body);
@@ -474,7 +540,7 @@ export interface HostInputOptions extends RunHooks {
  */
 export function hostInput(spec: TensorSpec, options: HostInputOptions): Tensor {
   const trace = currentTrace('hostInput()');
-  const output = runtime.placeholder(`${trace.scope}/${spec.name ?? 'host_input'}`, spec.dtype, spec.shape);
+  const output = runtime.placeholder(`${trace.scope}/${spec.name ?? 'host_input'}`, spec.dtype, spec.shape, trace.graph);
   const shape = spec.shape.map((d) => {
     if (d === null) throw new TypeError('hostInput() needs a fully known shape');
     return d;
@@ -502,7 +568,8 @@ export function computeOutputSpec(
   specs: readonly TensorSpec[],
   name = fn.name || 'function',
 ): TensorSpec {
-  const trace = newTrace(runtime.uniqueName(`${name}/compute_output_spec`));
+  if (!context.tracing) runtime.maybeCompact();
+  const trace = newTrace(runtime.graph, runtime.uniqueName(`${name}/compute_output_spec`));
   const inputs = specs.map((spec, i) =>
     Tensor.symbolic(runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape)),
   );

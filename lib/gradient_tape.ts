@@ -1,7 +1,9 @@
 // tf.GradientTape. Inside tf.function it adds TF's symbolic gradients to the traced graph. Eagerly,
 // it records the ops it sees and, on gradient(), replays them as a graph (cached by structure) in
 // which the recorded values are fed, so the forward pass is not recomputed and TF_AddGradients
-// gives the gradients in one session run.
+// gives the gradients in one session run. Variable reads are fed too (the values the tape saw), so
+// a replay graph holds no variable: each lives in a small graph and session of its own, in a
+// bounded LRU cache whose evicted entries close their session.
 //
 // What is watched follows Python: trainable variables read while recording (unless
 // `watchAccessedVariables: false`), and whatever watch() was given. Eagerly, only ops with a watched
@@ -11,11 +13,12 @@
 // computed from a watched tensor or a variable read, and paths through ops run outside record()
 // or before watch() count as well.
 import { context, RecordedOp, TapeRecorder, Trace } from './context';
-import { dtypeToEnum, isFloating } from './dtypes';
-import { NativeCallable, NativeOperation, NativeOutput, NativeTensor } from './native';
+import { isFloating } from './dtypes';
+import { NativeCallable, NativeGraph, NativeOperation, NativeOutput, NativeTensor, binding } from './native';
 import { disposeAttrTensors, nativeAttrs, OpAttr, symbolicOutput } from './ops/run_op';
 import { addGradients } from './gradients';
 import { onesLike } from './ops/array';
+import { Session } from './raw/session';
 import { runtime } from './runtime';
 import { Tensor } from './tensor';
 import { Variable } from './variable';
@@ -48,14 +51,41 @@ type KeptEntry = { kind: 'op'; op: RecordedOp } | { kind: 'read'; read: ReadReco
 
 let dtypeWarnings = 0;
 
+/** How many replay graphs (one per recorded structure and input shapes) the eager tape keeps. */
+export const REPLAY_CACHE_SIZE = 32;
+
 interface ReplayPlan {
+  session: Session;
   callable: NativeCallable;
   /** Per source: how many gradient outputs it got (0 = unconnected). */
   connected: boolean[];
 }
 
+/** Least recently used first. */
 const replayCache = new Map<string, ReplayPlan>();
 let gradientCount = 0;
+
+function cachedReplay(key: string, build: () => ReplayPlan): ReplayPlan {
+  let plan = replayCache.get(key);
+  if (plan) {
+    replayCache.delete(key);
+    replayCache.set(key, plan);
+    return plan;
+  }
+  plan = build();
+  replayCache.set(key, plan);
+  if (replayCache.size > REPLAY_CACHE_SIZE) {
+    const [oldestKey, oldest] = replayCache.entries().next().value as [string, ReplayPlan];
+    replayCache.delete(oldestKey);
+    oldest.session.close();
+  }
+  return plan;
+}
+
+/** How many replay graphs the eager tape holds now (for tests). */
+export function replayCacheSize(): number {
+  return replayCache.size;
+}
 
 function attrKey(attrs: readonly OpAttr[]): string {
   return JSON.stringify(attrs, (_, v) =>
@@ -159,8 +189,12 @@ export class GradientTape implements TapeRecorder {
     });
     const xs = groups.flat();
     const grads =
-      xs.length === 0 ? [] : addGradients(runtime.graph, [targetOutput], xs, null, runtime.uniqueName(`${trace.scope}/gradients`));
-    const summed = sumGroups(groups, grads, (outputs) => addN(outputs, trace.scope)).map((g) => (g ? Tensor.symbolic(g) : null));
+      xs.length === 0
+        ? []
+        : addGradients(trace.graph, [targetOutput], xs, null, runtime.uniqueName(`${trace.scope}/gradients`, trace.graph));
+    const summed = sumGroups(groups, grads, (outputs) => addN(outputs, trace.scope, trace.graph)).map((g) =>
+      g ? Tensor.symbolic(g) : null,
+    );
     // d target / d target: ones, when the target is itself watched or computed from a watched value.
     const targetOnTape = () => watched().has(outputKey(targetOutput)) || dependsOnWatched(targetOutput, watched(), readWatched);
     return sources.map((s, i) => (s === target && !(s instanceof Variable) ? (targetOnTape() ? onesLike(target) : null) : summed[i]));
@@ -235,11 +269,7 @@ export class GradientTape implements TapeRecorder {
     if (targetRef === undefined || sourceRefs.every((r) => r.length === 0)) return result(sources.map(() => null));
     const signature = externals.map((t) => `${t.dtype}[${t.shape}]`).join(';');
     const key = `${keyParts.join(';')}|${signature}|${targetRef}|${sourceRefs.map((r) => r.join(',')).join(';')}`;
-    let plan = replayCache.get(key);
-    if (!plan) {
-      plan = buildReplay(kept, externals, targetRef, sourceRefs);
-      replayCache.set(key, plan);
-    }
+    const plan = cachedReplay(key, () => buildReplay(kept, externals, targetRef, sourceRefs));
     if (!plan.connected.includes(true)) return result(sources.map(() => null));
     const feeds: NativeTensor[] = [
       ...externals.map((t) => t.toNative()),
@@ -255,14 +285,14 @@ export class GradientTape implements TapeRecorder {
   }
 }
 
-/** Rebuilds the recorded computation in the global graph, with gradients, as one callable. */
+/** Rebuilds the recorded computation in a graph of its own, with gradients, as one callable. */
 function buildReplay(kept: readonly KeptEntry[], externals: Tensor[], targetRef: string, sourceRefs: string[][]): ReplayPlan {
   const scope = `gradient_tape_${++gradientCount}`;
-  const graph = runtime.graph;
+  const graph = new binding.Graph();
   const outputs = new Map<string, NativeOutput>();
   const feeds: NativeOutput[] = [];
   externals.forEach((t, i) => {
-    const placeholder = runtime.placeholder(`${scope}/x${i}`, t.dtype, t.shape);
+    const placeholder = runtime.placeholder(`${scope}/x${i}`, t.dtype, t.shape, graph);
     outputs.set(`x${i}`, placeholder);
     feeds.push(placeholder);
   });
@@ -271,16 +301,11 @@ function buildReplay(kept: readonly KeptEntry[], externals: Tensor[], targetRef:
   externals.forEach((t, i) => produced.set(t, `x${i}`));
   kept.forEach((entry, i) => {
     if (entry.kind === 'read') {
-      const handle = graph.operation(entry.read.variableHandle);
-      const read = graph.addOperation({
-        type: 'ReadVariableOp',
-        name: `${scope}/read${i}`,
-        inputs: [{ op: handle as NonNullable<typeof handle>, index: 0 }],
-        attrs: [['dtype', 'type', dtypeToEnum(entry.read.value.dtype)]],
-      });
-      outputs.set(`r${i}`, { op: read, index: 0 });
+      // The value the tape saw, fed: the variable may have changed since, and lives in another graph.
+      const read = runtime.placeholder(`${scope}/read${i}`, entry.read.value.dtype, entry.read.value.shape, graph);
+      outputs.set(`r${i}`, read);
       produced.set(entry.read.value, `r${i}`);
-      feeds.push({ op: read, index: 0 });
+      feeds.push(read);
       return;
     }
     const { op } = entry;
@@ -309,9 +334,10 @@ function buildReplay(kept: readonly KeptEntry[], externals: Tensor[], targetRef:
   });
   const groups = sourceRefs.map((refs) => refs.map((r) => outputs.get(r) as NativeOutput));
   const grads = addGradients(graph, [outputs.get(targetRef) as NativeOutput], groups.flat(), null, `${scope}/gradients`);
-  const summed = sumGroups(groups, grads, (outs) => addN(outs, scope));
+  const summed = sumGroups(groups, grads, (outs) => addN(outs, scope, graph));
   const fetches = summed.filter((g): g is NativeOutput => g !== null);
-  return { callable: runtime.session.makeCallable(feeds, fetches), connected: summed.map((g) => g !== null) };
+  const session = runtime.newSession(graph);
+  return { session, callable: session.makeCallable(feeds, fetches), connected: summed.map((g) => g !== null) };
 }
 
 /** One gradient per source: the sum over its (possibly several) graph outputs, null if none. */
@@ -354,7 +380,7 @@ function dependsOnWatched(output: NativeOutput, watched: ReadonlySet<string>, re
   return false;
 }
 
-export function addN(outputs: NativeOutput[], scope: string): NativeOutput {
-  const op = runtime.graph.addOperation({ type: 'AddN', name: runtime.uniqueName(`${scope}/AddN`), inputs: [outputs] });
+export function addN(outputs: NativeOutput[], scope: string, graph: NativeGraph): NativeOutput {
+  const op = graph.addOperation({ type: 'AddN', name: runtime.uniqueName(`${scope}/AddN`, graph), inputs: [outputs] });
   return { op, index: 0 };
 }

@@ -90,8 +90,9 @@ export function gradients(
     x instanceof Variable ? (trace.variableReads.get(x.handleOp.name) ?? []) : [symbolicOutput(trace, x)],
   );
   const flat = groups.flat();
-  const grads = flat.length === 0 ? [] : addGradients(runtime.graph, yOutputs, flat, seeds, runtime.uniqueName(`${trace.scope}/${name}`));
-  return sumGroups(groups, grads, (outputs) => addN(outputs, trace.scope)).map((g, i) => {
+  const grads =
+    flat.length === 0 ? [] : addGradients(trace.graph, yOutputs, flat, seeds, runtime.uniqueName(`${trace.scope}/${name}`, trace.graph));
+  return sumGroups(groups, grads, (outputs) => addN(outputs, trace.scope, trace.graph)).map((g, i) => {
     if (g) return Tensor.symbolic(g);
     if (unconnectedGradients === 'none') return null;
     const x = xList[i];

@@ -56,6 +56,8 @@ export interface NativeGraph {
   addOperation(spec: NativeOperationSpec): NativeOperation;
   operation(name: string): NativeOperation | null;
   operations(): NativeOperation[];
+  /** How many operations the graph holds (TF_GraphNextOperation's walk, no wrappers). */
+  readonly numOperations: number;
   toGraphDef(): Buffer;
   importGraphDef(graphDef: Uint8Array, prefix?: string): void;
   addGradients(

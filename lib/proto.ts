@@ -185,6 +185,11 @@ export interface SessionConfigOptions {
   gpuMemoryFraction?: number;
   /** Most devices of a type to use, e.g. { GPU: 0 } to hide GPUs. */
   deviceCount?: Record<string, number>;
+  /**
+   * TF's place_pruned_graph: each new run signature places only the nodes it runs, not the whole
+   * graph again (the cost of a new variable or trace then follows what it runs, not the graph's size).
+   */
+  placePrunedGraph?: boolean;
 }
 
 function integer(value: number | undefined, what: string): number | undefined {
@@ -229,6 +234,7 @@ export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
     allowSoftPlacement: options.allowSoftPlacement,
     logDevicePlacement: options.logDevicePlacement,
     deviceCount,
+    graphOptions: options.placePrunedGraph === undefined ? undefined : { placePrunedGraph: options.placePrunedGraph },
     gpuOptions: gpuAllowGrowth === undefined && gpuMemoryFraction === undefined ? undefined : gpuOptions,
   });
 }

@@ -1,5 +1,6 @@
-// tf.Variable: a resource variable in the global graph (VarHandleOp / AssignVariableOp /
-// ReadVariableOp), created once and shared by eager code and every tf.function.
+// tf.Variable: a resource variable in the runtime's graph (VarHandleOp / AssignVariableOp /
+// ReadVariableOp), shared by eager code and every tf.function. A compaction rebuilds it, under the
+// same name and with its value, in the new graph; dispose() destroys its resource.
 import { context } from './context';
 import { DType, dtypeToEnum } from './dtypes';
 import { HostValue } from './host_data';
@@ -7,7 +8,7 @@ import { NativeCallable, NativeOperation, NativeOutput } from './native';
 import { addTraceOperation, symbolicOutput } from './ops/run_op';
 import { opInfo } from './op_registry';
 import { hostTensor } from './raw/host_tensor';
-import { runtime } from './runtime';
+import { GraphOwner, Migration, runtime } from './runtime';
 import { READ_AS_TENSOR, Tensor, TensorLike, isReadAsTensor, scalarValueOf } from './tensor';
 
 export interface VariableOptions {
@@ -21,57 +22,119 @@ export type InitialValue = TensorLike | (() => TensorLike);
 
 type AssignKind = 'AssignVariableOp' | 'AssignAddVariableOp' | 'AssignSubVariableOp';
 
-export class Variable {
+/** A variable's ops in one graph, and its eager read and assigns there. */
+interface GraphState {
+  handleOp: NativeOperation;
+  read: NativeOutput;
+  /** Made on the first eager read: each callable costs TF a pruning of the whole graph on its first run. */
+  readCallable?: NativeCallable;
+  valueFeed: NativeOutput;
+  assignOps: Map<AssignKind, NativeOperation>;
+  assignCallables: Map<AssignKind, NativeCallable>;
+}
+
+/** Ops a variable adds: handle, read, value feed and up to three assigns. */
+const VARIABLE_OPS = 6;
+
+export class Variable implements GraphOwner {
   /** Ops take a variable wherever they take a tensor, reading it through value() (lib/ops/convert.ts). */
   readonly [READ_AS_TENSOR] = true as const;
   readonly name: string;
   readonly trainable: boolean;
   readonly dtype: DType;
   readonly shape: number[];
-  /** The VarHandleOp: every read and write in any graph goes through it. */
-  readonly handleOp: NativeOperation;
-  private readonly readCallable: NativeCallable;
-  private readonly valueFeed: NativeOutput;
-  private readonly assignCallables = new Map<AssignKind, NativeCallable>();
+  private readonly opName: string;
+  /** Undefined once disposed. */
+  private graphState?: GraphState;
+  private readonly ownerId: number;
   private writes = 0;
 
   constructor(initialValue: InitialValue, options: VariableOptions = {}) {
     const { trainable = true } = options;
+    if (!context.tracing) runtime.maybeCompact();
     const value = context.initScope(() => toEagerTensor(typeof initialValue === 'function' ? initialValue() : initialValue, options.dtype));
     this.dtype = value.dtype;
     this.shape = value.shape as number[];
     this.trainable = trainable;
-    const opName = runtime.uniqueName(options.name ?? 'Variable');
-    this.name = `${opName}:0`;
+    this.opName = runtime.uniqueVariableName(options.name ?? 'Variable');
+    this.name = `${this.opName}:0`;
+    this.graphState = this.build();
+    this.ownerId = runtime.own(this, VARIABLE_OPS);
+    this.runAssign('AssignVariableOp', value);
+  }
+
+  /** Its handle, read and value feed in the runtime's current graph, under its own name. */
+  private build(): GraphState {
     const graph = runtime.graph;
     const dtype = dtypeToEnum(this.dtype);
-    this.handleOp = graph.addOperation({
+    const handleOp = graph.addOperation({
       type: 'VarHandleOp',
-      name: opName,
+      name: this.opName,
       attrs: [
         ['dtype', 'type', dtype],
         ['shape', 'shape', this.shape],
-        ['shared_name', 'string', opName],
+        ['shared_name', 'string', this.opName],
       ],
     });
     const read = graph.addOperation({
       type: 'ReadVariableOp',
-      name: `${opName}/Read/ReadVariableOp`,
-      inputs: [{ op: this.handleOp, index: 0 }],
+      name: `${this.opName}/Read/ReadVariableOp`,
+      inputs: [{ op: handleOp, index: 0 }],
       attrs: [['dtype', 'type', dtype]],
     });
-    this.valueFeed = runtime.placeholder(`${opName}/value`, this.dtype, this.shape);
-    this.readCallable = runtime.session.makeCallable([], [{ op: read, index: 0 }]);
-    this.runAssign('AssignVariableOp', value);
+    const valueFeed = runtime.placeholder(`${this.opName}/value`, this.dtype, this.shape);
+    return { handleOp, read: { op: read, index: 0 }, valueFeed, assignOps: new Map(), assignCallables: new Map() };
   }
 
-  private assignCallable(kind: AssignKind): NativeCallable {
-    let callable = this.assignCallables.get(kind);
-    if (!callable) {
-      const op = runtime.graph.addOperation({
+  /** Compaction: rebuilt in the new graph; the migration moves the value (all variables in one run each side). */
+  onCompact(migration: Migration): void {
+    const read = this.state().read;
+    const state = this.build();
+    this.graphState = state;
+    runtime.setOps(this.ownerId, VARIABLE_OPS);
+    migration.move(read, state.valueFeed, this.assignOp(state, 'AssignVariableOp'));
+  }
+
+  private state(): GraphState {
+    if (this.graphState === undefined) throw new Error(`Variable '${this.opName}' was disposed`);
+    return this.graphState;
+  }
+
+  /** Whether dispose() was called. */
+  get isDisposed(): boolean {
+    return this.graphState === undefined;
+  }
+
+  /**
+   * Destroys the variable's resource (its memory is freed now) and leaves its graph ops to the
+   * next compaction; any later use throws. Twice is a no-op. Many at once: `disposeVariables`.
+   */
+  dispose(): void {
+    disposeVariables([this]);
+  }
+
+  /** For disposeVariables: marks it disposed and returns its handle op, or undefined if it already was. */
+  private release(): NativeOperation | undefined {
+    const state = this.graphState;
+    if (state === undefined) return undefined;
+    this.graphState = undefined;
+    runtime.release(this.ownerId, this);
+    return state.handleOp;
+  }
+
+  /** The VarHandleOp: every read and write in any graph goes through it. */
+  get handleOp(): NativeOperation {
+    return this.state().handleOp;
+  }
+
+  /** The op writing the value feed into the variable (made once per kind). */
+  private assignOp(state: GraphState, kind: AssignKind): NativeOperation {
+    let op = state.assignOps.get(kind);
+    if (!op) {
+      op = runtime.graph.addOperation({
         type: kind,
-        name: `${this.handleOp.name}/${kind}`,
-        inputs: [{ op: this.handleOp, index: 0 }, this.valueFeed],
+        name: `${this.opName}/${kind}`,
+        inputs: [{ op: state.handleOp, index: 0 }, state.valueFeed],
         attrs:
           kind === 'AssignVariableOp'
             ? [
@@ -80,8 +143,17 @@ export class Variable {
               ]
             : [['dtype', 'type', dtypeToEnum(this.dtype)]],
       });
-      callable = runtime.session.makeCallable([this.valueFeed], [], [op]);
-      this.assignCallables.set(kind, callable);
+      state.assignOps.set(kind, op);
+    }
+    return op;
+  }
+
+  private assignCallable(kind: AssignKind): NativeCallable {
+    const state = this.state();
+    let callable = state.assignCallables.get(kind);
+    if (!callable) {
+      callable = runtime.session.makeCallable([state.valueFeed], [], [this.assignOp(state, kind)]);
+      state.assignCallables.set(kind, callable);
     }
     return callable;
   }
@@ -115,12 +187,14 @@ export class Variable {
 
   /** The resource handle as a graph tensor, for ops that take the variable itself (only while tracing). */
   get handle(): Tensor {
+    this.state();
     if (!context.trace) throw new TypeError(`The handle of variable '${this.name}' is only usable inside tf.function`);
     return Tensor.symbolic({ op: this.handleOp, index: 0 });
   }
 
   /** The current value: eager, or a ReadVariableOp when tracing. */
   value(): Tensor {
+    const state = this.state();
     const trace = context.trace;
     if (trace) {
       const op = addTraceOperation(trace, {
@@ -136,9 +210,10 @@ export class Variable {
       trace.variableReads.set(this.handleOp.name, reads);
       return Tensor.symbolic(output);
     }
-    const [native] = this.readCallable.run([]);
+    state.readCallable ??= runtime.session.makeCallable([], [state.read]);
+    const [native] = state.readCallable.run([]);
     const value = Tensor.fromNative(native);
-    for (const tape of context.tapes) tape.recordRead(this.handleOp.name, value);
+    for (const tape of context.tapes) tape.recordRead(this.opName, value);
     return value;
   }
 
@@ -171,6 +246,7 @@ export class Variable {
   }
 
   private write(kind: AssignKind, value: TensorLike): this {
+    this.state();
     if (isReadAsTensor(value)) value = value.value();
     const trace = context.trace;
     if (trace) {
@@ -205,6 +281,7 @@ export class Variable {
   }
 
   toString(): string {
+    if (this.isDisposed) return `<tf.Variable '${this.name}' (disposed)>`;
     return `<tf.Variable '${this.name}' shape=(${this.shape.join(', ')}${this.shape.length === 1 ? ',' : ''}) dtype=${this.dtype}>`;
   }
 }
@@ -219,4 +296,14 @@ function toEagerTensor(value: TensorLike, dtype?: DType): Tensor {
     return value;
   }
   return Tensor.fromNative(hostTensor(value, undefined, dtype));
+}
+
+/** Disposes `variables` together: one session run destroys all their resources (a model's dispose). */
+export function disposeVariables(variables: Iterable<Variable>): void {
+  runtime.deferCompaction(() => {
+    for (const variable of variables) {
+      const handle = variable['release']();
+      if (handle) runtime.destroyResource(handle);
+    }
+  });
 }

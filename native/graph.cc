@@ -62,6 +62,7 @@ Napi::Function Graph::Init(Napi::Env env) {
                          InstanceMethod<&Graph::AddOperation>("addOperation"),
                          InstanceMethod<&Graph::OperationByName>("operation"),
                          InstanceMethod<&Graph::Operations>("operations"),
+                         InstanceAccessor<&Graph::NumOperations>("numOperations"),
                          InstanceMethod<&Graph::ToGraphDef>("toGraphDef"),
                          InstanceMethod<&Graph::ImportGraphDef>("importGraphDef"),
                          InstanceMethod<&Graph::AddGradients>("addGradients"),
@@ -126,6 +127,14 @@ Napi::Value Graph::Operations(const Napi::CallbackInfo& info) {
   uint32_t i = 0;
   while (TF_Operation* op = TF_GraphNextOperation(graph_, &pos)) out.Set(i++, Operation::Wrap(info.Env(), Value(), op));
   return out;
+}
+
+// The count TF_GraphNextOperation walks, without wrapping each operation.
+Napi::Value Graph::NumOperations(const Napi::CallbackInfo& info) {
+  size_t pos = 0;
+  uint32_t count = 0;
+  while (TF_GraphNextOperation(graph_, &pos) != nullptr) ++count;
+  return Napi::Number::New(info.Env(), count);
 }
 
 Napi::Value Graph::ToGraphDef(const Napi::CallbackInfo& info) {

@@ -20,6 +20,7 @@ class Graph : public Napi::ObjectWrap<Graph> {
   Napi::Value AddOperation(const Napi::CallbackInfo& info);
   Napi::Value OperationByName(const Napi::CallbackInfo& info);
   Napi::Value Operations(const Napi::CallbackInfo& info);
+  Napi::Value NumOperations(const Napi::CallbackInfo& info);
   Napi::Value ToGraphDef(const Napi::CallbackInfo& info);
   Napi::Value ImportGraphDef(const Napi::CallbackInfo& info);
   Napi::Value AddGradients(const Napi::CallbackInfo& info);

@@ -59,6 +59,7 @@ test('encodeConfigProto writes only the options given', () => {
     gpuAllowGrowth: true,
     gpuMemoryFraction: 0.5,
     deviceCount: { CPU: 1, GPU: 0 },
+    placePrunedGraph: true,
   });
   const ConfigProto = protoType('tensorflow.ConfigProto');
   const decoded = ConfigProto.toObject(ConfigProto.decode(bytes), { longs: Number });
@@ -69,6 +70,7 @@ test('encodeConfigProto writes only the options given', () => {
     logDevicePlacement: false,
     gpuOptions: { allowGrowth: true, perProcessGpuMemoryFraction: 0.5 },
     deviceCount: { CPU: 1, GPU: 0 },
+    graphOptions: { placePrunedGraph: true },
   });
 });
 

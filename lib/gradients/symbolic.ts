@@ -62,10 +62,10 @@ function markedOpsBetween(ys: readonly NativeOutput[], xs: readonly NativeOutput
 }
 
 /** Runs `body` in the trace being built, or in a throwaway one for the eager tape's replay graph. */
-function inTrace<T>(scope: string, body: (trace: Trace) => T): T {
+function inTrace<T>(graph: NativeGraph, scope: string, body: (trace: Trace) => T): T {
   const outer = context.trace;
-  if (outer) return body(outer);
-  const trace = newTrace(scope);
+  if (outer && outer.graph === graph) return body(outer);
+  const trace = newTrace(graph, scope);
   const result = context.withTrace(trace, () => body(trace));
   // Nothing would feed a capture's placeholder in the replay.
   if (trace.captures.size > 0 || trace.hostInputs.length > 0 || trace.runHooks.length > 0) {
@@ -95,11 +95,10 @@ export function addGradients(
   dxs: readonly NativeOutput[] | null = null,
   prefix: string | null = null,
 ): (NativeOutput | null)[] {
-  // Only run_op marks ops, and it builds into the runtime's graph.
-  const marked = graph === runtime.graph && ys.length > 0 ? markedOpsBetween(ys, xs) : [];
+  const marked = ys.length > 0 ? markedOpsBetween(ys, xs) : [];
   if (marked.length === 0) return addCppGradients(graph, ys, xs, dxs, prefix);
-  const base = prefix ?? runtime.uniqueName('gradients');
-  return inTrace(`${base}/registered`, (trace) => {
+  const base = prefix ?? runtime.uniqueName('gradients', graph);
+  return inTrace(graph, `${base}/registered`, (trace) => {
     const output = (t: Tensor) => symbolicOutput(trace, t);
     const targets = [...ys];
     const seeds = dxs ? [...dxs] : ys.map((y) => output(OnesLike({ x: Tensor.symbolic(y) })));

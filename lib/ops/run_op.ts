@@ -225,7 +225,7 @@ export function symbolicOutput(trace: Trace, tensor: Tensor): NativeOutput {
   if (tensor.output) return tensor.output;
   let captured = trace.captures.get(tensor);
   if (!captured) {
-    captured = runtime.placeholder(`${trace.scope}/capture`, tensor.dtype, tensor.shape);
+    captured = runtime.placeholder(`${trace.scope}/capture`, tensor.dtype, tensor.shape, trace.graph);
     trace.captures.set(tensor, captured);
   }
   return captured;
@@ -237,9 +237,9 @@ export function addTraceOperation(
   spec: { type: string; name?: string; inputs: (NativeOutput | NativeOutput[])[]; attrs: readonly NativeAttrTriple[]; stateful: boolean },
 ): NativeOperation {
   const previous = trace.statefulOps[trace.statefulOps.length - 1];
-  const op = runtime.graph.addOperation({
+  const op = trace.graph.addOperation({
     type: spec.type,
-    name: runtime.uniqueName(`${trace.scope}/${spec.name ?? spec.type}`),
+    name: runtime.uniqueName(`${trace.scope}/${spec.name ?? spec.type}`, trace.graph),
     inputs: spec.inputs,
     attrs: spec.attrs,
     device: context.device,

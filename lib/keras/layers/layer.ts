@@ -2,13 +2,13 @@
 // and apply() (Python's `layer(x)`), which builds on first use and either runs call() on tensors
 // (eagerly or inside a tf.function) or, on KerasTensors, records a node of the functional graph.
 import { DType, isFloating } from '../../dtypes';
-import { computeOutputSpec, initScope, TensorSpec } from '../../function';
+import { computeOutputSpec, disposeTogether, initScope, TensorSpec } from '../../function';
 import { HostValue, inferShape } from '../../host_data';
 import { cast } from '../../ops/math';
 import { formatShape } from '../../ops/convert';
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor, TensorLike } from '../../tensor';
-import { Variable } from '../../variable';
+import { disposeVariables, Variable } from '../../variable';
 import { get as getInitializer, InitializerIdentifier } from '../initializers';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
@@ -93,6 +93,7 @@ export class Layer {
   readonly batchInputShape?: Shape;
   private trainable_: boolean;
   private readonly tracked: TrackedVariable[] = [];
+  private disposed = false;
 
   constructor(options: LayerOptions = {}) {
     checkClassOptions(new.target, options);
@@ -145,6 +146,7 @@ export class Layer {
   apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
   apply(inputs: TensorLike, options?: CallOptions): Tensor;
   apply(inputs: TensorLike | KerasTensor, options: CallOptions = {}): Tensor | KerasTensor {
+    this.checkNotDisposed();
     if (inputs instanceof KerasTensor) return this.applySymbolic([inputs], options)[0];
     return this.applyToTensor(this.toInputTensor(inputs), options);
   }
@@ -214,11 +216,33 @@ export class Layer {
 
   /** Keras' add_weight: a variable named '<layer>/<name>', initialized (eagerly) by `initializer`. */
   addWeight(options: WeightOptions): Variable {
+    this.checkNotDisposed();
     const { name, shape, initializer = 'glorot_uniform', trainable = true, dtype = this.dtype } = options;
     const init = getInitializer(initializer);
     const variable = new Variable(() => init.call([...shape], dtype), { name: `${this.name}/${name}`, trainable, dtype });
     this.tracked.push({ variable, name, isWeight: true });
     return variable;
+  }
+
+  /**
+   * Frees the variables of the layer and of its sublayers (a layer shared with another model loses
+   * them there too); later calls throw. Twice is a no-op.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    disposeTogether(() => {
+      for (const sub of this.sublayers()) sub.dispose();
+      disposeVariables(this.variables);
+    });
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  protected checkNotDisposed(): void {
+    if (this.disposed) throw new Error(`Layer '${this.name}' was disposed`);
   }
 
   /** Tracks a variable that is layer state but not a weight (a seed generator's state). */

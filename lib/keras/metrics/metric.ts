@@ -6,7 +6,7 @@ import { DType } from '../../dtypes';
 import { zeros } from '../../ops/creation';
 import { convertToTensor } from '../../ops/convert';
 import { Tensor, TensorLike } from '../../tensor';
-import { Variable } from '../../variable';
+import { disposeVariables, Variable } from '../../variable';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
@@ -45,6 +45,11 @@ export abstract class Metric {
     });
     this.state.push(variable);
     return variable;
+  }
+
+  /** Frees the metric's variables; later updates and reads throw. Twice is a no-op. */
+  dispose(): void {
+    disposeVariables(this.state);
   }
 
   get variables(): Variable[] {

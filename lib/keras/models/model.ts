@@ -1,6 +1,6 @@
 // keras.Model: a functional model (`new Model({inputs, outputs})`) or, subclassed with its own call(),
 // a model of the layers it holds; either way a Layer, with compile/fit/evaluate/predict.
-import type { TracedFunction } from '../../function';
+import { disposeTogether, TracedFunction } from '../../function';
 import { Shape, Tensor, TensorLike } from '../../tensor';
 import type { Optimizer } from '../optimizers';
 import type { Logs } from '../callbacks';
@@ -34,6 +34,15 @@ function toList(value: KerasTensor | readonly KerasTensor[]): KerasTensor[] {
 
 /** Keras' leading parameters of a functional model: `new Model(inputs, outputs)`. */
 const POSITIONAL = ['inputs', 'outputs', 'name'] as const;
+
+/** The models compiled with each optimizer and not yet disposed: the last one disposes it. */
+const optimizerModels = new WeakMap<Optimizer, Set<Model>>();
+
+function optimizerUsers(optimizer: Optimizer): Set<Model> {
+  let users = optimizerModels.get(optimizer);
+  if (!users) optimizerModels.set(optimizer, (users = new Set()));
+  return users;
+}
 
 export class Model extends Layer {
   static override readonly optionKeys: readonly string[] = ['inputs', 'outputs', 'name', 'trainable'];
@@ -150,7 +159,29 @@ export class Model extends Layer {
 
   /** Configures training: an optimizer (instance or 'adam'/'sgd'/'adamw'), a loss, metrics. */
   compile(options: CompileOptions): void {
+    this.checkNotDisposed();
     this.trainer = new Trainer(this, options);
+    optimizerUsers(this.trainer.optimizer).add(this);
+  }
+
+  /**
+   * Frees everything the model owns: its layers' variables, its traced steps, its metrics, and its
+   * optimizer unless another model not yet disposed was compiled with it. Later use throws; twice
+   * is a no-op. The graph ops go at the next compaction (see docs/ARCHITECTURE.md).
+   */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    disposeTogether(() => {
+      this.predictStep.dispose();
+      const trainer = this.trainer;
+      if (trainer) {
+        trainer.dispose();
+        const users = optimizerUsers(trainer.optimizer);
+        users.delete(this);
+        if (users.size === 0) trainer.optimizer.dispose();
+      }
+      super.dispose();
+    });
   }
 
   get compiled(): boolean {
@@ -158,6 +189,7 @@ export class Model extends Layer {
   }
 
   private requireTrainer(): Trainer {
+    if (this.isDisposed) throw new Error(`Model '${this.name}' was disposed`);
     if (this.trainer === null) throw new Error('You must call `compile()` before using the model.');
     return this.trainer;
   }

@@ -2,7 +2,7 @@
 // with the whole update (LR write, decay, apply ops, iterations += 1) built as graph ops that run in
 // one session run: inside the caller's tf.function, or in a cached tf.function of our own.
 import { InvalidArgumentError } from '../../errors';
-import { executingEagerly, initScope, tfFunction, TracedFunction } from '../../function';
+import { disposeTogether, executingEagerly, initScope, tfFunction, TracedFunction } from '../../function';
 import {
   AddN,
   AddV2,
@@ -27,7 +27,7 @@ import {
 } from '../../ops/generated';
 import { DType } from '../../dtypes';
 import { Tensor } from '../../tensor';
-import { Variable } from '../../variable';
+import { disposeVariables, Variable } from '../../variable';
 import { zeros } from '../../ops/creation';
 import { Config, optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
@@ -167,6 +167,18 @@ export abstract class Optimizer {
     const averages = slots.flatMap((m) => [...m].filter(([name]) => name === 'average').map(([, v]) => v));
     const rest = slots.flatMap((m) => [...m].filter(([name]) => name !== 'average').map(([, v]) => v));
     return [this.iterations, this.learningRate, ...averages, ...rest];
+  }
+
+  /**
+   * Frees the optimizer's variables (iterations, learning rate, slots) and its eager apply steps;
+   * later updates throw. Twice is a no-op. model.dispose() calls it when no other model uses it.
+   */
+  dispose(): void {
+    disposeTogether(() => {
+      for (const step of this.eagerSteps.values()) step.dispose();
+      this.eagerSteps.clear();
+      disposeVariables(this.variables);
+    });
   }
 
   /** A slot variable (e.g. Adam's 'momentum', 'velocity', 'velocity_hat') of `variable`. */

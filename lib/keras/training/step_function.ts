@@ -9,6 +9,7 @@ import type { Model } from '../models/model';
 export class StepFunction<A extends Tensor[], R extends Structure> {
   private fn?: TracedFunction<A, R>;
   private version = -1;
+  private disposed = false;
 
   constructor(
     private readonly model: Model,
@@ -18,6 +19,7 @@ export class StepFunction<A extends Tensor[], R extends Structure> {
 
   /** The traced step for the model as it is now. */
   get function(): TracedFunction<A, R> {
+    if (this.disposed) throw new Error(`Model '${this.model.name}' was disposed`);
     if (this.fn === undefined || this.version !== this.model.graphVersion) {
       this.fn = tfFunction<A, R>(this.step as (...args: Tensor[]) => R, {
         reduceRetracing: true,
@@ -26,5 +28,12 @@ export class StepFunction<A extends Tensor[], R extends Structure> {
       this.version = this.model.graphVersion;
     }
     return this.fn;
+  }
+
+  /** Frees the traced step; later use throws. */
+  dispose(): void {
+    this.disposed = true;
+    this.fn?.dispose();
+    this.fn = undefined;
   }
 }

@@ -226,6 +226,14 @@ export class Trainer {
     return [this.lossTracker, ...[...this.metricSlots, ...this.weightedSlots].filter((m): m is Metric => m instanceof Metric)];
   }
 
+  /** Frees the traced steps and the metrics (the optimizer is the model's to dispose: it may be shared). */
+  dispose(): void {
+    this.steps.train.dispose();
+    this.steps.test.dispose();
+    this.reset?.fn.dispose();
+    for (const metric of this.metrics) metric.dispose();
+  }
+
   /** Resolves 'accuracy' from the shapes (Keras' get_metric), once. */
   private compiledMetrics(yTrueShape: Shape, yPredShape: Shape): { metrics: Metric[]; weighted: Metric[] } {
     for (const slots of [this.metricSlots, this.weightedSlots]) {
