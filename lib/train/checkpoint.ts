@@ -16,6 +16,7 @@ import {
 } from '../errors';
 import { TensorSpec, TracedFunction, tfFunction } from '../function';
 import { IterationsVariable, LearningRateVariable } from '../keras/optimizers/learning_rate';
+import { Layer } from '../keras/layers/layer';
 import { Optimizer } from '../keras/optimizers/optimizer';
 import { RestoreV2, SaveV2 } from '../ops/generated';
 import { Tensor } from '../tensor';
@@ -637,7 +638,7 @@ export function loadVariables(path: string, namedVariables: NamedVariables): voi
 // ---- tf.train.Checkpoint ----
 
 /** What a Checkpoint tracks: variables, optimizers, and objects of them (keys join with '/'). */
-export type Trackable = Variable | Optimizer | { readonly [key: string]: Trackable };
+export type Trackable = Variable | Optimizer | Layer | { readonly [key: string]: Trackable };
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
   if (value === null || typeof value !== 'object') return false;
@@ -662,6 +663,7 @@ export class Checkpoint {
     const visit = (value: unknown, key: string): void => {
       if (value instanceof Variable) this.variables.push([key, value]);
       else if (value instanceof Optimizer) this.optimizers.push([key, value]);
+      else if (value instanceof Layer) for (const variable of value.weights) this.variables.push([`${key}/${value.weightPath(variable)}`, variable]);
       else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, `${key}/${k}`);
       else throw new TypeError(`Checkpoint can track variables, optimizers and objects of them; '${key}' is ${String(value)}`);
     };

@@ -17,6 +17,7 @@ import { StepFunction } from '../training/step_function';
 import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { FunctionalGraph } from './functional';
+import { functionalConfig } from './functional_config';
 import { printSummary, SummaryOptions } from './summary';
 
 export interface ModelOptions {
@@ -41,6 +42,8 @@ export class Model extends Layer {
   graphVersion = 0;
   protected graph: FunctionalGraph | null = null;
   private trainer: Trainer | null = null;
+  /** What compile() was given, for Keras' compile_config. */
+  private compileOptions: CompileOptions | null = null;
   private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
 
   constructor(options: ModelOptions = {}) {
@@ -137,6 +140,40 @@ export class Model extends Layer {
   /** Configures training: an optimizer (instance or 'adam'/'sgd'/'adamw'), a loss, metrics. */
   compile(options: CompileOptions): void {
     this.trainer = new Trainer(this, options);
+    this.compileOptions = { ...options };
+  }
+
+  /** What compile() was given (null before), for Keras' `get_compile_config`. */
+  get compileArguments(): Readonly<CompileOptions> | null {
+    return this.compileOptions;
+  }
+
+  /** A functional model's config: its layers and their calls (Keras' Functional.get_config). */
+  override getConfig(): Record<string, unknown> {
+    if (this.graph === null) return super.getConfig();
+    return functionalConfig(this.name, this.trainable, this.graph);
+  }
+
+  /**
+   * Keras' `model.save_weights(path)`: a path ending in `.weights.h5` gets Keras 3's HDF5 layout (the
+   * model's and the optimizer's variables, readable by Python's `model.load_weights`); any other path
+   * a TF checkpoint (`<path>.index` + data). Written atomically.
+   */
+  async saveWeights(path: string): Promise<void> {
+    const { saveWeights } = await import('../saving/saving_api');
+    return saveWeights(this, path);
+  }
+
+  /** Keras' `model.load_weights(path)`: from a `.weights.h5` file, a `.keras` file or a TF checkpoint; all or nothing. */
+  async loadWeights(path: string): Promise<void> {
+    const { loadWeights } = await import('../saving/saving_api');
+    return loadWeights(this, path);
+  }
+
+  /** Keras' `model.save('m.keras')`: the config, compile config and weights in Keras 3's zip format, written atomically. */
+  async save(path: string): Promise<void> {
+    const { saveModel } = await import('../saving/saving_api');
+    return saveModel(this, path);
   }
 
   get compiled(): boolean {
