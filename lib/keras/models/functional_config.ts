@@ -12,7 +12,11 @@ type History = [string, number, number];
 
 /** The config of a model over `graph`. */
 export function functionalConfig(name: string, trainable: boolean, graph: FunctionalGraph): Record<string, unknown> {
-  const history = (tensor: KerasTensor): History => [tensor.node.layer.name, graph.nodesOf(tensor.node.layer).indexOf(tensor.node), tensor.index];
+  const history = (tensor: KerasTensor): History => [
+    tensor.node.layer.name,
+    graph.nodesOf(tensor.node.layer).indexOf(tensor.node),
+    tensor.index,
+  ];
   const layers = graph.operations.map((layer) => ({
     ...serializeKerasObject(layer),
     name: layer.name,
@@ -34,7 +38,13 @@ export function functionalConfig(name: string, trainable: boolean, graph: Functi
 const badConfig = (why: string) => new TypeError(`Invalid functional model config: ${why}`);
 
 function historyOf(value: unknown): History {
-  if (!Array.isArray(value) || value.length !== 3 || typeof value[0] !== 'string' || !Number.isInteger(value[1]) || !Number.isInteger(value[2])) {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    typeof value[0] !== 'string' ||
+    !Number.isInteger(value[1]) ||
+    !Number.isInteger(value[2])
+  ) {
     throw badConfig(`a tensor reference must be [layer_name, node_index, tensor_index]. Received: ${describeValue(value)}`);
   }
   return value as History;
@@ -67,7 +77,8 @@ export function functionalFromConfig(config: Record<string, unknown>): { inputs:
     made.set(layerName, inputOutput instanceof KerasTensor && inboundNodes.length === 0 ? [[inputOutput]] : []);
     pending.push({ name: layerName, layer, nodes: [...inboundNodes] });
   }
-  const tensorAt = ([layerName, nodeIndex, tensorIndex]: History): KerasTensor | undefined => made.get(layerName)?.[nodeIndex]?.[tensorIndex];
+  const tensorAt = ([layerName, nodeIndex, tensorIndex]: History): KerasTensor | undefined =>
+    made.get(layerName)?.[nodeIndex]?.[tensorIndex];
   // Calls whose inputs exist run; repeat until every call ran (a layer's later node may read a layer listed after it).
   for (let progress = true; progress; ) {
     progress = false;
@@ -83,7 +94,8 @@ export function functionalFromConfig(config: Record<string, unknown>): { inputs:
         });
         const inputs = refs.map(tensorAt);
         if (inputs.some((t) => t === undefined)) break;
-        if (inputs.length !== 1) throw badConfig(`layer '${item.layer.name}' is called on ${inputs.length} tensors; only single-input layers are supported`);
+        if (inputs.length !== 1)
+          throw badConfig(`layer '${item.layer.name}' is called on ${inputs.length} tensors; only single-input layers are supported`);
         const kwargs = isPlainObject(node.kwargs) ? node.kwargs : {};
         const options: CallOptions = typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
         const output = item.layer.apply(inputs[0] as KerasTensor, options) as unknown as KerasTensor;

@@ -10,7 +10,8 @@ export class Functional extends Model {
   static override fromConfig<T>(this: unknown, config: Record<string, unknown>): T {
     const { inputs, outputs } = functionalFromConfig(config);
     const { name, trainable } = config;
-    if (name !== undefined && typeof name !== 'string') throw new TypeError(`A functional config's name must be a string. Received: ${describeValue(name)}`);
+    if (name !== undefined && typeof name !== 'string')
+      throw new TypeError(`A functional config's name must be a string. Received: ${describeValue(name)}`);
     return new Functional({ inputs, outputs, name, trainable: trainable === undefined ? undefined : Boolean(trainable) }) as T;
   }
 }

@@ -40,7 +40,9 @@ export function compileFromConfig(model: Model, config: unknown): void {
     if (key === 'optimizer' || key === 'loss' || key === 'metrics' || IGNORED.has(key)) continue;
     if (!Object.hasOwn(FIXED, key)) throw new RangeError(`Unknown compile_config entry '${key}'.`);
     if (value !== FIXED[key] && value !== undefined) {
-      throw new RangeError(`compile() does not support \`${key}\` other than ${describeValue(FIXED[key])}. Received: ${key}=${describeValue(value)}`);
+      throw new RangeError(
+        `compile() does not support \`${key}\` other than ${describeValue(FIXED[key])}. Received: ${key}=${describeValue(value)}`,
+      );
     }
   }
   const { optimizer, loss, metrics } = config;

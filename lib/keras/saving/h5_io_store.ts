@@ -66,7 +66,8 @@ function checkHdf5File(path: string): void {
     if (code === 'EISDIR') throw new NotFoundError(`'${path}' is a directory, not a weights file`);
     throw e;
   }
-  if (!head.equals(HDF5_SIGNATURE)) throw new DataLossError(`'${path}' is not an HDF5 file (no HDF5 signature): it is damaged or of another format`);
+  if (!head.equals(HDF5_SIGNATURE))
+    throw new DataLossError(`'${path}' is not an HDF5 file (no HDF5 signature): it is damaged or of another format`);
 }
 
 /** Writes `store` to a new HDF5 file at `path` (replaced if present). */

@@ -83,7 +83,8 @@ export function saveablesOf(model: Model): Saveable[] {
         ? childLayers(layer).filter(([, child]) => !(child instanceof Model && child === layer))
         : childLayers(layer);
     const inChildren = new Set<Variable>();
-    for (const [, child] of children) for (const sub of Array.isArray(child) ? child : [child]) for (const v of sub.weights) inChildren.add(v);
+    for (const [, child] of children)
+      for (const sub of Array.isArray(child) ? child : [child]) for (const v of sub.weights) inChildren.add(v);
     entry.variables = layer.weights.filter((v) => !inChildren.has(v));
     for (const [name, child] of children) {
       if (Array.isArray(child)) visitList(child, join(path, name));
@@ -91,7 +92,12 @@ export function saveablesOf(model: Model): Saveable[] {
     }
     if (layer instanceof Model && layer.compiled && !visited.has(layer.optimizer)) {
       visited.add(layer.optimizer);
-      out.push({ path: join(path, 'optimizer'), name: layer.optimizer.name, variables: optimizerVariables(layer.optimizer), optimizer: layer.optimizer });
+      out.push({
+        path: join(path, 'optimizer'),
+        name: layer.optimizer.name,
+        variables: optimizerVariables(layer.optimizer),
+        optimizer: layer.optimizer,
+      });
     }
   };
   visitLayer(model, '');

@@ -21,7 +21,8 @@ function requireBuilt(model: Model, doing: string): void {
 function hostArray(variable: Variable): StoredArray {
   const value = variable.value();
   const data = value.dataSync();
-  if (!ArrayBuffer.isView(data)) throw new TypeError(`Cannot save variable '${variable.name}' of dtype ${variable.dtype} in a weights file`);
+  if (!ArrayBuffer.isView(data))
+    throw new TypeError(`Cannot save variable '${variable.name}' of dtype ${variable.dtype} in a weights file`);
   return { dtype: variable.dtype, shape: [...variable.shape], data };
 }
 
@@ -88,7 +89,8 @@ export function loadWeightsFromStore(model: Model, store: WeightsStore, source: 
     variables.slice(0, count).forEach((variable, i) => {
       const value = (stored as { values: StoredArray[] }).values[i];
       const why = mismatch(value, variable);
-      if (why !== undefined) throw new InvalidArgumentError(`${what}: cannot load variable ${i} ('${variable.name}') from '${source}': ${why}`);
+      if (why !== undefined)
+        throw new InvalidArgumentError(`${what}: cannot load variable ${i} ('${variable.name}') from '${source}': ${why}`);
       assignments.push([variable, value]);
     });
   }
