@@ -139,6 +139,10 @@ test('bad input: missing or damaged files, the wrong model, an unbuilt model are
     message: /cannot load variable 0 .* the file holds shape \[8, 3\], the variable has shape \[8, 2\]/,
   });
   assert.deepEqual(stateOf(model), state);
+  // A fresh model's optimizer makes no slots for a file that does not fit.
+  const fresh = makeModel('sequential_mlp');
+  await assert.rejects(fresh.loadWeights(path.join(SAVING_FIXTURES, 'conv_bn.weights.h5')), { name: 'InvalidArgumentError' });
+  assert.equal(fresh.optimizer.built, false);
   await assert.rejects(model.saveWeights(path.join(dir, 'm.keras')), { name: 'RangeError', message: /does not write \.keras files/ });
   await assert.rejects(model.saveWeights(''), { name: 'TypeError' });
   const unbuilt = new tf.keras.Sequential([new tf.keras.layers.Dense({ units: 2 })]);

@@ -149,16 +149,22 @@ export function restoreObjectCheckpoint(path: string, objects: CheckpointObjects
     );
   }
   const graph = new ObjectGraph(bytes);
-  buildOptimizers(objects, graph);
-  const entries: [string, Variable][] = [];
-  for (const [names, variable] of variablePaths(treeOf(objects, extra))) {
-    const key = graph.keyOf(names);
-    if (key === undefined) {
-      if (extra.some(([, v]) => v === variable)) continue;
-      throw new NotFoundError(`Checkpoint '${path}' has no value for '${names.join('/')}' (variable '${variable.name}')`);
+  const resolve = (): [string, Variable][] => {
+    const entries: [string, Variable][] = [];
+    for (const [names, variable] of variablePaths(treeOf(objects, extra))) {
+      const key = graph.keyOf(names);
+      if (key === undefined) {
+        if (extra.some(([, v]) => v === variable)) continue;
+        throw new NotFoundError(`Checkpoint '${path}' has no value for '${names.join('/')}' (variable '${variable.name}')`);
+      }
+      entries.push([key, variable]);
     }
-    entries.push([key, variable]);
-  }
+    return entries;
+  };
+  // Everything but the slots is found before any optimizer builds its slots, so a wrong checkpoint changes nothing.
+  resolve();
+  buildOptimizers(objects, graph);
+  const entries = resolve();
   loadVariables(path, entries);
 }
 

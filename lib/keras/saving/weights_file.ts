@@ -71,8 +71,25 @@ function buildOptimizers(model: Model, saveables: readonly Saveable[], store: We
  */
 export function loadWeightsFromStore(model: Model, store: WeightsStore, source: string): void {
   requireBuilt(model, 'loading weights into');
+  // The layers are checked before an unbuilt optimizer makes its slots, so a wrong file changes nothing.
+  planAssignments(
+    saveablesOf(model).filter((s) => s.optimizer === undefined),
+    store,
+    source,
+  );
   let saveables = saveablesOf(model);
   if (buildOptimizers(model, saveables, store)) saveables = saveablesOf(model);
+  const assignments = planAssignments(saveables, store, source);
+  const tensors: Tensor[] = assignments.map(([, { data, shape, dtype }]) => tensor(data, shape, dtype as DType));
+  try {
+    assignments.forEach(([variable], i) => variable.assign(tensors[i]));
+  } finally {
+    for (const t of tensors) t.dispose();
+  }
+}
+
+/** Each variable with the stored value it takes; throws on the first count, dtype or shape that differs. */
+function planAssignments(saveables: readonly Saveable[], store: WeightsStore, source: string): [Variable, StoredArray][] {
   const assignments: [Variable, StoredArray][] = [];
   for (const { path, name, variables, optimizer } of saveables) {
     const stored = store.get(path);
@@ -89,17 +106,13 @@ export function loadWeightsFromStore(model: Model, store: WeightsStore, source: 
     variables.slice(0, count).forEach((variable, i) => {
       const value = (stored as { values: StoredArray[] }).values[i];
       const why = mismatch(value, variable);
-      if (why !== undefined)
+      if (why !== undefined) {
         throw new InvalidArgumentError(`${what}: cannot load variable ${i} ('${variable.name}') from '${source}': ${why}`);
+      }
       assignments.push([variable, value]);
     });
   }
-  const tensors: Tensor[] = assignments.map(([, { data, shape, dtype }]) => tensor(data, shape, dtype as DType));
-  try {
-    assignments.forEach(([variable], i) => variable.assign(tensors[i]));
-  } finally {
-    for (const t of tensors) t.dispose();
-  }
+  return assignments;
 }
 
 /** Reads `path` (a `.weights.h5` file) into the model's weights and optimizer state. */
