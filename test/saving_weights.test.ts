@@ -6,6 +6,7 @@ import * as path from 'node:path';
 
 import * as tf from '../lib';
 import { readWeightsStore } from '../lib/keras/saving/h5_io_store';
+import { optimizerVariables } from '../lib/keras/saving/saveable_walk';
 import {
   assertClose,
   makeModel,
@@ -248,5 +249,37 @@ print(json.dumps({"predictions": model.predict(x, verbose=0).tolist(), "iteratio
     );
     assertClose(out.predictions, expected);
     assert.equal(out.iterations, 2, name);
+  }
+});
+
+test("each optimizer's variables are saved in Keras' order (iterations, learning rate, slots as Keras builds them)", () => {
+  const O = tf.keras.optimizers;
+  const make: Record<string, () => tf.keras.optimizers.Optimizer> = {
+    SGD: () => new O.SGD({ momentum: 0.9 }),
+    Adam: () => new O.Adam({ amsgrad: true }),
+    RMSprop: () => new O.RMSprop({ momentum: 0.5, centered: true }),
+    Nadam: () => new O.Nadam(),
+    Adagrad: () => new O.Adagrad(),
+    Adadelta: () => new O.Adadelta(),
+    Adamax: () => new O.Adamax(),
+    AdamW: () => new O.AdamW({ amsgrad: true }),
+    Ftrl: () => new O.Ftrl(),
+    Lion: () => new O.Lion(),
+    Lamb: () => new O.Lamb(),
+    Adafactor: () => new O.Adafactor(),
+    AdamEma: () => new O.Adam({ useEma: true }),
+  };
+  const expected = savingFixture.optimizer_variables;
+  assert.deepEqual(Object.keys(make).sort(), Object.keys(expected).sort());
+  const w = new tf.Variable(tf.zeros([2, 3]));
+  const w2 = new tf.Variable(tf.zeros([3]));
+  for (const [name, create] of Object.entries(make)) {
+    const optimizer = create();
+    optimizer.build([w, w2]);
+    assert.deepEqual(
+      optimizerVariables(optimizer).map((v) => v.shape),
+      expected[name],
+      name,
+    );
   }
 });

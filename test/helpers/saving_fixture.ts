@@ -17,6 +17,8 @@ export interface SavingCase {
 export const savingFixture = JSON.parse(fs.readFileSync(path.join(SAVING_FIXTURES, 'saving.json'), 'utf8')) as {
   next_epochs: number;
   cases: Record<'sequential_mlp' | 'functional_mlp' | 'conv_bn', SavingCase>;
+  /** Keras' optimizer.variables shapes for a [2, 3] and a [3] variable, by optimizer. */
+  optimizer_variables: Record<string, number[][]>;
 };
 
 const PYTHON = process.env.TF_NAPI_PYTHON_TF ?? path.join(__dirname, '..', '..', '..', '.venv', 'bin', 'python');

@@ -20,14 +20,19 @@ export interface Saveable {
   optimizer?: Optimizer;
 }
 
-/** The optimizer's variables in Keras' order (Nadam's u_product after the slots, as Keras builds it). */
+/**
+ * The optimizer's variables in Keras' order (its `variables`): iterations, the learning rate (not for
+ * a schedule), then the slots as Keras builds them; Adam's and AdamW's amsgrad `velocity_hat` slots
+ * come after every variable's momentum and velocity (Keras makes them in a second pass).
+ */
 export function optimizerVariables(optimizer: Optimizer): Variable[] {
   const [iterations, learningRate, ...slots] = optimizer.variables;
+  const isHat = (v: Variable) => /_velocity_hat(:\d+)?$/.test(v.name);
   return [
     iterations,
     ...(optimizer.learningRate.schedule === undefined ? [learningRate] : []),
-    ...slots,
-    ...optimizer.stateVariables.values(),
+    ...slots.filter((v) => !isHat(v)),
+    ...slots.filter(isHat),
   ];
 }
 
