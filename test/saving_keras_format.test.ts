@@ -91,6 +91,12 @@ test('a Node round trip through .keras: Sequential and functional, the same conf
   await tf.keras.saving.saveModel(plain, path.join(dir, 'plain.keras'));
   assert.equal((await tf.keras.saving.loadModel(path.join(dir, 'plain.keras'))).compiled, false);
   assert.equal((await tf.keras.models.loadModel(path.join(dir, 'sequential_mlp.keras'), { compile: false })).compiled, false);
+  // The functional forms of the methods.
+  const weightsFile = path.join(dir, 'plain.weights.h5');
+  await tf.keras.saving.saveWeights(plain, weightsFile);
+  const plainCopy = new tf.keras.Sequential([tf.keras.Input([3]), new tf.keras.layers.Dense({ units: 2 })]);
+  await tf.keras.saving.loadWeights(plainCopy, weightsFile);
+  assert.deepEqual(stateOf(plainCopy), stateOf(plain));
   // loadWeights also reads the weights of a .keras file.
   const target = makeModel('sequential_mlp');
   await target.loadWeights(path.join(dir, 'sequential_mlp.keras'));
@@ -129,6 +135,12 @@ test('user layers: registered with registerKerasSerializable, or named in custom
   await assert.rejects(tf.keras.models.loadModel(file), { name: 'TypeError', message: /Cannot deserialize object of type `Scale`/ });
   const viaOption = await tf.keras.models.loadModel(file, { customObjects: { Scale } });
   assert.deepEqual(viaOption.predictOnBatch(tf.tensor([[1, 1]], undefined, 'float32')).arraySync(), [[6, 15]]);
+  // Keras' custom_object_scope: names resolvable by every deserialization made inside it.
+  const serialized = tf.keras.layers.serialize(new Scale({ factor: 2 }));
+  assert.throws(() => tf.keras.layers.deserialize(serialized), { name: 'TypeError' });
+  const inScope = tf.keras.saving.customObjectScope({ Scale }, () => tf.keras.layers.deserialize(serialized)) as Scale;
+  assert.ok(inScope instanceof Scale);
+  assert.equal(inScope.factor, 2);
   tf.keras.saving.registerKerasSerializable('SavingTest')(Scale);
   const registered = build();
   (registered.layers[0] as Scale).scale.assign(tf.tensor([1, -1], undefined, 'float32'));
