@@ -70,6 +70,13 @@ function checkHdf5File(path: string): void {
     throw new DataLossError(`'${path}' is not an HDF5 file (no HDF5 signature): it is damaged or of another format`);
 }
 
+/** The innermost cause of an HDF5 error (its last 'minor:' line), not the whole diagnostic stack. */
+function hdf5Reason(e: unknown): string {
+  const message = String((e as Error)?.message ?? e);
+  const minors = [...message.matchAll(/minor: (.*)/g)].map((m) => m[1].trim());
+  return minors.length > 0 ? minors[minors.length - 1] : message.split('\n')[0];
+}
+
 /** Writes `store` to a new HDF5 file at `path` (replaced if present). */
 export async function writeWeightsStore(path: string, store: WeightsStore): Promise<void> {
   const h5 = await loadH5Wasm();
@@ -109,18 +116,12 @@ export async function readWeightsStore(path: string): Promise<WeightsStore> {
   try {
     file = new h5.File(path, 'r');
   } catch (e) {
-    throw new DataLossError(`Cannot open '${path}' as an HDF5 file: ${(e as Error).message}`);
+    throw new DataLossError(`Cannot open '${path}' as an HDF5 file (damaged or truncated): ${hdf5Reason(e)}`);
   }
   const corrupt = (why: string) => new DataLossError(`'${path}' is not a Keras weights file: ${why}`);
   const store: WeightsStore = new Map();
   try {
-    let paths: string[];
-    try {
-      paths = file.paths();
-    } catch (e) {
-      throw corrupt(`its groups cannot be listed (${(e as Error).message})`);
-    }
-    for (const full of paths) {
+    for (const full of file.paths()) {
       const inner = full.replace(/^\//, '');
       if (!(inner === 'vars' || inner.endsWith('/vars'))) continue;
       const group = file.get(inner);
@@ -144,8 +145,15 @@ export async function readWeightsStore(path: string): Promise<WeightsStore> {
       }
       store.set(inner === 'vars' ? '' : inner.slice(0, -'/vars'.length), { name: typeof nameAttr === 'string' ? nameAttr : null, values });
     }
+  } catch (e) {
+    // HDF5's own errors mean a damaged file (a truncated dataset, a bad group).
+    throw e instanceof DataLossError ? e : corrupt(hdf5Reason(e));
   } finally {
-    file.close();
+    try {
+      file.close();
+    } catch {
+      // Closing a damaged file can fail too; what was read is already checked.
+    }
   }
   return store;
 }

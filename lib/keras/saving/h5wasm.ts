@@ -25,6 +25,8 @@ export function loadH5Wasm(): Promise<H5Wasm> {
   loading ??= (async () => {
     const h5 = (await importModule(pathToFileURL(entryFile()).href)) as H5Wasm;
     await h5.ready;
+    // HDF5's errors become JS exceptions instead of diagnostics printed to stderr.
+    h5.Module.activate_throwing_error_handler();
     return h5;
   })();
   return loading;
