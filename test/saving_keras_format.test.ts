@@ -7,6 +7,7 @@ import { strToU8, unzipSync, zipSync } from 'fflate';
 
 import * as tf from '../lib';
 import { Layer } from '../lib/keras/layers/layer';
+import { readWeightsStore } from '../lib/keras/saving/h5_io_store';
 import {
   assertClose,
   makeModel,
@@ -224,4 +225,51 @@ print(json.dumps({"class": type(model).__name__, "predictions": p, "losses": h.h
     assertClose(out.predictions, predictions);
     assertClose(out.losses, losses);
   }
+});
+
+test('nested models: a functional model inside a Sequential saves and loads, in Node and in Python', async (t) => {
+  const dir = tempDir();
+  const { Dense } = tf.keras.layers;
+  const innerInput = tf.keras.Input([4]);
+  const inner = new tf.keras.Model({
+    inputs: innerInput,
+    outputs: new Dense({ units: 3, activation: 'tanh' }).apply(innerInput),
+    name: 'inner',
+  });
+  const model = new tf.keras.Sequential([tf.keras.Input([4]), inner, new Dense({ units: 2 })], { name: 'outer' });
+  model.compile({ optimizer: 'adam', loss: 'mse' });
+  const [x, y] = data('sequential_mlp');
+  await model.fit(x, y, { ...FIT, epochs: 1 });
+  const file = path.join(dir, 'nested.keras');
+  await model.save(file);
+  const config = JSON.parse(new TextDecoder().decode(unzipSync(fs.readFileSync(file))['config.json']));
+  assert.equal(config.config.layers[1].class_name, 'Functional');
+  await model.saveWeights(path.join(dir, 'w.weights.h5'));
+  const layout = await readWeightsStore(path.join(dir, 'w.weights.h5'));
+  assert.deepEqual([...layout.keys()].sort(), [
+    '',
+    'layers/dense',
+    'layers/functional',
+    'layers/functional/layers/dense',
+    'layers/functional/layers/input_layer',
+    'optimizer',
+  ]);
+  const copy = await tf.keras.models.loadModel(file);
+  assert.equal(copy.layers[0].constructor.name, 'Functional');
+  assert.deepEqual(stateOf(copy), stateOf(model));
+  const missing = pythonKerasMissing();
+  if (missing) return t.skip(missing);
+  const out = runPythonJson<{ predictions: number[][] }>(
+    `
+import sys, json, numpy as np, keras
+model = keras.models.load_model(sys.argv[1])
+model.load_weights(sys.argv[2])
+x = np.array(json.loads(sys.argv[3]), dtype="float32")
+print(json.dumps({"predictions": model.predict(x, verbose=0).tolist()}))
+`,
+    file,
+    path.join(dir, 'w.weights.h5'),
+    JSON.stringify(savingFixture.cases.sequential_mlp.x),
+  );
+  assertClose(out.predictions, model.predictOnBatch(x).numpy() as number[][]);
 });

@@ -18,6 +18,8 @@ import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, 
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { FunctionalGraph } from './functional';
 import { functionalConfig } from './functional_config';
+import type { KerasObject } from '../saving/object_registration';
+import { exportedFrom } from '../saving/serialization_lib';
 import { printSummary, SummaryOptions } from './summary';
 
 export interface ModelOptions {
@@ -146,6 +148,11 @@ export class Model extends Layer {
   /** What compile() was given (null before), for Keras' `get_compile_config`. */
   get compileArguments(): Readonly<CompileOptions> | null {
     return this.compileOptions;
+  }
+
+  /** The class a functional `Model` serializes as: Keras' 'Functional' (models/functional_model.ts). */
+  get serializedClass(): KerasObject | undefined {
+    return this.constructor === Model && this.graph !== null ? exportedFrom('keras.src.models.functional').get('Functional') : undefined;
   }
 
   /** A functional model's config: its layers and their calls (Keras' Functional.get_config). */

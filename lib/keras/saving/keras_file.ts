@@ -55,9 +55,8 @@ async function storeFromBytes(bytes: Uint8Array): Promise<WeightsStore> {
 /** Keras' serialize_keras_object(model) with its compile config; a plain functional Model is Keras' 'Functional'. */
 export function modelConfig(model: Model): Record<string, unknown> {
   const serialized: Record<string, unknown> = { ...serializeKerasObject(model) };
-  if (model.constructor === Model && model.inputs.length > 0) {
-    Object.assign(serialized, { module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional' });
-  }
+  // Keras writes the top-level Functional's registered_name as its class name.
+  if (serialized.class_name === 'Functional') serialized.registered_name = 'Functional';
   const compileConfig = compileConfigOf(model);
   if (compileConfig !== null) serialized.compile_config = compileConfig;
   return serialized;

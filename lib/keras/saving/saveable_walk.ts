@@ -64,6 +64,11 @@ function childLayers(layer: Layer): [string, Layer | Layer[]][] {
   return children;
 }
 
+/** The class name Keras knows a layer by (a functional `Model` is a 'Functional'). */
+function classNameOf(layer: Layer): string {
+  return (layer as { serializedClass?: { name: string } }).serializedClass?.name ?? layer.constructor.name;
+}
+
 function isGraphModel(layer: Layer): layer is Model {
   return layer instanceof Sequential || (layer instanceof Model && layer.inputs.length > 0);
 }
@@ -75,7 +80,7 @@ export function saveablesOf(model: Model): Saveable[] {
   const join = (path: string, name: string) => (path === '' ? name : `${path}/${name}`);
   const visitList = (layers: readonly Layer[], path: string) => {
     const unique = uniqueNamer();
-    for (const layer of layers) visitLayer(layer, join(path, unique(toSnakeCase(layer.constructor.name))));
+    for (const layer of layers) visitLayer(layer, join(path, unique(toSnakeCase(classNameOf(layer)))));
   };
   const visitLayer = (layer: Layer, path: string): void => {
     if (visited.has(layer)) return;
