@@ -80,6 +80,11 @@ test('a Node round trip through .keras: Sequential and functional, the same conf
     await source.fit(x, y, { ...FIT, epochs: 1 });
     const file = path.join(dir, `${name}.keras`);
     await source.save(file);
+    await source.save(file); // replaced atomically: no temporary file stays beside it
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => !f.endsWith('.keras')),
+      [],
+    );
     const copy = await tf.keras.models.loadModel(file);
     assert.deepEqual(copy.getConfig(), source.getConfig());
     assert.deepEqual(stateOf(copy), stateOf(source));

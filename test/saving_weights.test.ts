@@ -250,6 +250,29 @@ print(json.dumps({"predictions": model.predict(x, verbose=0).tolist(), "iteratio
     assertClose(out.predictions, expected);
     assert.equal(out.iterations, 2, name);
   }
+  // tf.train.Checkpoint({model, optimizer}).save() in Node, Checkpoint(model=..., optimizer=...).restore() in Python.
+  const model = await trained('conv_bn');
+  const saved = new tf.train.Checkpoint({ model, optimizer: model.optimizer }).save(path.join(dir, 'both', 'ckpt'));
+  const c = savingFixture.cases.conv_bn;
+  const script = `
+import sys, json, numpy as np, keras, tensorflow as tf
+sys.path.insert(0, sys.argv[3])
+from saving_reference import conv_bn
+model = conv_bn()
+model.optimizer.build(model.trainable_variables)
+checkpoint = tf.train.Checkpoint(model=model, optimizer=model.optimizer)
+checkpoint.restore(sys.argv[1]).assert_consumed()
+x = np.array(json.loads(sys.argv[2]), dtype='float32')
+print(json.dumps({"predictions": model.predict(x, verbose=0).tolist(), "save_counter": int(checkpoint.save_counter.numpy())}))
+`;
+  const out = runPythonJson<{ predictions: number[][]; save_counter: number }>(
+    script,
+    saved,
+    JSON.stringify(c.x),
+    path.join(SAVING_FIXTURES, '..', 'generators'),
+  );
+  assertClose(out.predictions, model.predictOnBatch(tf.tensor(c.x, undefined, 'float32')).numpy() as number[][]);
+  assert.equal(out.save_counter, 1);
 });
 
 test("each optimizer's variables are saved in Keras' order (iterations, learning rate, slots as Keras builds them)", () => {
