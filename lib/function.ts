@@ -66,6 +66,15 @@ class ConcreteFunction {
   readonly outputCount: number;
   /** The graph nodes a run fetches or runs as targets. */
   readonly graphRoots: readonly string[];
+  /** What an export needs: the argument placeholders, the fetched outputs and the captured eager values' placeholders. */
+  readonly endpoints: {
+    readonly inputs: readonly NativeOutput[];
+    readonly outputs: readonly NativeOutput[];
+    readonly captures: readonly (readonly [NativeOutput, Tensor])[];
+    readonly hostInputs: number;
+    /** Types of the stateful ops a run runs as targets. */
+    readonly statefulOps: readonly string[];
+  };
 
   constructor(
     readonly specs: readonly TensorSpec[],
@@ -96,6 +105,13 @@ class ConcreteFunction {
     });
     this.capturedValues = captures.map(([tensor]) => tensor.toNative());
     this.graphRoots = [...fetches.map((o) => o.op.name), ...trace.statefulOps.map((op) => op.name)];
+    this.endpoints = {
+      inputs: placeholders,
+      outputs: fetches,
+      captures: captures.map(([tensor, output]) => [output, tensor] as const),
+      hostInputs: this.hostInputs.length,
+      statefulOps: trace.statefulOps.map((op) => op.type),
+    };
     if (fetches.length === 0 && trace.statefulOps.length === 0) return;
     this.callable = runtime.session.makeCallable(
       [...placeholders, ...captures.map(([, output]) => output), ...this.hostInputs.map((h) => h.output)],
@@ -145,6 +161,11 @@ class ConcreteFunction {
   private commit(): void {
     for (const hooks of this.hostInputs) hooks.commit?.();
     for (const hooks of this.runHooks) hooks.commit?.();
+  }
+
+  /** The returned structure with each tensor replaced by `slot()`. */
+  structure(slot: () => Structure): Structure {
+    return mapStructure(this.template, slot);
   }
 
   private results(outputs: NativeTensor[]): Structure {
@@ -234,14 +255,22 @@ export interface TracedFunction<A extends TensorLike[], R extends Structure> {
   graphDef(): Uint8Array | undefined;
 }
 
-function specOf(arg: TensorLike, i: number): TensorSpec {
+/** A host value takes `hint` (its inputSignature's dtype) when it fits it, as Python converts to the signature. */
+function specOf(arg: TensorLike, i: number, hint?: DType): TensorSpec {
   if (arg instanceof Tensor) {
     if (arg.isSymbolic) throw new TypeError(`Argument ${i} is a symbolic tensor; call tf.function with eager values`);
     return new TensorSpec(arg.shape, arg.dtype);
   }
-  const t = hostTensor(arg as HostValue, undefined, inferDType(arg as HostValue));
+  let dtype = inferDType(arg as HostValue);
+  if (hint !== undefined && hint !== dtype) {
+    try {
+      hostTensor(arg as HostValue, undefined, hint).dispose();
+      dtype = hint;
+    } catch {}
+  }
+  const t = hostTensor(arg as HostValue, undefined, dtype);
   try {
-    return new TensorSpec(t.shape, inferDType(arg as HostValue));
+    return new TensorSpec(t.shape, dtype);
   } finally {
     t.dispose();
   }
@@ -259,7 +288,7 @@ function allFit(specs: readonly TensorSpec[], args: readonly TensorLike[]): bool
   if (specs.length !== args.length) return false;
   for (let i = 0; i < args.length; ++i) {
     const arg = args[i];
-    const actual = arg instanceof Tensor && !arg.isSymbolic ? arg : specOf(arg, i);
+    const actual = arg instanceof Tensor && !arg.isSymbolic ? arg : specOf(arg, i, specs[i].dtype);
     if (!fits(specs[i], actual.dtype, actual.shape)) return false;
   }
   return true;
@@ -309,7 +338,7 @@ class TraceCache {
     const signature = this.options.inputSignature;
     if (signature) return this.forSignature(signature, args);
     if (this.options.reduceRetracing) return this.forReducedRetracing(args);
-    const specs = args.map(specOf);
+    const specs = args.map((arg, i) => specOf(arg, i));
     const key = keyOf(specs);
     let concrete = this.exact.get(key);
     if (!concrete) this.exact.set(key, (concrete = this.trace(specs)));
@@ -325,8 +354,8 @@ class TraceCache {
       throw new TypeError(`${this.name} takes ${signature.length} arguments (its inputSignature), got ${args.length}`);
     }
     args.forEach((arg, i) => {
-      const actual = specOf(arg, i);
       const spec = signature[i];
+      const actual = specOf(arg, i, spec.dtype);
       if (!fits(spec, actual.dtype, actual.shape)) {
         throw new TypeError(
           `${this.name}: argument ${i} (dtype ${actual.dtype}, shape [${actual.shape.join(', ')}]) does not match its ` +
@@ -340,7 +369,7 @@ class TraceCache {
 
   private forReducedRetracing(args: readonly TensorLike[]): ConcreteFunction {
     if (this.recent) for (const concrete of this.recent) if (allFit(concrete.specs, args)) return concrete;
-    const specs = args.map(specOf);
+    const specs = args.map((arg, i) => specOf(arg, i));
     const familyKey = specs.map((s) => `${s.dtype}[${s.shape.length === 0 ? '' : `_,${s.shape.slice(1).join(',')}`}]`).join(';');
     let family = this.families.get(familyKey);
     if (family === undefined) this.families.set(familyKey, (family = []));
@@ -379,6 +408,42 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
     );
   };
   return traced;
+}
+
+/** One trace of `fn` for a SavedModel: the GraphDef its outputs need, and the graph names of its ends. */
+export interface ExportedTrace {
+  graphDef: Uint8Array;
+  /** Argument placeholders' op names, in order. */
+  inputs: string[];
+  /** Fetched outputs as 'op:index', in the order of the flattened result. */
+  outputs: string[];
+  /** Placeholders standing for captured eager values, which an export turns into constants. */
+  captures: { name: string; value: Tensor }[];
+  /** The returned structure with each tensor replaced by its index in `outputs`. */
+  structure: Structure;
+}
+
+/**
+ * Traces `fn` once for `specs` for export. The trace must be a pure function of its arguments and
+ * variables: host inputs (values a run takes from the host, like a scheduled learning rate) and
+ * stateful side effects cannot be frozen into a SavedModel.
+ */
+export function traceForExport(fn: (...args: Tensor[]) => Structure, specs: readonly TensorSpec[], name: string): ExportedTrace {
+  const concrete = new ConcreteFunction(specs, fn, name);
+  const { inputs, outputs, captures, hostInputs, statefulOps } = concrete.endpoints;
+  // Reads of variables are stateful in TF's terms but are what a SavedModel is for.
+  if (hostInputs > 0 || statefulOps.some((type) => type !== 'ReadVariableOp')) {
+    throw new TypeError(`'${name}' reads host values or has side effects (assignments, prints) at run time: a SavedModel cannot hold them`);
+  }
+  const roots = [...outputs, ...captures.map(([output]) => output)].map((o) => o.op.name);
+  let next = 0;
+  return {
+    graphDef: pruneGraphDef(runtime.graph.toGraphDef(), roots),
+    inputs: inputs.map((o) => o.op.name),
+    outputs: outputs.map((o) => `${o.op.name}:${o.index}`),
+    captures: captures.map(([output, value]) => ({ name: output.op.name, value })),
+    structure: concrete.structure((): Structure => next++),
+  };
 }
 
 /** Python's tf.init_scope: runs `body` eagerly, also while a tf.function is being traced (variable creation, reads of host state). */

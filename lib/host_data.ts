@@ -21,11 +21,13 @@ export function inferShape(value: HostValue, dtype?: DType): number[] {
   return shape;
 }
 
-/** Python's rule: all booleans → bool, strings → string, bigints → int64, whole numbers → int32, else float32. */
+/**
+ * tfjs' rule, since JavaScript cannot tell 5 from 5.0: booleans → bool, strings → string, bigints →
+ * int64, numbers → float32; TypedArrays keep their dtype (nested integer ones → int32).
+ */
 export function inferDType(value: HostValue): DType {
   if (isTypedArray(value)) return dtypeOfTypedArray(value);
-  let sawNumber = false;
-  let allIntegers = true;
+  let floating = false;
   let kind: 'bool' | 'string' | 'bigint' | 'number' | undefined;
   const visit = (v: HostValue): void => {
     if (Array.isArray(v)) {
@@ -34,23 +36,19 @@ export function inferDType(value: HostValue): DType {
     }
     if (isTypedArray(v)) {
       kind = 'number';
-      sawNumber = true;
-      allIntegers &&= !(v instanceof Float32Array || v instanceof Float64Array);
+      floating ||= v instanceof Float32Array || v instanceof Float64Array;
       return;
     }
     const k = typeof v === 'boolean' ? 'bool' : typeof v === 'string' ? 'string' : typeof v === 'bigint' ? 'bigint' : 'number';
     if (kind !== undefined && kind !== k) throw new TypeError(`Cannot mix ${kind} and ${k} values in one tensor`);
     kind = k;
-    if (k === 'number') {
-      sawNumber = true;
-      allIntegers &&= Number.isInteger(v);
-    }
+    if (k === 'number') floating = true;
   };
   visit(value);
   if (kind === 'bool') return 'bool';
   if (kind === 'string') return 'string';
   if (kind === 'bigint') return 'int64';
-  return sawNumber && allIntegers ? 'int32' : 'float32';
+  return kind === 'number' && !floating ? 'int32' : 'float32';
 }
 
 function flattenInto(value: HostValue, shape: readonly number[], depth: number, out: unknown[]): void {

@@ -104,3 +104,4 @@ export {
 export * as data from './data';
 export * as train from './train';
 export * as summary from './summary';
+export * as savedModel from './saved_model';

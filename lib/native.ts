@@ -74,6 +74,7 @@ export interface NativeDevice {
 
 export interface NativeSession {
   readonly closed: boolean;
+  readonly metaGraphDef: Uint8Array | undefined;
   run(
     feeds: readonly NativeOutput[],
     feedTensors: readonly NativeTensor[],
@@ -127,7 +128,7 @@ export interface NativeBinding {
   Tensor: new (dtype: number, shape: readonly number[], data: ArrayBufferView | readonly (string | Uint8Array)[]) => NativeTensor;
   Graph: new () => NativeGraph;
   Operation: abstract new () => NativeOperation;
-  Session: new (graph: NativeGraph, config?: Uint8Array) => NativeSession;
+  Session: new (graph: NativeGraph, config?: Uint8Array, savedModelDir?: string, tags?: readonly string[]) => NativeSession;
   Callable: new (
     session: NativeSession,
     feeds: readonly NativeOutput[],

@@ -18,7 +18,12 @@ function messageType(name: string): protobuf.Type {
     // Imports are written relative to TF's source root ("tensorflow/core/...", "xla/tsl/..."): proto/ mirrors it.
     loading.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
     loading
-      .loadSync(['tensorflow/core/framework/op_def.proto', 'tensorflow/core/protobuf/config.proto', 'tf_napi/summary_event.proto'])
+      .loadSync([
+        'tensorflow/core/framework/op_def.proto',
+        'tensorflow/core/protobuf/config.proto',
+        'tf_napi/summary_event.proto',
+        'tf_napi/saved_model.proto',
+      ])
       .resolveAll();
     root = loading;
   }
@@ -287,6 +292,39 @@ function inputNode(input: string): string {
   return colon > 0 && /^\d+$/.test(name.slice(colon + 1)) ? name.slice(0, colon) : name;
 }
 
+/** The GraphDef with the nodes named in `replacements` swapped for the given serialized NodeDefs, in place. */
+export function replaceGraphDefNodes(graphDef: Uint8Array, replacements: ReadonlyMap<string, Uint8Array>): Uint8Array {
+  if (replacements.size === 0) return graphDef;
+  const reader = protobuf.Reader.create(graphDef);
+  const parts: Uint8Array[] = [];
+  while (reader.pos < reader.len) {
+    const start = reader.pos;
+    const tag = reader.uint32();
+    if (tag >>> 3 === 1 && (tag & 7) === 2) {
+      const bytes = reader.bytes();
+      const node = protobuf.Reader.create(bytes);
+      let name = '';
+      while (node.pos < node.len) {
+        const nodeTag = node.uint32();
+        if (nodeTag === ((1 << 3) | 2)) {
+          name = node.string();
+          break;
+        }
+        node.skipType(nodeTag & 7);
+      }
+      const replacement = replacements.get(name);
+      if (replacement !== undefined) {
+        parts.push(protobuf.Writer.create().uint32(tag).bytes(replacement).finish());
+        continue;
+      }
+    } else {
+      reader.skipType(tag & 7);
+    }
+    parts.push(graphDef.subarray(start, reader.pos));
+  }
+  return Buffer.concat(parts);
+}
+
 /**
  * A serialized GraphDef holding only the nodes that `roots` need: the roots, their inputs and control
  * inputs, transitively. Kept nodes and the other fields (versions, function library) are copied byte
@@ -327,4 +365,118 @@ export function pruneGraphDef(graphDef: Uint8Array, roots: Iterable<string>): Ui
   }
   const parts = fields.filter((f) => f.node === undefined || kept.has(f.node)).map((f) => graphDef.subarray(f.start, f.end));
   return Buffer.concat(parts);
+}
+
+/** tensorflow.TensorInfo as a SignatureDef holds it: a dense tensor's graph name, dtype and shape. */
+export interface TensorInfoObject {
+  name: string;
+  /** The DataType enum value. */
+  dtype: number;
+  tensorShape: TensorShapeObject | null;
+}
+
+export interface SignatureDefObject {
+  inputs: Record<string, TensorInfoObject>;
+  outputs: Record<string, TensorInfoObject>;
+  methodName: string;
+}
+
+export interface SaverDefObject {
+  filenameTensorName: string;
+  saveTensorName: string;
+  restoreOpName: string;
+  version: EnumValue;
+}
+
+/** The fields of tensorflow.MetaGraphDef that tf-napi reads and writes (proto/tf_napi/saved_model.proto). */
+export interface MetaGraphDefObject {
+  metaInfoDef: { metaGraphVersion: string; tags: string[]; tensorflowVersion: string; tensorflowGitVersion: string } | null;
+  /** A serialized GraphDef. */
+  graphDef: Uint8Array;
+  saverDef: SaverDefObject | null;
+  collectionDef: Record<string, { nodeList?: { value: string[] }; bytesList?: { value: Uint8Array[] } }>;
+  signatureDef: Record<string, SignatureDefObject>;
+}
+
+/** Decodes a serialized tensorflow.MetaGraphDef. */
+export function decodeMetaGraphDef(bytes: Uint8Array): MetaGraphDefObject {
+  const type = messageType('tensorflow.MetaGraphDef');
+  return type.toObject(type.decode(bytes), { ...PLAIN, enums: Number }) as MetaGraphDefObject;
+}
+
+/** Serializes a tensorflow.SavedModel (schema version 1) holding `metaGraphs`. */
+export function encodeSavedModel(metaGraphs: readonly MessageInit<MetaGraphDefObject>[]): Uint8Array {
+  return encode('tensorflow.SavedModel', { savedModelSchemaVersion: 1, metaGraphs });
+}
+
+/** Serializes a tensorflow.VariableDef (a resource variable, for the `variables` collections). */
+export function encodeVariableDef(def: {
+  variableName: string;
+  initializerName: string;
+  snapshotName: string;
+  initialValueName: string;
+  trainable: boolean;
+}): Uint8Array {
+  return encode('tensorflow.VariableDef', { ...def, isResource: true });
+}
+
+/** Serializes a tensorflow.NodeDef: a Const node holding `tensor` (a TensorProto init). */
+export function encodeConstNodeDef(name: string, dtype: EnumValue, tensor: MessageInit<TensorObject>): Uint8Array {
+  return encode('tensorflow.NodeDef', { name, op: 'Const', attr: { dtype: { type: dtype }, value: { tensor } } });
+}
+
+/** A NodeDef as the SavedModel op check reads it. */
+export interface NodeDefObject {
+  name: string;
+  op: string;
+  input: string[];
+  /** Names of the functions its attrs call (func and list(func) attrs: StatefulPartitionedCall, If, While, ...). */
+  calls: string[];
+}
+
+export interface GraphDefObject {
+  node: NodeDefObject[];
+  /** The function library: each function's node ops and calls. */
+  functions: Map<string, NodeDefObject[]>;
+}
+
+interface RawNameAttrList {
+  name?: string;
+}
+interface RawAttrValue {
+  func?: RawNameAttrList;
+  list?: { func?: RawNameAttrList[] };
+}
+interface RawNodeDef {
+  name?: string;
+  op?: string;
+  input?: string[];
+  attr?: Record<string, RawAttrValue>;
+}
+
+function nodeOf(raw: RawNodeDef): NodeDefObject {
+  const calls: string[] = [];
+  for (const value of Object.values(raw.attr ?? {})) {
+    if (value.func?.name) calls.push(value.func.name);
+    for (const f of value.list?.func ?? []) if (f.name) calls.push(f.name);
+  }
+  return { name: raw.name ?? '', op: raw.op ?? '', input: raw.input ?? [], calls };
+}
+
+/** The nodes of a serialized GraphDef and of its function library: names, ops, inputs and called functions. */
+export function decodeGraphDef(bytes: Uint8Array): GraphDefObject {
+  const type = messageType('tensorflow.GraphDef');
+  const raw = type.toObject(type.decode(bytes), { longs: Number, enums: String, defaults: false, arrays: true }) as {
+    node?: RawNodeDef[];
+    library?: { function?: { signature?: { name?: string }; nodeDef?: RawNodeDef[] }[] };
+  };
+  const functions = new Map<string, NodeDefObject[]>();
+  for (const f of raw.library?.function ?? []) functions.set(f.signature?.name ?? '', (f.nodeDef ?? []).map(nodeOf));
+  return { node: (raw.node ?? []).map(nodeOf), functions };
+}
+
+/** Decodes a serialized tensorflow.SavedModel's MetaGraphs. */
+export function decodeSavedModel(bytes: Uint8Array): MetaGraphDefObject[] {
+  const type = messageType('tensorflow.SavedModel');
+  return (type.toObject(type.decode(bytes), { ...PLAIN, enums: Number }) as { metaGraphs: MetaGraphDefObject[] }).metaGraphs;
 }

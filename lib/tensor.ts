@@ -3,11 +3,46 @@ import { DType, TypedArray, dtypeToEnum, enumToDType } from './dtypes';
 import { HostValue, NestedArray } from './host_data';
 import { NativeOutput, NativeTensor, NativeTensorHandle, binding } from './native';
 import { HostScalar, hostTensor, readFlat, readNested } from './raw/host_tensor';
+import type { Variable } from './variable';
 
 /** A static shape: null marks a dimension unknown until run time. */
 export type Shape = (number | null)[];
 
-export type TensorLike = Tensor | HostValue;
+/** What ops take as a tensor: a Tensor, a tf.Variable (read where the op runs), or host values. */
+export type TensorLike = Tensor | Variable | HostValue;
+
+/** Marks objects that ops read as tensors (tf.Variable): Python's tensor conversion registry, one entry. */
+export const READ_AS_TENSOR: unique symbol = Symbol('tf-napi.readAsTensor');
+
+/** Something ops read as a tensor through its `value()`: eagerly a recorded read, in a trace a ReadVariableOp. */
+export interface ReadAsTensor {
+  readonly [READ_AS_TENSOR]: true;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  value(): Tensor;
+}
+
+export function isReadAsTensor(value: unknown): value is ReadAsTensor {
+  return typeof value === 'object' && value !== null && (value as Partial<ReadAsTensor>)[READ_AS_TENSOR] === true;
+}
+
+/** The dtype a TensorLike has without converting it: a tensor's or a variable's; undefined for host values. */
+export function dtypeOfTensorLike(value: unknown): DType | undefined {
+  return value instanceof Tensor || isReadAsTensor(value) ? value.dtype : undefined;
+}
+
+/** JavaScript's number for a scalar (valueOf); what to call instead for a larger value. */
+export function scalarValueOf(what: string, shape: readonly (number | null)[], read: () => unknown): number | boolean | string | bigint {
+  if (shape.length !== 0) {
+    throw new TypeError(
+      `${what} of shape ${formatShape(shape as Shape)} has no single number value; use .arraySync(), .dataSync() or .numpy() to read it`,
+    );
+  }
+  const value = read();
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return value as number | boolean | string;
+}
 
 export class Tensor {
   private handle_?: NativeTensorHandle;
@@ -143,6 +178,12 @@ export class Tensor {
   dispose(): void {
     this.handle_?.dispose();
     this.host_?.dispose();
+  }
+
+  /** A scalar's value, so `Number(t)` and `t * 0.5` work; a TypeError for other shapes and while tracing. */
+  valueOf(): number | boolean | string | bigint {
+    if (this.output) throw new TypeError(`Tensor '${this.name}' is symbolic (inside tf.function) and has no value yet`);
+    return scalarValueOf('A tensor', this.shape, () => this.arraySync());
   }
 
   toString(): string {

@@ -8,7 +8,7 @@ import { addTraceOperation, symbolicOutput } from './ops/run_op';
 import { opInfo } from './op_registry';
 import { hostTensor } from './raw/host_tensor';
 import { runtime } from './runtime';
-import { Tensor, TensorLike } from './tensor';
+import { READ_AS_TENSOR, Tensor, TensorLike, isReadAsTensor, scalarValueOf } from './tensor';
 
 export interface VariableOptions {
   name?: string;
@@ -22,6 +22,8 @@ export type InitialValue = TensorLike | (() => TensorLike);
 type AssignKind = 'AssignVariableOp' | 'AssignAddVariableOp' | 'AssignSubVariableOp';
 
 export class Variable {
+  /** Ops take a variable wherever they take a tensor, reading it through value() (lib/ops/convert.ts). */
+  readonly [READ_AS_TENSOR] = true as const;
   readonly name: string;
   readonly trainable: boolean;
   readonly dtype: DType;
@@ -169,6 +171,7 @@ export class Variable {
   }
 
   private write(kind: AssignKind, value: TensorLike): this {
+    if (isReadAsTensor(value)) value = value.value();
     const trace = context.trace;
     if (trace) {
       const input = value instanceof Tensor ? value : Tensor.fromNative(hostTensor(value as HostValue, undefined, this.dtype));
@@ -196,12 +199,18 @@ export class Variable {
     return this;
   }
 
+  /** A scalar variable's current value, so `Number(lr)` and `lr * 0.5` work; a TypeError for other shapes. */
+  valueOf(): number | boolean | string | bigint {
+    return scalarValueOf(`Variable '${this.name}'`, this.shape, () => this.numpy());
+  }
+
   toString(): string {
     return `<tf.Variable '${this.name}' shape=(${this.shape.join(', ')}${this.shape.length === 1 ? ',' : ''}) dtype=${this.dtype}>`;
   }
 }
 
 function toEagerTensor(value: TensorLike, dtype?: DType): Tensor {
+  if (isReadAsTensor(value)) value = value.value();
   if (value instanceof Tensor) {
     if (value.isSymbolic) throw new TypeError('A variable needs an eager value; got a symbolic tensor');
     if (dtype !== undefined && value.dtype !== dtype) {

@@ -168,6 +168,7 @@ Napi::Function Session::Init(Napi::Env env) {
                                         InstanceMethod<&Session::ListDevices>("listDevices"),
                                         InstanceMethod<&Session::Close>("close"),
                                         InstanceAccessor<&Session::IsClosed>("closed"),
+                                        InstanceAccessor<&Session::MetaGraphDef>("metaGraphDef"),
                                     });
   return KeepConstructor(Instance(env).sessionConstructor, ctor);
 }
@@ -177,7 +178,7 @@ Session* Session::FromValue(Napi::Env env, const Napi::Value& value) {
   throw Napi::TypeError::New(env, "expected a native Session");
 }
 
-// new Session(graph, configProto?: Uint8Array)
+// new Session(graph, configProto?: Uint8Array, savedModelDir?: string, tags?: string[])
 Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(info) {
   Napi::Env env = info.Env();
   Graph* graph = Graph::FromValue(env, info[0]);
@@ -191,7 +192,37 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
     std::string_view config = BytesOf(info[1].As<Napi::TypedArray>());
     TF_SetConfig(options, config.data(), config.size(), status.get());
   }
-  if (TF_GetCode(status.get()) == TF_OK) session_ = TF_NewSession(graph->graph(), options, status.get());
+  if (TF_GetCode(status.get()) == TF_OK) {
+    if (info.Length() > 2 && !IsNullish(info[2])) {
+      // A SavedModel: TF imports its graph into `graph` (which must be empty) and restores its variables.
+      if (!info[2].IsString()) {
+        TF_DeleteSessionOptions(options);
+        throw Napi::TypeError::New(env, "the SavedModel directory must be a string");
+      }
+      std::string exportDir = info[2].As<Napi::String>().Utf8Value();
+      std::vector<std::string> tags;
+      Napi::Array tagArray = info.Length() > 3 ? ReadArray(env, info[3], "tags") : Napi::Array::New(env);
+      for (uint32_t i = 0; i < tagArray.Length(); i++) {
+        Napi::Value tag = tagArray.Get(i);
+        if (!tag.IsString()) {
+          TF_DeleteSessionOptions(options);
+          throw Napi::TypeError::New(env, "SavedModel tags must be strings");
+        }
+        tags.push_back(tag.As<Napi::String>().Utf8Value());
+      }
+      std::vector<const char*> tagPointers;
+      for (const std::string& tag : tags) tagPointers.push_back(tag.c_str());
+      BufferPtr metaGraph(TF_NewBuffer());
+      session_ = TF_LoadSessionFromSavedModel(options, nullptr, exportDir.c_str(), tagPointers.data(),
+                                              static_cast<int>(tagPointers.size()), graph->graph(),
+                                              metaGraph.get(), status.get());
+      if (TF_GetCode(status.get()) == TF_OK) {
+        metaGraphDef_.assign(static_cast<const char*>(metaGraph->data), metaGraph->length);
+      }
+    } else {
+      session_ = TF_NewSession(graph->graph(), options, status.get());
+    }
+  }
   TF_DeleteSessionOptions(options);
   ThrowIfNotOk(env, status.get());
   graph_ = graph->graph();
@@ -256,6 +287,12 @@ Napi::Value Session::Close(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Session::IsClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), closed_); }
+
+// The serialized MetaGraphDef of a session loaded from a SavedModel; undefined otherwise.
+Napi::Value Session::MetaGraphDef(const Napi::CallbackInfo& info) {
+  if (metaGraphDef_.empty()) return info.Env().Undefined();
+  return Napi::Buffer<uint8_t>::Copy(info.Env(), reinterpret_cast<const uint8_t*>(metaGraphDef_.data()), metaGraphDef_.size());
+}
 
 // ---- Callable --------------------------------------------------------------------------------
 

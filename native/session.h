@@ -7,6 +7,7 @@
 #include <tensorflow/c/c_api.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace tfnapi {
@@ -43,6 +44,7 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::Value ListDevices(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
+  Napi::Value MetaGraphDef(const Napi::CallbackInfo& info);
   void Destroy();
 
   TF_Session* session_ = nullptr;
@@ -50,6 +52,7 @@ class Session : public Napi::ObjectWrap<Session> {
   Napi::ObjectReference graphRef_;
   bool closed_ = false;
   int inflight_ = 0;
+  std::string metaGraphDef_;
 };
 
 class Callable : public Napi::ObjectWrap<Callable> {

@@ -122,7 +122,7 @@ test('loading checks keys, dtypes and shapes first, and a failed load changes no
     name: 'InvalidArgumentError',
     message: `Cannot restore 'dense/kernel' into variable '${wide.name}': the checkpoint holds shape [2, 2], the variable has shape [2, 3]`,
   });
-  assert.throws(() => loadVariables(prefix, { 'dense/kernel': kernel, step: new tf.Variable(0) }), {
+  assert.throws(() => loadVariables(prefix, { 'dense/kernel': kernel, step: new tf.Variable(0, { dtype: 'int32' }) }), {
     name: 'InvalidArgumentError',
     message: /Cannot restore 'step' into variable 'Variable(_\d+)?:0': the checkpoint holds int64, the variable is int32/,
   });
@@ -281,7 +281,7 @@ tf.train.Checkpoint(w=tf.Variable([[1, 2, 3]], dtype=tf.int32), v=tf.Variable('t
   const objectPrefix = path.join(dir, 'object');
   const keys = listVariables(objectPrefix).map(([key]) => key);
   assert.deepEqual(keys, ['_CHECKPOINTABLE_OBJECT_GRAPH', 'v/.ATTRIBUTES/VARIABLE_VALUE', 'w/.ATTRIBUTES/VARIABLE_VALUE']);
-  const w = new tf.Variable([[0, 0, 0]]);
+  const w = new tf.Variable([[0, 0, 0]], { dtype: 'int32' });
   const v = new tf.Variable('');
   loadVariables(objectPrefix, { 'w/.ATTRIBUTES/VARIABLE_VALUE': w, 'v/.ATTRIBUTES/VARIABLE_VALUE': v });
   assert.deepEqual(w.numpy(), [[1, 2, 3]]);

@@ -7,11 +7,13 @@ test('tf.tensor, scalar, constant, zeros, ones, fill, range', () => {
     [1, 2, 3],
     [4, 5, 6],
   ]);
-  assert.equal(t.dtype, 'int32');
+  // JS numbers are float32 (tfjs' rule): JavaScript cannot tell 1 from 1.0.
+  assert.equal(t.dtype, 'float32');
   assert.deepEqual(t.shape, [2, 3]);
   assert.equal(t.rank, 2);
   assert.equal(t.size, 6);
-  assert.deepEqual(t.dataSync(), new Int32Array([1, 2, 3, 4, 5, 6]));
+  assert.deepEqual(t.dataSync(), new Float32Array([1, 2, 3, 4, 5, 6]));
+  assert.equal(tf.tensor([1, 2], undefined, 'int32').dtype, 'int32');
   assert.deepEqual(t.arraySync(), [
     [1, 2, 3],
     [4, 5, 6],
@@ -35,7 +37,8 @@ test('tf.tensor, scalar, constant, zeros, ones, fill, range', () => {
   assert.deepEqual(tf.range(4).numpy(), [0, 1, 2, 3]);
   assert.deepEqual(tf.range(1, 2, 0.25).numpy(), [1, 1.25, 1.5, 1.75]);
   assert.equal(tf.range(1, 2, 0.25).dtype, 'float32');
-  assert.match(t.toString(), /^tf\.Tensor\(\[\[1,2,3\],\[4,5,6\]\], shape=\(2, 3\), dtype=int32\)$/);
+  assert.equal(tf.range(4).dtype, 'int32');
+  assert.match(t.toString(), /^tf\.Tensor\(\[\[1,2,3\],\[4,5,6\]\], shape=\(2, 3\), dtype=float32\)$/);
 });
 
 test('async reads and dispose', async () => {

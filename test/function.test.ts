@@ -15,7 +15,7 @@ test('traces once per signature, retraces for a new one, runs sync and async', a
   assert.equal(f.tracingCount, 1);
   f(tf.tensor([3, 4, 5], undefined, 'float32'), tf.tensor([0, 0, 0], undefined, 'float32'));
   assert.equal(f.tracingCount, 2);
-  f(tf.tensor([3, 4]), tf.tensor([0, 0]));
+  f(tf.tensor([3, 4], undefined, 'int32'), tf.tensor([0, 0], undefined, 'int32'));
   assert.equal(f.tracingCount, 3, 'a new dtype retraces');
   const asyncOut = await f.callAsync(tf.tensor([2, 2], undefined, 'float32'), tf.tensor([1, 1], undefined, 'float32'));
   assert.deepEqual(asyncOut.sum.numpy(), [5, 5]);
@@ -42,7 +42,7 @@ test('an input signature with a null batch dimension accepts any batch and rejec
     [3, 7, 11],
   );
   assert.equal(f.tracingCount, 1);
-  assert.throws(() => f(tf.tensor([[1, 2]])), {
+  assert.throws(() => f(tf.tensor([[1, 2]], undefined, 'int32')), {
     name: 'TypeError',
     message: 'function: argument 0 (dtype int32, shape [1, 2]) does not match its inputSignature (dtype float32, shape [null, 2])',
   });

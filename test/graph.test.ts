@@ -112,7 +112,7 @@ test('control inputs, device and colocation', () => {
   const g = new Graph();
   const a = constant(g, 'a', 1);
   const b = new OperationBuilder(g, 'Const', 'b')
-    .setAttrTensor('value', hostTensor(2))
+    .setAttrTensor('value', hostTensor(2, undefined, 'int32'))
     .setAttrType('dtype', 'int32')
     .addControlInput(a)
     .setDevice('/device:CPU:0')

@@ -109,7 +109,7 @@ test('bad arguments: a TypeError or RangeError naming the argument', () => {
     [() => new Adafactor({ relativeStep: 'yes' as never }), 'TypeError', /`relativeStep` must be a boolean/],
     [() => new Adafactor({ learningRate: -1 }), 'RangeError', /`learningRate`/],
     [() => new Lion({ clipnorm: 1, clipvalue: 1 }), 'RangeError', /Only one of `clipnorm`, `clipvalue` and `globalClipnorm`/],
-    [() => new Lamb(3 as never), 'TypeError', /Lamb expects a single options object/],
+    [() => new Lamb(...([3, 0.9, 0.99, 1e-7, 5] as unknown as [number])), 'TypeError', /Lamb takes at most 4 positional arguments/],
     [() => new optimizers.SGD({ momentum: 1.5 }), 'RangeError', /`momentum` must be a float between \[0, 1\]/],
     [() => new optimizers.SGD({ nesterov: 'true' as never }), 'TypeError', /`nesterov` must be a boolean/],
   ];

@@ -227,7 +227,12 @@ const BAD_ARGUMENTS: [string, () => unknown, string, RegExp][] = [
     'TypeError',
     /unexpected option 'decay_rate' \(did you mean 'decayRate'\?\)/,
   ],
-  ['positional arguments', () => new ExponentialDecay(0.1 as never), 'TypeError', /ExponentialDecay expects a single options object/],
+  [
+    'too many positional arguments',
+    () => new ExponentialDecay(...([0.1, 10, 0.5, false, 'n', 6] as unknown as [number, number, number])),
+    'TypeError',
+    /ExponentialDecay takes at most 5 positional arguments/,
+  ],
   [
     'boundaries not increasing',
     () => new PiecewiseConstantDecay({ boundaries: [10, 10], values: [1, 2, 3] }),

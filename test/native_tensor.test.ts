@@ -86,16 +86,17 @@ test('scalars and nested shapes', () => {
   assert.deepEqual(m.shape, [3, 1, 2]);
   assert.deepEqual(readNested(m), [[[1, 2]], [[3, 4]], [[5, 6]]]);
   assert.deepEqual(hostTensor([]).shape, [0]);
-  assert.deepEqual(hostTensor(0, [2, 2]).data(), new Int32Array(4));
+  assert.deepEqual(hostTensor(0, [2, 2]).data(), new Float32Array(4));
   assert.deepEqual(readNested(hostTensor([1, 2, 3, 4, 5, 6], [2, 3])), [
     [1, 2, 3],
     [4, 5, 6],
   ]);
 });
 
-test('dtype inference follows Python: ints → int32, floats → float32, bigint → int64', () => {
+test('dtype inference follows tfjs: numbers → float32 (JS cannot tell 1 from 1.0), Int32Array → int32, bigint → int64', () => {
   const name = (t: tf.raw.Tensor) => Object.entries(DTYPE_ENUM).find(([, v]) => v === t.dtype)?.[0];
-  assert.equal(name(hostTensor([1, 2])), 'int32');
+  assert.equal(name(hostTensor([1, 2])), 'float32');
+  assert.equal(name(hostTensor(new Int32Array(2))), 'int32');
   assert.equal(name(hostTensor([1, 2.5])), 'float32');
   assert.equal(name(hostTensor(true)), 'bool');
   assert.equal(name(hostTensor('a')), 'string');

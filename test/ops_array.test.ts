@@ -31,7 +31,8 @@ checkCases(fixture.array, {
   'gather:batchDims': (cube: T, idx2: T) => tf.gather(cube, idx2, { axis: 2, batchDims: 1 }),
   slice: (cube: T) => tf.slice(cube, [0, 1, 1], [2, 2, -1]),
   oneHot: (idx: T) => tf.oneHot(idx, 3),
-  'oneHot:options': (idx: T) => tf.oneHot(idx, 3, { onValue: 5, offValue: -1, axis: 0 }),
+  // Python's on_value=5 is an int; a JS 5 is float32, so the int32 result asks for it.
+  'oneHot:options': (idx: T) => tf.oneHot(idx, 3, { onValue: 5, offValue: -1, axis: 0, dtype: 'int32' }),
   'oneHot:dtype': (idx: T) => tf.oneHot(idx, 4, { dtype: 'float64' }),
   where: (p: T) => tf.where(p),
   'where:select': (p: T, x: T, y: T) => tf.where(p, x, y),
@@ -197,7 +198,7 @@ test('convertToTensor: tensors pass through, host values follow dtype, then the 
     name: 'TypeError',
     message: 'Tensor conversion requested dtype int32 for Tensor with dtype float32',
   });
-  assert.equal(tf.convertToTensor([1, 2]).dtype, 'int32');
+  assert.equal(tf.convertToTensor([1, 2]).dtype, 'float32', 'JS numbers are float32');
   assert.equal(tf.convertToTensor([1, 2], 'float64').dtype, 'float64');
   assert.equal(tf.convertToTensor([1, 2], undefined, 'int64').dtype, 'int64');
   assert.equal(tf.convertToTensor([1.5], undefined, 'int32').dtype, 'float32', '1.5 does not fit the int32 hint');

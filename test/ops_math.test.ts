@@ -143,14 +143,18 @@ test("host numbers take the tensor operand's dtype; tensors of different dtypes 
     () => tf.maximum(i32, f32),
     () => tf.equal(f32, i32),
     () => tf.divide(f32, i32),
-    () => tf.matmul([[1.5]], tf.tensor([[2]])),
+    () => tf.matmul([[1.5]], tf.tensor([[2]], undefined, 'int32')),
     () => tf.addN([f32, i32]),
   ]) {
     assert.throws(call, bothDTypes);
   }
   const traced = tf.function((a: tf.Tensor, b: tf.Tensor) => tf.subtract(a, b));
   assert.throws(() => traced(f32, i32), bothDTypes);
-  assert.throws(() => tf.math.sqrt(tf.tensor([4])), tf.errors.InvalidArgumentError, 'Sqrt has no int32 kernel, as in Python');
+  assert.throws(
+    () => tf.math.sqrt(tf.tensor([4], undefined, 'int32')),
+    tf.errors.InvalidArgumentError,
+    'Sqrt has no int32 kernel, as in Python',
+  );
 });
 
 test('divide computes integers in float64 (32/64-bit) or float32 (8/16-bit), and rejects bool', () => {
@@ -206,7 +210,7 @@ test('reductions over every axis use a constant axis list; unknown ranks fall ba
   const traced = tf.function((values: tf.Tensor, dims: tf.Tensor) => tf.reduceMean(tf.reshape(values, dims)), {
     inputSignature: [new tf.TensorSpec([4], 'float32'), new tf.TensorSpec([null], 'int32')],
   });
-  assert.equal(traced(tf.tensor([1, 2, 3, 6], undefined, 'float32'), tf.tensor([2, 2])).numpy(), 3);
+  assert.equal(traced(tf.tensor([1, 2, 3, 6], undefined, 'float32'), tf.tensor([2, 2], undefined, 'int32')).numpy(), 3);
 });
 
 test('matmul with complex adjoints conjugates', () => {
@@ -221,7 +225,7 @@ test('matmul with complex adjoints conjugates', () => {
 test('cast returns the same tensor for its own dtype and abs gives complex magnitudes', () => {
   const x = tf.tensor([1.5], undefined, 'float32');
   assert.equal(tf.cast(x, 'float32'), x);
-  const ints = tf.tensor([3]);
+  const ints = tf.tensor([3], undefined, 'int32');
   assert.equal(tf.round(ints), ints);
   const z = tf.tensor(new Float64Array([3, 4]), [1], 'complex128');
   const magnitude = tf.abs(z);

@@ -233,10 +233,14 @@ test('dynamic batch dims: losses and softmax reshape through the Shape op only w
     [2, 3, 4],
     'float32',
   );
-  const labels = tf.tensor([
-    [0, 3, 1],
-    [2, 2, 0],
-  ]);
+  const labels = tf.tensor(
+    [
+      [0, 3, 1],
+      [2, 2, 0],
+    ],
+    undefined,
+    'int32',
+  );
   const [sparse, dense, soft] = losses(logits, labels) as tf.Tensor[];
   const eagerSparse = tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits });
   assert.deepEqual(sparse.shape, [2, 3]);

@@ -24,11 +24,25 @@ test('the sample spans at least 40 distinct ops', () => {
   assert.ok(new Set(fixture.raw.map((c) => c.op)).size >= 40);
 });
 
+/**
+ * Python's raw Range converts host ints by Tidx's default (int32); a JS number is float32 (Tidx
+ * allows floats), so the start is given as an int32 tensor and the other host numbers follow it.
+ */
+const INT32_HOST_ARGS: Record<string, string[]> = { Range: ['start'] };
+
 for (const { op, kwargs, expected } of fixture.raw) {
   test(`rawOps.${op} matches Python`, () => {
     const wrapper = (tf.rawOps as unknown as Record<string, (args: object) => unknown>)[op];
     assert.equal(typeof wrapper, 'function', `tf.rawOps.${op} exists`);
-    const result = wrapper(Object.fromEntries(Object.entries(kwargs).map(([key, value]) => [camel(key), argument(value)])));
+    const intArgs = INT32_HOST_ARGS[op] ?? [];
+    const result = wrapper(
+      Object.fromEntries(
+        Object.entries(kwargs).map(([key, value]) => [
+          camel(key),
+          intArgs.includes(key) ? tf.tensor(value as number, undefined, 'int32') : argument(value),
+        ]),
+      ),
+    );
     // One output, a list output, or an object of named outputs in OpDef order.
     const outputs = result instanceof tf.Tensor ? [result] : Array.isArray(result) ? result : Object.values(result as object);
     assertMatches(outputs, expected, op);

@@ -122,7 +122,7 @@ test('run errors are typed: bad feed shape, dtype, count, unknown fetch, runtime
     () =>
       s.run({
         feeds: [
-          [x, hostTensor([1, 2])],
+          [x, hostTensor([1, 2], undefined, 'int32')],
           [y, two],
         ],
         fetches: [sum],

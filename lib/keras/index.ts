@@ -14,3 +14,4 @@ export { Input } from './layers';
 export { History } from './callbacks/history';
 export type { CompileOptions, FitOptions, EvaluateOptions, StepData, ComputeLossArguments } from './training/trainer';
 export type { PredictOptions } from './training/predict';
+export type { ExportOptions } from './export/saved_model';

@@ -1,9 +1,11 @@
 // Python's tf.clip_by_global_norm and tf.linalg.global_norm, op for op (clip_ops.py), so the numbers
 // match Python's, eagerly and inside tf.function.
 import { DType, isFloating } from '../dtypes';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, isReadAsTensor } from '../tensor';
 import { Variable } from '../variable';
 import { AddV2, Cast, Identity, L2Loss, Minimum, Mul, Pack, RealDiv, Sqrt, Sub, Sum } from './generated';
+import { KeywordArgs, keywordArgs, requiredArg } from '../utils/argument_validation';
+import { convertToTensor } from './convert';
 import { constantTensor } from './run_op';
 import { HostValue } from '../host_data';
 
@@ -28,7 +30,7 @@ function clippableValue(t: Clippable): Tensor | null {
 }
 
 function scalarOf(value: TensorLike, dtype: DType): Tensor {
-  return value instanceof Tensor ? value : constantTensor(value as HostValue, dtype);
+  return value instanceof Tensor || isReadAsTensor(value) ? convertToTensor(value) : constantTensor(value as HostValue, dtype);
 }
 
 function norm(values: readonly (Tensor | null)[]): Tensor {
@@ -42,12 +44,27 @@ export function globalNorm(tList: readonly Clippable[]): Tensor {
   return norm(checkList('tf.linalg.globalNorm', tList).map(clippableValue));
 }
 
+export interface ClipByGlobalNormOptions {
+  clipNorm?: TensorLike;
+  useNorm?: TensorLike;
+  name?: string;
+}
+
 /**
  * Python's `tf.clip_by_global_norm(t_list, clip_norm, use_norm=None)`: each tensor scaled by
  * `clipNorm / max(globalNorm, clipNorm)`; returns `[clipped, globalNorm]`, nulls kept in place (a
  * gradient list with unconnected entries). An infinite or NaN norm makes every value NaN, as in TF.
  */
-export function clipByGlobalNorm(tList: readonly Clippable[], clipNorm: TensorLike, useNorm?: TensorLike): [(Tensor | null)[], Tensor] {
+export function clipByGlobalNorm(
+  tList: readonly Clippable[],
+  ...args: KeywordArgs<
+    [clipNorm: TensorLike | undefined, useNorm: TensorLike | undefined, name: string | undefined],
+    ClipByGlobalNormOptions
+  >
+): [(Tensor | null)[], Tensor] {
+  // name is accepted for Python's signature; the clipped values keep their op names.
+  const { clipNorm, useNorm } = keywordArgs<ClipByGlobalNormOptions>('tf.clipByGlobalNorm', ['clipNorm', 'useNorm', 'name'], args);
+  requiredArg('tf.clipByGlobalNorm', 'clipNorm', clipNorm);
   const values = checkList('tf.clipByGlobalNorm', tList).map(clippableValue);
   const first = values.find((v): v is Tensor => v !== null);
   const useNormTensor =
@@ -55,7 +72,7 @@ export function clipByGlobalNorm(tList: readonly Clippable[], clipNorm: TensorLi
       ? norm(values)
       : scalarOf(useNorm, first && isFloating(first.dtype) ? first.dtype : 'float32');
   const dtype = useNormTensor.dtype;
-  const clip = scalarOf(clipNorm, dtype);
+  const clip = scalarOf(clipNorm as TensorLike, dtype);
   const scaleForFinite = Mul({
     x: clip,
     y: Minimum({ x: RealDiv({ x: constantTensor(1, dtype), y: useNormTensor }), y: RealDiv({ x: constantTensor(1, dtype), y: clip }) }),

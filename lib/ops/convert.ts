@@ -1,14 +1,16 @@
 // Python's tf.convert_to_tensor, and the static shape that Python's ops consult before adding ops.
 import { DType } from '../dtypes';
 import { HostValue } from '../host_data';
-import { Shape, Tensor, TensorLike } from '../tensor';
+import { Shape, Tensor, TensorLike, isReadAsTensor } from '../tensor';
 import { constantTensor } from './run_op';
 
 /**
- * Tensors pass through (their dtype must match `dtype` if given); host values become constants of
- * `dtype`, else of `dtypeHint` when they fit it, else of the dtype inferred from them.
+ * Tensors pass through (their dtype must match `dtype` if given) and variables are read; host
+ * values become constants of `dtype`, else of `dtypeHint` when they fit it, else of the dtype
+ * inferred from them (JS numbers: float32).
  */
 export function convertToTensor(value: TensorLike, dtype?: DType, dtypeHint?: DType): Tensor {
+  if (isReadAsTensor(value)) value = value.value();
   if (value instanceof Tensor) {
     if (dtype !== undefined && value.dtype !== dtype) {
       throw new TypeError(`Tensor conversion requested dtype ${dtype} for Tensor with dtype ${value.dtype}`);

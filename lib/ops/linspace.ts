@@ -2,7 +2,7 @@
 // values laid out along `axis`, start and stop exact at the ends.
 import { DType, isFloating } from '../dtypes';
 import { HostValue } from '../host_data';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, isReadAsTensor } from '../tensor';
 import {
   AddV2,
   BroadcastArgs,
@@ -23,6 +23,8 @@ import {
   Sub,
   ZerosLike,
 } from './generated';
+import { checkOptions } from '../utils/argument_validation';
+import { convertToTensor } from './convert';
 import { constantTensor } from './run_op';
 
 export interface LinspaceOptions {
@@ -32,7 +34,7 @@ export interface LinspaceOptions {
 
 /** Host numbers are float32 (a JS number does not say whether it is an integer). */
 function toTensor(value: TensorLike, dtype: DType | undefined, what: string): Tensor {
-  if (value instanceof Tensor) return value;
+  if (value instanceof Tensor || isReadAsTensor(value)) return convertToTensor(value);
   if (typeof value === 'string' || typeof value === 'boolean') throw new TypeError(`tf.linspace: ${what} must be a number or a tensor`);
   return constantTensor(value as HostValue, dtype ?? 'float32');
 }
@@ -51,7 +53,7 @@ function floatDType(dtype: DType): DType {
  * division does. A negative `num` is TF's InvalidArgumentError (from Range), 0 gives an empty result.
  */
 export function linspace(start: TensorLike, stop: TensorLike, num: TensorLike, options: LinspaceOptions = {}): Tensor {
-  const { axis = 0 } = options;
+  const { axis = 0 } = checkOptions('tf.linspace', options, ['axis', 'name']) as LinspaceOptions;
   let s = toTensor(start, undefined, 'start');
   let e = toTensor(stop, s.dtype, 'stop');
   if (e.dtype !== s.dtype) throw new TypeError(`tf.linspace: stop must have start's dtype ${s.dtype}, got ${e.dtype}`);

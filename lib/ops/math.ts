@@ -4,28 +4,32 @@
 import { DType, isInteger } from '../dtypes';
 import { InvalidArgumentError } from '../errors';
 import { inferDType, HostValue } from '../host_data';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, dtypeOfTensorLike } from '../tensor';
 import { reshape, shape } from './array';
 import { convertToTensor, formatShape, int32Vector, shapesCompatible, staticShape } from './convert';
 import * as ops from './generated';
+import { KeywordArgs, NameArg, checkOptions, keywordArgs, nameArg, requiredArg } from '../utils/argument_validation';
 
 /** An axis argument: an index, a list of indices, or an int tensor; negative counts from the end. */
 export type Axis = number | readonly number[] | Tensor;
 
 function isString(value: TensorLike): boolean {
-  return value instanceof Tensor ? value.dtype === 'string' : inferDType(value as HostValue) === 'string';
+  return (dtypeOfTensorLike(value) ?? inferDType(value as HostValue)) === 'string';
 }
 
-export function add(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function add(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.add', rest);
   // AddV2 has no string kernel; Python keeps the old Add for strings.
   return isString(x) ? ops.Add({ x, y, name }) : ops.AddV2({ x, y, name });
 }
 
-export function subtract(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function subtract(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.subtract', rest);
   return ops.Sub({ x, y, name });
 }
 
-export function multiply(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function multiply(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.multiply', rest);
   return ops.Mul({ x, y, name });
 }
 
@@ -48,8 +52,9 @@ const TRUEDIV_DTYPE: Partial<Record<DType, DType | null>> = {
 };
 
 /** Python's tf.divide / tf.truediv: integers are cast to float32 (8/16-bit) or float64 first. */
-export function divide(x: TensorLike, y: TensorLike, name?: string): Tensor {
-  const a = convertToTensor(x, undefined, y instanceof Tensor ? y.dtype : undefined);
+export function divide(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.divide', rest);
+  const a = convertToTensor(x, undefined, dtypeOfTensorLike(y));
   const b = convertToTensor(y, undefined, a.dtype);
   if (a.dtype !== b.dtype) throw new TypeError(`\`x\` and \`y\` must have the same dtype, got ${a.dtype} != ${b.dtype}.`);
   const target = TRUEDIV_DTYPE[a.dtype];
@@ -59,143 +64,176 @@ export function divide(x: TensorLike, y: TensorLike, name?: string): Tensor {
   return target === null ? ops.RealDiv({ x: a, y: b, name }) : ops.RealDiv({ x: cast(a, target), y: cast(b, target), name });
 }
 
-export function floorDiv(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function floorDiv(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.floorDiv', rest);
   return ops.FloorDiv({ x, y, name });
 }
 
 /** Python's tf.math.mod (floormod): the result has the sign of the divisor. */
-export function mod(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function mod(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.mod', rest);
   return ops.FloorMod({ x, y, name });
 }
 
-export function pow(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function pow(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.pow', rest);
   return ops.Pow({ x, y, name });
 }
 
-export function maximum(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function maximum(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.maximum', rest);
   return ops.Maximum({ x, y, name });
 }
 
-export function minimum(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function minimum(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.minimum', rest);
   return ops.Minimum({ x, y, name });
 }
 
-export function squaredDifference(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function squaredDifference(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.squaredDifference', rest);
   return ops.SquaredDifference({ x, y, name });
 }
 
-export function negative(x: TensorLike, name?: string): Tensor {
+export function negative(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.negative', rest);
   return ops.Neg({ x, name });
 }
 
 /** |x|; for complex x the magnitude, as the matching real dtype. */
-export function abs(x: TensorLike, name?: string): Tensor {
+export function abs(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.abs', rest);
   const t = convertToTensor(x);
   if (t.dtype === 'complex64') return ops.ComplexAbs({ x: t, Tout: 'float32', name });
   if (t.dtype === 'complex128') return ops.ComplexAbs({ x: t, Tout: 'float64', name });
   return ops.Abs({ x: t, name });
 }
 
-export function sign(x: TensorLike, name?: string): Tensor {
+export function sign(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.sign', rest);
   return ops.Sign({ x, name });
 }
 
-export function square(x: TensorLike, name?: string): Tensor {
+export function square(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.square', rest);
   return ops.Square({ x, name });
 }
 
-export function sqrt(x: TensorLike, name?: string): Tensor {
+export function sqrt(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.sqrt', rest);
   return ops.Sqrt({ x, name });
 }
 
-export function rsqrt(x: TensorLike, name?: string): Tensor {
+export function rsqrt(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.rsqrt', rest);
   return ops.Rsqrt({ x, name });
 }
 
-export function exp(x: TensorLike, name?: string): Tensor {
+export function exp(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.exp', rest);
   return ops.Exp({ x, name });
 }
 
-export function log(x: TensorLike, name?: string): Tensor {
+export function log(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.log', rest);
   return ops.Log({ x, name });
 }
 
-export function log1p(x: TensorLike, name?: string): Tensor {
+export function log1p(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.log1p', rest);
   return ops.Log1p({ x, name });
 }
 
-export function sin(x: TensorLike, name?: string): Tensor {
+export function sin(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.sin', rest);
   return ops.Sin({ x, name });
 }
 
-export function cos(x: TensorLike, name?: string): Tensor {
+export function cos(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.cos', rest);
   return ops.Cos({ x, name });
 }
 
-export function tanh(x: TensorLike, name?: string): Tensor {
+export function tanh(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.tanh', rest);
   return ops.Tanh({ x, name });
 }
 
-export function sigmoid(x: TensorLike, name?: string): Tensor {
+export function sigmoid(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.sigmoid', rest);
   return ops.Sigmoid({ x, name });
 }
 
 /** Rounds half to even (banker's rounding); integer tensors are returned as they are. */
-export function round(x: TensorLike, name?: string): Tensor {
+export function round(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.round', rest);
   const t = convertToTensor(x);
   return isInteger(t.dtype) ? t : ops.Round({ x: t, name });
 }
 
-export function floor(x: TensorLike, name?: string): Tensor {
+export function floor(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.floor', rest);
   return ops.Floor({ x, name });
 }
 
-export function ceil(x: TensorLike, name?: string): Tensor {
+export function ceil(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.ceil', rest);
   return ops.Ceil({ x, name });
 }
 
-export function isNan(x: TensorLike, name?: string): Tensor {
+export function isNan(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.isNan', rest);
   return ops.IsNan({ x, name });
 }
 
 // biome-ignore lint/suspicious/noShadowRestrictedNames: Python's tf.math.is_finite, reached as tf.math.isFinite
-export function isFinite(x: TensorLike, name?: string): Tensor {
+export function isFinite(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.isFinite', rest);
   return ops.IsFinite({ x, name });
 }
 
-export function equal(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function equal(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.equal', rest);
   return ops.Equal({ x, y, name });
 }
 
-export function notEqual(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function notEqual(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.notEqual', rest);
   return ops.NotEqual({ x, y, name });
 }
 
-export function less(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function less(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.less', rest);
   return ops.Less({ x, y, name });
 }
 
-export function lessEqual(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function lessEqual(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.lessEqual', rest);
   return ops.LessEqual({ x, y, name });
 }
 
-export function greater(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function greater(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.greater', rest);
   return ops.Greater({ x, y, name });
 }
 
-export function greaterEqual(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function greaterEqual(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.greaterEqual', rest);
   return ops.GreaterEqual({ x, y, name });
 }
 
-export function logicalAnd(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function logicalAnd(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.logicalAnd', rest);
   return ops.LogicalAnd({ x, y, name });
 }
 
-export function logicalOr(x: TensorLike, y: TensorLike, name?: string): Tensor {
+export function logicalOr(x: TensorLike, y: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.logicalOr', rest);
   return ops.LogicalOr({ x, y, name });
 }
 
-export function logicalNot(x: TensorLike, name?: string): Tensor {
+export function logicalNot(x: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.logicalNot', rest);
   return ops.LogicalNot({ x, name });
 }
 
@@ -209,43 +247,58 @@ function reductionDims(x: Tensor, axis: Axis | undefined): TensorLike {
 
 type ReductionOp = (args: { input: TensorLike; reductionIndices: TensorLike; keepDims?: boolean; name?: string }) => Tensor;
 
-function reduce(op: ReductionOp, inputTensor: TensorLike, axis: Axis | undefined, keepdims: boolean, name: string | undefined): Tensor {
+/** Python's reduce_*(input_tensor, axis=None, keepdims=False, name=None). */
+export interface ReduceOptions {
+  /** The axes to reduce (every axis when omitted); negative counts from the end. */
+  axis?: Axis;
+  /** Keep reduced dims with length 1. */
+  keepdims?: boolean;
+  name?: string;
+}
+
+export type ReduceArgs = KeywordArgs<[axis: Axis | undefined, keepdims: boolean | undefined, name: string | undefined], ReduceOptions>;
+
+const REDUCE_PARAMS = ['axis', 'keepdims', 'name'] as const;
+
+function reduce(owner: string, op: ReductionOp, inputTensor: TensorLike, args: readonly unknown[]): Tensor {
+  const { axis, keepdims = false, name } = keywordArgs<ReduceOptions>(owner, REDUCE_PARAMS, args);
   const input = convertToTensor(inputTensor);
   return op({ input, reductionIndices: reductionDims(input, axis), keepDims: keepdims, name });
 }
 
 /** Sums over `axis` (every axis when omitted), dropping reduced dims unless `keepdims`. */
-export function reduceSum(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.Sum, inputTensor, axis, keepdims, name);
+export function reduceSum(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceSum', ops.Sum, inputTensor, args);
 }
 
 /** The mean over `axis`; integer tensors divide with truncation, as in Python. */
-export function reduceMean(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.Mean, inputTensor, axis, keepdims, name);
+export function reduceMean(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceMean', ops.Mean, inputTensor, args);
 }
 
-export function reduceMax(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.Max, inputTensor, axis, keepdims, name);
+export function reduceMax(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceMax', ops.Max, inputTensor, args);
 }
 
-export function reduceMin(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.Min, inputTensor, axis, keepdims, name);
+export function reduceMin(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceMin', ops.Min, inputTensor, args);
 }
 
-export function reduceProd(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.Prod, inputTensor, axis, keepdims, name);
+export function reduceProd(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceProd', ops.Prod, inputTensor, args);
 }
 
-export function reduceAll(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.All, inputTensor, axis, keepdims, name);
+export function reduceAll(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceAll', ops.All, inputTensor, args);
 }
 
-export function reduceAny(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
-  return reduce(ops.Any, inputTensor, axis, keepdims, name);
+export function reduceAny(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  return reduce('tf.reduceAny', ops.Any, inputTensor, args);
 }
 
 /** log(sum(exp(x))) over `axis`, shifted by the (finite) max so that large values do not overflow. */
-export function reduceLogsumexp(inputTensor: TensorLike, axis?: Axis, keepdims = false, name?: string): Tensor {
+export function reduceLogsumexp(inputTensor: TensorLike, ...args: ReduceArgs): Tensor {
+  const { axis, keepdims = false, name } = keywordArgs<ReduceOptions>('tf.reduceLogsumexp', REDUCE_PARAMS, args);
   const input = convertToTensor(inputTensor);
   const rawMax = reduceMax(input, axis, true);
   const finiteMax = ops.StopGradient({ input: ops.SelectV2({ condition: ops.IsFinite({ x: rawMax }), t: rawMax, e: 0 }) });
@@ -253,21 +306,57 @@ export function reduceLogsumexp(inputTensor: TensorLike, axis?: Axis, keepdims =
   return add(result, keepdims ? finiteMax : reshape(finiteMax, shape(result)), name);
 }
 
+/** Python's argmax/argmin(input, axis=None, output_type=tf.int64, name=None). */
+export interface ArgMaxOptions {
+  axis?: number | Tensor;
+  outputType?: 'int32' | 'int64';
+  name?: string;
+}
+
+export type ArgMaxArgs = KeywordArgs<
+  [axis: number | Tensor | undefined, outputType: 'int32' | 'int64' | undefined, name: string | undefined],
+  ArgMaxOptions
+>;
+
+const ARGMAX_PARAMS = ['axis', 'outputType', 'name'] as const;
+
 /** The index of the largest value along `axis` (default 0). */
-export function argmax(input: TensorLike, axis: number | Tensor = 0, outputType: 'int32' | 'int64' = 'int64', name?: string): Tensor {
+export function argmax(input: TensorLike, ...args: ArgMaxArgs): Tensor {
+  const { axis = 0, outputType = 'int64', name } = keywordArgs<ArgMaxOptions>('tf.argmax', ARGMAX_PARAMS, args);
   return ops.ArgMax({ input, dimension: axis, outputType, name });
 }
 
-export function argmin(input: TensorLike, axis: number | Tensor = 0, outputType: 'int32' | 'int64' = 'int64', name?: string): Tensor {
+export function argmin(input: TensorLike, ...args: ArgMaxArgs): Tensor {
+  const { axis = 0, outputType = 'int64', name } = keywordArgs<ArgMaxOptions>('tf.argmin', ARGMAX_PARAMS, args);
   return ops.ArgMin({ input, dimension: axis, outputType, name });
 }
 
-export function cumsum(x: TensorLike, axis: number | Tensor = 0, exclusive = false, reverse = false, name?: string): Tensor {
+export interface CumsumOptions {
+  axis?: number | Tensor;
+  exclusive?: boolean;
+  reverse?: boolean;
+  name?: string;
+}
+
+export function cumsum(
+  x: TensorLike,
+  ...args: KeywordArgs<
+    [axis: number | Tensor | undefined, exclusive: boolean | undefined, reverse: boolean | undefined, name: string | undefined],
+    CumsumOptions
+  >
+): Tensor {
+  const {
+    axis = 0,
+    exclusive = false,
+    reverse = false,
+    name,
+  } = keywordArgs<CumsumOptions>('tf.cumsum', ['axis', 'exclusive', 'reverse', 'name'], args);
   return ops.Cumsum({ x, axis, exclusive, reverse, name });
 }
 
 /** The elementwise sum of same-shaped tensors (no broadcasting); one input is returned as it is. */
-export function addN(inputs: readonly TensorLike[], name?: string): Tensor {
+export function addN(inputs: readonly TensorLike[], ...rest: NameArg): Tensor {
+  const name = nameArg('tf.addN', rest);
   if (!Array.isArray(inputs) || inputs.length === 0) {
     throw new TypeError('Inputs must be an iterable of at least one Tensor/IndexedSlices with the same dtype and shape.');
   }
@@ -295,6 +384,7 @@ function conj(x: Tensor): Tensor {
 
 /** Python's tf.linalg.matmul: a 2-D product, or a batched one (broadcasting batch dims) above rank 2. */
 export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}): Tensor {
+  checkOptions('tf.matmul', options, ['transposeA', 'transposeB', 'adjointA', 'adjointB', 'outputType', 'name']);
   let { transposeA = false, transposeB = false, adjointA = false, adjointB = false } = options;
   const { outputType, name } = options;
   if (transposeA && adjointA) {
@@ -330,13 +420,19 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
 }
 
 /** `x` as `dtype` (the same tensor when it already is); complex → real keeps the real part. */
-export function cast(x: TensorLike, dtype: DType, name?: string): Tensor {
+export function cast(
+  x: TensorLike,
+  ...args: KeywordArgs<[dtype: DType, name: string | undefined], { dtype: DType; name?: string }>
+): Tensor {
+  const { dtype, name } = keywordArgs<{ dtype?: DType; name?: string }>('tf.cast', ['dtype', 'name'], args);
+  requiredArg('tf.cast', 'dtype', dtype);
   const t = convertToTensor(x);
-  return t.dtype === dtype ? t : ops.Cast({ x: t, DstT: dtype, name });
+  return t.dtype === dtype ? t : ops.Cast({ x: t, DstT: dtype as DType, name });
 }
 
 /** Clips to [clipValueMin, clipValueMax]; the bounds may broadcast but must not enlarge `t`. */
-export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, name?: string): Tensor {
+export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.clipByValue', rest);
   const values = convertToTensor(t);
   const checkShape = (clipped: Tensor): void => {
     const [a, b] = [staticShape(values), staticShape(clipped)];
@@ -350,7 +446,17 @@ export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMa
 }
 
 /** x / sqrt(max(sum(|x|²) over `axis`, epsilon)). */
-export function l2Normalize(x: TensorLike, axis?: Axis, epsilon = 1e-12, name?: string): Tensor {
+export interface L2NormalizeOptions {
+  axis?: Axis;
+  epsilon?: number;
+  name?: string;
+}
+
+export function l2Normalize(
+  x: TensorLike,
+  ...args: KeywordArgs<[axis: Axis | undefined, epsilon: number | undefined, name: string | undefined], L2NormalizeOptions>
+): Tensor {
+  const { axis, epsilon = 1e-12, name } = keywordArgs<L2NormalizeOptions>('tf.l2Normalize', ['axis', 'epsilon', 'name'], args);
   const t = convertToTensor(x);
   if (t.dtype === 'complex64' || t.dtype === 'complex128') {
     const [Tout, complexType] = t.dtype === 'complex64' ? (['float32', 'complex64'] as const) : (['float64', 'complex128'] as const);

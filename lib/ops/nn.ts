@@ -6,39 +6,63 @@ import { Shape, Tensor, TensorLike } from '../tensor';
 import { reshape, shape, squeeze, stopGradient, transpose, zerosLike } from './array';
 import { convertToTensor, formatShape, int32Vector, shapesCompatible, staticShape } from './convert';
 import * as ops from './generated';
+import { KeywordArgs, NameArg, checkOptions, keywordArgs, nameArg, requiredArg } from '../utils/argument_validation';
 import { add, cast, multiply, negative, pow, reduceMean, rsqrt, sigmoid, squaredDifference, subtract, tanh } from './math';
 import { constantTensor } from './run_op';
 
 export { sigmoid, tanh, l2Normalize } from './math';
 
-export function relu(features: TensorLike, name?: string): Tensor {
+export function relu(features: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.nn.relu', rest);
   return ops.Relu({ features, name });
 }
 
-export function relu6(features: TensorLike, name?: string): Tensor {
+export function relu6(features: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.nn.relu6', rest);
   return ops.Relu6({ features, name });
 }
 
+export interface LeakyReluOptions {
+  alpha?: number;
+  name?: string;
+}
+
 /** max(alpha·x, x); integer features are computed as float32, as in Python. */
-export function leakyRelu(features: TensorLike, alpha = 0.2, name?: string): Tensor {
+export function leakyRelu(
+  features: TensorLike,
+  ...args: KeywordArgs<[alpha: number | undefined, name: string | undefined], LeakyReluOptions>
+): Tensor {
+  const { alpha = 0.2, name } = keywordArgs<LeakyReluOptions>('tf.nn.leakyRelu', ['alpha', 'name'], args);
   const x = convertToTensor(features);
   return ops.LeakyRelu({ features: isInteger(x.dtype) ? cast(x, 'float32') : x, alpha, name });
 }
 
-export function elu(features: TensorLike, name?: string): Tensor {
+export function elu(features: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.nn.elu', rest);
   return ops.Elu({ features, name });
 }
 
-export function selu(features: TensorLike, name?: string): Tensor {
+export function selu(features: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.nn.selu', rest);
   return ops.Selu({ features, name });
 }
 
-export function softplus(features: TensorLike, name?: string): Tensor {
+export function softplus(features: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.nn.softplus', rest);
   return ops.Softplus({ features, name });
 }
 
+export interface GeluOptions {
+  approximate?: boolean;
+  name?: string;
+}
+
 /** x·Φ(x) exactly (via erfc), or the tanh approximation (Keras/TF semantics). */
-export function gelu(features: TensorLike, approximate = false, name?: string): Tensor {
+export function gelu(
+  features: TensorLike,
+  ...args: KeywordArgs<[approximate: boolean | undefined, name: string | undefined], GeluOptions>
+): Tensor {
+  const { approximate = false, name } = keywordArgs<GeluOptions>('tf.nn.gelu', ['approximate', 'name'], args);
   const x = convertToTensor(features);
   if (!isFloating(x.dtype)) throw new TypeError(`\`features.dtype\` must be a floating point tensor.Received:features.dtype=${x.dtype}`);
   const half = multiply(0.5, x);
@@ -50,8 +74,17 @@ export function gelu(features: TensorLike, approximate = false, name?: string): 
   return multiply(half, ops.Erfc({ x: multiply(negative(x), Math.fround(Math.SQRT1_2)) }), name);
 }
 
+export interface SiluOptions {
+  beta?: number | Tensor;
+  name?: string;
+}
+
 /** x·sigmoid(beta·x) (Python's tf.nn.silu / tf.nn.swish). */
-export function silu(features: TensorLike, beta: number | Tensor = 1, name?: string): Tensor {
+export function silu(
+  features: TensorLike,
+  ...args: KeywordArgs<[beta: number | Tensor | undefined, name: string | undefined], SiluOptions>
+): Tensor {
+  const { beta = 1, name } = keywordArgs<SiluOptions>('tf.nn.silu', ['beta', 'name'], args);
   const x = convertToTensor(features);
   // beta·x is x itself for beta = 1, so that multiply is skipped.
   const scaled = beta === 1 ? x : multiply(beta instanceof Tensor ? cast(beta, x.dtype) : beta, x);
@@ -77,17 +110,45 @@ function overAxis(logits: TensorLike, axis: number, compute: (x: Tensor, name?: 
   return transpose(compute(transpose(x, perm)), perm, false, name);
 }
 
+export interface SoftmaxOptions {
+  axis?: number;
+  name?: string;
+}
+
 /** exp(logits) / sum(exp(logits)) along `axis`. */
-export function softmax(logits: TensorLike, axis = -1, name?: string): Tensor {
+export function softmax(
+  logits: TensorLike,
+  ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], SoftmaxOptions>
+): Tensor {
+  const { axis = -1, name } = keywordArgs<SoftmaxOptions>('tf.nn.softmax', ['axis', 'name'], args);
   return overAxis(logits, axis, (x, n) => ops.Softmax({ logits: x, name: n }), name);
 }
 
-export function logSoftmax(logits: TensorLike, axis = -1, name?: string): Tensor {
+export interface LogSoftmaxOptions {
+  axis?: number;
+  name?: string;
+}
+
+export function logSoftmax(
+  logits: TensorLike,
+  ...args: KeywordArgs<[axis: number | undefined, name: string | undefined], LogSoftmaxOptions>
+): Tensor {
+  const { axis = -1, name } = keywordArgs<LogSoftmaxOptions>('tf.nn.logSoftmax', ['axis', 'name'], args);
   return overAxis(logits, axis, (x, n) => ops.LogSoftmax({ logits: x, name: n }), name);
 }
 
+export interface BiasAddOptions {
+  dataFormat?: string;
+  name?: string;
+}
+
 /** Adds the 1-D `bias` along the channel dim: the last one, or dim 1 for an 'NC...' dataFormat. */
-export function biasAdd(value: TensorLike, bias: TensorLike, dataFormat?: string, name?: string): Tensor {
+export function biasAdd(
+  value: TensorLike,
+  bias: TensorLike,
+  ...args: KeywordArgs<[dataFormat: string | undefined, name: string | undefined], BiasAddOptions>
+): Tensor {
+  const { dataFormat, name } = keywordArgs<BiasAddOptions>('tf.nn.biasAdd', ['dataFormat', 'name'], args);
   let format: 'NHWC' | 'NCHW' | undefined;
   if (dataFormat !== undefined) {
     if (dataFormat.startsWith('NC')) format = 'NCHW';
@@ -152,7 +213,11 @@ export interface Conv2dOptions {
 
 /** Python's tf.nn.conv2d(input, filters, strides, padding): filters are [height, width, in, out]. */
 export function conv2d(input: TensorLike, filters: TensorLike, strides: Sequence, padding: Padding, options: Conv2dOptions = {}): Tensor {
-  const { dataFormat = 'NHWC', dilations, name } = options;
+  const {
+    dataFormat = 'NHWC',
+    dilations,
+    name,
+  } = checkOptions('tf.nn.conv2d', options, ['dataFormat', 'dilations', 'name']) as Conv2dOptions;
   const channelIndex = dataFormat.startsWith('NC') ? 1 : 3;
   return ops.Conv2D({
     input,
@@ -170,6 +235,8 @@ export interface PoolOptions {
   dataFormat?: string;
   name?: string;
 }
+
+const POOL_KEYS = ['dataFormat', 'name'];
 
 type PoolKind = 'max' | 'avg';
 
@@ -229,12 +296,12 @@ function pool(kind: PoolKind, input: TensorLike, ksize: Sequence, strides: Seque
 
 /** Max pooling over 1, 2 or 3 spatial dims (the input's rank minus 2). */
 export function maxPool(input: TensorLike, ksize: Sequence, strides: Sequence, padding: Padding, options: PoolOptions = {}): Tensor {
-  return pool('max', input, ksize, strides, padding, options);
+  return pool('max', input, ksize, strides, padding, checkOptions('tf.nn.maxPool', options, POOL_KEYS));
 }
 
 /** Python's tf.nn.max_pool2d(input, ksize, strides, padding) on a 4-D input. */
 export function maxPool2d(input: TensorLike, ksize: Sequence, strides: Sequence, padding: Padding, options: PoolOptions = {}): Tensor {
-  const { dataFormat = 'NHWC', name } = options;
+  const { dataFormat = 'NHWC', name } = checkOptions('tf.nn.maxPool2d', options, POOL_KEYS) as PoolOptions;
   const channelIndex = dataFormat.startsWith('NC') ? 1 : 3;
   return pool2d(
     'max',
@@ -255,7 +322,7 @@ export function avgPool(
   padding: 'SAME' | 'VALID',
   options: PoolOptions = {},
 ): Tensor {
-  return pool('avg', input, ksize, strides, padding, options);
+  return pool('avg', input, ksize, strides, padding, checkOptions('tf.nn.avgPool', options, POOL_KEYS));
 }
 
 /** Python's tf.nn.avg_pool2d(input, ksize, strides, padding) on a 4-D input. */
@@ -266,7 +333,7 @@ export function avgPool2d(
   padding: 'SAME' | 'VALID',
   options: PoolOptions = {},
 ): Tensor {
-  const { dataFormat = 'NHWC', name } = options;
+  const { dataFormat = 'NHWC', name } = checkOptions('tf.nn.avgPool2d', options, POOL_KEYS) as PoolOptions;
   const channelIndex = dataFormat.startsWith('NC') ? 1 : 3;
   return pool2d(
     'avg',
@@ -302,7 +369,7 @@ function noiseShapeFor(x: Tensor, noiseShape: DropoutOptions['noiseShape']): Ten
  * the mask comes from the stateful RandomUniform op; with one, from StatelessRandomUniform.
  */
 export function dropout(x: TensorLike, rate: number | Tensor, options: DropoutOptions = {}): Tensor {
-  const { seed, name } = options;
+  const { seed, name } = checkOptions('tf.nn.dropout', options, ['noiseShape', 'seed', 'name']) as DropoutOptions;
   if (typeof rate === 'number' && !(rate >= 0 && rate < 1)) {
     throw new RangeError(`\`rate\` must be a scalar tensor or a float in the range [0, 1). Received: rate=${rate}`);
   }
@@ -366,7 +433,9 @@ export interface SoftmaxCrossEntropyArgs {
 }
 
 /** Per-example cross entropy of softmax(logits) against `labels`; shape: logits' without `axis`. */
-export function softmaxCrossEntropyWithLogits({ labels, logits, axis = -1, name }: SoftmaxCrossEntropyArgs): Tensor {
+export function softmaxCrossEntropyWithLogits(args: SoftmaxCrossEntropyArgs): Tensor {
+  checkOptions('tf.nn.softmaxCrossEntropyWithLogits', args, ['labels', 'logits', 'axis', 'name']);
+  const { labels, logits, axis = -1, name } = args;
   const logitsTensor = convertToTensor(logits);
   const lowPrecision = logitsTensor.dtype === 'float16' || logitsTensor.dtype === 'bfloat16';
   let precise = lowPrecision ? cast(logitsTensor, 'float32') : logitsTensor;
@@ -405,8 +474,10 @@ export interface SparseSoftmaxCrossEntropyArgs {
 }
 
 /** Per-example cross entropy of softmax(logits) against integer class `labels`. */
-export function sparseSoftmaxCrossEntropyWithLogits({ labels, logits, name }: SparseSoftmaxCrossEntropyArgs): Tensor {
-  const labelsTensor = convertToTensor(labels);
+export function sparseSoftmaxCrossEntropyWithLogits(args: SparseSoftmaxCrossEntropyArgs): Tensor {
+  checkOptions('tf.nn.sparseSoftmaxCrossEntropyWithLogits', args, ['labels', 'logits', 'name']);
+  const { labels, logits, name } = args;
+  const labelsTensor = convertToTensor(labels, undefined, 'int32');
   const logitsTensor = convertToTensor(logits);
   const lowPrecision = logitsTensor.dtype === 'float16';
   const precise = lowPrecision ? cast(logitsTensor, 'float32') : logitsTensor;
@@ -445,7 +516,9 @@ export interface SigmoidCrossEntropyArgs {
 }
 
 /** Elementwise logistic loss, computed as max(x, 0) - x·z + log(1 + exp(-|x|)) for stability. */
-export function sigmoidCrossEntropyWithLogits({ labels, logits, name }: SigmoidCrossEntropyArgs): Tensor {
+export function sigmoidCrossEntropyWithLogits(args: SigmoidCrossEntropyArgs): Tensor {
+  checkOptions('tf.nn.sigmoidCrossEntropyWithLogits', args, ['labels', 'logits', 'name']);
+  const { labels, logits, name } = args;
   const x = convertToTensor(logits);
   const z = convertToTensor(labels);
   if (!shapesCompatible(staticShape(z), staticShape(x))) {
@@ -461,12 +534,23 @@ export function sigmoidCrossEntropyWithLogits({ labels, logits, name }: SigmoidC
 }
 
 /** sum(t²) / 2. */
-export function l2Loss(t: TensorLike, name?: string): Tensor {
+export function l2Loss(t: TensorLike, ...rest: NameArg): Tensor {
+  const name = nameArg('tf.nn.l2Loss', rest);
   return ops.L2Loss({ t, name });
 }
 
+export interface MomentsOptions {
+  axes?: number | readonly number[];
+  keepdims?: boolean;
+}
+
 /** The mean and (population) variance over `axes`; float16 is computed in float32. */
-export function moments(x: TensorLike, axes: number | readonly number[], keepdims = false): [mean: Tensor, variance: Tensor] {
+export function moments(
+  x: TensorLike,
+  ...args: KeywordArgs<[axes: number | readonly number[] | undefined, keepdims: boolean | undefined], MomentsOptions>
+): [mean: Tensor, variance: Tensor] {
+  const { axes, keepdims = false } = keywordArgs<MomentsOptions>('tf.nn.moments', ['axes', 'keepdims'], args);
+  requiredArg('tf.nn.moments', 'axes', axes);
   const input = convertToTensor(x);
   const y = input.dtype === 'float16' ? cast(input, 'float32') : input;
   let mean = reduceMean(y, axes, true);
@@ -475,18 +559,36 @@ export function moments(x: TensorLike, axes: number | readonly number[], keepdim
   return input.dtype === 'float16' ? [cast(mean, 'float16'), cast(variance, 'float16')] : [mean, variance];
 }
 
+export interface BatchNormalizationOptions {
+  offset?: TensorLike | null;
+  scale?: TensorLike | null;
+  varianceEpsilon?: number;
+  name?: string;
+}
+
 /** (x - mean) · scale / sqrt(variance + varianceEpsilon) + offset; offset and scale may be null. */
 export function batchNormalization(
   x: TensorLike,
   mean: TensorLike,
   variance: TensorLike,
-  offset: TensorLike | null,
-  scale: TensorLike | null,
-  varianceEpsilon: number,
-  name?: string,
+  ...args: KeywordArgs<
+    [
+      offset: TensorLike | null | undefined,
+      scale: TensorLike | null | undefined,
+      varianceEpsilon: number | undefined,
+      name: string | undefined,
+    ],
+    BatchNormalizationOptions
+  >
 ): Tensor {
+  const {
+    offset = null,
+    scale = null,
+    varianceEpsilon,
+    name,
+  } = keywordArgs<BatchNormalizationOptions>('tf.nn.batchNormalization', ['offset', 'scale', 'varianceEpsilon', 'name'], args);
   const input = convertToTensor(x);
-  let inv = rsqrt(add(variance, varianceEpsilon));
+  let inv = rsqrt(add(variance, requiredArg('tf.nn.batchNormalization', 'varianceEpsilon', varianceEpsilon)));
   if (scale !== null) inv = multiply(inv, scale);
   const shift = offset !== null ? subtract(offset, multiply(mean, inv)) : multiply(negative(mean), inv);
   return add(multiply(input, cast(inv, input.dtype)), cast(shift, input.dtype), name);

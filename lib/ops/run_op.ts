@@ -1,15 +1,15 @@
 // Runs one op: eagerly through TFE, or into the graph of the tf.function being traced.
-import { DType, dtypeToEnum, isDType } from '../dtypes';
+import { DType, dtypeToEnum, isDType, isFloating, isInteger } from '../dtypes';
 import { context, Trace } from '../context';
 import { InvalidArgumentError } from '../errors';
 import { hasGradientFunction } from '../gradients/registry';
 import { HostValue, inferDType } from '../host_data';
 import { NativeOperation, NativeOutput, binding } from '../native';
-import { ArgInfo, opInfo } from '../op_registry';
+import { ArgInfo, OpInfo, opInfo } from '../op_registry';
 import { hostTensor } from '../raw/host_tensor';
 import { checkEagerCall } from './eager_checks';
 import { runtime } from '../runtime';
-import { Tensor, TensorLike } from '../tensor';
+import { Tensor, TensorLike, isReadAsTensor } from '../tensor';
 
 export type AttrKind =
   | 'int'
@@ -64,45 +64,94 @@ export function nativeAttrs(attrs: readonly OpAttr[]): NativeAttrTriple[] {
 }
 
 function hostTensorOf(value: TensorLike) {
-  return value instanceof Tensor ? value.toNative() : hostTensor(value);
+  return value instanceof Tensor ? value.toNative() : hostTensor(value as HostValue);
 }
 
-/** The dtype an input arg needs: its fixed type, a type attr given explicitly, or a sibling tensor's. */
-function argDType(arg: ArgInfo, call: OpCall, args: readonly ArgInfo[]): DType | undefined {
+const INTEGER_DTYPES: readonly DType[] = ['int32', 'int64', 'int16', 'int8', 'uint8', 'uint16', 'uint32', 'uint64'];
+
+/** The integer dtype host numbers become for a type attr that allows only integers (Reshape's Tshape), else undefined. */
+function integerOnly(info: OpInfo, attrName: string): DType | undefined {
+  const allowed = info.attrs.get(attrName)?.allowed;
+  if (allowed === undefined || ![...allowed].every((t) => INTEGER_DTYPES.includes(t as DType))) return undefined;
+  return INTEGER_DTYPES.find((t) => allowed.has(t));
+}
+
+/**
+ * The dtype an input arg needs: its fixed type, a type attr given explicitly, or a sibling tensor's
+ * (`tf.add(intTensor, 1)` stays int32, as in Python); else, for host numbers, int32 where the attr
+ * allows only integers (axes, shapes, indices), and float32 otherwise (host_data's inferDType).
+ */
+function argDType(arg: ArgInfo, call: OpCall, inputs: readonly unknown[], info: OpInfo): DType | undefined {
   if (arg.fixedType) return arg.fixedType;
   const attrName = arg.typeAttr;
   if (!attrName) return undefined;
   const given = call.attrs.find(([name]) => name === attrName);
   if (given && isDType(given[2])) return given[2];
-  for (let i = 0; i < args.length; ++i) {
-    if (args[i].typeAttr !== attrName) continue;
-    const input = call.inputs[i];
+  for (let i = 0; i < info.inputs.length; ++i) {
+    if (info.inputs[i].typeAttr !== attrName) continue;
+    const input = inputs[i];
     const first = Array.isArray(input) ? input.find((x) => x instanceof Tensor) : input;
     if (first instanceof Tensor) return first.dtype;
   }
   return undefined;
 }
 
-/** Host values become tensors of the dtype their arg needs (Python's convert_to_tensor). */
-function convertInputs(call: OpCall, toTensor: (value: HostValue, dtype: DType) => Tensor): (Tensor | Tensor[])[] {
-  const args = opInfo(call.type).inputs;
+/** The hint a float tensor fed to an integer input gets: how to make the integer one. */
+function integerHint(call: OpCall, arg: ArgInfo, dtype: DType, wanted: string): string {
+  const hint = isFloating(dtype)
+    ? `; JS numbers are float32, so make it with dtype: 'int32' (e.g. tf.tensor(values, undefined, 'int32')) or tf.cast it`
+    : '';
+  return `${call.type} input '${arg.name}' must be ${wanted}, got a ${dtype} tensor${hint}`;
+}
+
+/**
+ * Variables are read (eagerly a recorded read, in a trace a ReadVariableOp), and host values become
+ * tensors of the dtype their arg needs (Python's convert_to_tensor). `onRead` gets each eager read.
+ */
+function convertInputs(
+  call: OpCall,
+  toTensor: (value: HostValue, dtype: DType) => Tensor,
+  onRead?: (value: Tensor) => void,
+): (Tensor | Tensor[])[] {
+  const info = opInfo(call.type);
+  const args = info.inputs;
   if (call.inputs.length !== args.length) {
     throw new TypeError(`${call.type} takes ${args.length} inputs (${args.map((a) => a.name).join(', ')}), got ${call.inputs.length}`);
   }
-  const convert = (value: TensorLike, arg: ArgInfo, dtype: DType | undefined): Tensor => {
+  const read = (value: unknown): unknown => {
+    if (!isReadAsTensor(value)) return value;
+    const tensor = value.value();
+    if (!tensor.isSymbolic) onRead?.(tensor);
+    return tensor;
+  };
+  const inputs = call.inputs.map((input) => (Array.isArray(input) ? input.map(read) : read(input)));
+  const convert = (value: TensorLike, arg: ArgInfo, dtype: DType | undefined, integer: DType | undefined): Tensor => {
     if (value instanceof Tensor) {
       if (dtype !== undefined && value.dtype !== dtype && !arg.typeListAttr) {
-        throw new TypeError(`${call.type} input '${arg.name}' must be ${dtype}, got a ${value.dtype} tensor`);
+        throw new TypeError(
+          isInteger(dtype)
+            ? integerHint(call, arg, value.dtype, dtype)
+            : `${call.type} input '${arg.name}' must be ${dtype}, got a ${value.dtype} tensor`,
+        );
       }
+      if (integer !== undefined && !isInteger(value.dtype)) throw new TypeError(integerHint(call, arg, value.dtype, 'an integer tensor'));
       return value;
     }
-    return toTensor(value, dtype ?? inferDType(value));
+    try {
+      const inferred = inferDType(value as HostValue);
+      return toTensor(value as HostValue, dtype ?? (inferred === 'float32' && integer !== undefined ? integer : inferred));
+    } catch (e) {
+      // Name the op and the input: "Cannot convert {...}" alone does not say where.
+      if (e instanceof TypeError) throw new TypeError(`${call.type} input '${arg.name}': ${e.message}`);
+      throw e;
+    }
   };
-  return call.inputs.map((input, i) => {
+  return inputs.map((input, i) => {
     const arg = args[i];
     if (input === undefined || input === null) throw new TypeError(`${call.type} is missing its input '${arg.name}'`);
     const isList = arg.numberAttr !== undefined || arg.typeListAttr !== undefined;
-    const dtype = argDType(arg, call, args);
+    const dtype = argDType(arg, call, inputs, info);
+    const integer = arg.typeAttr === undefined ? undefined : integerOnly(info, arg.typeAttr);
     if (isList) {
       if (!Array.isArray(input)) throw new TypeError(`${call.type} input '${arg.name}' takes a list of tensors`);
       // TF infers N from the list (and crashes eagerly on an empty one); graph mode rejects it too.
@@ -111,9 +160,9 @@ function convertInputs(call: OpCall, toTensor: (value: HostValue, dtype: DType) 
           `${call.type}: input list '${arg.name}' must not be empty (attr '${arg.numberAttr}' must be at least 1)`,
         );
       }
-      return (input as TensorLike[]).map((x) => convert(x, arg, dtype));
+      return (input as TensorLike[]).map((x) => convert(x, arg, dtype, integer));
     }
-    return convert(input as TensorLike, arg, dtype);
+    return convert(input as TensorLike, arg, dtype, integer);
   });
 }
 
@@ -136,11 +185,15 @@ function markForRegisteredGradient(outputs: Tensor[][]): Tensor[][] {
 function executeEagerly(call: OpCall): Tensor[][] {
   const { inferShapes, extraAttrs } = checkEagerCall(call, opInfo(call.type));
   const converted: Tensor[] = [];
-  const inputs = convertInputs(call, (value, dtype) => {
-    const tensor = Tensor.fromNative(hostTensor(value, undefined, dtype));
-    converted.push(tensor);
-    return tensor;
-  });
+  const inputs = convertInputs(
+    call,
+    (value, dtype) => {
+      const tensor = Tensor.fromNative(hostTensor(value, undefined, dtype));
+      converted.push(tensor);
+      return tensor;
+    },
+    (read) => converted.push(read),
+  );
   const attrs = nativeAttrs(extraAttrs ? [...call.attrs, ...extraAttrs] : call.attrs);
   try {
     const handles = binding.eagerExecute({

@@ -62,8 +62,22 @@ export class Session {
   constructor(
     readonly graph: NativeGraph,
     options: SessionOptions = {},
+    savedModel?: { exportDir: string; tags: readonly string[] },
   ) {
-    this.native = new binding.Session(graph, encodeConfigProto(options));
+    this.native = new binding.Session(graph, encodeConfigProto(options), savedModel?.exportDir, savedModel?.tags);
+  }
+
+  /**
+   * TF_LoadSessionFromSavedModel: imports the MetaGraph tagged `tags` into `graph` (empty) and runs
+   * its variable restore; `metaGraphDef` then holds the serialized MetaGraphDef.
+   */
+  static fromSavedModel(graph: NativeGraph, exportDir: string, tags: readonly string[], options: SessionOptions = {}): Session {
+    return new Session(graph, options, { exportDir, tags });
+  }
+
+  /** The serialized MetaGraphDef of a session loaded from a SavedModel. */
+  get metaGraphDef(): Uint8Array | undefined {
+    return this.native.metaGraphDef;
   }
 
   get closed(): boolean {

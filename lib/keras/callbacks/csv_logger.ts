@@ -1,5 +1,12 @@
 import * as fs from 'node:fs';
-import { booleanOption, checkClassOptions, type OptionsClass, stringOption } from '../utils/argument_validation';
+import {
+  booleanOption,
+  checkClassOptions,
+  type OptionsClass,
+  stringOption,
+  PositionalArgs,
+  positionalOptions,
+} from '../utils/argument_validation';
 import { Callback, type Logs } from './callback';
 import { pythonFloatRepr } from './python_float_repr';
 
@@ -24,6 +31,8 @@ function cellText(value: unknown): string {
   return String(value);
 }
 
+const OPTIONS = ['filename', 'separator', 'append'] as const;
+
 /**
  * Streams each epoch's logs to a CSV file (Keras' `keras.callbacks.CSVLogger`), in the bytes
  * Python's csv module writes for Keras: the header `epoch` then the sorted log keys (with `val_`
@@ -31,7 +40,9 @@ function cellText(value: unknown): string {
  * values as NA, quoting where needed, and `\r\n` line ends.
  */
 export class CSVLogger extends Callback {
-  static readonly optionKeys: readonly string[] = ['filename', 'separator', 'append'];
+  static readonly optionKeys: readonly string[] = OPTIONS;
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static readonly positional: readonly string[] = OPTIONS;
   readonly filename: string;
   readonly separator: string;
   readonly append: boolean;
@@ -42,9 +53,9 @@ export class CSVLogger extends Callback {
   private fd: number | null = null;
   private headerWritten = false;
 
-  constructor(options: CSVLoggerOptions) {
+  constructor(...args: PositionalArgs<CSVLoggerOptions, typeof OPTIONS>) {
     super();
-    const o = checkClassOptions(new.target as OptionsClass, options);
+    const o = checkClassOptions(new.target as OptionsClass, positionalOptions(new.target, args));
     this.filename = stringOption('filename', o.filename);
     this.separator = stringOption('separator', o.separator ?? ',');
     if (this.separator.length !== 1) {

@@ -1,7 +1,15 @@
 import type { DType } from '../../dtypes';
 import { constant } from '../../ops/creation';
 import type { Tensor } from '../../tensor';
-import { booleanOption, checkClassOptions, finiteNumber, nonNegativeInteger, type OptionsClass } from '../utils/argument_validation';
+import {
+  booleanOption,
+  checkClassOptions,
+  finiteNumber,
+  nonNegativeInteger,
+  type OptionsClass,
+  PositionalArgs,
+  positionalOptions,
+} from '../utils/argument_validation';
 import type { Logs } from './callback';
 import { MonitorCallback } from './monitor_callback';
 import type { MonitorMode } from './reduce_lr_on_plateau';
@@ -38,18 +46,13 @@ interface WeightedModel {
   setWeights?(values: readonly Tensor[]): void;
 }
 
+const OPTIONS = ['monitor', 'minDelta', 'patience', 'verbose', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch'] as const;
+
 /** Stops training when a monitored quantity has stopped improving (Keras' `keras.callbacks.EarlyStopping`). */
 export class EarlyStopping extends MonitorCallback {
-  static readonly optionKeys: readonly string[] = [
-    'monitor',
-    'minDelta',
-    'patience',
-    'verbose',
-    'mode',
-    'baseline',
-    'restoreBestWeights',
-    'startFromEpoch',
-  ];
+  static readonly optionKeys: readonly string[] = OPTIONS;
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static readonly positional: readonly string[] = OPTIONS;
   readonly patience: number;
   readonly verbose: number;
   readonly baseline: number | null;
@@ -64,8 +67,8 @@ export class EarlyStopping extends MonitorCallback {
   /** Host copies of the weights at the end of the best epoch (restoreBestWeights only). */
   bestWeights: HostWeight[] | null = null;
 
-  constructor(options: EarlyStoppingOptions = {}) {
-    const o = checkClassOptions(new.target as OptionsClass, options);
+  constructor(...args: PositionalArgs<EarlyStoppingOptions, typeof OPTIONS>) {
+    const o = checkClassOptions(new.target as OptionsClass, positionalOptions(new.target, args));
     const baseline = o.baseline === undefined || o.baseline === null ? null : finiteNumber('baseline', o.baseline);
     super(o.monitor ?? 'val_loss', o.mode ?? 'auto', null, o.minDelta ?? 0);
     this.patience = nonNegativeInteger('patience', o.patience ?? 0);

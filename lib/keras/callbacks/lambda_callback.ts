@@ -1,4 +1,4 @@
-import { checkClassOptions, describeValue, type OptionsClass } from '../utils/argument_validation';
+import { checkClassOptions, describeValue, type OptionsClass, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { Callback, type Logs } from './callback';
 
 type HookResult = void | Promise<void>;
@@ -25,6 +25,9 @@ export interface LambdaCallbackOptions {
   onPredictBatchEnd?: IndexHook;
 }
 
+/** Keras' leading parameters, in its order: `new LambdaCallback(onEpochBegin, onEpochEnd)`. */
+const POSITIONAL = ['onEpochBegin', 'onEpochEnd', 'onTrainBegin', 'onTrainEnd', 'onTrainBatchBegin', 'onTrainBatchEnd'] as const;
+
 /**
  * A callback made of the functions given (Keras' `keras.callbacks.LambdaCallback`): each replaces
  * the hook of its name; hooks not given do nothing. Functions may return promises, which fit() awaits.
@@ -48,10 +51,11 @@ export class LambdaCallback extends Callback {
     'onPredictBatchBegin',
     'onPredictBatchEnd',
   ];
+  static readonly positional: readonly string[] = POSITIONAL;
 
-  constructor(options: LambdaCallbackOptions = {}) {
+  constructor(...args: PositionalArgs<LambdaCallbackOptions, typeof POSITIONAL>) {
     super();
-    const o = checkClassOptions(new.target as OptionsClass, options);
+    const o = checkClassOptions(new.target as OptionsClass, positionalOptions(new.target, args));
     for (const [name, hook] of Object.entries(o)) {
       if (hook === undefined || hook === null) continue;
       if (typeof hook !== 'function')

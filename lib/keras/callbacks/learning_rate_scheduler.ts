@@ -1,20 +1,32 @@
-import { nonNegativeInteger } from '../utils/argument_validation';
+import { checkClassOptions, nonNegativeInteger, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { Callback, type CallbackModel, type Logs } from './callback';
 import { pythonFloatRepr } from './python_float_repr';
 
 /** Maps the 0-based epoch index and the current learning rate to the rate for that epoch. */
 export type EpochSchedule = (epoch: number, learningRate: number) => number;
 
+export interface LearningRateSchedulerOptions {
+  schedule: EpochSchedule;
+  /** 1 prints each epoch's rate. Default 0. */
+  verbose?: number;
+}
+
 /**
  * Sets the optimizer's learning rate at the start of every epoch from `schedule(epoch, lr)`
  * (Keras' `keras.callbacks.LearningRateScheduler`) and reports it as `logs.learning_rate`.
  */
 export class LearningRateScheduler extends Callback {
+  static readonly optionKeys: readonly string[] = ['schedule', 'verbose'];
+  static readonly positional: readonly string[] = ['schedule', 'verbose'];
   readonly schedule: EpochSchedule;
   readonly verbose: number;
 
-  constructor(schedule: EpochSchedule, verbose = 0) {
+  /** `new LearningRateScheduler(schedule, 1)`, or `(schedule, {verbose: 1})`, or `({schedule, verbose: 1})`. */
+  constructor(...args: PositionalArgs<LearningRateSchedulerOptions, ['schedule', 'verbose']>) {
     super();
+    const o = checkClassOptions(new.target, positionalOptions(new.target, args));
+    const schedule = o.schedule as EpochSchedule;
+    const verbose = o.verbose ?? 0;
     if (typeof schedule !== 'function') {
       throw new TypeError(`Argument \`schedule\` must be a function (epoch, lr) => lr. Received: ${String(schedule)}`);
     }

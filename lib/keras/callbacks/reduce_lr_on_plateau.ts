@@ -5,6 +5,8 @@ import {
   nonNegativeInteger,
   nonNegativeNumber,
   stringOption,
+  PositionalArgs,
+  positionalOptions,
 } from '../utils/argument_validation';
 import { Callback, type CallbackModel, type Logs } from './callback';
 import { pythonFloatRepr } from './python_float_repr';
@@ -36,6 +38,8 @@ type Comparison = 'less' | 'greater';
 
 /** Multiplies the learning rate by `factor` once `monitor` stops improving (Keras' `keras.callbacks.ReduceLROnPlateau`). */
 export class ReduceLROnPlateau extends Callback {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static readonly positional: readonly string[] = OPTIONS;
   readonly monitor: string;
   readonly factor: number;
   readonly patience: number;
@@ -53,9 +57,9 @@ export class ReduceLROnPlateau extends Callback {
   cooldownCounter = 0;
   private comparison: Comparison | null = null;
 
-  constructor(options: ReduceLROnPlateauOptions = {}) {
+  constructor(...args: PositionalArgs<ReduceLROnPlateauOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('ReduceLROnPlateau', options, OPTIONS);
+    const o = checkOptions('ReduceLROnPlateau', positionalOptions(new.target, args), OPTIONS);
     this.monitor = stringOption('monitor', o.monitor ?? 'val_loss');
     const factor = finiteNumber('factor', o.factor ?? 0.1);
     if (factor >= 1.0) {

@@ -10,6 +10,8 @@ import {
   nonNegativeInteger,
   type OptionsClass,
   stringOption,
+  PositionalArgs,
+  positionalOptions,
 } from '../utils/argument_validation';
 import { Callback, type CallbackModel, type Logs } from './callback';
 
@@ -57,18 +59,22 @@ function seconds(): number {
  * `evaluation_<key>_vs_iterations` at the optimizer's iteration count after each evaluation.
  * Events are buffered and written at each epoch's end and at the end of training.
  */
+const OPTIONS = [
+  'logDir',
+  'histogramFreq',
+  'writeGraph',
+  'writeImages',
+  'writeStepsPerSecond',
+  'updateFreq',
+  'profileBatch',
+  'embeddingsFreq',
+  'embeddingsMetadata',
+] as const;
+
 export class TensorBoard extends Callback {
-  static readonly optionKeys: readonly string[] = [
-    'logDir',
-    'histogramFreq',
-    'writeGraph',
-    'writeImages',
-    'writeStepsPerSecond',
-    'updateFreq',
-    'profileBatch',
-    'embeddingsFreq',
-    'embeddingsMetadata',
-  ];
+  static readonly optionKeys: readonly string[] = OPTIONS;
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static readonly positional: readonly string[] = OPTIONS;
   readonly logDir: string;
   readonly histogramFreq: number;
   readonly writeGraph: boolean;
@@ -85,9 +91,9 @@ export class TensorBoard extends Callback {
   private epochStartTime = 0;
   private previousEpochIterations = 0;
 
-  constructor(options: TensorBoardOptions = {}) {
+  constructor(...args: PositionalArgs<TensorBoardOptions, typeof OPTIONS>) {
     super();
-    const o = checkClassOptions(new.target as OptionsClass, options);
+    const o = checkClassOptions(new.target as OptionsClass, positionalOptions(new.target, args));
     this.logDir = stringOption('logDir', o.logDir ?? 'logs');
     this.histogramFreq = nonNegativeInteger('histogramFreq', o.histogramFreq ?? 0);
     this.writeGraph = booleanOption('writeGraph', o.writeGraph ?? true);

@@ -1,4 +1,4 @@
-import { booleanOption, checkClassOptions, type OptionsClass } from '../utils/argument_validation';
+import { booleanOption, checkClassOptions, type OptionsClass, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { Callback, type Logs } from './callback';
 import { pythonFloatRepr } from './python_float_repr';
 
@@ -10,11 +10,12 @@ export interface TerminateOnNaNOptions {
 /** Stops training when a batch's loss is NaN or infinite (Keras' `keras.callbacks.TerminateOnNaN`). */
 export class TerminateOnNaN extends Callback {
   static readonly optionKeys: readonly string[] = ['raiseError'];
+  static readonly positional: readonly string[] = ['raiseError'];
   readonly raiseError: boolean;
 
-  constructor(options: TerminateOnNaNOptions = {}) {
+  constructor(...args: PositionalArgs<TerminateOnNaNOptions, ['raiseError']>) {
     super();
-    const o = checkClassOptions(new.target as OptionsClass, options);
+    const o = checkClassOptions(new.target as OptionsClass, positionalOptions(new.target, args));
     this.raiseError = booleanOption('raiseError', o.raiseError ?? false);
   }
 

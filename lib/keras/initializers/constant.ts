@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { fill } from '../../ops/creation';
 import { Tensor } from '../../tensor';
-import { checkOptions, finiteNumber } from '../utils/argument_validation';
+import { checkOptions, finiteNumber, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { checkShape, Initializer, InitializerConfig } from './initializer';
 
 export interface ConstantOptions {
@@ -11,11 +11,12 @@ export interface ConstantOptions {
 
 /** Tensors filled with one scalar value. */
 export class Constant extends Initializer {
+  static override readonly positional: readonly string[] = ['value'];
   readonly value: number;
 
-  constructor(options: ConstantOptions = {}) {
+  constructor(...args: PositionalArgs<ConstantOptions, ['value']>) {
     super();
-    const o = checkOptions('Constant', options, ['value']);
+    const o = checkOptions('Constant', positionalOptions(new.target, args), ['value']);
     this.value = finiteNumber('value', o.value ?? 0);
   }
 

@@ -1,10 +1,13 @@
 import { InitializerConfig } from './initializer';
-import { PresetVarianceScalingOptions, VarianceScaling } from './variance_scaling';
+import { PRESET_POSITIONAL, PresetVarianceScalingOptions, VarianceScaling } from './variance_scaling';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 /** He uniform: U(-limit, limit), limit = sqrt(6 / fan_in). */
 export class HeUniform extends VarianceScaling {
-  constructor(options: PresetVarianceScalingOptions = {}) {
-    super(VarianceScaling.preset('HeUniform', options, { scale: 2, mode: 'fan_in', distribution: 'uniform' }));
+  static override readonly positional: readonly string[] = PRESET_POSITIONAL;
+
+  constructor(...args: PositionalArgs<PresetVarianceScalingOptions, typeof PRESET_POSITIONAL>) {
+    super(VarianceScaling.preset('HeUniform', positionalOptions(new.target, args), { scale: 2, mode: 'fan_in', distribution: 'uniform' }));
   }
 
   override getConfig(): InitializerConfig {

@@ -14,6 +14,8 @@ export type InitializerConfig = Record<string, unknown>;
  * options object, which is how every built-in initializer is constructed.
  */
 export abstract class Initializer {
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
+  static readonly positional: readonly string[] = [];
   /** Initializers with options check them in their own constructors; this rejects any given to one without (Zeros, Ones). */
   constructor(options: Record<string, never> = {}) {
     checkOptions(new.target.name, options, []);

@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { FloatDType, uniform } from '../../random';
 import { Tensor } from '../../tensor';
-import { checkOptions, finiteNumber } from '../utils/argument_validation';
+import { checkOptions, finiteNumber, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { checkShape, InitializerConfig } from './initializer';
 import { RandomInitializer } from './random_initializer';
 
@@ -14,12 +14,16 @@ export interface RandomUniformOptions {
 }
 
 /** Uniform samples in [minval, maxval). */
+const POSITIONAL = ['minval', 'maxval', 'seed'] as const;
+
 export class RandomUniform extends RandomInitializer {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = POSITIONAL;
   readonly minval: number;
   readonly maxval: number;
 
-  constructor(options: RandomUniformOptions = {}) {
-    const o = checkOptions('RandomUniform', options, ['minval', 'maxval', 'seed']);
+  constructor(...args: PositionalArgs<RandomUniformOptions, typeof POSITIONAL>) {
+    const o = checkOptions('RandomUniform', positionalOptions(new.target, args), POSITIONAL);
     super(o.seed as number | null | undefined);
     this.minval = finiteNumber('minval', o.minval ?? -0.05);
     this.maxval = finiteNumber('maxval', o.maxval ?? 0.05);

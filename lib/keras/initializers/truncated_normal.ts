@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { FloatDType, truncatedNormal } from '../../random';
 import { Tensor } from '../../tensor';
-import { checkOptions, finiteNumber, nonNegativeNumber } from '../utils/argument_validation';
+import { checkOptions, finiteNumber, nonNegativeNumber, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { checkShape, InitializerConfig } from './initializer';
 import { RandomInitializer } from './random_initializer';
 
@@ -14,12 +14,16 @@ export interface TruncatedNormalOptions {
 }
 
 /** Normal samples with those beyond 2 stddev of the mean redrawn. */
+const POSITIONAL = ['mean', 'stddev', 'seed'] as const;
+
 export class TruncatedNormal extends RandomInitializer {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = POSITIONAL;
   readonly mean: number;
   readonly stddev: number;
 
-  constructor(options: TruncatedNormalOptions = {}) {
-    const o = checkOptions('TruncatedNormal', options, ['mean', 'stddev', 'seed']);
+  constructor(...args: PositionalArgs<TruncatedNormalOptions, typeof POSITIONAL>) {
+    const o = checkOptions('TruncatedNormal', positionalOptions(new.target, args), POSITIONAL);
     super(o.seed as number | null | undefined);
     this.mean = finiteNumber('mean', o.mean ?? 0);
     this.stddev = nonNegativeNumber('stddev', o.stddev ?? 0.05);

@@ -1,7 +1,7 @@
 import { DType } from '../../dtypes';
 import { FloatDType, normal, truncatedNormal, uniform } from '../../random';
 import { Tensor } from '../../tensor';
-import { checkOptions, describeValue, finiteNumber } from '../utils/argument_validation';
+import { checkOptions, describeValue, finiteNumber, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { checkShape, InitializerConfig } from './initializer';
 import { RandomInitializer } from './random_initializer';
 
@@ -62,15 +62,22 @@ function checkAxes(name: string, value: unknown): readonly number[] | null {
  * Samples scaled to the kernel's fans: stddev (after truncation) or uniform limit from
  * `scale / n`, n being fan_in, fan_out or their mean (at least 1).
  */
+/** Keras' parameters of the presets (GlorotNormal, HeUniform, ...), in its order. */
+export const PRESET_POSITIONAL = ['seed', 'inputAxes', 'outputAxes'] as const;
+
+const POSITIONAL = ['scale', 'mode', 'distribution', 'seed', 'inputAxes', 'outputAxes'] as const;
+
 export class VarianceScaling extends RandomInitializer {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = POSITIONAL;
   readonly scale: number;
   readonly mode: FanMode;
   readonly distribution: Distribution;
   readonly inputAxes: readonly number[] | null;
   readonly outputAxes: readonly number[] | null;
 
-  constructor(options: VarianceScalingOptions = {}) {
-    const o = checkOptions('VarianceScaling', options, ['scale', 'mode', 'distribution', 'seed', 'inputAxes', 'outputAxes']);
+  constructor(...args: PositionalArgs<VarianceScalingOptions, typeof POSITIONAL>) {
+    const o = checkOptions('VarianceScaling', positionalOptions(new.target, args), POSITIONAL);
     super(o.seed as number | null | undefined);
     this.scale = finiteNumber('scale', o.scale ?? 1);
     if (this.scale <= 0) throw new RangeError(`Argument \`scale\` must be positive float. Received: scale=${this.scale}`);

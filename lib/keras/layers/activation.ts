@@ -3,6 +3,7 @@ import { Shape, Tensor } from '../../tensor';
 import * as activations from '../activations';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface ActivationOptions extends LayerOptions {
   activation: activations.ActivationIdentifier;
@@ -12,9 +13,11 @@ export class Activation extends Layer {
   static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'activation'];
   readonly activation: activations.ActivationFunction;
 
-  /** `new Activation('relu')`, or `new Activation({activation: 'relu', name})`. */
-  constructor(options: ActivationOptions | activations.ActivationIdentifier) {
-    const resolved: ActivationOptions = typeof options === 'object' && options !== null ? options : { activation: options };
+  static override readonly positional: readonly string[] = ['activation'];
+
+  /** `new Activation('relu')`, `new Activation('relu', {name})`, or `new Activation({activation: 'relu', name})`. */
+  constructor(...args: PositionalArgs<ActivationOptions, ['activation']>) {
+    const resolved = positionalOptions<ActivationOptions>(new.target, args);
     super(resolved);
     this.activation = activations.get(resolved.activation);
     this.built = true;

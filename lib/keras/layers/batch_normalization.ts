@@ -10,6 +10,7 @@ import { Variable } from '../../variable';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface BatchNormalizationOptions extends LayerOptions {
   /** The features axis (default -1, channels last). */
@@ -38,7 +39,21 @@ const UNSUPPORTED_CONFIG = {
   renorm_momentum: 0.99,
 };
 
+/** Keras' leading parameters, in its order: `new BatchNormalization(axis, momentum)`. */
+const POSITIONAL = [
+  'axis',
+  'momentum',
+  'epsilon',
+  'center',
+  'scale',
+  'betaInitializer',
+  'gammaInitializer',
+  'movingMeanInitializer',
+  'movingVarianceInitializer',
+] as const;
+
 export class BatchNormalization extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [
     ...Layer.optionKeys,
     'axis',
@@ -67,7 +82,8 @@ export class BatchNormalization extends Layer {
   movingVariance!: Variable;
   private reductionAxes: number[] = [];
 
-  constructor(options: BatchNormalizationOptions = {}) {
+  constructor(...args: PositionalArgs<BatchNormalizationOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<BatchNormalizationOptions>(new.target, args);
     super(options);
     const { axis = -1, momentum = 0.99, epsilon = 1e-3, center = true, scale = true } = options;
     if (!Number.isInteger(axis)) throw new TypeError(`Expected an integer value for \`axis\`. Received: axis=${String(axis)}`);

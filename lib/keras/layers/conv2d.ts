@@ -7,6 +7,7 @@ import { get as getInitializer, Initializer, InitializerIdentifier, serialize } 
 import { checkChannelsLast, checkPadding, IntPair, Padding, spatialOutputShape, toPair } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface Conv2DOptions extends LayerOptions {
   filters: number;
@@ -32,7 +33,11 @@ const UNSUPPORTED_CONFIG = {
   bias_constraint: null,
 };
 
+/** Keras' leading parameters, in its order: `new Conv2D(filters, kernelSize)`. */
+const POSITIONAL = ['filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate'] as const;
+
 export class Conv2D extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [
     ...Layer.optionKeys,
     'filters',
@@ -59,7 +64,8 @@ export class Conv2D extends Layer {
   kernel!: Variable;
   bias: Variable | null = null;
 
-  constructor(options: Conv2DOptions) {
+  constructor(...args: PositionalArgs<Conv2DOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<Conv2DOptions>(new.target, args);
     super(options);
     const { filters, kernelSize, strides = 1, padding = 'valid', dilationRate = 1, activation, useBias = true } = options;
     if (!Number.isInteger(filters) || filters <= 0) {

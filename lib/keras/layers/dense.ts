@@ -7,6 +7,7 @@ import * as activations from '../activations';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface DenseOptions extends LayerOptions {
   units: number;
@@ -25,7 +26,11 @@ const UNSUPPORTED_CONFIG = {
   quantization_config: null,
 };
 
+/** Keras' leading parameters, in its order: `new Dense(units, activation)`. */
+const POSITIONAL = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'] as const;
+
 export class Dense extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [
     ...Layer.optionKeys,
     'units',
@@ -43,7 +48,8 @@ export class Dense extends Layer {
   kernel!: Variable;
   bias: Variable | null = null;
 
-  constructor(options: DenseOptions) {
+  constructor(...args: PositionalArgs<DenseOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<DenseOptions>(new.target, args);
     super(options);
     const { units, activation, useBias = true, kernelInitializer = 'glorot_uniform', biasInitializer = 'zeros' } = options;
     if (!Number.isInteger(units) || units <= 0) {

@@ -17,6 +17,7 @@ import { Shape, Tensor } from '../../tensor';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { SeedGenerator } from './seed_generator';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface DropoutOptions extends LayerOptions {
   /** The fraction of inputs to drop, in [0, 1]. */
@@ -29,14 +30,19 @@ export interface DropoutOptions extends LayerOptions {
 /** TF's `alg="auto_select"` for the stateless random ops (Philox on CPU). */
 const ALG_AUTO_SELECT = 3;
 
+/** Keras' leading parameters, in its order: `new Dropout(rate, noiseShape)`. */
+const POSITIONAL = ['rate', 'noiseShape', 'seed'] as const;
+
 export class Dropout extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'rate', 'noiseShape', 'seed'];
   readonly rate: number;
   readonly noiseShape: Shape | null;
   readonly seed: number | null;
   readonly seedGenerator: SeedGenerator | null;
 
-  constructor(options: DropoutOptions) {
+  constructor(...args: PositionalArgs<DropoutOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<DropoutOptions>(new.target, args);
     super(options);
     const { rate, noiseShape = null, seed = null } = options;
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {

@@ -5,16 +5,22 @@ import { Shape, Tensor } from '../../tensor';
 import { checkChannelsLast } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface FlattenOptions extends LayerOptions {
   /** Only 'channels_last'. */
   dataFormat?: 'channels_last';
 }
 
+/** Keras' leading parameters, in its order: `new Flatten(dataFormat)`. */
+const POSITIONAL = ['dataFormat'] as const;
+
 export class Flatten extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'dataFormat'];
 
-  constructor(options: FlattenOptions = {}) {
+  constructor(...args: PositionalArgs<FlattenOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<FlattenOptions>(new.target, args);
     super(options);
     checkChannelsLast(options.dataFormat);
     this.inputSpec = { minNdim: 1 };

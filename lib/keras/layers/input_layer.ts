@@ -2,7 +2,7 @@
 import { DType } from '../../dtypes';
 import { Shape } from '../../tensor';
 import { KerasTensor, Node } from './keras_tensor';
-import { checkClassOptions } from '../utils/argument_validation';
+import { checkClassOptions, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import { Layer } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
@@ -17,15 +17,20 @@ export interface InputOptions {
   name?: string;
 }
 
+/** Keras' leading parameters, in its order: `Input([28, 28], null, 'float32')`. */
+const POSITIONAL = ['shape', 'batchSize', 'dtype'] as const;
+
 export class InputLayer extends Layer {
   static override readonly optionKeys: readonly string[] = ['shape', 'batchSize', 'batchShape', 'dtype', 'name'];
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly unsupportedConfig = { sparse: false, ragged: false, optional: false };
   /** [batch, ...shape], batch null unless fixed. */
   readonly batchShape: Shape;
   /** The KerasTensor this layer provides. */
   readonly output: KerasTensor;
 
-  constructor(options: InputOptions = {}) {
+  constructor(...args: PositionalArgs<InputOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<InputOptions>(new.target, args);
     // Checked here: only name and dtype reach Layer's constructor.
     checkClassOptions(new.target, options);
     const { shape, batchSize = null, batchShape, dtype = 'float32' } = options;
@@ -55,10 +60,13 @@ export class InputLayer extends Layer {
   }
 }
 
-/** keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from. */
-export function Input(options: InputOptions | Shape): KerasTensor {
-  const resolved = Array.isArray(options) ? { shape: options as Shape } : (options as InputOptions);
-  return new InputLayer(resolved).output;
+/**
+ * keras.Input: a symbolic input of `shape` (one sample's shape) to build functional models from;
+ * `Input([4], {name: 'features'})`, `Input([4], null, 'int32')` or `Input({shape: [4], name: 'features'})`,
+ * as Python's `Input((4,), name="features")`, `Input((4,), None, "int32")` and `Input(shape=(4,), name="features")`.
+ */
+export function Input(...args: PositionalArgs<InputOptions, typeof POSITIONAL>): KerasTensor {
+  return new InputLayer(positionalOptions<InputOptions>({ name: 'Input', positional: POSITIONAL }, args)).output;
 }
 
 kerasExport('keras.layers', [InputLayer]);

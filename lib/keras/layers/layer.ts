@@ -74,6 +74,11 @@ export class Layer {
    * (or takes them off first: `constructor({ units, ...rest }) { super(rest); }`).
    */
   static readonly optionKeys: readonly string[] = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize', 'batchInputShape'];
+  /**
+   * The options a subclass also takes positionally, in Keras' order: a constructor
+   * `(...args: PositionalArgs<DenseOptions, typeof POSITIONAL>)` merges them with positionalOptions().
+   */
+  static readonly positional: readonly string[] = [];
   /** Keras config entries for features a layer lacks, at the value that turns each off: fromConfig() accepts only that value. */
   static readonly unsupportedConfig: Readonly<Record<string, unknown>> = {};
   readonly name: string;

@@ -4,6 +4,7 @@ import { Shape, Tensor } from '../../tensor';
 import { checkChannelsLast, checkPadding, IntPair, Padding, spatialOutputShape, toPair } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface MaxPooling2DOptions extends LayerOptions {
   poolSize?: IntPair;
@@ -13,13 +14,18 @@ export interface MaxPooling2DOptions extends LayerOptions {
   dataFormat?: 'channels_last';
 }
 
+/** Keras' leading parameters, in its order: `new MaxPooling2D(poolSize, strides)`. */
+const POSITIONAL = ['poolSize', 'strides', 'padding', 'dataFormat', 'name'] as const;
+
 export class MaxPooling2D extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'poolSize', 'strides', 'padding', 'dataFormat'];
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;
 
-  constructor(options: MaxPooling2DOptions = {}) {
+  constructor(...args: PositionalArgs<MaxPooling2DOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<MaxPooling2DOptions>(new.target, args);
     super(options);
     const { poolSize = 2, strides = null, padding = 'valid' } = options;
     checkChannelsLast(options.dataFormat);

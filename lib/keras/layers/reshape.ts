@@ -4,17 +4,23 @@ import { ConcatV2, Reshape as ReshapeOp, Shape as ShapeOp, Slice } from '../../o
 import { Shape, Tensor } from '../../tensor';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface ReshapeOptions extends LayerOptions {
   /** The shape of one output sample (no batch dim). */
   targetShape: readonly number[];
 }
 
+/** Keras' leading parameters, in its order: `new Reshape(targetShape)`. */
+const POSITIONAL = ['targetShape'] as const;
+
 export class Reshape extends Layer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'targetShape'];
   readonly targetShape: readonly number[];
 
-  constructor(options: ReshapeOptions) {
+  constructor(...args: PositionalArgs<ReshapeOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<ReshapeOptions>(new.target, args);
     super(options);
     const { targetShape } = options;
     if (

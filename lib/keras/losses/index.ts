@@ -8,7 +8,7 @@ import {
   SerializedKerasObject,
   SerializedLike,
 } from '../saving/serialization_lib';
-import { isPlainObject } from '../utils/argument_validation';
+import { isPlainObject, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import {
   CrossentropyOptions,
   binaryCrossentropy,
@@ -31,15 +31,21 @@ export {
 
 export type CrossentropyLossOptions = LossOptions & CrossentropyOptions;
 
+/** Keras' leading parameters of the losses without options of their own. */
+const LOSS_POSITIONAL = ['reduction', 'name'] as const;
+const CROSSENTROPY_POSITIONAL = ['fromLogits', 'labelSmoothing'] as const;
+
 export class MeanSquaredError extends LossFunctionWrapper {
-  constructor(options: LossOptions = {}) {
-    super(meanSquaredError, { name: 'mean_squared_error', ...options });
+  static override readonly positional: readonly string[] = LOSS_POSITIONAL;
+  constructor(...args: PositionalArgs<LossOptions, typeof LOSS_POSITIONAL>) {
+    super(meanSquaredError, { name: 'mean_squared_error', ...positionalOptions<LossOptions>(new.target, args) });
   }
 }
 
 export class MeanAbsoluteError extends LossFunctionWrapper {
-  constructor(options: LossOptions = {}) {
-    super(meanAbsoluteError, { name: 'mean_absolute_error', ...options });
+  static override readonly positional: readonly string[] = LOSS_POSITIONAL;
+  constructor(...args: PositionalArgs<LossOptions, typeof LOSS_POSITIONAL>) {
+    super(meanAbsoluteError, { name: 'mean_absolute_error', ...positionalOptions<LossOptions>(new.target, args) });
   }
 }
 
@@ -53,21 +59,25 @@ function splitOptions(options: CrossentropyLossOptions, name: string): [LossOpti
 
 export class BinaryCrossentropy extends LossFunctionWrapper<CrossentropyOptions> {
   static override readonly optionKeys: readonly string[] = [...Loss.optionKeys, 'fromLogits', 'labelSmoothing'];
-  constructor(options: CrossentropyLossOptions = {}) {
-    super(binaryCrossentropy, ...splitOptions(options, 'binary_crossentropy'));
+  static override readonly positional: readonly string[] = CROSSENTROPY_POSITIONAL;
+  constructor(...args: PositionalArgs<CrossentropyLossOptions, typeof CROSSENTROPY_POSITIONAL>) {
+    super(binaryCrossentropy, ...splitOptions(positionalOptions(new.target, args), 'binary_crossentropy'));
   }
 }
 
 export class CategoricalCrossentropy extends LossFunctionWrapper<CrossentropyOptions> {
   static override readonly optionKeys: readonly string[] = [...Loss.optionKeys, 'fromLogits', 'labelSmoothing'];
-  constructor(options: CrossentropyLossOptions = {}) {
-    super(categoricalCrossentropy, ...splitOptions(options, 'categorical_crossentropy'));
+  static override readonly positional: readonly string[] = CROSSENTROPY_POSITIONAL;
+  constructor(...args: PositionalArgs<CrossentropyLossOptions, typeof CROSSENTROPY_POSITIONAL>) {
+    super(categoricalCrossentropy, ...splitOptions(positionalOptions(new.target, args), 'categorical_crossentropy'));
   }
 }
 
 export class SparseCategoricalCrossentropy extends LossFunctionWrapper<Pick<CrossentropyOptions, 'fromLogits'>> {
   static override readonly optionKeys: readonly string[] = [...Loss.optionKeys, 'fromLogits'];
-  constructor(options: LossOptions & Pick<CrossentropyOptions, 'fromLogits'> = {}) {
+  static override readonly positional: readonly string[] = ['fromLogits'];
+  constructor(...args: PositionalArgs<LossOptions & Pick<CrossentropyOptions, 'fromLogits'>, ['fromLogits']>) {
+    const options = positionalOptions<LossOptions & Pick<CrossentropyOptions, 'fromLogits'>>(new.target, args);
     const { fromLogits = false, ...lossOptions } = options;
     super(sparseCategoricalCrossentropy, { name: 'sparse_categorical_crossentropy', ...lossOptions }, { fromLogits });
   }

@@ -1,7 +1,7 @@
 // keras.losses.Loss: per-sample values from call(yTrue, yPred), reduced by apply() — Python's
 // `loss(y_true, y_pred)` — to one number: sum over everything, divided by the element count.
 import { convertToTensor } from '../../ops/convert';
-import { Cast, DivNoNan, Prod, Shape as ShapeOp, Sum } from '../../ops/generated';
+import { Cast, DivNoNan, ExpandDims, Mul, Prod, Shape as ShapeOp, Squeeze, Sum } from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Tensor, TensorLike } from '../../tensor';
 import { optionsFromConfig } from '../saving/serialization_lib';
@@ -17,6 +17,16 @@ export interface LossOptions {
 }
 
 const REDUCTIONS: readonly Reduction[] = ['sum_over_batch_size', 'mean', 'sum', 'none'];
+
+/** Keras' squeeze_or_expand_to_same_rank: ranks that differ by one are matched on a last dim of 1. */
+export function squeezeOrExpandToSameRank(x1: Tensor, x2: Tensor, expandRank1 = true): [Tensor, Tensor] {
+  const [r1, r2] = [x1.rank, x2.rank];
+  const expand = (t: Tensor) => ExpandDims({ input: t, dim: constantTensor(-1, 'int32') });
+  const squeeze = (t: Tensor) => Squeeze({ input: t, squeezeDims: [-1] });
+  if (r1 === r2 + 1 && x1.shape[r1 - 1] === 1) return r2 === 1 && expandRank1 ? [x1, expand(x2)] : [squeeze(x1), x2];
+  if (r2 === r1 + 1 && x2.shape[r2 - 1] === 1) return r1 === 1 && expandRank1 ? [expand(x1), x2] : [x1, squeeze(x2)];
+  return [x1, x2];
+}
 
 /** Keras' reduce_values: the sum of `values`, divided (divide_no_nan) by their count unless 'sum'. */
 function reduceValues(values: Tensor, reduction: Reduction): Tensor {
@@ -41,6 +51,8 @@ function reduceValues(values: Tensor, reduction: Reduction): Tensor {
 export abstract class Loss {
   /** The options the constructor accepts, checked once for the class constructed; subclasses extend the list. */
   static readonly optionKeys: readonly string[] = ['name', 'reduction'];
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
+  static readonly positional: readonly string[] = [];
   readonly name: string;
   readonly reduction: Reduction;
 
@@ -59,13 +71,22 @@ export abstract class Loss {
   /** The per-sample losses. */
   abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
 
-  /** Python's `loss(y_true, y_pred)`: float32 inputs, per-sample losses, then the reduction. */
-  apply(yTrue: TensorLike, yPred: TensorLike): Tensor {
+  /**
+   * Python's `loss(y_true, y_pred, sample_weight)`: float32 inputs, per-sample losses, times the
+   * sample weights (Keras' reduce_weighted_values), then the reduction, whose divisor is the
+   * number of values, not the sum of the weights.
+   */
+  apply(yTrue: TensorLike, yPred: TensorLike, sampleWeight?: TensorLike | null): Tensor {
     const toFloat = (value: TensorLike): Tensor => {
       const t = convertToTensor(value, undefined, 'float32');
       return t.dtype === 'float32' ? t : Cast({ x: t, DstT: 'float32' });
     };
-    return reduceValues(toFloat(this.call(toFloat(yTrue), toFloat(yPred))), this.reduction);
+    let values = toFloat(this.call(toFloat(yTrue), toFloat(yPred)));
+    if (sampleWeight !== undefined && sampleWeight !== null) {
+      const [v, w] = squeezeOrExpandToSameRank(values, toFloat(sampleWeight));
+      values = Mul({ x: v, y: w });
+    }
+    return reduceValues(values, this.reduction);
   }
 
   getConfig(): Record<string, unknown> {

@@ -5,6 +5,8 @@ import { Tensor } from '../../tensor';
 import { squeezeOrExpandToSameRank } from '../losses/losses';
 import { MeanMetricWrapper } from './mean';
 import { Metric, MetricOptions } from './metric';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
+import { METRIC_POSITIONAL } from './mean';
 
 function castTo(x: Tensor, like: Tensor): Tensor {
   return x.dtype === like.dtype ? x : Cast({ x, DstT: like.dtype });
@@ -48,17 +50,18 @@ export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, fromArgm
 }
 
 export class Accuracy extends MeanMetricWrapper {
-  constructor(options: MetricOptions = {}) {
-    super(accuracy, { name: 'accuracy', direction: 'up', ...options });
+  constructor(...args: PositionalArgs<MetricOptions, typeof METRIC_POSITIONAL>) {
+    super(accuracy, { name: 'accuracy', direction: 'up', ...positionalOptions<MetricOptions>(new.target, args) });
   }
 }
 
 export class BinaryAccuracy extends MeanMetricWrapper {
   static override readonly optionKeys: readonly string[] = [...Metric.optionKeys, 'threshold'];
+  static override readonly positional: readonly string[] = ['name', 'dtype', 'threshold'];
   readonly threshold: number;
 
-  constructor(options: MetricOptions & { threshold?: number } = {}) {
-    const { threshold = 0.5, ...rest } = options;
+  constructor(...args: PositionalArgs<MetricOptions & { threshold?: number }, ['name', 'dtype', 'threshold']>) {
+    const { threshold = 0.5, ...rest } = positionalOptions<MetricOptions & { threshold?: number }>(new.target, args);
     super((yTrue, yPred) => binaryAccuracy(yTrue, yPred, threshold), { name: 'binary_accuracy', direction: 'up', ...rest });
     this.threshold = threshold;
   }
@@ -69,13 +72,17 @@ export class BinaryAccuracy extends MeanMetricWrapper {
 }
 
 export class CategoricalAccuracy extends MeanMetricWrapper {
-  constructor(options: MetricOptions = {}) {
-    super(categoricalAccuracy, { name: 'categorical_accuracy', direction: 'up', ...options });
+  constructor(...args: PositionalArgs<MetricOptions, typeof METRIC_POSITIONAL>) {
+    super(categoricalAccuracy, { name: 'categorical_accuracy', direction: 'up', ...positionalOptions<MetricOptions>(new.target, args) });
   }
 }
 
 export class SparseCategoricalAccuracy extends MeanMetricWrapper {
-  constructor(options: MetricOptions = {}) {
-    super((yTrue, yPred) => sparseCategoricalAccuracy(yTrue, yPred), { name: 'sparse_categorical_accuracy', direction: 'up', ...options });
+  constructor(...args: PositionalArgs<MetricOptions, typeof METRIC_POSITIONAL>) {
+    super((yTrue, yPred) => sparseCategoricalAccuracy(yTrue, yPred), {
+      name: 'sparse_categorical_accuracy',
+      direction: 'up',
+      ...positionalOptions<MetricOptions>(new.target, args),
+    });
   }
 }

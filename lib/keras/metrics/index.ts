@@ -9,7 +9,7 @@ import {
   SerializedKerasObject,
   SerializedLike,
 } from '../saving/serialization_lib';
-import { isPlainObject } from '../utils/argument_validation';
+import { isPlainObject, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { meanAbsoluteError, meanSquaredError } from '../losses/losses';
 import {
   Accuracy,
@@ -35,17 +35,18 @@ export {
   categoricalAccuracy,
   sparseCategoricalAccuracy,
 } from './accuracy';
+import { METRIC_POSITIONAL } from './mean';
 export { meanAbsoluteError, meanSquaredError } from '../losses/losses';
 
 export class MeanAbsoluteError extends MeanMetricWrapper {
-  constructor(options: MetricOptions = {}) {
-    super(meanAbsoluteError, { name: 'mean_absolute_error', direction: 'down', ...options });
+  constructor(...args: PositionalArgs<MetricOptions, typeof METRIC_POSITIONAL>) {
+    super(meanAbsoluteError, { name: 'mean_absolute_error', direction: 'down', ...positionalOptions<MetricOptions>(new.target, args) });
   }
 }
 
 export class MeanSquaredError extends MeanMetricWrapper {
-  constructor(options: MetricOptions = {}) {
-    super(meanSquaredError, { name: 'mean_squared_error', direction: 'down', ...options });
+  constructor(...args: PositionalArgs<MetricOptions, typeof METRIC_POSITIONAL>) {
+    super(meanSquaredError, { name: 'mean_squared_error', direction: 'down', ...positionalOptions<MetricOptions>(new.target, args) });
   }
 }
 

@@ -19,6 +19,8 @@ export interface MetricOptions {
 export abstract class Metric {
   /** The options the constructor accepts, checked once for the class constructed; subclasses extend the list. */
   static readonly optionKeys: readonly string[] = ['name', 'dtype'];
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions): `new Mean('loss')`. */
+  static readonly positional: readonly string[] = ['name', 'dtype'];
   readonly name: string;
   readonly dtype: DType;
   /** 'up' when higher is better (accuracies), 'down' for errors; read by ReduceLROnPlateau's auto mode. */

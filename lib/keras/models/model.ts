@@ -7,7 +7,7 @@ import type { Logs } from '../callbacks';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor, Node } from '../layers/keras_tensor';
 import { CallOptions, Layer } from '../layers/layer';
-import { checkClassOptions } from '../utils/argument_validation';
+import { checkClassOptions, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../callbacks/history';
@@ -16,6 +16,7 @@ import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
 import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
+import { exportSavedModel, ExportOptions } from '../export/saved_model';
 import { FunctionalGraph } from './functional';
 import { functionalConfig } from './functional_config';
 import type { KerasObject } from '../saving/object_registration';
@@ -34,8 +35,12 @@ function toList(value: KerasTensor | readonly KerasTensor[]): KerasTensor[] {
   return Array.isArray(value) ? [...value] : [value as KerasTensor];
 }
 
+/** Keras' leading parameters of a functional model: `new Model(inputs, outputs)`. */
+const POSITIONAL = ['inputs', 'outputs', 'name'] as const;
+
 export class Model extends Layer {
   static override readonly optionKeys: readonly string[] = ['inputs', 'outputs', 'name', 'trainable'];
+  static override readonly positional: readonly string[] = POSITIONAL;
   /** Set by callbacks (e.g. early stopping) to end fit() after the current batch. */
   stopTraining = false;
   /** The History of the last fit(). */
@@ -48,7 +53,8 @@ export class Model extends Layer {
   private compileOptions: CompileOptions | null = null;
   private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
 
-  constructor(options: ModelOptions = {}) {
+  constructor(...args: PositionalArgs<ModelOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<ModelOptions>(new.target, args);
     // Checked here: only name and trainable reach Layer's constructor.
     checkClassOptions(new.target, options);
     const { inputs, outputs } = options;
@@ -132,6 +138,14 @@ export class Model extends Layer {
     const calls = new Map<Layer, number>();
     for (const node of this.graph.nodeDepths.keys()) calls.set(node.layer, (calls.get(node.layer) ?? 0) + 1);
     return [...calls.values()].every((n) => n === 1);
+  }
+
+  /**
+   * Keras' model.export(filepath): a SavedModel of the inference pass with the 'serve' and
+   * 'serving_default' signatures, for TF Serving, Python's tf.saved_model.load and tf.savedModel.load.
+   */
+  export(filepath: string, options: ExportOptions = {}): void {
+    exportSavedModel(this, filepath, options);
   }
 
   /** Prints Keras' summary table (or hands the text to `printFn`). */
@@ -221,9 +235,9 @@ export class Model extends Layer {
     return this.requireTrainer().computeLoss(args);
   }
 
-  /** Keras' `compute_metrics(x, y, y_pred)`: updates the compiled metrics, returns every metric's value by name. */
-  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor): Record<string, Tensor> {
-    return this.requireTrainer().computeMetrics(y, yPred);
+  /** Keras' `compute_metrics(x, y, y_pred, sample_weight)`: updates the compiled metrics, returns every metric's value by name. */
+  computeMetrics(_x: Tensor, y: Tensor, yPred: Tensor, sampleWeight?: Tensor): Record<string, Tensor> {
+    return this.requireTrainer().computeMetrics(y, yPred, sampleWeight);
   }
 
   /** The loss tracker, then the compiled metrics (known once fit/evaluate has seen data). */

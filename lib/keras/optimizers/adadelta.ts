@@ -5,18 +5,24 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkNumber, checkOptionKeys, NON_NEGATIVE, UNIT_OPEN } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface AdadeltaOptions extends OptimizerOptions {
   rho?: number;
   epsilon?: number;
 }
 
+/** Keras' leading parameters, in its order: `new Adadelta(learningRate, rho)`. */
+const POSITIONAL = ['learningRate', 'rho', 'epsilon'] as const;
+
 export class Adadelta extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'rho', 'epsilon'];
   readonly rho: number;
   readonly epsilon: number;
 
-  constructor(options: AdadeltaOptions = {}) {
+  constructor(...args: PositionalArgs<AdadeltaOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<AdadeltaOptions>(new.target, args);
     const { rho = 0.95, epsilon = 1e-7 } = checkOptionKeys(new.target, options);
     const checked = { rho: checkNumber('rho', rho, UNIT_OPEN), epsilon: checkNumber('epsilon', epsilon, NON_NEGATIVE) };
     super(options, 0.001);

@@ -8,6 +8,7 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkBoolean, checkNumber, checkOptionKeys, NON_NEGATIVE } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface AdafactorOptions extends OptimizerOptions {
   beta2Decay?: number;
@@ -22,7 +23,11 @@ function rms(x: Tensor): Tensor {
   return Sqrt({ x: Mean({ input: Square({ x }), reductionIndices: Range({ start: 0, limit: Rank({ input: x }), delta: 1 }) }) });
 }
 
+/** Keras' leading parameters, in its order: `new Adafactor(learningRate, beta2Decay)`. */
+const POSITIONAL = ['learningRate', 'beta2Decay', 'epsilon1', 'epsilon2', 'clipThreshold', 'relativeStep'] as const;
+
 export class Adafactor extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [
     ...Optimizer.optionKeys,
     'beta2Decay',
@@ -41,7 +46,8 @@ export class Adafactor extends Optimizer {
    */
   readonly relativeStep: boolean;
 
-  constructor(options: AdafactorOptions = {}) {
+  constructor(...args: PositionalArgs<AdafactorOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<AdafactorOptions>(new.target, args);
     const {
       beta2Decay = -0.8,
       epsilon1 = 1e-30,

@@ -8,18 +8,24 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkNumber, checkOptionKeys, NON_NEGATIVE } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface AdagradOptions extends OptimizerOptions {
   initialAccumulatorValue?: number;
   epsilon?: number;
 }
 
+/** Keras' leading parameters, in its order: `new Adagrad(learningRate, initialAccumulatorValue)`. */
+const POSITIONAL = ['learningRate', 'initialAccumulatorValue', 'epsilon'] as const;
+
 export class Adagrad extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'initialAccumulatorValue', 'epsilon'];
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
 
-  constructor(options: AdagradOptions = {}) {
+  constructor(...args: PositionalArgs<AdagradOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<AdagradOptions>(new.target, args);
     const { initialAccumulatorValue = 0.1, epsilon = 1e-7 } = checkOptionKeys(new.target, options);
     const checked = {
       initialAccumulatorValue: checkNumber('initialAccumulatorValue', initialAccumulatorValue, NON_NEGATIVE),

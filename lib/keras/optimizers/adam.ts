@@ -7,6 +7,7 @@ import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
 import { kerasExport } from '../saving/serialization_lib';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface AdamOptions extends OptimizerOptions {
   beta1?: number;
@@ -29,7 +30,11 @@ function checkBeta(value: number, what: string): void {
   }
 }
 
+/** Keras' leading parameters, in its order: `new Adam(learningRate, beta1)`. */
+const POSITIONAL = ['learningRate', 'beta1', 'beta2', 'epsilon', 'amsgrad'] as const;
+
 export class Adam extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2', 'epsilon', 'amsgrad', 'fused'];
   readonly beta1: number;
   readonly beta2: number;
@@ -38,7 +43,8 @@ export class Adam extends Optimizer {
   /** The `fused` option as resolved: true, false, or undefined (where available). */
   readonly fused: boolean | undefined;
 
-  constructor(options: AdamOptions = {}) {
+  constructor(...args: PositionalArgs<AdamOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<AdamOptions>(new.target, args);
     super(options, 0.001);
     const { beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, amsgrad = false } = options;
     const fused = options.fused ?? fusedFromEnv();

@@ -5,6 +5,7 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { adamHyperparameters } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface AdamaxOptions extends OptimizerOptions {
   beta1?: number;
@@ -12,13 +13,18 @@ export interface AdamaxOptions extends OptimizerOptions {
   epsilon?: number;
 }
 
+/** Keras' leading parameters, in its order: `new Adamax(learningRate, beta1)`. */
+const POSITIONAL = ['learningRate', 'beta1', 'beta2', 'epsilon'] as const;
+
 export class Adamax extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2', 'epsilon'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor(options: AdamaxOptions = {}) {
+  constructor(...args: PositionalArgs<AdamaxOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<AdamaxOptions>(new.target, args);
     const checked = adamHyperparameters(new.target, options);
     super(options, 0.001);
     this.beta1 = checked.beta1;

@@ -8,6 +8,7 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkNumber, checkOptionKeys, NON_NEGATIVE } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface FtrlOptions extends OptimizerOptions {
   learningRatePower?: number;
@@ -18,7 +19,19 @@ export interface FtrlOptions extends OptimizerOptions {
   beta?: number;
 }
 
+/** Keras' leading parameters, in its order: `new Ftrl(learningRate, learningRatePower)`. */
+const POSITIONAL = [
+  'learningRate',
+  'learningRatePower',
+  'initialAccumulatorValue',
+  'l1RegularizationStrength',
+  'l2RegularizationStrength',
+  'l2ShrinkageRegularizationStrength',
+  'beta',
+] as const;
+
 export class Ftrl extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [
     ...Optimizer.optionKeys,
     'learningRatePower',
@@ -35,7 +48,8 @@ export class Ftrl extends Optimizer {
   readonly l2ShrinkageRegularizationStrength: number;
   readonly beta: number;
 
-  constructor(options: FtrlOptions = {}) {
+  constructor(...args: PositionalArgs<FtrlOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<FtrlOptions>(new.target, args);
     const {
       learningRatePower = -0.5,
       initialAccumulatorValue = 0.1,

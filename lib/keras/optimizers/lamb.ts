@@ -6,6 +6,7 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { adamHyperparameters } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface LambOptions extends OptimizerOptions {
   beta1?: number;
@@ -18,13 +19,18 @@ function norm(x: Tensor): Tensor {
   return Sqrt({ x: Sum({ input: Square({ x }), reductionIndices: Range({ start: 0, limit: Rank({ input: x }), delta: 1 }) }) });
 }
 
+/** Keras' leading parameters, in its order: `new Lamb(learningRate, beta1)`. */
+const POSITIONAL = ['learningRate', 'beta1', 'beta2', 'epsilon'] as const;
+
 export class Lamb extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2', 'epsilon'];
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor(options: LambOptions = {}) {
+  constructor(...args: PositionalArgs<LambOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<LambOptions>(new.target, args);
     const checked = adamHyperparameters(new.target, options);
     super(options, 0.001);
     this.beta1 = checked.beta1;

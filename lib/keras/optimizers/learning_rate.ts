@@ -8,7 +8,7 @@ import { HostValue } from '../../host_data';
 import { constantTensor } from '../../ops/run_op';
 import { Tensor, TensorLike } from '../../tensor';
 import { Variable } from '../../variable';
-import { LearningRateLike, resolveLearningRate } from './schedules';
+import { LearningRateLike, LearningRateSchedule, resolveLearningRate } from './schedules';
 
 const NOT_SETTABLE =
   'This optimizer was created with a `LearningRateSchedule` object as its `learning_rate` constructor argument, ' +
@@ -118,7 +118,9 @@ function checkedRate(value: number | bigint): number {
  */
 export class LearningRateVariable extends CheckedVariable {
   protected readonly refusal = 'The learning rate must be a finite, non-negative number';
-  readonly schedule: Exclude<LearningRateLike, number> | undefined;
+  private schedule_: Exclude<LearningRateLike, number> | undefined;
+  /** Whether an update reading this variable was built (a trace bakes in whether a schedule writes it). */
+  private updateBuilt = false;
   /** Completed updates as the host knows them; valid while `iterations.writeCount === knownWrites`. */
   private step = 0;
   private knownWrites = -1;
@@ -133,7 +135,31 @@ export class LearningRateVariable extends CheckedVariable {
     const schedule = typeof learningRate === 'number' ? undefined : learningRate;
     // A scheduled rate is written before each update; until then the variable holds 0.
     super(schedule === undefined ? checkedRate(learningRate as number) : 0, { name, trainable: false, dtype: 'float32' });
-    this.schedule = schedule;
+    this.schedule_ = schedule;
+  }
+
+  get schedule(): Exclude<LearningRateLike, number> | undefined {
+    return this.schedule_;
+  }
+
+  /**
+   * Keras' `optimizer.learning_rate = schedule`: the schedule (or function of the step) replaces the
+   * rate. Only before the first update is built: traced updates read the variable without writing
+   * it, and would go on using the old rate (Keras' TF backend does, silently).
+   */
+  setSchedule(schedule: Exclude<LearningRateLike, number>): void {
+    if (!(schedule instanceof LearningRateSchedule) && typeof schedule !== 'function') {
+      throw new TypeError(
+        `The learning rate must be a number, a Tensor, a LearningRateSchedule or a function. Received: ${String(schedule)}`,
+      );
+    }
+    if (this.updateBuilt) {
+      throw new TypeError(
+        "An optimizer's learning rate can become a schedule only before its first update: the updates already built read " +
+          'the learning-rate variable. Create a new optimizer with `learningRate: schedule` (and compile again).',
+      );
+    }
+    this.schedule_ = schedule;
   }
 
   /** Updates completed so far: the host copy, read again from `iterations` after any other write to it. */
@@ -170,6 +196,7 @@ export class LearningRateVariable extends CheckedVariable {
    */
   addUpdate(apply: (learningRate: Tensor, localStep: Tensor) => void): void {
     if (executingEagerly()) throw new TypeError('LearningRateVariable.addUpdate() builds graph ops: call it while tracing');
+    this.updateBuilt = true;
     const schedule = this.schedule;
     if (schedule !== undefined) {
       const rate = hostInput(new TensorSpec([], 'float32', 'scheduled_learning_rate'), {

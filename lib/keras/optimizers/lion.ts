@@ -5,18 +5,24 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkNumber, checkOptionKeys, inDtype, UNIT } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface LionOptions extends OptimizerOptions {
   beta1?: number;
   beta2?: number;
 }
 
+/** Keras' leading parameters, in its order: `new Lion(learningRate, beta1)`. */
+const POSITIONAL = ['learningRate', 'beta1', 'beta2'] as const;
+
 export class Lion extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2'];
   readonly beta1: number;
   readonly beta2: number;
 
-  constructor(options: LionOptions = {}) {
+  constructor(...args: PositionalArgs<LionOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<LionOptions>(new.target, args);
     const { beta1 = 0.9, beta2 = 0.99 } = checkOptionKeys(new.target, options);
     // Keras: beta_1 = 0 degenerates to SignSGD.
     const checked = { beta1: checkNumber('beta1', beta1, { min: 0, max: 1, minOpen: true }), beta2: checkNumber('beta2', beta2, UNIT) };

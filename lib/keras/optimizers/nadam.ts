@@ -9,6 +9,7 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { adamHyperparameters, inDtype } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface NadamOptions extends OptimizerOptions {
   beta1?: number;
@@ -16,7 +17,11 @@ export interface NadamOptions extends OptimizerOptions {
   epsilon?: number;
 }
 
+/** Keras' leading parameters, in its order: `new Nadam(learningRate, beta1)`. */
+const POSITIONAL = ['learningRate', 'beta1', 'beta2', 'epsilon'] as const;
+
 export class Nadam extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'beta1', 'beta2', 'epsilon'];
   readonly beta1: number;
   readonly beta2: number;
@@ -30,7 +35,8 @@ export class Nadam extends Optimizer {
   /** The apply whose u_product update is in the trace (its localStep tensor), and the new value. */
   private advanced?: { localStep: Tensor; uProduct: Tensor };
 
-  constructor(options: NadamOptions = {}) {
+  constructor(...args: PositionalArgs<NadamOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<NadamOptions>(new.target, args);
     const checked = adamHyperparameters(new.target, options);
     super(options, 0.001);
     this.uProduct = new Variable(() => initScope(() => scalar(1, 'float32')), { name: `${this.name}/variable`, trainable: false });

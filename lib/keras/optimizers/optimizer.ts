@@ -94,9 +94,11 @@ export abstract class Optimizer {
     'lossScaleFactor',
     'name',
   ];
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
+  static readonly positional: readonly string[] = ['learningRate'];
   readonly name: string;
   readonly iterations: IterationsVariable;
-  readonly learningRate: LearningRateVariable;
+  private readonly learningRate_: LearningRateVariable;
   readonly weightDecay: number | null;
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
@@ -142,7 +144,21 @@ export abstract class Optimizer {
     this.emaOverwriteFrequency = emaOverwriteFrequency;
     this.lossScaleFactor = lossScaleFactor;
     this.iterations = new IterationsVariable(`${this.name}/iteration`);
-    this.learningRate = new LearningRateVariable(`${this.name}/learning_rate`, learningRate, this.iterations);
+    this.learningRate_ = new LearningRateVariable(`${this.name}/learning_rate`, learningRate, this.iterations);
+  }
+
+  /** The float32 learning-rate variable the updates read (with a schedule, `numpy()` is the next update's rate). */
+  get learningRate(): LearningRateVariable {
+    return this.learningRate_;
+  }
+
+  /**
+   * Keras 3's `optimizer.learning_rate = value`: a number or tensor is assigned to the variable (checked
+   * as every write is; with a schedule, Keras' TypeError), a schedule or function replaces the rate.
+   */
+  set learningRate(value: LearningRateLike | Tensor) {
+    if (value instanceof LearningRateSchedule || typeof value === 'function') this.learningRate_.setSchedule(value);
+    else this.learningRate_.assign(value);
   }
 
   /** Every variable the optimizer owns, in Keras' order: iterations, learning rate, the EMA averages, then the slots in build order. */

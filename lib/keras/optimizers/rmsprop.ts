@@ -7,6 +7,7 @@ import { Variable } from '../../variable';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkBoolean, checkNumber, checkOptionKeys, NON_NEGATIVE, UNIT, UNIT_OPEN } from './arguments';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface RMSpropOptions extends OptimizerOptions {
   rho?: number;
@@ -15,14 +16,19 @@ export interface RMSpropOptions extends OptimizerOptions {
   centered?: boolean;
 }
 
+/** Keras' leading parameters, in its order: `new RMSprop(learningRate, rho)`. */
+const POSITIONAL = ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'] as const;
+
 export class RMSprop extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'rho', 'momentum', 'epsilon', 'centered'];
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;
   readonly centered: boolean;
 
-  constructor(options: RMSpropOptions = {}) {
+  constructor(...args: PositionalArgs<RMSpropOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<RMSpropOptions>(new.target, args);
     const { rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false } = checkOptionKeys(new.target, options);
     const checked = {
       rho: checkNumber('rho', rho, UNIT_OPEN),

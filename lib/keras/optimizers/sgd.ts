@@ -6,18 +6,24 @@ import { Variable } from '../../variable';
 import { castLike, Optimizer, OptimizerOptions, UpdateContext } from './optimizer';
 import { kerasExport } from '../saving/serialization_lib';
 import { checkBoolean } from './arguments';
+import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 
 export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
   nesterov?: boolean;
 }
 
+/** Keras' leading parameters, in its order: `new SGD(learningRate, momentum)`. */
+const POSITIONAL = ['learningRate', 'momentum', 'nesterov'] as const;
+
 export class SGD extends Optimizer {
+  static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Optimizer.optionKeys, 'momentum', 'nesterov'];
   readonly momentum: number;
   readonly nesterov: boolean;
 
-  constructor(options: SGDOptions = {}) {
+  constructor(...args: PositionalArgs<SGDOptions, typeof POSITIONAL>) {
+    const options = positionalOptions<SGDOptions>(new.target, args);
     super(options, 0.01);
     const { momentum = 0, nesterov = false } = options;
     if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {

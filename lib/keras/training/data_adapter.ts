@@ -15,18 +15,25 @@ import { pythonFloatRepr } from '../callbacks/python_float_repr';
 /** Samples as a tensor, nested arrays, a flat TypedArray (1-D) or a TypedArray with a shape. */
 export type ArrayData = Tensor | HostValue | HostArrayLike;
 
-/** Anything iterable (sync or async) of [x, y] batches (or x batches, to predict), such as a tf.data.Dataset. */
-export type BatchDataset = Iterable<readonly [ArrayData, ArrayData?] | Tensor> | AsyncIterable<readonly [ArrayData, ArrayData?] | Tensor>;
+/** One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict). */
+export type DatasetElement = readonly [ArrayData, ArrayData?, ArrayData?] | Tensor;
+
+/** Anything iterable (sync or async) of [x, y] or [x, y, sampleWeight] batches (or x batches, to predict), such as a tf.data.Dataset. */
+export type BatchDataset = Iterable<DatasetElement> | AsyncIterable<DatasetElement>;
+
+/** Keras' class_weight: {classIndex: weight}; classes not listed weigh 1. */
+export type ClassWeight = Readonly<Record<number, number>>;
 
 export interface Batch {
   x: Tensor;
   y?: Tensor;
+  sampleWeight?: Tensor;
   /** Frees the tensors made for this batch (not ones a dataset handed over). */
   dispose(): void;
 }
 
-function ownedBatch(x: Tensor, y: Tensor | undefined, owned: readonly Tensor[]): Batch {
-  return { x, y, dispose: () => owned.forEach((t) => t.dispose()) };
+function ownedBatch(x: Tensor, y: Tensor | undefined, sampleWeight: Tensor | undefined, owned: readonly Tensor[]): Batch {
+  return { x, y, sampleWeight, dispose: () => owned.forEach((t) => t.dispose()) };
 }
 
 export function isDataset(value: unknown): value is BatchDataset {
@@ -147,6 +154,7 @@ export class ArraySource implements DataSource {
     readonly x: HostArray,
     readonly y: HostArray | undefined,
     readonly batchSize: number,
+    readonly sampleWeight?: HostArray,
   ) {
     this.steps = Math.ceil(x.length / batchSize);
   }
@@ -160,7 +168,13 @@ export class ArraySource implements DataSource {
       const end = Math.min(n, start + this.batchSize);
       const x = this.batch(this.x, start, end, order);
       const y = this.y && this.batch(this.y, start, end, order);
-      yield ownedBatch(x, y, y === undefined ? [x] : [x, y]);
+      const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);
+      yield ownedBatch(
+        x,
+        y,
+        sw,
+        [x, y, sw].filter((t): t is Tensor => t !== undefined),
+      );
     }
   }
 
@@ -186,6 +200,7 @@ export class DatasetSource implements DataSource {
   constructor(
     private readonly dataset: BatchDataset,
     private readonly xDType: DType,
+    private readonly classWeight?: ClassWeight,
   ) {
     // tf.data.Dataset knows its cardinality (negative: infinite or unknown).
     const cardinality = (dataset as { cardinality?: () => number }).cardinality?.();
@@ -195,23 +210,78 @@ export class DatasetSource implements DataSource {
 
   async *batches(): AsyncIterator<Batch> {
     let count = 0;
-    for await (const element of this.dataset as AsyncIterable<readonly [ArrayData, ArrayData?] | Tensor>) {
+    for await (const element of this.dataset as AsyncIterable<DatasetElement>) {
       // A bare tensor is x alone (what predict needs).
-      const [x, y] = element instanceof Tensor ? [element] : (element as readonly [ArrayData, ArrayData?]);
+      const [x, y, sw] = element instanceof Tensor ? [element] : (element as readonly [ArrayData, ArrayData?, ArrayData?]);
       if (x === undefined)
         throw new TypeError('A dataset passed to fit/evaluate/predict must yield [x, y] batches (or x alone, for predict)');
       const xs = toBatchTensor(x, 'x', this.xDType);
       const ys = y === undefined ? undefined : toBatchTensor(y, 'y');
+      let sws = sw === undefined || sw === null ? undefined : toBatchTensor(sw, 'sampleWeight', 'float32');
+      if (this.classWeight !== undefined) {
+        if (sws !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
+        if (ys === undefined) throw new TypeError('`classWeight` needs targets: the dataset must yield [x, y] batches');
+        sws = Tensor.fromNative(hostTensor(classWeightsOf(toHostArray(ys, 'y'), this.classWeight), [ys.shape[0] as number], 'float32'));
+      }
       yield ownedBatch(
         xs,
         ys,
-        [xs, ys].filter((t): t is Tensor => t !== undefined && t !== x && t !== y),
+        sws,
+        [xs, ys, sws].filter((t): t is Tensor => t !== undefined && t !== x && t !== y && t !== sw),
       );
       ++count;
     }
     // Known once one epoch went through (Keras learns the cardinality the same way).
     this.steps = count;
   }
+}
+
+/** Keras' refusal of both (a ValueError there). */
+export const CLASS_AND_SAMPLE_WEIGHT = 'You cannot `class_weight` and `sample_weight` at the same time.';
+
+/** `classWeight` checked: integer class indices (as the object's keys) to finite non-negative weights. */
+export function checkClassWeight(classWeight: unknown): ClassWeight {
+  if (typeof classWeight !== 'object' || classWeight === null || Array.isArray(classWeight) || classWeight instanceof Map) {
+    throw new TypeError(`\`classWeight\` must be an object {classIndex: weight}. Received: classWeight=${String(classWeight)}`);
+  }
+  const entries = Object.entries(classWeight);
+  if (entries.length === 0) throw new RangeError('`classWeight` must name at least one class. Received: classWeight={}');
+  for (const [key, weight] of entries) {
+    if (!/^(0|[1-9][0-9]*)$/.test(key)) {
+      throw new TypeError(`\`classWeight\` keys must be non-negative integer class indices. Received key '${key}'`);
+    }
+    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) {
+      throw new RangeError(`\`classWeight\` values must be finite non-negative numbers. Received: classWeight[${key}]=${String(weight)}`);
+    }
+  }
+  return classWeight as ClassWeight;
+}
+
+/**
+ * Keras' class_weight_to_sample_weights: each sample's class (the argmax of a one-hot row, or the
+ * rounded label) looked up in `classWeight`, 1 for classes it does not list.
+ */
+export function classWeightsOf(y: HostArray, classWeight: ClassWeight): Float32Array {
+  const shape = y.shape;
+  if (shape.length > 2) {
+    throw new TypeError(
+      `\`classWeight\` is only supported for targets of rank 1 or 2. Received targets of shape ${formatShape([...shape])}`,
+    );
+  }
+  const n = shape[0];
+  const width = shape.length === 2 ? shape[1] : 1;
+  const data = y.data as ArrayLike<number | bigint>;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; ++i) {
+    let label: number;
+    if (width === 1) label = Math.round(Number(data[i]));
+    else {
+      label = 0;
+      for (let j = 1; j < width; ++j) if (Number(data[i * width + j]) > Number(data[i * width + label])) label = j;
+    }
+    out[i] = classWeight[label] ?? 1;
+  }
+  return out;
 }
 
 function toBatchTensor(value: ArrayData, what: string, dtype?: DType): Tensor {

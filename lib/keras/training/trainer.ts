@@ -13,10 +13,16 @@ import type { Model } from '../models/model';
 import { get as getOptimizer, Optimizer, OptimizerIdentifier, zip } from '../optimizers';
 import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
+import { HostArray } from '../../host_data';
 import {
   ArrayData,
   ArraySource,
+  Batch,
   BatchDataset,
+  CLASS_AND_SAMPLE_WEIGHT,
+  ClassWeight,
+  checkClassWeight,
+  classWeightsOf,
   checkSameSamples,
   DataSource,
   DatasetSource,
@@ -37,6 +43,8 @@ export interface CompileOptions {
   loss?: LossIdentifier;
   /** e.g. ['accuracy'] (resolved from the targets' and outputs' shapes, as in Keras), 'mae', metric objects. */
   metrics?: readonly MetricIdentifier[];
+  /** Metrics that the sample weights (sampleWeight, classWeight) weigh; `metrics` never are. */
+  weightedMetrics?: readonly MetricIdentifier[];
 }
 
 export interface FitOptions {
@@ -48,8 +56,8 @@ export interface FitOptions {
   callbacks?: readonly Callback[];
   /** The last fraction of (x, y), taken before shuffling, to validate on. */
   validationSplit?: number;
-  /** [xVal, yVal], or a dataset of [x, y] batches. */
-  validationData?: readonly [ArrayData, ArrayData] | BatchDataset;
+  /** [xVal, yVal], [xVal, yVal, sampleWeightVal], or a dataset of [x, y] (or [x, y, sampleWeight]) batches. */
+  validationData?: readonly [ArrayData, ArrayData] | readonly [ArrayData, ArrayData, ArrayData] | BatchDataset;
   validationBatchSize?: number;
   /** Reshuffle the training samples every epoch (default true). */
   shuffle?: boolean;
@@ -61,6 +69,10 @@ export interface FitOptions {
   validationSteps?: number;
   /** Validate every `validationFreq` epochs, or after the (1-based) epochs listed. */
   validationFreq?: number | readonly number[];
+  /** One weight per sample (or per sample and timestep), weighing the loss and the weightedMetrics; not with a dataset. */
+  sampleWeight?: ArrayData;
+  /** {classIndex: weight}: each sample weighs its class's weight (1 for classes not listed). */
+  classWeight?: ClassWeight;
 }
 
 export interface EvaluateOptions {
@@ -71,22 +83,25 @@ export interface EvaluateOptions {
   returnDict?: boolean;
   /** Batches to evaluate (needed for a dataset that repeats forever). */
   steps?: number;
+  /** One weight per sample, weighing the loss and the weightedMetrics; not with a dataset. */
+  sampleWeight?: ArrayData;
 }
 
 type StepKind = 'train' | 'test';
 
-/** One batch as a step gets it: Keras' `data`, [x, y]. */
-export type StepData = readonly [x: Tensor, y: Tensor];
+/** One batch as a step gets it: Keras' `data`, [x, y] or [x, y, sampleWeight]. */
+export type StepData = readonly [x: Tensor, y: Tensor, sampleWeight?: Tensor];
 
 /** Keras' compute_loss arguments. */
 export interface ComputeLossArguments {
-  x: Tensor;
+  x?: Tensor;
   y: Tensor;
   yPred: Tensor;
+  sampleWeight?: Tensor;
   training?: boolean;
 }
 
-const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics'];
+const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics', 'weightedMetrics'];
 const FIT_OPTIONS = [
   'batchSize',
   'epochs',
@@ -100,8 +115,10 @@ const FIT_OPTIONS = [
   'stepsPerEpoch',
   'validationSteps',
   'validationFreq',
+  'sampleWeight',
+  'classWeight',
 ];
-const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'callbacks', 'returnDict', 'steps'];
+const EVALUATE_OPTIONS = ['batchSize', 'verbose', 'callbacks', 'returnDict', 'steps', 'sampleWeight'];
 
 /** Keras' _should_eval: every `freq` epochs, or the (1-based) epochs listed. */
 function validationSchedule(freq: unknown): (epoch: number) => boolean {
@@ -131,6 +148,15 @@ function checkVerbose(verbose: unknown): 0 | 1 | 2 {
 /** The batch size of `x` inside a step (Keras: `tf.shape(x)[0]`). */
 function batchSizeOf(x: Tensor): Tensor {
   return StridedSlice({ input: ShapeOp({ input: x }), begin: [0], end: [1], strides: [1], shrinkAxisMask: 1 });
+}
+
+/** Keras' message for sample weights given beside a dataset (a ValueError there). */
+const DATASET_SAMPLE_WEIGHT =
+  'When providing `x` as a dataset, `sampleWeight` should not be passed. Instead, the sample weights should be included as part of the dataset (its third element).';
+
+/** A batch as the step function's inputs: (x, y), or (x, y, sampleWeight). */
+function stepInputs(batch: Batch): Tensor[] {
+  return batch.sampleWeight === undefined ? [batch.x, batch.y as Tensor] : [batch.x, batch.y as Tensor, batch.sampleWeight];
 }
 
 /** Splits fit/evaluate's (x, y, options) or (dataset, options) arguments. */
@@ -163,7 +189,9 @@ export class Trainer {
   private readonly lossTracker = new Mean({ name: 'loss' });
   /** Compiled metrics; 'accuracy' stays a name until the first step sees the shapes. */
   private readonly metricSlots: (Metric | string)[];
-  private readonly steps: Record<StepKind, StepFunction<[Tensor, Tensor], Record<string, Tensor>>>;
+  /** Compiled weightedMetrics, likewise. */
+  private readonly weightedSlots: (Metric | string)[];
+  private readonly steps: Record<StepKind, StepFunction<Tensor[], Record<string, Tensor>>>;
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
 
   constructor(
@@ -173,40 +201,79 @@ export class Trainer {
     checkOptions('compile()', options, COMPILE_OPTIONS);
     this.optimizer = getOptimizer(options.optimizer);
     this.loss = options.loss === undefined || options.loss === null ? undefined : getLoss(options.loss);
-    const metrics = options.metrics ?? [];
-    if (!Array.isArray(metrics)) throw new TypeError(`\`metrics\` must be an array. Received: metrics=${String(metrics)}`);
-    this.metricSlots = metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
+    const slots = (what: string, metrics: unknown): (Metric | string)[] => {
+      if (!Array.isArray(metrics)) throw new TypeError(`\`${what}\` must be an array. Received: ${what}=${String(metrics)}`);
+      return metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
+    };
+    this.metricSlots = slots('metrics', options.metrics ?? []);
+    this.weightedSlots = slots('weightedMetrics', options.weightedMetrics ?? []);
+    // The model's own steps, so a subclass that overrides trainStep/testStep customizes fit/evaluate;
+    // the sample weights, when there are any, are a third input of the same one session run.
+    const data = (args: Tensor[]): StepData => (args.length > 2 ? [args[0], args[1], args[2]] : [args[0], args[1]]);
     this.steps = {
-      // The model's own steps, so a subclass that overrides trainStep/testStep customizes fit/evaluate.
-      train: new StepFunction(model, 'train', (x, y) => this.model.trainStep([x, y])),
-      test: new StepFunction(model, 'test', (x, y) => this.model.testStep([x, y])),
+      train: new StepFunction(model, 'train', (...args: Tensor[]) => this.model.trainStep(data(args))),
+      test: new StepFunction(model, 'test', (...args: Tensor[]) => this.model.testStep(data(args))),
     };
   }
 
   /** The traced train step fit() runs per batch (Keras' `train_function`). */
-  get trainFunction(): TracedFunction<[Tensor, Tensor], Record<string, Tensor>> {
+  get trainFunction(): TracedFunction<Tensor[], Record<string, Tensor>> {
     return this.steps.train.function;
   }
 
-  /** The loss tracker, then the compiled metrics that are resolved. */
+  /** The loss tracker, then the compiled metrics and weighted metrics that are resolved. */
   get metrics(): Metric[] {
-    return [this.lossTracker, ...this.metricSlots.filter((m): m is Metric => m instanceof Metric)];
+    return [this.lossTracker, ...[...this.metricSlots, ...this.weightedSlots].filter((m): m is Metric => m instanceof Metric)];
   }
 
   /** Resolves 'accuracy' from the shapes (Keras' get_metric), once. */
-  private compiledMetrics(yTrueShape: Shape, yPredShape: Shape): Metric[] {
-    this.metricSlots.forEach((slot, i) => {
-      if (typeof slot === 'string') this.metricSlots[i] = getMetric(slot, yTrueShape, yPredShape);
-    });
-    return this.metricSlots as Metric[];
+  private compiledMetrics(yTrueShape: Shape, yPredShape: Shape): { metrics: Metric[]; weighted: Metric[] } {
+    for (const slots of [this.metricSlots, this.weightedSlots]) {
+      slots.forEach((slot, i) => {
+        if (typeof slot === 'string') slots[i] = getMetric(slot, yTrueShape, yPredShape);
+      });
+    }
+    return { metrics: this.metricSlots as Metric[], weighted: this.weightedSlots as Metric[] };
+  }
+
+  /**
+   * The log key of each metric (Keras' CompileMetrics.result): its name, `name_1`... for a repeated
+   * one, and `weighted_name` for a weighted metric whose name an unweighted one has.
+   */
+  private logNames(): Map<Metric, string> {
+    const names = new Map<Metric, string>([[this.lossTracker, this.lossTracker.name]]);
+    const counters = new Map<string, number>();
+    const unique = (name: string) => {
+      const index = counters.get(name);
+      counters.set(name, (index ?? 0) + 1);
+      return index === undefined ? name : `${name}_${index}`;
+    };
+    for (const m of this.metricSlots) if (m instanceof Metric) names.set(m, unique(m.name));
+    for (const m of this.weightedSlots) {
+      if (m instanceof Metric) names.set(m, counters.has(m.name) ? unique(`weighted_${m.name}`) : unique(m.name));
+    }
+    return names;
+  }
+
+  /** Keras' _flatten_metrics_in_order: the loss and each compiled metric by its own name (repeats included), then the other logs sorted. */
+  private flattenInOrder(logs: Logs): number | number[] {
+    const names = this.model.metrics.map((m) => m.name);
+    const values = [
+      ...names.filter((name) => name in logs).map((name) => logs[name] as number),
+      ...Object.keys(logs)
+        .filter((key) => !names.includes(key))
+        .sort()
+        .map((key) => logs[key] as number),
+    ];
+    return values.length === 1 ? values[0] : values;
   }
 
   /** Keras' default train_step: forward under a tape, compute_loss, the loss tracker, the update, compute_metrics. */
-  trainStep([x, y]: StepData): Record<string, Tensor> {
+  trainStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
     const tape = new GradientTape();
     const { yPred, loss, scaledLoss } = tape.record(() => {
       const output = this.model.apply(x, { training: true });
-      const loss = this.model.computeLoss({ x, y, yPred: output, training: true });
+      const loss = this.model.computeLoss({ x, y, yPred: output, sampleWeight, training: true });
       // Keras' train_step differentiates optimizer.scale_loss(loss); the tracker gets the loss itself.
       return { yPred: output, loss, scaledLoss: this.optimizer.scaleLoss(loss) };
     });
@@ -218,31 +285,41 @@ export class Trainer {
     } else {
       process.emitWarning('The model does not have any trainable weights.');
     }
-    return this.model.computeMetrics(x, y, yPred);
+    return this.model.computeMetrics(x, y, yPred, sampleWeight);
   }
 
   /** Keras' default test_step. */
-  testStep([x, y]: StepData): Record<string, Tensor> {
+  testStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
     const yPred = this.model.apply(x, { training: false });
-    this.lossTracker.updateState(this.model.computeLoss({ x, y, yPred, training: false }), batchSizeOf(x));
-    return this.model.computeMetrics(x, y, yPred);
+    this.lossTracker.updateState(this.model.computeLoss({ x, y, yPred, sampleWeight, training: false }), batchSizeOf(x));
+    return this.model.computeMetrics(x, y, yPred, sampleWeight);
   }
 
-  /** Keras' default compute_loss: the compiled loss of (y, yPred). */
-  computeLoss({ y, yPred }: ComputeLossArguments): Tensor {
+  /** Keras' default compute_loss: the compiled loss of (y, yPred), weighted by the sample weights. */
+  computeLoss({ y, yPred, sampleWeight }: ComputeLossArguments): Tensor {
     if (this.loss === undefined) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
-    return this.loss.apply(y, yPred);
+    return this.loss.apply(y, yPred, sampleWeight);
   }
 
-  /** Keras' default compute_metrics: updates the compiled metrics; every metric's running value by name (sorted, as Keras logs). */
-  computeMetrics(y: Tensor, yPred: Tensor): Record<string, Tensor> {
-    for (const metric of this.compiledMetrics(y.shape, yPred.shape)) metric.updateState(y, yPred);
-    const metrics = [...this.model.metrics].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return Object.fromEntries(metrics.map((m) => [m.name, m.result()]));
+  /**
+   * Keras' default compute_metrics: updates the compiled metrics, and the weighted metrics with the
+   * sample weights; every metric's running value by its log key (sorted, as Keras logs).
+   */
+  computeMetrics(y: Tensor, yPred: Tensor, sampleWeight?: Tensor): Record<string, Tensor> {
+    const { metrics, weighted } = this.compiledMetrics(y.shape, yPred.shape);
+    for (const metric of metrics) metric.updateState(y, yPred);
+    for (const metric of weighted) {
+      if (sampleWeight === undefined) metric.updateState(y, yPred);
+      else metric.updateState(y, yPred, sampleWeight);
+    }
+    const names = this.logNames();
+    const entries = this.model.metrics.map((m) => [names.get(m) ?? m.name, m] as const);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([name, m]) => [name, m.result()]));
   }
 
   /** The traced step for batches like (x, y). */
-  private stepFor(kind: StepKind, y: Tensor | undefined): TracedFunction<[Tensor, Tensor], Record<string, Tensor>> {
+  private stepFor(kind: StepKind, y: Tensor | undefined): TracedFunction<Tensor[], Record<string, Tensor>> {
     if (y === undefined)
       throw new TypeError(`${kind === 'train' ? 'fit' : 'evaluate'}() needs targets \`y\` (or a dataset of [x, y] batches)`);
     return this.steps[kind].function;
@@ -279,8 +356,8 @@ export class Trainer {
         shuffle,
         {
           before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
-          run: (batch) => this.stepFor(kind, batch.y)(batch.x, batch.y as Tensor),
-          launch: (batch) => this.stepFor(kind, batch.y).callAsync(batch.x, batch.y as Tensor),
+          run: (batch) => this.stepFor(kind, batch.y)(...stepInputs(batch)),
+          launch: (batch) => this.stepFor(kind, batch.y).callAsync(...stepInputs(batch)),
           after: async (outputs, step) => {
             last?.dispose();
             last = new StepLogs(outputs);
@@ -296,11 +373,29 @@ export class Trainer {
     }
   }
 
-  private arraySource(x: ArrayData, y: ArrayData | undefined, batchSize: number): ArraySource {
+  /** Host data as batches; the sample weights from `sampleWeight`, or from `classWeight` and y. */
+  private arraySource(
+    x: ArrayData,
+    y: ArrayData | undefined,
+    batchSize: number,
+    sampleWeight?: ArrayData,
+    classWeight?: ClassWeight,
+  ): ArraySource {
     const xs = toHostArray(x, 'x', this.inputDType());
     const ys = y === undefined ? undefined : toHostArray(y, 'y');
     checkSameSamples(xs, ys);
-    return new ArraySource(xs, ys, batchSize);
+    let sw = sampleWeight === undefined || sampleWeight === null ? undefined : toHostArray(sampleWeight, 'sampleWeight', 'float32');
+    if (classWeight !== undefined) {
+      if (sw !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
+      if (ys === undefined) throw new TypeError('`classWeight` needs targets `y`');
+      sw = new HostArray(classWeightsOf(ys, classWeight), [ys.length], 'float32');
+    }
+    if (sw !== undefined && sw.length !== xs.length) {
+      throw new RangeError(
+        `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${xs.length}\n'sample_weight' sizes: ${sw.length}\n`,
+      );
+    }
+    return new ArraySource(xs, ys, batchSize, sw);
   }
 
   private inputDType() {
@@ -314,9 +409,9 @@ export class Trainer {
 
   private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
     if (isDataset(data)) return new DatasetSource(data, this.inputDType());
-    if (!Array.isArray(data) || data.length !== 2)
-      throw new TypeError('`validationData` must be [xVal, yVal] or a dataset of [x, y] batches');
-    return this.arraySource(data[0], data[1], batchSize);
+    if (!Array.isArray(data) || data.length < 2 || data.length > 3)
+      throw new TypeError('`validationData` must be [xVal, yVal], [xVal, yVal, sampleWeightVal] or a dataset of [x, y] batches');
+    return this.arraySource(data[0], data[1], batchSize, data[2]);
   }
 
   async fit(xArg: ArrayData | BatchDataset, yArg: ArrayData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
@@ -335,24 +430,28 @@ export class Trainer {
     if (!(validationSplit >= 0 && validationSplit < 1)) {
       throw new RangeError(`\`validationSplit\` must be a number in [0, 1). Received: validationSplit=${String(validationSplit)}`);
     }
+    const classWeight =
+      options.classWeight === undefined || options.classWeight === null ? undefined : checkClassWeight(options.classWeight);
     let train: DataSource;
     let validation: DataSource | undefined;
     if (isDataset(x)) {
       if (options.batchSize !== undefined)
         throw new TypeError('`batchSize` must not be given with a dataset: its elements are batches already');
+      if (options.sampleWeight !== undefined) throw new TypeError(DATASET_SAMPLE_WEIGHT);
       if (validationSplit) {
         throw new TypeError(
           `\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`,
         );
       }
-      train = new DatasetSource(x, this.inputDType());
+      train = new DatasetSource(x, this.inputDType(), classWeight);
     } else {
       const batchSize = positiveInteger('batchSize', options.batchSize ?? 32);
-      const source = this.arraySource(x, y, batchSize);
+      const source = this.arraySource(x, y, batchSize, options.sampleWeight, classWeight);
       if (validationSplit && validationData === undefined) {
         const [[tx, ty], [vx, vy]] = splitForValidation(source.x, source.y, validationSplit);
-        train = new ArraySource(tx, ty, batchSize);
-        validation = new ArraySource(vx, vy, positiveInteger('validationBatchSize', options.validationBatchSize ?? batchSize));
+        const [[tw], [vw]] = source.sampleWeight ? splitForValidation(source.sampleWeight, undefined, validationSplit) : [[], []];
+        train = new ArraySource(tx, ty, batchSize, tw);
+        validation = new ArraySource(vx, vy, positiveInteger('validationBatchSize', options.validationBatchSize ?? batchSize), vw);
       } else {
         train = source;
       }
@@ -423,9 +522,10 @@ export class Trainer {
     checkOptions('evaluate()', options, EVALUATE_OPTIONS);
     const { callbacks = [], returnDict = false } = options;
     const verbose = checkVerbose(options.verbose ?? 1);
+    if (isDataset(x) && options.sampleWeight !== undefined) throw new TypeError(DATASET_SAMPLE_WEIGHT);
     const data = isDataset(x)
       ? new DatasetSource(x, this.inputDType())
-      : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32));
+      : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32), options.sampleWeight);
     this.buildFor(data);
     const source = withSteps(data, options.steps, 'steps');
     const callbackList = new CallbackList(callbacks, {
@@ -437,8 +537,6 @@ export class Trainer {
     });
     const logs = await this.evaluateSource(source, callbackList);
     if (returnDict) return logs;
-    // Keras' _flatten_metrics_in_order: the loss, then the compiled metrics in compile order.
-    const values = this.model.metrics.map((m) => logs[m.name]);
-    return values.length === 1 ? values[0] : values;
+    return this.flattenInOrder(logs);
   }
 }

@@ -1,67 +1,10 @@
 // Argument checking for every public constructor and compile/fit/evaluate/predict: Keras' message
 // wording, JS error classes (TypeError for a wrong type or unknown option, RangeError for a value
 // out of range).
-import { snakeToCamel } from './naming';
+import { checkOptions, describeValue, type OptionsRecord } from '../../utils/argument_validation';
 
-export type OptionsRecord = Record<string, unknown>;
-
-/** Renders a received value the way Keras' f-strings show Python values. */
-export function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if (typeof value === 'string') return `'${value}'`;
-  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
-export function isPlainObject(value: unknown): value is OptionsRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value);
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent swaps). */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/**
- * The allowed option `key` most likely meant: its camelCase form ('from_logits'), the same letters
- * in another case ('learningrate'), or a near miss ('fromLogit': up to one edit per four letters).
- */
-export function closestOption(key: string, allowed: readonly string[]): string | undefined {
-  const camel = snakeToCamel(key);
-  if (allowed.includes(camel)) return camel;
-  const wanted = camel.toLowerCase();
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const option of allowed) {
-    const distance = editDistance(wanted, option.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(option.length / 4)) && distance < bestDistance) [best, bestDistance] = [option, distance];
-  }
-  return best;
-}
-
-/** Throws unless `options` is a plain object whose keys are all in `allowed`; `owner` names the callee in messages. */
-export function checkOptions(owner: string, options: unknown, allowed: readonly string[]): OptionsRecord {
-  if (!isPlainObject(options)) {
-    throw new TypeError(`${owner} expects a single options object. Received: ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
-    const closest = closestOption(key, allowed);
-    const hint = closest === undefined ? '' : ` (did you mean '${closest}'?)`;
-    const valid = allowed.length === 0 ? `${owner} takes no options.` : `Allowed options: ${allowed.join(', ')}.`;
-    throw new TypeError(`${owner} got an unexpected option '${key}'${hint}. ${valid}`);
-  }
-  return options;
-}
+// The generic part is core's (ops check their keyword arguments with it too).
+export { checkOptions, closestOption, describeValue, isPlainObject, type OptionsRecord } from '../../utils/argument_validation';
 
 /**
  * A class whose constructor takes one options object and whose base constructor checks it:
@@ -71,6 +14,80 @@ export function checkOptions(owner: string, options: unknown, allowed: readonly 
 export interface OptionsClass {
   readonly name: string;
   readonly optionKeys: readonly string[];
+}
+
+/**
+ * A class whose leading options may also be given positionally, in Python's order:
+ * `static readonly positional = ['learningRate', 'beta1']` makes `new Adam(0.01, 0.8, {epsilon})`
+ * the same as `new Adam({learningRate: 0.01, beta1: 0.8, epsilon})`.
+ */
+export interface PositionalClass {
+  readonly name: string;
+  readonly positional?: readonly string[];
+}
+
+/**
+ * A constructor's arguments for `positional`: any leading run of the positional values, then the
+ * options object without the keys given positionally (optional when none of its keys is required):
+ * `[O?] | [O[K0], Omit<O, K0>?] | [O[K0], O[K1], Omit<O, K0 | K1>?] | ...`.
+ */
+export type PositionalArgs<O, K extends readonly (keyof O)[], Given extends unknown[] = [], Named extends keyof O = never> =
+  | [...Given, ...OptionsTail<Omit<O, Named>>]
+  | (K extends readonly [infer H extends keyof O, ...infer R extends readonly (keyof O)[]]
+      ? PositionalArgs<O, R, [...Given, O[H]], Named | H>
+      : never);
+
+type OptionsTail<T> = object extends T ? [T?] : [T];
+
+/** An object literal (not an array, a class instance or a typed array): what can be an options object. */
+export function isOptionsObject(value: unknown): value is OptionsRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Python's call `Cls(a, b, key=...)` as one options object: the leading `args` named by
+ * `cls.positional`, merged with a trailing options object (an object literal). A positional value
+ * and the same key in the options is a TypeError, as are more positional values than the class
+ * names. Positional values that are undefined count as not given.
+ */
+export function positionalOptions<O extends object = OptionsRecord>(cls: PositionalClass, args: readonly unknown[]): O {
+  const names = cls.positional ?? [];
+  let count = args.length;
+  while (count > 0 && args[count - 1] === undefined) count--;
+  let options: OptionsRecord = {};
+  if (count > 0 && isOptionsObject(args[count - 1])) options = args[--count] as OptionsRecord;
+  const misplaced = args.slice(0, count).findIndex(isOptionsObject);
+  if (misplaced >= 0) {
+    throw new TypeError(
+      `${cls.name}: the options object must be the last argument. Received it as argument ${misplaced + 1} of ${args.length}`,
+    );
+  }
+  if (count > names.length) {
+    const takes =
+      names.length === 0
+        ? 'no positional arguments'
+        : `at most ${names.length} positional argument${names.length === 1 ? '' : 's'} (${names.join(', ')})`;
+    throw new TypeError(
+      `${cls.name} takes ${takes} followed by an options object, but ${count} positional argument${count === 1 ? ' was' : 's were'} given: ${args.slice(0, count).map(describeArgument).join(', ')}`,
+    );
+  }
+  if (count === 0) return options as O;
+  const merged: OptionsRecord = { ...options };
+  for (let i = 0; i < count; i++) {
+    if (args[i] === undefined) continue;
+    if (options[names[i]] !== undefined) throw new TypeError(`${cls.name} got multiple values for argument '${names[i]}'`);
+    merged[names[i]] = args[i];
+  }
+  return merged as O;
+}
+
+/** A value in a message: a class instance by its class name (a schedule, an optimizer), the rest as describeValue. */
+function describeArgument(value: unknown): string {
+  if (typeof value === 'function') return value.name === '' ? 'a function' : `function ${value.name}`;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return `<${value.constructor?.name ?? 'object'}>`;
+  return describeValue(value);
 }
 
 /** The check a base constructor runs for `new.target`, the class actually constructed. */

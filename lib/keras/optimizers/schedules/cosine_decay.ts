@@ -1,6 +1,14 @@
 import { f32, PI_F32 } from './float32';
 import { LearningRateSchedule } from './learning_rate_schedule';
-import { checkOptions, finiteNumber, nonNegativeNumber, positiveNumber, stringOption } from '../../utils/argument_validation';
+import {
+  checkOptions,
+  finiteNumber,
+  nonNegativeNumber,
+  positiveNumber,
+  stringOption,
+  PositionalArgs,
+  positionalOptions,
+} from '../../utils/argument_validation';
 
 export interface CosineDecayOptions {
   initialLearningRate: number;
@@ -31,6 +39,8 @@ const OPTIONS = ['initialLearningRate', 'decaySteps', 'alpha', 'name', 'warmupTa
  * `alpha` times it, held there afterwards.
  */
 export class CosineDecay extends LearningRateSchedule {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = OPTIONS;
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly alpha: number;
@@ -38,9 +48,9 @@ export class CosineDecay extends LearningRateSchedule {
   readonly warmupTarget: number | null;
   readonly warmupSteps: number;
 
-  constructor(options: CosineDecayOptions) {
+  constructor(...args: PositionalArgs<CosineDecayOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('CosineDecay', options, OPTIONS);
+    const o = checkOptions('CosineDecay', positionalOptions(new.target, args), OPTIONS);
     this.initialLearningRate = finiteNumber('initialLearningRate', o.initialLearningRate);
     this.decaySteps = positiveNumber('decaySteps', o.decaySteps);
     this.alpha = finiteNumber('alpha', o.alpha ?? 0.0);

@@ -1,6 +1,14 @@
 import { f32, PI_F32 } from './float32';
 import { LearningRateSchedule } from './learning_rate_schedule';
-import { checkOptions, finiteNumber, nonNegativeNumber, positiveNumber, stringOption } from '../../utils/argument_validation';
+import {
+  checkOptions,
+  finiteNumber,
+  nonNegativeNumber,
+  positiveNumber,
+  stringOption,
+  PositionalArgs,
+  positionalOptions,
+} from '../../utils/argument_validation';
 
 export interface CosineDecayRestartsOptions {
   initialLearningRate: number;
@@ -28,6 +36,8 @@ const OPTIONS = ['initialLearningRate', 'firstDecaySteps', 'tMul', 'mMul', 'alph
 
 /** Cosine decay with warm restarts (SGDR, Loshchilov & Hutter 2016). */
 export class CosineDecayRestarts extends LearningRateSchedule {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = OPTIONS;
   readonly initialLearningRate: number;
   readonly firstDecaySteps: number;
   readonly tMul: number;
@@ -35,9 +45,9 @@ export class CosineDecayRestarts extends LearningRateSchedule {
   readonly alpha: number;
   readonly name: string;
 
-  constructor(options: CosineDecayRestartsOptions) {
+  constructor(...args: PositionalArgs<CosineDecayRestartsOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('CosineDecayRestarts', options, OPTIONS);
+    const o = checkOptions('CosineDecayRestarts', positionalOptions(new.target, args), OPTIONS);
     this.initialLearningRate = finiteNumber('initialLearningRate', o.initialLearningRate);
     this.firstDecaySteps = positiveNumber('firstDecaySteps', o.firstDecaySteps);
     // Period lengths grow as tMul ** i, found through log(tMul).

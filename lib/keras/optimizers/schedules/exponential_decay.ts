@@ -7,6 +7,8 @@ import {
   nonNegativeNumber,
   positiveNumber,
   stringOption,
+  PositionalArgs,
+  positionalOptions,
 } from '../../utils/argument_validation';
 
 export interface ExponentialDecayOptions {
@@ -30,15 +32,17 @@ const OPTIONS = ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 
 
 /** `initialLearningRate * decayRate ** (step / decaySteps)`, the exponent floored when `staircase`. */
 export class ExponentialDecay extends LearningRateSchedule {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = OPTIONS;
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
   readonly name: string;
 
-  constructor(options: ExponentialDecayOptions) {
+  constructor(...args: PositionalArgs<ExponentialDecayOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('ExponentialDecay', options, OPTIONS);
+    const o = checkOptions('ExponentialDecay', positionalOptions(new.target, args), OPTIONS);
     this.initialLearningRate = finiteNumber('initialLearningRate', o.initialLearningRate);
     this.decaySteps = positiveNumber('decaySteps', o.decaySteps);
     // A negative base gives NaN for fractional exponents.

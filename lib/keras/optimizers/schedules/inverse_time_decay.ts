@@ -7,6 +7,8 @@ import {
   nonNegativeNumber,
   positiveNumber,
   stringOption,
+  PositionalArgs,
+  positionalOptions,
 } from '../../utils/argument_validation';
 
 export interface InverseTimeDecayOptions {
@@ -30,15 +32,17 @@ const OPTIONS = ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 
 
 /** `initialLearningRate / (1 + decayRate * step / decaySteps)`, the fraction floored when `staircase`. */
 export class InverseTimeDecay extends LearningRateSchedule {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = OPTIONS;
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly decayRate: number;
   readonly staircase: boolean;
   readonly name: string;
 
-  constructor(options: InverseTimeDecayOptions) {
+  constructor(...args: PositionalArgs<InverseTimeDecayOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('InverseTimeDecay', options, OPTIONS);
+    const o = checkOptions('InverseTimeDecay', positionalOptions(new.target, args), OPTIONS);
     this.initialLearningRate = finiteNumber('initialLearningRate', o.initialLearningRate);
     this.decaySteps = positiveNumber('decaySteps', o.decaySteps);
     // A negative rate drives the denominator through zero.

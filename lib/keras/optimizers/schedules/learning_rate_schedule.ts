@@ -12,6 +12,9 @@ export type ScheduleConfig = Record<string, unknown>;
  * takes something else overrides `fromConfig`.
  */
 export abstract class LearningRateSchedule {
+  /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
+  static readonly positional: readonly string[] = [];
+
   /** The learning rate at optimizer step `step` (the optimizer's `iterations` before the update). */
   abstract call(step: number): number;
 

@@ -1,6 +1,13 @@
 import { f32 } from './float32';
 import { LearningRateSchedule } from './learning_rate_schedule';
-import { checkOptions, describeValue, finiteNumberArray, stringOption } from '../../utils/argument_validation';
+import {
+  checkOptions,
+  describeValue,
+  finiteNumberArray,
+  stringOption,
+  PositionalArgs,
+  positionalOptions,
+} from '../../utils/argument_validation';
 
 export interface PiecewiseConstantDecayOptions {
   /** Strictly increasing step boundaries. */
@@ -20,13 +27,15 @@ const OPTIONS = ['boundaries', 'values', 'name'] as const;
 
 /** `values[0]` for `step <= boundaries[0]`, `values[i]` for `boundaries[i-1] < step <= boundaries[i]`, `values.at(-1)` after. */
 export class PiecewiseConstantDecay extends LearningRateSchedule {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = OPTIONS;
   readonly boundaries: readonly number[];
   readonly values: readonly number[];
   readonly name: string;
 
-  constructor(options: PiecewiseConstantDecayOptions) {
+  constructor(...args: PositionalArgs<PiecewiseConstantDecayOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('PiecewiseConstantDecay', options, OPTIONS);
+    const o = checkOptions('PiecewiseConstantDecay', positionalOptions(new.target, args), OPTIONS);
     const boundaries = finiteNumberArray('boundaries', o.boundaries);
     const values = finiteNumberArray('values', o.values);
     if (boundaries.length !== values.length - 1) {

@@ -7,6 +7,8 @@ import {
   nonNegativeNumber,
   positiveNumber,
   stringOption,
+  PositionalArgs,
+  positionalOptions,
 } from '../../utils/argument_validation';
 
 export interface PolynomialDecayOptions {
@@ -34,6 +36,8 @@ const OPTIONS = ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power'
 
 /** `(initial - end) * (1 - step / decaySteps) ** power + end`, with step capped at (or, cycling, decaySteps grown past) step. */
 export class PolynomialDecay extends LearningRateSchedule {
+  /** Keras' parameters in its order: every option can also be given positionally. */
+  static override readonly positional: readonly string[] = OPTIONS;
   readonly initialLearningRate: number;
   readonly decaySteps: number;
   readonly endLearningRate: number;
@@ -41,9 +45,9 @@ export class PolynomialDecay extends LearningRateSchedule {
   readonly cycle: boolean;
   readonly name: string;
 
-  constructor(options: PolynomialDecayOptions) {
+  constructor(...args: PositionalArgs<PolynomialDecayOptions, typeof OPTIONS>) {
     super();
-    const o = checkOptions('PolynomialDecay', options, OPTIONS);
+    const o = checkOptions('PolynomialDecay', positionalOptions(new.target, args), OPTIONS);
     this.initialLearningRate = finiteNumber('initialLearningRate', o.initialLearningRate);
     this.decaySteps = positiveNumber('decaySteps', o.decaySteps);
     this.endLearningRate = finiteNumber('endLearningRate', o.endLearningRate ?? 0.0001);
