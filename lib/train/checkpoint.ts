@@ -17,7 +17,6 @@ import {
 import { TensorSpec, TracedFunction, tfFunction } from '../function';
 import { IterationsVariable, LearningRateVariable } from '../keras/optimizers/learning_rate';
 import { Layer } from '../keras/layers/layer';
-import { restoreObjectCheckpoint, writeObjectCheckpoint } from '../keras/saving/checkpoint_weights';
 import { Optimizer } from '../keras/optimizers/optimizer';
 import { RestoreV2, SaveV2 } from '../ops/generated';
 import { Tensor } from '../tensor';
@@ -679,6 +678,26 @@ export function loadVariables(path: string, namedVariables: NamedVariables): voi
 
 // ---- tf.train.Checkpoint ----
 
+/** Checkpoints that track layers or models, with TF's object graph: keras/saving/checkpoint_weights.ts registers them (an import from here would be a cycle through Keras' models). */
+export interface ObjectGraphIO {
+  write(path: string, objects: { readonly [key: string]: unknown }, owner: object, extra: [string, Variable][]): void;
+  restore(path: string, objects: { readonly [key: string]: unknown }, extra: [string, Variable][]): void;
+}
+
+let objectGraphIO: ObjectGraphIO | undefined;
+
+export function registerObjectGraphIO(io: ObjectGraphIO): void {
+  objectGraphIO = io;
+}
+
+function requireObjectGraphIO(): ObjectGraphIO {
+  // Loaded on first use when nothing has loaded Keras' saving modules yet (a Layer exists, so Keras is loaded).
+  if (objectGraphIO === undefined) require('../keras/saving/checkpoint_weights');
+  if (objectGraphIO === undefined)
+    throw new Error('internal: keras/saving/checkpoint_weights did not register the object-graph checkpoint writer');
+  return objectGraphIO;
+}
+
 /** What a Checkpoint tracks: variables, optimizers, and objects of them (keys join with '/'). */
 export type Trackable = Variable | Optimizer | Layer | { readonly [key: string]: Trackable };
 
@@ -738,7 +757,7 @@ export class Checkpoint {
 
   /** Writes the checkpoint at exactly `path`; returns it. */
   write(path: string): string {
-    if (this.objectGraph) writeObjectCheckpoint(checkpointPrefix(path), this.objects, this, [['save_counter', this.saveCounter]]);
+    if (this.objectGraph) requireObjectGraphIO().write(checkpointPrefix(path), this.objects, this, [['save_counter', this.saveCounter]]);
     else writeCheckpoint(checkpointPrefix(path), this.entries());
     return path;
   }
@@ -768,7 +787,7 @@ export class Checkpoint {
   restore(path: string): void {
     const prefix = checkpointPrefix(path);
     if (this.objectGraph) {
-      restoreObjectCheckpoint(prefix, this.objects, [['save_counter', this.saveCounter]]);
+      requireObjectGraphIO().restore(prefix, this.objects, [['save_counter', this.saveCounter]]);
       return;
     }
     const index = readCheckpointIndex(prefix);

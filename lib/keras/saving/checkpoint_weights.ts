@@ -4,7 +4,7 @@
 // (Keras' optimizer.variables order). Python restores what Node writes with
 // `tf.train.Checkpoint(model=model).restore(path)`, and Node reads Python's through its object graph.
 import { NotFoundError } from '../../errors';
-import { loadVariables, readStringScalar, saveVariables } from '../../train/checkpoint';
+import { loadVariables, readStringScalar, registerObjectGraphIO, saveVariables } from '../../train/checkpoint';
 import { encodeObjectGraph, GraphNode, OBJECT_GRAPH_KEY, ObjectGraph, variablePaths } from '../../train/object_graph';
 import { constant } from '../../tensor';
 import { Variable } from '../../variable';
@@ -194,3 +194,5 @@ export function saveCheckpointWeights(model: Model, path: string): void {
 export function loadCheckpointWeights(model: Model, path: string): void {
   restoreObjectCheckpoint(path, { model });
 }
+
+registerObjectGraphIO({ write: writeObjectCheckpoint, restore: restoreObjectCheckpoint });
