@@ -5,7 +5,7 @@
 // saver's save path uses (SaveV2 in every SavedModel) are never run by tf-napi, so they pass.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PermissionDeniedError } from '../errors';
+import { DataLossError, PermissionDeniedError } from '../errors';
 import { decodeGraphDef, decodeSavedModel, MetaGraphDefObject, NodeDefObject } from '../proto';
 
 /** Op types refused unless listed in `allowOps`: they read, write or list files, call back into a host language, or write summaries. */
@@ -179,12 +179,17 @@ export function checkSavedModelOps(exportDir: string, tags: readonly string[], p
   try {
     metaGraphs = decodeSavedModel(fs.readFileSync(file));
   } catch (e) {
-    throw new TypeError(`'${file}' is not a valid SavedModel: ${(e as Error).message}`);
+    throw new DataLossError(`'${file}' is not a valid SavedModel: ${(e as Error).message}`);
   }
   const metaGraph = metaGraphs.find((m) => sameTags(m.metaInfoDef?.tags ?? [], tags));
   if (metaGraph === undefined) return; // TF's loader reports the missing tags.
   const allowed = new Set(policy.allowOps ?? []);
-  const { reached } = reachableOps(metaGraph);
+  let reached: Reach[];
+  try {
+    reached = reachableOps(metaGraph).reached;
+  } catch (e) {
+    throw new DataLossError(`'${file}' holds a graph that cannot be read: ${(e as Error).message}`);
+  }
   const denied = reached.find(
     (r) => DENIED_OPS.has(r.op) && !allowed.has(r.op) && !(RESTORE_OPS.has(r.op) && r.from === 'the variable restore'),
   );

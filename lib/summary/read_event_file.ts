@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decodeEvent, type EventObject, type SummaryValueObject, type TensorObject } from '../proto';
+import { DataLossError } from '../errors';
 import { readRecords } from './records';
 
 /**
@@ -10,7 +11,13 @@ import { readRecords } from './records';
  * short at the end (one still being written) is left out.
  */
 export function readEventFile(file: string): EventObject[] {
-  return readRecords(fs.readFileSync(file), file).records.map((record) => decodeEvent(record));
+  return readRecords(fs.readFileSync(file), file).records.map((record, i) => {
+    try {
+      return decodeEvent(record);
+    } catch (e) {
+      throw new DataLossError(`${file}: record ${i} is not a tensorflow.Event: ${(e as Error).message}`);
+    }
+  });
 }
 
 /** The events files under `logDir` (not its subfolders), in name order. */

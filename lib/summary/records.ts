@@ -1,5 +1,6 @@
 // The TFRecord framing of events files: each record is its length (uint64, little-endian), the
 // masked CRC-32C of those 8 bytes, the data, and the masked CRC-32C of the data.
+import { DataLossError } from '../errors';
 import { maskedCrc32c } from './crc32c';
 
 /** One record, framed. */
@@ -29,14 +30,14 @@ export function readRecords(buffer: Buffer, source = 'record buffer'): ReadRecor
   while (buffer.length - offset >= 12) {
     const header = buffer.subarray(offset, offset + 8);
     if (buffer.readUInt32LE(offset + 8) !== maskedCrc32c(header)) {
-      throw new Error(`${source}: corrupt record length at byte ${offset} (CRC mismatch)`);
+      throw new DataLossError(`${source}: corrupt record length at byte ${offset} (CRC mismatch)`);
     }
     const length = buffer.readBigUInt64LE(offset);
     if (length > BigInt(buffer.length - offset - 16)) break;
     const start = offset + 12;
     const data = buffer.subarray(start, start + Number(length));
     if (buffer.readUInt32LE(start + data.length) !== maskedCrc32c(data)) {
-      throw new Error(`${source}: corrupt record data at byte ${offset} (CRC mismatch)`);
+      throw new DataLossError(`${source}: corrupt record data at byte ${offset} (CRC mismatch)`);
     }
     records.push(data);
     offset = start + data.length + 4;

@@ -1,7 +1,10 @@
 // Keras 3's HDF5 weights layout (saving_lib.H5IOStore): each saveable's variables are the datasets
 // '0', '1', ... of a group `<inner path>/vars` whose `name` attribute is the saveable's name, e.g.
 // `layers/dense/vars/0` (the kernel), `optimizer/vars/0` (iterations), `vars` for the model itself.
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as nodePath from 'node:path';
 import { DType, TypedArray, typedArrayFor } from '../../dtypes';
 import { DataLossError, NotFoundError, PermissionDeniedError } from '../../errors';
 import { loadH5Wasm } from './h5wasm';
@@ -112,10 +115,15 @@ export async function writeWeightsStore(path: string, store: WeightsStore): Prom
 export async function readWeightsStore(path: string): Promise<WeightsStore> {
   checkHdf5File(path);
   const h5 = await loadH5Wasm();
+  // HDF5 keeps state per file name after a damaged file fails to open (a later open of the same
+  // name could then loop forever, found by test/fuzz_parsers.test.ts): each read opens a private copy.
+  const copy = nodePath.join(os.tmpdir(), `.tf-napi-h5-${process.pid}-${randomBytes(6).toString('hex')}.h5`);
+  fs.copyFileSync(path, copy);
   let file: InstanceType<typeof h5.File>;
   try {
-    file = new h5.File(path, 'r');
+    file = new h5.File(copy, 'r');
   } catch (e) {
+    fs.rmSync(copy, { force: true });
     throw new DataLossError(`Cannot open '${path}' as an HDF5 file (damaged or truncated): ${hdf5Reason(e)}`);
   }
   const corrupt = (why: string) => new DataLossError(`'${path}' is not a Keras weights file: ${why}`);
@@ -154,6 +162,7 @@ export async function readWeightsStore(path: string): Promise<WeightsStore> {
     } catch {
       // Closing a damaged file can fail too; what was read is already checked.
     }
+    fs.rmSync(copy, { force: true });
   }
   return store;
 }
