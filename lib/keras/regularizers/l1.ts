@@ -26,6 +26,7 @@ export class L1 extends Regularizer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { l1: this.l1 };
+    // Keras keeps l1 as a float32 tensor, so its config reports the float32 value.
+    return { l1: Math.fround(this.l1) };
   }
 }

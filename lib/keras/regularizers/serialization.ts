@@ -12,7 +12,7 @@ import { L1L2 } from './l1_l2';
 import { L2 } from './l2';
 import { Regularizer } from './regularizer';
 
-/** A name ('l2', 'L2', 'l1_l2'), a serialized dict, or an instance. */
+/** A name ('l2', 'L2', 'l1l2', 'l1_l2'), a serialized dict, or an instance. */
 export type RegularizerIdentifier = string | SerializedLike | Regularizer;
 
 const BUILT_INS = [L1, L2, L1L2];
@@ -26,12 +26,13 @@ const MODULE_OBJECTS = new Map<string, KerasObject>([
   ['l1', L1],
   ['l2', L2],
   ['l1_l2', L1L2],
+  ['l1l2', L1L2],
   ['l1L2', L1L2],
 ]);
 
 function unknownRegularizer(name: string): RangeError {
   return new RangeError(
-    `Unknown regularizer: '${name}'. Valid names: l1, l2, l1_l2 (or L1, L2, L1L2), and names registered with registerKerasSerializable().`,
+    `Unknown regularizer: '${name}'. Valid names: l1, l2, l1l2 (Keras 2's l1_l2 too; or L1, L2, L1L2), and names registered with registerKerasSerializable().`,
   );
 }
 
