@@ -2,7 +2,7 @@
 // mean and variance given or learned by adapt(data); `invert` maps normalized values back.
 import { HostValue } from '../../host_data';
 import { int32Vector } from '../../ops/convert';
-import { AddV2, Maximum, Mul, RealDiv, Reshape, Sqrt, Sub } from '../../ops/generated';
+import { AddV2, Cast, Maximum, Mul, RealDiv, Reshape, Sqrt, Sub } from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor } from '../../tensor';
 import { Variable } from '../../variable';
@@ -109,6 +109,8 @@ export class Normalization extends Layer {
   }
 
   override call(inputs: Tensor, _options: CallOptions): Tensor {
+    // Keras computes in the layer's dtype (integer features are cast).
+    if (inputs.dtype !== this.dtype) inputs = Cast({ x: inputs, DstT: this.dtype });
     const [mean, variance] = this.statistics();
     const std = Maximum({ x: Sqrt({ x: variance }), y: constantTensor(EPSILON, this.dtype) });
     if (this.invert) return AddV2({ x: mean, y: Mul({ x: inputs, y: std }) });

@@ -315,10 +315,8 @@ export class Trainer {
     if (this.loss === undefined && extra.length === 0) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
     const losses = this.loss === undefined ? extra : [this.loss.apply(y, yPred, sampleWeight), ...extra];
     if (losses.length === 1) return losses[0];
-    return Sum({
-      input: Pack({ values: losses.map((l) => (l.dtype === 'float32' ? l : Cast({ x: l, DstT: 'float32' }))) }),
-      reductionIndices: 0,
-    });
+    const dtype = losses[0].dtype;
+    return Sum({ input: Pack({ values: losses.map((l) => (l.dtype === dtype ? l : Cast({ x: l, DstT: dtype }))) }), reductionIndices: 0 });
   }
 
   /**
