@@ -15,6 +15,8 @@ export interface VariableOptions {
   name?: string;
   trainable?: boolean;
   dtype?: DType;
+  /** Python's `constraint`: a projection optimizers apply after each update (Keras' weight constraints). */
+  constraint?: ((value: Tensor) => Tensor) | null;
 }
 
 /** An initial value, or a function that makes one (evaluated once, eagerly). */
@@ -41,6 +43,8 @@ export class Variable implements GraphOwner {
   readonly [READ_AS_TENSOR] = true as const;
   readonly name: string;
   readonly trainable: boolean;
+  /** Applied by optimizers after each update (Python's `tf.Variable(constraint=...)`); null for none. */
+  constraint: ((value: Tensor) => Tensor) | null;
   readonly dtype: DType;
   readonly shape: number[];
   private readonly opName: string;
@@ -56,6 +60,7 @@ export class Variable implements GraphOwner {
     this.dtype = value.dtype;
     this.shape = value.shape as number[];
     this.trainable = trainable;
+    this.constraint = options.constraint ?? null;
     this.opName = runtime.uniqueVariableName(options.name ?? 'Variable');
     this.name = `${this.opName}:0`;
     this.graphState = this.build();

@@ -389,10 +389,11 @@ test('Keras layer configs deserialize to layers whose getConfig() is that config
     assert.equal(layer.constructor.name, className);
     assert.deepEqual(layer.getConfig(), config, className);
   }
-  assert.throws(() => Dense.fromConfig({ ...configs.Dense, kernel_regularizer: 'l2' }), {
+  assert.throws(() => Dense.fromConfig({ ...configs.Dense, quantization_config: 'int8' }), {
     name: 'RangeError',
-    message: "Dense does not support `kernel_regularizer` other than null. Received: kernel_regularizer='l2'",
+    message: "Dense does not support `quantization_config` other than null. Received: quantization_config='int8'",
   });
+  assert.ok(Dense.fromConfig({ ...configs.Dense, kernel_regularizer: 'l2' }).kernelRegularizer instanceof tf.keras.regularizers.L2);
   assertUnexpected(() => Dense.fromConfig({ ...configs.Dense, lora_rank: null }), 'Dense', 'loraRank', null);
 });
 

@@ -2,6 +2,8 @@
 export * as optimizers from './optimizers';
 export * as callbacks from './callbacks';
 export * as initializers from './initializers';
+export * as regularizers from './regularizers';
+export * as constraints from './constraints';
 export * as activations from './activations';
 export * as layers from './layers';
 export * as losses from './losses';

@@ -7,7 +7,9 @@ import { batchNormalization, moments } from '../../ops/nn';
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor } from '../../tensor';
 import { Variable } from '../../variable';
+import { get as getConstraint, Constraint, ConstraintIdentifier, serialize as serializeConstraint } from '../constraints';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
+import { get as getRegularizer, Regularizer, RegularizerIdentifier, serialize as serializeRegularizer } from '../regularizers';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
 import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
@@ -25,14 +27,14 @@ export interface BatchNormalizationOptions extends LayerOptions {
   gammaInitializer?: InitializerIdentifier;
   movingMeanInitializer?: InitializerIdentifier;
   movingVarianceInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier | null;
+  gammaRegularizer?: RegularizerIdentifier | null;
+  betaConstraint?: ConstraintIdentifier | null;
+  gammaConstraint?: ConstraintIdentifier | null;
 }
 
 /** Keras config entries for what BatchNormalization lacks, at the value that turns each off. */
 const UNSUPPORTED_CONFIG = {
-  beta_regularizer: null,
-  gamma_regularizer: null,
-  beta_constraint: null,
-  gamma_constraint: null,
   synchronized: false,
   renorm: false,
   renorm_clipping: null,
@@ -65,6 +67,10 @@ export class BatchNormalization extends Layer {
     'gammaInitializer',
     'movingMeanInitializer',
     'movingVarianceInitializer',
+    'betaRegularizer',
+    'gammaRegularizer',
+    'betaConstraint',
+    'gammaConstraint',
   ];
   static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly axis: number;
@@ -76,6 +82,10 @@ export class BatchNormalization extends Layer {
   readonly gammaInitializer: Initializer;
   readonly movingMeanInitializer: Initializer;
   readonly movingVarianceInitializer: Initializer;
+  readonly betaRegularizer: Regularizer | null;
+  readonly gammaRegularizer: Regularizer | null;
+  readonly betaConstraint: Constraint | null;
+  readonly gammaConstraint: Constraint | null;
   gamma: Variable | null = null;
   beta: Variable | null = null;
   movingMean!: Variable;
@@ -96,6 +106,10 @@ export class BatchNormalization extends Layer {
     this.gammaInitializer = getInitializer(options.gammaInitializer ?? 'ones');
     this.movingMeanInitializer = getInitializer(options.movingMeanInitializer ?? 'zeros');
     this.movingVarianceInitializer = getInitializer(options.movingVarianceInitializer ?? 'ones');
+    this.betaRegularizer = getRegularizer(options.betaRegularizer);
+    this.gammaRegularizer = getRegularizer(options.gammaRegularizer);
+    this.betaConstraint = getConstraint(options.betaConstraint);
+    this.gammaConstraint = getConstraint(options.gammaConstraint);
   }
 
   /** `axis` as a non-negative index for inputs of rank `rank`. */
@@ -111,8 +125,22 @@ export class BatchNormalization extends Layer {
     const features = inputShape[axis];
     if (features === null) throw new RangeError(`Axis ${this.axis} of the input shape ${formatShape(inputShape)} must be defined.`);
     const shape = [features];
-    if (this.scale) this.gamma = this.addWeight({ name: 'gamma', shape, initializer: this.gammaInitializer });
-    if (this.center) this.beta = this.addWeight({ name: 'beta', shape, initializer: this.betaInitializer });
+    if (this.scale)
+      this.gamma = this.addWeight({
+        name: 'gamma',
+        shape,
+        initializer: this.gammaInitializer,
+        regularizer: this.gammaRegularizer,
+        constraint: this.gammaConstraint,
+      });
+    if (this.center)
+      this.beta = this.addWeight({
+        name: 'beta',
+        shape,
+        initializer: this.betaInitializer,
+        regularizer: this.betaRegularizer,
+        constraint: this.betaConstraint,
+      });
     this.movingMean = this.addWeight({ name: 'moving_mean', shape, initializer: this.movingMeanInitializer, trainable: false });
     this.movingVariance = this.addWeight({ name: 'moving_variance', shape, initializer: this.movingVarianceInitializer, trainable: false });
     this.inputSpec = { ndim: inputShape.length, axes: { [this.axis]: features } };
@@ -159,6 +187,10 @@ export class BatchNormalization extends Layer {
       gamma_initializer: serialize(this.gammaInitializer),
       moving_mean_initializer: serialize(this.movingMeanInitializer),
       moving_variance_initializer: serialize(this.movingVarianceInitializer),
+      beta_regularizer: serializeRegularizer(this.betaRegularizer),
+      gamma_regularizer: serializeRegularizer(this.gammaRegularizer),
+      beta_constraint: serializeConstraint(this.betaConstraint),
+      gamma_constraint: serializeConstraint(this.gammaConstraint),
       ...UNSUPPORTED_CONFIG,
     };
   }

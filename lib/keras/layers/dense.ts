@@ -4,7 +4,9 @@ import { BiasAdd, ConcatV2, MatMul, Reshape, Shape as ShapeOp, Slice } from '../
 import { Shape, Tensor } from '../../tensor';
 import { Variable } from '../../variable';
 import * as activations from '../activations';
+import { get as getConstraint, Constraint, ConstraintIdentifier, serialize as serializeConstraint } from '../constraints';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../initializers';
+import { get as getRegularizer, Regularizer, RegularizerIdentifier, serialize as serializeRegularizer } from '../regularizers';
 import { CallOptions, Layer, LayerOptions } from './layer';
 import { kerasExport } from '../saving/serialization_lib';
 import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
@@ -15,16 +17,14 @@ export interface DenseOptions extends LayerOptions {
   useBias?: boolean;
   kernelInitializer?: InitializerIdentifier;
   biasInitializer?: InitializerIdentifier;
+  kernelRegularizer?: RegularizerIdentifier | null;
+  biasRegularizer?: RegularizerIdentifier | null;
+  kernelConstraint?: ConstraintIdentifier | null;
+  biasConstraint?: ConstraintIdentifier | null;
 }
 
 /** Keras config entries for what Dense lacks, at the value that turns each off. */
-const UNSUPPORTED_CONFIG = {
-  kernel_regularizer: null,
-  bias_regularizer: null,
-  kernel_constraint: null,
-  bias_constraint: null,
-  quantization_config: null,
-};
+const UNSUPPORTED_CONFIG = { quantization_config: null };
 
 /** Keras' leading parameters, in its order: `new Dense(units, activation)`. */
 const POSITIONAL = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer'] as const;
@@ -38,6 +38,10 @@ export class Dense extends Layer {
     'useBias',
     'kernelInitializer',
     'biasInitializer',
+    'kernelRegularizer',
+    'biasRegularizer',
+    'kernelConstraint',
+    'biasConstraint',
   ];
   static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly units: number;
@@ -45,6 +49,10 @@ export class Dense extends Layer {
   readonly useBias: boolean;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
+  readonly kernelRegularizer: Regularizer | null;
+  readonly biasRegularizer: Regularizer | null;
+  readonly kernelConstraint: Constraint | null;
+  readonly biasConstraint: Constraint | null;
   kernel!: Variable;
   bias: Variable | null = null;
 
@@ -60,6 +68,10 @@ export class Dense extends Layer {
     this.useBias = useBias;
     this.kernelInitializer = getInitializer(kernelInitializer);
     this.biasInitializer = getInitializer(biasInitializer);
+    this.kernelRegularizer = getRegularizer(options.kernelRegularizer);
+    this.biasRegularizer = getRegularizer(options.biasRegularizer);
+    this.kernelConstraint = getConstraint(options.kernelConstraint);
+    this.biasConstraint = getConstraint(options.biasConstraint);
   }
 
   override build(inputShape: Shape): void {
@@ -69,8 +81,22 @@ export class Dense extends Layer {
         `The last dimension of the inputs to a Dense layer should be defined. Found None. Full input shape received: (${inputShape.join(', ')})`,
       );
     }
-    this.kernel = this.addWeight({ name: 'kernel', shape: [inputDim, this.units], initializer: this.kernelInitializer });
-    if (this.useBias) this.bias = this.addWeight({ name: 'bias', shape: [this.units], initializer: this.biasInitializer });
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [inputDim, this.units],
+      initializer: this.kernelInitializer,
+      regularizer: this.kernelRegularizer,
+      constraint: this.kernelConstraint,
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        shape: [this.units],
+        initializer: this.biasInitializer,
+        regularizer: this.biasRegularizer,
+        constraint: this.biasConstraint,
+      });
+    }
     this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
 
@@ -111,6 +137,10 @@ export class Dense extends Layer {
       use_bias: this.useBias,
       kernel_initializer: serialize(this.kernelInitializer),
       bias_initializer: serialize(this.biasInitializer),
+      kernel_regularizer: serializeRegularizer(this.kernelRegularizer),
+      bias_regularizer: serializeRegularizer(this.biasRegularizer),
+      kernel_constraint: serializeConstraint(this.kernelConstraint),
+      bias_constraint: serializeConstraint(this.biasConstraint),
       ...UNSUPPORTED_CONFIG,
     };
   }

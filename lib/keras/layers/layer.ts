@@ -4,12 +4,15 @@
 import { DType, isFloating } from '../../dtypes';
 import { computeOutputSpec, disposeTogether, initScope, TensorSpec } from '../../function';
 import { HostValue, inferShape } from '../../host_data';
+import { Cast, DivNoNan, Shape as ShapeOp, StridedSlice } from '../../ops/generated';
 import { cast } from '../../ops/math';
 import { formatShape } from '../../ops/convert';
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor, TensorLike } from '../../tensor';
 import { disposeVariables, Variable } from '../../variable';
+import { get as getConstraint, ConstraintIdentifier } from '../constraints';
 import { get as getInitializer, InitializerIdentifier } from '../initializers';
+import { get as getRegularizer, Regularizer, RegularizerIdentifier, serialize as serializeRegularizer } from '../regularizers';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
@@ -26,6 +29,8 @@ export interface LayerOptions {
   batchSize?: number;
   /** [batch, ...inputShape] in one (Keras' `batch_input_shape`, as getConfig() reports it). */
   batchInputShape?: Shape;
+  /** A penalty on the layer's outputs (divided by the batch size), added to `losses` at each call. */
+  activityRegularizer?: RegularizerIdentifier | null;
 }
 
 export interface CallOptions {
@@ -51,6 +56,10 @@ export interface WeightOptions {
   initializer?: InitializerIdentifier;
   trainable?: boolean;
   dtype?: DType;
+  /** Its penalty joins `losses` (recomputed from the weight's value at each read). */
+  regularizer?: RegularizerIdentifier | null;
+  /** Applied by the optimizer after each update. */
+  constraint?: ConstraintIdentifier | null;
 }
 
 /** A value for setWeights(): a tensor, nested arrays or a flat TypedArray (read as 1-D). */
@@ -62,7 +71,14 @@ interface TrackedVariable {
   name: string;
   /** Seed-generator states are variables but not weights (as in Keras). */
   isWeight: boolean;
+  regularizer: Regularizer | null;
 }
+
+/** A loss given to addLoss(): a tensor (from call()) or a function computing one when `losses` is read. */
+export type AddedLoss = Tensor | (() => Tensor);
+
+/** The outermost layer call in progress (Keras' call context): it clears the losses of the previous call. */
+let entryCall = false;
 
 /** Python's `training` inheritance: a layer called inside another layer's call gets its mode. */
 let enclosingTraining: boolean | undefined;
@@ -73,7 +89,15 @@ export class Layer {
    * that passes options of its own to `super()` lists them: `static optionKeys = [...Layer.optionKeys, 'units']`
    * (or takes them off first: `constructor({ units, ...rest }) { super(rest); }`).
    */
-  static readonly optionKeys: readonly string[] = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize', 'batchInputShape'];
+  static readonly optionKeys: readonly string[] = [
+    'name',
+    'trainable',
+    'dtype',
+    'inputShape',
+    'batchSize',
+    'batchInputShape',
+    'activityRegularizer',
+  ];
   /**
    * The options a subclass also takes positionally, in Keras' order: a constructor
    * `(...args: PositionalArgs<DenseOptions, typeof POSITIONAL>)` merges them with positionalOptions().
@@ -92,7 +116,12 @@ export class Layer {
   /** From the `inputShape`/`batchSize` options: [batch, ...inputShape]. */
   readonly batchInputShape?: Shape;
   private trainable_: boolean;
+  activityRegularizer: Regularizer | null;
   private readonly tracked: TrackedVariable[] = [];
+  /** Losses from addLoss() during the current call (cleared by the next outermost call). */
+  private readonly callLosses: Tensor[] = [];
+  /** Callables given to addLoss(): evaluated at each read of `losses`. */
+  private readonly lossFunctions: (() => Tensor)[] = [];
   private disposed = false;
 
   constructor(options: LayerOptions = {}) {
@@ -103,6 +132,7 @@ export class Layer {
     }
     this.trainable_ = options.trainable ?? true;
     this.dtype = options.dtype ?? 'float32';
+    this.activityRegularizer = getRegularizer(options.activityRegularizer);
     if (options.batchInputShape !== undefined) this.batchInputShape = [...options.batchInputShape];
     else if (options.inputShape !== undefined) this.batchInputShape = [options.batchSize ?? null, ...options.inputShape];
     // Keras' build wrapper: however build() is reached (a first call, or the user), it runs
@@ -163,12 +193,81 @@ export class Layer {
     this.maybeBuild(shape);
     const training = options.training ?? enclosingTraining ?? false;
     const outer = enclosingTraining;
+    const outerEntry = entryCall;
+    if (!entryCall) this.clearLosses();
     enclosingTraining = training;
+    entryCall = true;
     try {
-      return this.call(inputs, { ...options, training });
+      const outputs = this.call(inputs, { ...options, training });
+      if (this.activityRegularizer !== null) this.addLoss(this.activityLoss(outputs));
+      return outputs;
     } finally {
       enclosingTraining = outer;
+      entryCall = outerEntry;
     }
+  }
+
+  /** Keras: the activity penalty divided (no-nan) by the batch size. */
+  private activityLoss(outputs: Tensor): Tensor {
+    const loss = (this.activityRegularizer as Regularizer).call(outputs);
+    if (outputs.rank === 0) return loss;
+    const batch = outputs.shape[0];
+    const size =
+      batch !== null
+        ? constantTensor(batch, loss.dtype)
+        : Cast({
+            x: StridedSlice({ input: ShapeOp({ input: outputs }), begin: [0], end: [1], strides: [1], shrinkAxisMask: 1 }),
+            DstT: loss.dtype,
+          });
+    return DivNoNan({ x: loss, y: size });
+  }
+
+  /**
+   * Keras' add_loss: a scalar loss that `losses` (and so fit's loss) includes. A tensor is added
+   * from inside call() and lasts until the next call; a function (Keras 2's callable losses) is
+   * evaluated at each read of `losses`, so it can depend on weights only.
+   */
+  addLoss(loss: AddedLoss | readonly AddedLoss[]): void {
+    for (const item of Array.isArray(loss) ? loss : [loss]) {
+      if (item instanceof Tensor) this.callLosses.push(item);
+      else if (typeof item === 'function') this.lossFunctions.push(item as () => Tensor);
+      else {
+        throw new TypeError(
+          `\`add_loss()\` can only be called from inside \`build()\` or \`call()\`, on a tensor input. Received invalid value: ${String(item)}`,
+        );
+      }
+    }
+  }
+
+  /** Keras' `losses`: addLoss() losses of this layer and its sublayers, then the trainable weights' regularization penalties. */
+  get losses(): Tensor[] {
+    const out: Tensor[] = [];
+    const visit = (layer: Layer, seen: Set<Layer>): void => {
+      if (seen.has(layer)) return;
+      seen.add(layer);
+      out.push(...layer.callLosses, ...layer.lossFunctions.map((f) => f()));
+      for (const sub of layer.sublayers()) visit(sub, seen);
+    };
+    visit(this, new Set());
+    const regularizers = new Map<Variable, Regularizer>();
+    const collect = (layer: Layer): void => {
+      for (const e of layer.tracked) if (e.regularizer !== null) regularizers.set(e.variable, e.regularizer);
+      for (const sub of layer.sublayers()) collect(sub);
+    };
+    collect(this);
+    for (const variable of this.trainableWeights) {
+      const regularizer = regularizers.get(variable);
+      if (regularizer !== undefined) out.push(regularizer.call(variable.value()));
+    }
+    return out;
+  }
+
+  /** Forgets the call losses of this layer and its sublayers (Keras' _clear_losses at each outermost call). */
+  private clearLosses(seen = new Set<Layer>()): void {
+    if (seen.has(this)) return;
+    seen.add(this);
+    this.callLosses.length = 0;
+    for (const sub of this.sublayers()) sub.clearLosses(seen);
   }
 
   /** Records this call as a node: builds the layer and infers the outputs' shapes. */
@@ -219,8 +318,14 @@ export class Layer {
     this.checkNotDisposed();
     const { name, shape, initializer = 'glorot_uniform', trainable = true, dtype = this.dtype } = options;
     const init = getInitializer(initializer);
-    const variable = new Variable(() => init.call([...shape], dtype), { name: `${this.name}/${name}`, trainable, dtype });
-    this.tracked.push({ variable, name, isWeight: true });
+    const constraint = getConstraint(options.constraint);
+    const variable = new Variable(() => init.call([...shape], dtype), {
+      name: `${this.name}/${name}`,
+      trainable,
+      dtype,
+      constraint: constraint === null ? null : (value) => constraint.call(value),
+    });
+    this.tracked.push({ variable, name, isWeight: true, regularizer: getRegularizer(options.regularizer) });
     return variable;
   }
 
@@ -247,7 +352,7 @@ export class Layer {
 
   /** Tracks a variable that is layer state but not a weight (a seed generator's state). */
   protected trackState(variable: Variable, name: string): void {
-    this.tracked.push({ variable, name, isWeight: false });
+    this.tracked.push({ variable, name, isWeight: false, regularizer: null });
   }
 
   /** Layers held by this one: Layer-valued properties and arrays of layers, in property order. */
@@ -376,6 +481,7 @@ export class Layer {
       dtype: { module: 'keras', class_name: 'DTypePolicy', config: { name: this.dtype }, registered_name: null },
     };
     if (this.batchInputShape !== undefined) config.batch_input_shape = this.batchInputShape;
+    if (this.activityRegularizer !== null) config.activity_regularizer = serializeRegularizer(this.activityRegularizer);
     return config;
   }
 

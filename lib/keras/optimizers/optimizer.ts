@@ -373,6 +373,8 @@ export abstract class Optimizer {
       for (const i of rest) this.updateStep(clipped[i], variables[i], { learningRate, localStep });
     });
     if (this.useEma) this.addEmaUpdate();
+    // Keras' optimizer.apply: each variable's constraint after the update, in the same run.
+    for (const variable of variables) if (variable.constraint !== null) variable.assign(variable.constraint(variable.value()));
   }
 
   /**

@@ -3,7 +3,9 @@
 // the running metric values, so each batch is one session run; the test step likewise.
 import { tfFunction, TracedFunction } from '../../function';
 import { GradientTape } from '../../gradient_tape';
-import { Shape as ShapeOp, StridedSlice } from '../../ops/generated';
+import { Cast, Pack, Shape as ShapeOp, StridedSlice, Sum } from '../../ops/generated';
+import { int32Vector } from '../../ops/convert';
+import { isFloating } from '../../dtypes';
 import { Shape, Tensor } from '../../tensor';
 import type { Callback, Logs } from '../callbacks';
 import { pythonFloatRepr } from '../callbacks/python_float_repr';
@@ -305,8 +307,16 @@ export class Trainer {
 
   /** Keras' default compute_loss: the compiled loss of (y, yPred), weighted by the sample weights. */
   computeLoss({ y, yPred, sampleWeight }: ComputeLossArguments): Tensor {
-    if (this.loss === undefined) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
-    return this.loss.apply(y, yPred, sampleWeight);
+    // Keras: the compiled loss plus each of model.losses (add_loss, regularizers), summed as one stack.
+    const extra = this.model.losses.map((l) => {
+      const x = isFloating(l.dtype) ? l : Cast({ x: l, DstT: 'float32' });
+      return x.rank === 0 ? x : Sum({ input: x, reductionIndices: int32Vector([...x.shape.keys()]) });
+    });
+    if (this.loss === undefined && extra.length === 0) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
+    const losses = this.loss === undefined ? extra : [this.loss.apply(y, yPred, sampleWeight), ...extra];
+    if (losses.length === 1) return losses[0];
+    const dtype = losses[0].dtype;
+    return Sum({ input: Pack({ values: losses.map((l) => (l.dtype === dtype ? l : Cast({ x: l, DstT: dtype }))) }), reductionIndices: 0 });
   }
 
   /**
