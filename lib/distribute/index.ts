@@ -1,0 +1,4 @@
+// tf.distribute: TensorFlow's own distributed runtime (gRPC servers, collective ops).
+export { Server, ServerOptions, ALLOW_NETWORK_ENV } from './server';
+export { ClusterSpec, ClusterDict } from './cluster_spec';
+export * as clusterResolver from './cluster_resolver';
