@@ -193,6 +193,8 @@ export interface SessionConfigOptions {
   placePrunedGraph?: boolean;
   /** ConfigProto.experimental.collective_group_leader: the task that resolves collective groups ("/job:worker/replica:0/task:0"). */
   collectiveGroupLeader?: string;
+  /** ConfigProto.device_filters: the devices a distributed session may see ("/job:worker/replica:0/task:1"). */
+  deviceFilters?: readonly string[];
 }
 
 function integer(value: number | undefined, what: string): number | undefined {
@@ -237,6 +239,7 @@ export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
     allowSoftPlacement: options.allowSoftPlacement,
     logDevicePlacement: options.logDevicePlacement,
     deviceCount,
+    deviceFilters: options.deviceFilters,
     graphOptions: options.placePrunedGraph === undefined ? undefined : { placePrunedGraph: options.placePrunedGraph },
     gpuOptions: gpuAllowGrowth === undefined && gpuMemoryFraction === undefined ? undefined : gpuOptions,
     experimental: options.collectiveGroupLeader === undefined ? undefined : { collectiveGroupLeader: options.collectiveGroupLeader },

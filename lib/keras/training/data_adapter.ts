@@ -155,8 +155,15 @@ export class ArraySource implements DataSource {
     readonly y: HostArray | undefined,
     readonly batchSize: number,
     readonly sampleWeight?: HostArray,
+    /** Under a distribution strategy: this worker's part of each global batch. */
+    readonly shard?: { index: number; count: number },
   ) {
     this.steps = Math.ceil(x.length / batchSize);
+  }
+
+  /** The same batches, each cut to this worker's part (Keras splits the global batch across replicas). */
+  sharded(shard: { index: number; count: number }): ArraySource {
+    return new ArraySource(this.x, this.y, this.batchSize, this.sampleWeight, shard);
   }
 
   *batches(shuffle: boolean): Iterator<Batch> {
@@ -164,8 +171,14 @@ export class ArraySource implements DataSource {
     // Seeded at the first shuffled epoch from the global seed (TF's unseeded tf.random.shuffle), so
     // fits after one tf.random.setSeed shuffle alike; a new order every epoch.
     const order = shuffle ? (this.shuffler ??= new Shuffler()).permutation(n) : undefined;
-    for (let start = 0; start < n; start += this.batchSize) {
-      const end = Math.min(n, start + this.batchSize);
+    for (let globalStart = 0; globalStart < n; globalStart += this.batchSize) {
+      const globalEnd = Math.min(n, globalStart + this.batchSize);
+      let [start, end] = [globalStart, globalEnd];
+      if (this.shard !== undefined) {
+        const size = globalEnd - globalStart;
+        start = globalStart + Math.floor((size * this.shard.index) / this.shard.count);
+        end = globalStart + Math.floor((size * (this.shard.index + 1)) / this.shard.count);
+      }
       const x = this.batch(this.x, start, end, order);
       const y = this.y && this.batch(this.y, start, end, order);
       const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);

@@ -1,0 +1,45 @@
+// One task of a test cluster (TF_CONFIG names it), or the single-process reference without TF_CONFIG:
+// trains the MNIST MLP (or the CNN) with a global batch and prints one JSON line of losses and weights.
+// argv: model ('mlp' | 'cnn'), samples, epochs, global batch size, [timeout seconds].
+import * as tf from '../../lib';
+import { loadData } from '../../examples/mnist_data';
+
+async function main(): Promise<void> {
+  const [kind = 'mlp', samples = '1024', epochs = '2', batchSize = '128', timeout = '30'] = process.argv.slice(2);
+  const strategy = process.env.TF_CONFIG
+    ? new tf.distribute.MultiWorkerMirroredStrategy({ communicationOptions: { timeoutSeconds: Number(timeout) } })
+    : null;
+  tf.random.setSeed(0);
+  const [[xAll, yAll]] = loadData();
+  const n = Number(samples);
+  const x = tf.slice(xAll, [0, 0, 0, 0], [n, -1, -1, -1]);
+  const y = tf.slice(yAll, [0], [n]);
+  const build = () => {
+    const layers =
+      kind === 'cnn'
+        ? [
+            new tf.keras.layers.Conv2D({ filters: 8, kernelSize: 3, activation: 'relu' }),
+            new tf.keras.layers.MaxPooling2D({ poolSize: 2 }),
+            new tf.keras.layers.Flatten(),
+            new tf.keras.layers.Dense({ units: 10, activation: 'softmax' }),
+          ]
+        : [
+            new tf.keras.layers.Flatten(),
+            new tf.keras.layers.Dense({ units: 64, activation: 'relu' }),
+            new tf.keras.layers.Dense({ units: 10, activation: 'softmax' }),
+          ];
+    const model = new tf.keras.Sequential([tf.keras.Input({ shape: [28, 28, 1] }), ...layers]);
+    model.compile({ optimizer: new tf.keras.optimizers.Adam({ learningRate: 1e-3 }), loss: 'sparse_categorical_crossentropy' });
+    return model;
+  };
+  const model = strategy ? strategy.scope(build) : build();
+  const history = await model.fit(x, y, { batchSize: Number(batchSize), epochs: Number(epochs), verbose: 0, shuffle: true });
+  const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
+  process.stdout.write(`${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1 })}\n`);
+  process.exit(0);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.constructor.name}: ${e.message}\n`);
+  process.exit(1);
+});
