@@ -33,10 +33,23 @@ async function main(): Promise<void> {
     return model;
   };
   const model = strategy ? strategy.scope(build) : build();
-  const history = await model.fit(x, y, { batchSize: Number(batchSize), epochs: Number(epochs), verbose: 0, shuffle: true });
+  // A fault for the tests: this task dies (SIGKILL) after the given batch.
+  const dieAt = process.env.TEST_DIE_AT_BATCH;
+  const callbacks =
+    dieAt !== undefined && strategy !== null && strategy.taskId === Number(process.env.TEST_DIE_TASK ?? 1)
+      ? [new tf.keras.callbacks.LambdaCallback({ onTrainBatchEnd: (batch: number) => { if (batch === Number(dieAt)) process.kill(process.pid, 'SIGKILL'); } })]
+      : [];
+  const started = Date.now();
+  let history: Awaited<ReturnType<typeof model.fit>>;
+  try {
+    history = await model.fit(x, y, { batchSize: Number(batchSize), epochs: Number(epochs), verbose: 0, shuffle: true, callbacks });
+  } catch (e) {
+    process.stderr.write(`failed after ${Date.now() - started} ms\n`);
+    throw e;
+  }
   const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
-  process.stdout.write(`${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1 })}\n`);
-  process.exit(0);
+  // Exit once the (large) line is flushed: a pipe write is asynchronous.
+  process.stdout.write(`${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1 })}\n`, () => process.exit(0));
 }
 
 main().catch((e: Error) => {
