@@ -205,3 +205,32 @@ test('a worker killed mid-training makes the other fail in bounded time with a t
   assert.match(stderr.join('\n'), /(UnavailableError|DeadlineExceededError|AbortedError): /);
   assert.ok(Date.now() - started < 45_000, `took ${Date.now() - started} ms`);
 });
+
+test('a cluster restarted after a fault resumes from the chief-only checkpoint to the uninterrupted weights', { timeout: 120_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-dist-'));
+  try {
+    const args = ['mlp', '1000', '3', '128', '5', '0'];
+    const env = { ...QUIET, TEST_CKPT_DIR: dir };
+    const faulty = await launch({
+      workers: 2,
+      script: WORKER,
+      args,
+      env: { ...env, TEST_DIE_AT_EPOCH: '1', TEST_DIE_AT_BATCH: '3', TEST_DIE_TASK: '1' },
+      onLine: () => {},
+    });
+    assert.equal(faulty.exits[1], 'SIGKILL');
+    assert.notEqual(faulty.exits[0], 0);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'epoch.json'), 'utf8')), { epoch: 0 });
+    const stderr: string[] = [];
+    const resumed = await launch({ workers: 2, script: WORKER, args, env, onLine: (_t, line, stream) => stream === 'stderr' && stderr.push(line) });
+    assert.deepEqual(resumed.exits, [0, 0], stderr.join('\n'));
+    assert.match(stderr.join('\n'), /\[worker 0\] resuming at epoch 1/);
+    const [w0, w1] = resumed.stdout.map(parseResult);
+    assert.equal(w0.loss.length, 2);
+    const uninterrupted = reference(args);
+    assertClose(w0, { ...uninterrupted, loss: uninterrupted.loss.slice(1) }, 'resumed worker 0');
+    assert.deepEqual(w0.weights, w1.weights);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

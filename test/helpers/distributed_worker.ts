@@ -1,11 +1,15 @@
 // One task of a test cluster (TF_CONFIG names it), or the single-process reference without TF_CONFIG:
 // trains the MNIST MLP (or the CNN) with a global batch and prints one JSON line of losses and weights.
-// argv: model ('mlp' | 'cnn'), samples, epochs, global batch size, [timeout seconds].
+// argv: model ('mlp' | 'cnn'), samples, epochs, global batch size, [timeout seconds], [shuffle '1' | '0'].
+// With TEST_CKPT_DIR: the chief writes a tf.train.Checkpoint (model and optimizer) after each epoch,
+// and a restart resumes from it at the next epoch.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as tf from '../../lib';
 import { loadData } from '../../examples/mnist_data';
 
 async function main(): Promise<void> {
-  const [kind = 'mlp', samples = '1024', epochs = '2', batchSize = '128', timeout = '30'] = process.argv.slice(2);
+  const [kind = 'mlp', samples = '1024', epochs = '2', batchSize = '128', timeout = '30', shuffle = '1'] = process.argv.slice(2);
   const strategy = process.env.TF_CONFIG
     ? new tf.distribute.MultiWorkerMirroredStrategy({ communicationOptions: { timeoutSeconds: Number(timeout) } })
     : null;
@@ -35,14 +39,52 @@ async function main(): Promise<void> {
   const model = strategy ? strategy.scope(build) : build();
   // A fault for the tests: this task dies (SIGKILL) after the given batch.
   const dieAt = process.env.TEST_DIE_AT_BATCH;
-  const callbacks =
-    dieAt !== undefined && strategy !== null && strategy.taskId === Number(process.env.TEST_DIE_TASK ?? 1)
-      ? [new tf.keras.callbacks.LambdaCallback({ onTrainBatchEnd: (batch: number) => { if (batch === Number(dieAt)) process.kill(process.pid, 'SIGKILL'); } })]
-      : [];
+  const dieEpoch = Number(process.env.TEST_DIE_AT_EPOCH ?? 0);
+  let epochNow = 0;
+  const callbacks: tf.keras.callbacks.Callback[] = [];
+  if (dieAt !== undefined && strategy !== null && strategy.taskId === Number(process.env.TEST_DIE_TASK ?? 1)) {
+    callbacks.push(
+      new tf.keras.callbacks.LambdaCallback({
+        onEpochBegin: (epoch: number) => {
+          epochNow = epoch;
+        },
+        onTrainBatchEnd: (batch: number) => {
+          if (epochNow === dieEpoch && batch === Number(dieAt)) process.kill(process.pid, 'SIGKILL');
+        },
+      }),
+    );
+  }
+  // Chief-only checkpoints: every worker restores the chief's last one (one machine's shared disk here).
+  const dir = process.env.TEST_CKPT_DIR;
+  let initialEpoch = 0;
+  if (dir !== undefined) {
+    const checkpoint = new tf.train.Checkpoint({
+      model: Object.fromEntries(model.variables.map((v, i) => [`v${i}`, v])),
+      optimizer: model.optimizer,
+    });
+    const marker = path.join(dir, 'epoch.json');
+    if (fs.existsSync(marker)) {
+      checkpoint.restore(path.join(dir, 'ckpt'));
+      initialEpoch = (JSON.parse(fs.readFileSync(marker, 'utf8')) as { epoch: number }).epoch + 1;
+      process.stderr.write(`resuming at epoch ${initialEpoch}\n`);
+    }
+    if (strategy === null || strategy.isChief) {
+      callbacks.push(
+        new tf.keras.callbacks.LambdaCallback({
+          onEpochEnd: (epoch: number) => {
+            checkpoint.write(path.join(dir, 'ckpt'));
+            // The marker last: a checkpoint without it is never trusted.
+            fs.writeFileSync(`${marker}.tmp`, JSON.stringify({ epoch }));
+            fs.renameSync(`${marker}.tmp`, marker);
+          },
+        }),
+      );
+    }
+  }
   const started = Date.now();
   let history: Awaited<ReturnType<typeof model.fit>>;
   try {
-    history = await model.fit(x, y, { batchSize: Number(batchSize), epochs: Number(epochs), verbose: 0, shuffle: true, callbacks });
+    history = await model.fit(x, y, { batchSize: Number(batchSize), epochs: Number(epochs), verbose: 0, shuffle: shuffle === '1', callbacks, initialEpoch });
   } catch (e) {
     process.stderr.write(`failed after ${Date.now() - started} ms\n`);
     throw e;
