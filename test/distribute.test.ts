@@ -234,3 +234,58 @@ test('a cluster restarted after a fault resumes from the chief-only checkpoint t
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('strategy.reduce and strategy.run across three workers, eagerly and in a tf.function', { timeout: 60_000 }, async () => {
+  const run = await launch({ workers: 3, script: path.join(__dirname, 'helpers', 'distributed_reduce.js'), env: QUIET, onLine: () => {} });
+  assert.deepEqual(run.exits, [0, 0, 0], run.stdout.flat().join('\n'));
+  const results = run.stdout.map((lines) => JSON.parse(lines[0]) as Record<string, unknown>);
+  results.forEach((r, task) => {
+    assert.equal(r.replicas, 3);
+    assert.equal(r.chief, task === 0);
+    assert.deepEqual(r.sum, [6, 60]);
+    assert.deepEqual(r.mean, [2, 20]);
+    // (1·1 + 2·2 + 3·3) / 6 rows.
+    assert.ok(Math.abs((r.meanAxis as number[])[0] - 14 / 6) < 1e-6);
+    assert.deepEqual(r.traced, [12, 120]);
+  });
+});
+
+test('without a cluster the strategy is one local replica', () => {
+  withTFConfig('', () => {
+    const strategy = new tf.distribute.MultiWorkerMirroredStrategy();
+    assert.equal(strategy.numReplicasInSync, 1);
+    assert.equal(strategy.server, null);
+    assert.deepEqual(Array.from(strategy.reduce('SUM', tf.constant([1, 2])).dataSync()), [1, 2]);
+    assert.deepEqual(Array.from(strategy.reduce('MEAN', tf.constant([[1, 2], [3, 4]]), { axis: 0 }).dataSync()), [2, 3]);
+    assert.equal(strategy.run((a: tf.Tensor) => a, { args: [tf.constant(3)] }).dataSync()[0], 3);
+    assert.equal(strategy.scope(() => 7), 7);
+    assert.throws(() => strategy.reduce('MAX' as never, tf.constant(1)), /'SUM' or 'MEAN'/);
+    assert.throws(() => new tf.distribute.MultiWorkerMirroredStrategy({ communicationOptions: { timeout: 1 } } as never), /timeout/);
+  });
+});
+
+test('tf-napi-run starts a local cluster, prefixes its output and stops every worker at the first failure', { timeout: 60_000 }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-run-'));
+  const bin = path.join(__dirname, '..', '..', 'bin', 'tf-napi-run.js');
+  try {
+    const hello = path.join(dir, 'hello.js');
+    fs.writeFileSync(hello, 'const c = JSON.parse(process.env.TF_CONFIG); console.log(c.task.index, c.cluster.worker.join(","), process.argv[2]);');
+    const ok = spawnSync(process.execPath, [bin, '--workers', '3', hello, 'arg'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(ok.status, 0, ok.stderr);
+    const lines = ok.stdout.trim().split('\n').sort();
+    assert.equal(lines.length, 3);
+    lines.forEach((line, i) => assert.match(line, new RegExp(`^\\[worker ${i}\\] ${i} 127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+ arg$`)));
+    const failing = path.join(dir, 'fail.js');
+    fs.writeFileSync(failing, 'const i = JSON.parse(process.env.TF_CONFIG).task.index; if (i === 1) process.exit(3); setTimeout(() => {}, 60000);');
+    const started = Date.now();
+    const failed = spawnSync(process.execPath, [bin, '--workers=2', failing], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(failed.status, 3);
+    assert.match(failed.stderr, /worker 1 failed \(exit 3\); stopped the others/);
+    assert.ok(Date.now() - started < 20_000);
+    const usage = spawnSync(process.execPath, [bin, '--nodes', '2', hello], { encoding: 'utf8' });
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /Unknown option --nodes/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
