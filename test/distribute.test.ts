@@ -26,7 +26,11 @@ function withTFConfig<T>(config: unknown, body: () => T): T {
 }
 
 test('TFConfigClusterResolver reads TF_CONFIG as Python does', () => {
-  const config = { cluster: { worker: ['127.0.0.1:2222', 'host2:2222'], chief: ['host0:2222'] }, task: { type: 'worker', index: 1 }, rpc_layer: 'grpc' };
+  const config = {
+    cluster: { worker: ['127.0.0.1:2222', 'host2:2222'], chief: ['host0:2222'] },
+    task: { type: 'worker', index: 1 },
+    rpc_layer: 'grpc',
+  };
   withTFConfig(config, () => {
     const resolver = new tf.distribute.clusterResolver.TFConfigClusterResolver();
     assert.deepEqual(resolver.clusterSpec().asDict(), config.cluster);
@@ -166,11 +170,18 @@ function parseResult(lines: readonly string[]): WorkerResult {
 function assertClose(actual: WorkerResult, expected: WorkerResult, what: string): void {
   const near = (x: number, y: number) => Math.abs(x - y) <= 1e-6 + 1e-5 * Math.abs(y);
   actual.loss.forEach((l, i) => assert.ok(near(l, expected.loss[i]), `${what} loss[${i}]: ${l} vs ${expected.loss[i]}`));
-  actual.weights.forEach((w, i) => w.forEach((v, j) => assert.ok(near(v, expected.weights[i][j]), `${what} weight ${i}[${j}]: ${v} vs ${expected.weights[i][j]}`)));
+  actual.weights.forEach((w, i) =>
+    w.forEach((v, j) => assert.ok(near(v, expected.weights[i][j]), `${what} weight ${i}[${j}]: ${v} vs ${expected.weights[i][j]}`)),
+  );
 }
 
 function reference(args: readonly string[]): WorkerResult {
-  const result = spawnSync(process.execPath, [WORKER, ...args], { env: { ...process.env, ...QUIET, TF_CONFIG: '' }, encoding: 'utf8', timeout: 60_000, maxBuffer: 1 << 26 });
+  const result = spawnSync(process.execPath, [WORKER, ...args], {
+    env: { ...process.env, ...QUIET, TF_CONFIG: '' },
+    encoding: 'utf8',
+    timeout: 60_000,
+    maxBuffer: 1 << 26,
+  });
   assert.equal(result.status, 0, result.stderr);
   return parseResult(result.stdout.split('\n'));
 }
@@ -206,7 +217,9 @@ test('a worker killed mid-training makes the other fail in bounded time with a t
   assert.ok(Date.now() - started < 45_000, `took ${Date.now() - started} ms`);
 });
 
-test('a cluster restarted after a fault resumes from the chief-only checkpoint to the uninterrupted weights', { timeout: 120_000 }, async () => {
+test('a cluster restarted after a fault resumes from the chief-only checkpoint to the uninterrupted weights', {
+  timeout: 120_000,
+}, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-dist-'));
   try {
     const args = ['mlp', '1000', '3', '128', '5', '0'];
@@ -222,7 +235,13 @@ test('a cluster restarted after a fault resumes from the chief-only checkpoint t
     assert.notEqual(faulty.exits[0], 0);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'epoch.json'), 'utf8')), { epoch: 0 });
     const stderr: string[] = [];
-    const resumed = await launch({ workers: 2, script: WORKER, args, env, onLine: (_t, line, stream) => stream === 'stderr' && stderr.push(line) });
+    const resumed = await launch({
+      workers: 2,
+      script: WORKER,
+      args,
+      env,
+      onLine: (_t, line, stream) => stream === 'stderr' && stderr.push(line),
+    });
     assert.deepEqual(resumed.exits, [0, 0], stderr.join('\n'));
     assert.match(stderr.join('\n'), /\[worker 0\] resuming at epoch 1/);
     const [w0, w1] = resumed.stdout.map(parseResult);
@@ -256,27 +275,54 @@ test('without a cluster the strategy is one local replica', () => {
     assert.equal(strategy.numReplicasInSync, 1);
     assert.equal(strategy.server, null);
     assert.deepEqual(Array.from(strategy.reduce('SUM', tf.constant([1, 2])).dataSync()), [1, 2]);
-    assert.deepEqual(Array.from(strategy.reduce('MEAN', tf.constant([[1, 2], [3, 4]]), { axis: 0 }).dataSync()), [2, 3]);
+    assert.deepEqual(
+      Array.from(
+        strategy
+          .reduce(
+            'MEAN',
+            tf.constant([
+              [1, 2],
+              [3, 4],
+            ]),
+            { axis: 0 },
+          )
+          .dataSync(),
+      ),
+      [2, 3],
+    );
     assert.equal(strategy.run((a: tf.Tensor) => a, { args: [tf.constant(3)] }).dataSync()[0], 3);
-    assert.equal(strategy.scope(() => 7), 7);
+    assert.equal(
+      strategy.scope(() => 7),
+      7,
+    );
     assert.throws(() => strategy.reduce('MAX' as never, tf.constant(1)), /'SUM' or 'MEAN'/);
     assert.throws(() => new tf.distribute.MultiWorkerMirroredStrategy({ communicationOptions: { timeout: 1 } } as never), /timeout/);
   });
 });
 
-test('tf-napi-run starts a local cluster, prefixes its output and stops every worker at the first failure', { timeout: 60_000 }, async () => {
+test('tf-napi-run starts a local cluster, prefixes its output and stops every worker at the first failure', {
+  timeout: 60_000,
+}, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-run-'));
   const bin = path.join(__dirname, '..', '..', 'bin', 'tf-napi-run.js');
   try {
     const hello = path.join(dir, 'hello.js');
-    fs.writeFileSync(hello, 'const c = JSON.parse(process.env.TF_CONFIG); console.log(c.task.index, c.cluster.worker.join(","), process.argv[2]);');
+    fs.writeFileSync(
+      hello,
+      'const c = JSON.parse(process.env.TF_CONFIG); console.log(c.task.index, c.cluster.worker.join(","), process.argv[2]);',
+    );
     const ok = spawnSync(process.execPath, [bin, '--workers', '3', hello, 'arg'], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(ok.status, 0, ok.stderr);
     const lines = ok.stdout.trim().split('\n').sort();
     assert.equal(lines.length, 3);
-    lines.forEach((line, i) => assert.match(line, new RegExp(`^\\[worker ${i}\\] ${i} 127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+ arg$`)));
+    lines.forEach((line, i) =>
+      assert.match(line, new RegExp(`^\\[worker ${i}\\] ${i} 127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+,127\\.0\\.0\\.1:\\d+ arg$`)),
+    );
     const failing = path.join(dir, 'fail.js');
-    fs.writeFileSync(failing, 'const i = JSON.parse(process.env.TF_CONFIG).task.index; if (i === 1) process.exit(3); setTimeout(() => {}, 60000);');
+    fs.writeFileSync(
+      failing,
+      'const i = JSON.parse(process.env.TF_CONFIG).task.index; if (i === 1) process.exit(3); setTimeout(() => {}, 60000);',
+    );
     const started = Date.now();
     const failed = spawnSync(process.execPath, [bin, '--workers=2', failing], { encoding: 'utf8', timeout: 30_000 });
     assert.equal(failed.status, 3);

@@ -52,7 +52,8 @@ export class TFConfigClusterResolver {
   get taskId(): number | null {
     const id = this.taskId_ ?? loadTFConfig().task?.index;
     if (id === undefined) return null;
-    if (!Number.isInteger(id) || id < 0) throw new TypeError(`TF_CONFIG task.index must be a non-negative integer. Received: ${describeValue(id)}`);
+    if (!Number.isInteger(id) || id < 0)
+      throw new TypeError(`TF_CONFIG task.index must be a non-negative integer. Received: ${describeValue(id)}`);
     return id;
   }
 

@@ -78,7 +78,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   };
   process.on('exit', killOnExit);
   const onLine =
-    options.onLine ?? ((_task: number, line: string, stream: 'stdout' | 'stderr') => (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`));
+    options.onLine ??
+    ((_task: number, line: string, stream: 'stdout' | 'stderr') =>
+      (stream === 'stdout' ? process.stdout : process.stderr).write(`${line}\n`));
   try {
     await Promise.all(
       Array.from({ length: workers }, (_, task) => {
@@ -126,6 +128,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const script = argv[i];
   if (script === undefined) throw new TypeError('usage: tf-napi-run --workers N script.js [args...]');
   const result = await launch({ workers, script, args: argv.slice(i + 1) });
-  if (result.failedTask !== null) process.stderr.write(`tf-napi-run: worker ${result.failedTask} failed (exit ${result.code}); stopped the others\n`);
+  if (result.failedTask !== null)
+    process.stderr.write(`tf-napi-run: worker ${result.failedTask} failed (exit ${result.code}); stopped the others\n`);
   return result.code;
 }

@@ -97,7 +97,10 @@ export class MultiWorkerMirroredStrategy implements ReplicaStrategy {
 
   /** Whether this task is the chief (Keras' is_chief: the 'chief' task, or worker 0 without one). */
   get isChief(): boolean {
-    return this.taskType === 'chief' || (this.taskType === 'worker' && this.taskId === 0 && !this.clusterResolver.clusterSpec().jobs.includes('chief'));
+    return (
+      this.taskType === 'chief' ||
+      (this.taskType === 'worker' && this.taskId === 0 && !this.clusterResolver.clusterSpec().jobs.includes('chief'))
+    );
   }
 
   /** Python's strategy.scope(): variables and models made in `body` are mirrored on every worker. */
@@ -162,7 +165,11 @@ export class MultiWorkerMirroredStrategy implements ReplicaStrategy {
     const isSource = this.isChief;
     const sync = tfFunction(
       () => {
-        const values = broadcast(this.group, variables.map((v) => v.value()), isSource);
+        const values = broadcast(
+          this.group,
+          variables.map((v) => v.value()),
+          isSource,
+        );
         variables.forEach((v, i) => v.assign(values[i]));
         return [];
       },

@@ -84,14 +84,23 @@ async function main(): Promise<void> {
   const started = Date.now();
   let history: Awaited<ReturnType<typeof model.fit>>;
   try {
-    history = await model.fit(x, y, { batchSize: Number(batchSize), epochs: Number(epochs), verbose: 0, shuffle: shuffle === '1', callbacks, initialEpoch });
+    history = await model.fit(x, y, {
+      batchSize: Number(batchSize),
+      epochs: Number(epochs),
+      verbose: 0,
+      shuffle: shuffle === '1',
+      callbacks,
+      initialEpoch,
+    });
   } catch (e) {
     process.stderr.write(`failed after ${Date.now() - started} ms\n`);
     throw e;
   }
   const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
   // Exit once the (large) line is flushed: a pipe write is asynchronous.
-  process.stdout.write(`${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1 })}\n`, () => process.exit(0));
+  process.stdout.write(`${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1 })}\n`, () =>
+    process.exit(0),
+  );
 }
 
 main().catch((e: Error) => {

@@ -323,7 +323,9 @@ export class Trainer {
     const total = Reshape({ tensor: reduced[reduced.length - 1], shape: [] });
     this.lossTracker.updateState(RealDiv({ x: Reshape({ tensor: reduced[reduced.length - 2], shape: [] }), y: total }), total);
     let next = 0;
-    return gradients.map((g) => (g === null ? null : RealDiv({ x: reduced[next++], y: Cast({ x: total, DstT: g.dtype } as Parameters<typeof Cast>[0]) })));
+    return gradients.map((g) =>
+      g === null ? null : RealDiv({ x: reduced[next++], y: Cast({ x: total, DstT: g.dtype } as Parameters<typeof Cast>[0]) }),
+    );
   }
 
   /** Keras' default test_step. */
