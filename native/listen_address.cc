@@ -83,9 +83,13 @@ int PatchObject(dl_phdr_info* info, size_t, void* data) {
   int* patched = static_cast<int*>(data);
   if (info->dlpi_name == nullptr || std::strstr(info->dlpi_name, "libtensorflow") == nullptr) return 0;
   const ElfW(Dyn)* dynamic = nullptr;
+  uintptr_t relroStart = 0, relroEnd = 0;
   for (int i = 0; i < info->dlpi_phnum; ++i) {
-    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC) {
-      dynamic = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    if (ph.p_type == PT_DYNAMIC) dynamic = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr + ph.p_vaddr);
+    if (ph.p_type == PT_GNU_RELRO) {
+      relroStart = info->dlpi_addr + ph.p_vaddr;
+      relroEnd = relroStart + ph.p_memsz;
     }
   }
   if (dynamic == nullptr) return 0;
@@ -109,9 +113,11 @@ int PatchObject(dl_phdr_info* info, size_t, void* data) {
     if (std::strcmp(strtab + symtab[ELF64_R_SYM(rel.r_info)].st_name, "bind") != 0) continue;
     auto* slot = reinterpret_cast<void**>(info->dlpi_addr + rel.r_offset);
     auto* start = reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(slot) & ~static_cast<uintptr_t>(page - 1));
-    // Full RELRO leaves the table read-only after loading.
-    if (mprotect(start, page, PROT_READ | PROT_WRITE) != 0) continue;
+    // Under full RELRO the table is read-only after loading: write it, then make it read-only again.
+    const bool relro = reinterpret_cast<uintptr_t>(slot) >= relroStart && reinterpret_cast<uintptr_t>(slot) < relroEnd;
+    if (relro && mprotect(start, page, PROT_READ | PROT_WRITE) != 0) continue;
     *slot = reinterpret_cast<void*>(&BindHook);
+    if (relro) mprotect(start, page, PROT_READ);
     ++*patched;
   }
   return 0;

@@ -142,7 +142,7 @@ test('a non-loopback server warns once about the unauthenticated port, unless op
   assert.doesNotMatch(runChild(third, { [tf.distribute.ALLOW_NETWORK_ENV]: '1' }), /listens on/);
 });
 
-test('the server rejects bad arguments with clear errors', () => {
+test('the server rejects bad arguments with clear errors', async () => {
   assert.throws(() => new tf.distribute.Server({ worker: ['127.0.0.1:1', '127.0.0.1:2'] }), /needs a taskIndex/);
   assert.throws(() => new tf.distribute.Server({ worker: ['127.0.0.1:1'], ps: ['127.0.0.1:2'] }), /needs a jobName/);
   assert.throws(() => new tf.distribute.Server({ worker: ['127.0.0.1:1'] }, { protocol: 'grpc+verbs' }), /must be 'grpc'/);
@@ -151,6 +151,8 @@ test('the server rejects bad arguments with clear errors', () => {
   // Never started: close() stops it.
   const [port] = [0];
   const idle = new tf.distribute.Server({ worker: [`127.0.0.1:${port}`] }, { start: false });
+  // TF's join of a server never started returns at once (and keeps it from starting).
+  await idle.join();
   idle.close();
   assert.throws(() => idle.start(), /closed/);
 });
