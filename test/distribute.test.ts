@@ -177,9 +177,9 @@ function assertClose(actual: WorkerResult, expected: WorkerResult, what: string)
   );
 }
 
-function reference(args: readonly string[]): WorkerResult {
+function reference(args: readonly string[], env: NodeJS.ProcessEnv = {}): WorkerResult {
   const result = spawnSync(process.execPath, [WORKER, ...args], {
-    env: { ...process.env, ...QUIET, TF_CONFIG: '' },
+    env: { ...process.env, ...QUIET, ...env, TF_CONFIG: '' },
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 1 << 26,
@@ -336,4 +336,32 @@ test('tf-napi-run starts a local cluster, prefixes its output and stops every wo
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('fit splits each batch of a dataset across the workers (auto-shard by data)', { timeout: 90_000 }, async () => {
+  const args = ['mlp', '1000', '2', '128', '20'];
+  const env = { ...QUIET, TEST_DATASET: '1' };
+  const run = await launch({ workers: 2, script: WORKER, args, env, onLine: () => {} });
+  assert.deepEqual(run.exits, [0, 0], run.stdout.flat().join('\n'));
+  const single = reference(args, { TEST_DATASET: '1' });
+  const [w0, w1] = run.stdout.map(parseResult);
+  assertClose(w0, single, 'worker 0');
+  assert.deepEqual(w0.weights, w1.weights);
+});
+
+test('Dataset.shard keeps every numShards-th element from index, as Python', () => {
+  const ds = tf.data.Dataset.fromTensorSlices(tf.range(7)).shard(3, 1);
+  assert.equal(ds.cardinality(), 2);
+  assert.deepEqual(
+    ds.asArray().map((v) => Number(v)),
+    [1, 4],
+  );
+  assert.throws(
+    () => tf.data.Dataset.fromTensorSlices(tf.range(7)).shard(0, 0),
+    /Number of shards must be greater than zero \(currently num_shards = 0\)/,
+  );
+  assert.throws(
+    () => tf.data.Dataset.fromTensorSlices(tf.range(7)).shard(2, 2),
+    (e: Error) => e instanceof tf.errors.InvalidArgumentError && /Index must be between 0 and 1 \(currently index = 2\)/.test(e.message),
+  );
 });

@@ -84,14 +84,22 @@ async function main(): Promise<void> {
   const started = Date.now();
   let history: Awaited<ReturnType<typeof model.fit>>;
   try {
-    history = await model.fit(x, y, {
-      batchSize: Number(batchSize),
-      epochs: Number(epochs),
-      verbose: 0,
-      shuffle: shuffle === '1',
-      callbacks,
-      initialEpoch,
-    });
+    // TEST_DATASET: the same data as a dataset of global batches, which fit splits across workers.
+    history = process.env.TEST_DATASET
+      ? await model.fit(tf.data.Dataset.fromTensorSlices([x, y]).batch(Number(batchSize)), {
+          epochs: Number(epochs),
+          verbose: 0,
+          callbacks,
+          initialEpoch,
+        })
+      : await model.fit(x, y, {
+          batchSize: Number(batchSize),
+          epochs: Number(epochs),
+          verbose: 0,
+          shuffle: shuffle === '1',
+          callbacks,
+          initialEpoch,
+        });
   } catch (e) {
     process.stderr.write(`failed after ${Date.now() - started} ms\n`);
     throw e;

@@ -7,6 +7,7 @@ import { Shuffler } from '../../data/shuffle';
 import { DType, dtypeOfTypedArray, isFloating, isTypedArray, TypedArray, typedArrayFor } from '../../dtypes';
 import { flatten, HostArray, HostArrayLike, HostValue, inferDType, inferShape, isHostArrayLike, scratchBuffer } from '../../host_data';
 import { formatShape } from '../../ops/convert';
+import { slice } from '../../ops/array';
 import { cast } from '../../ops/math';
 import { hostTensor } from '../../raw/host_tensor';
 import { Tensor } from '../../tensor';
@@ -214,6 +215,8 @@ export class DatasetSource implements DataSource {
     private readonly dataset: BatchDataset,
     private readonly xDType: DType,
     private readonly classWeight?: ClassWeight,
+    /** Under a distribution strategy: this worker's part of each batch (tf.data's auto-shard by data). */
+    private readonly shard?: { index: number; count: number },
   ) {
     // tf.data.Dataset knows its cardinality (negative: infinite or unknown).
     const cardinality = (dataset as { cardinality?: () => number }).cardinality?.();
@@ -236,12 +239,24 @@ export class DatasetSource implements DataSource {
         if (ys === undefined) throw new TypeError('`classWeight` needs targets: the dataset must yield [x, y] batches');
         sws = Tensor.fromNative(hostTensor(classWeightsOf(toHostArray(ys, 'y'), this.classWeight), [ys.shape[0] as number], 'float32'));
       }
-      yield ownedBatch(
-        xs,
-        ys,
-        sws,
-        [xs, ys, sws].filter((t): t is Tensor => t !== undefined && t !== x && t !== y && t !== sw),
-      );
+      const owned = [xs, ys, sws].filter((t): t is Tensor => t !== undefined && t !== x && t !== y && t !== sw);
+      if (this.shard !== undefined) {
+        const size = xs.shape[0] as number;
+        const start = Math.floor((size * this.shard.index) / this.shard.count);
+        const end = Math.floor((size * (this.shard.index + 1)) / this.shard.count);
+        const part = (t: Tensor | undefined) =>
+          t && slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1).map(() => -1)]);
+        const [px, py, psw] = [part(xs) as Tensor, part(ys), part(sws)];
+        for (const t of owned) t.dispose();
+        yield ownedBatch(
+          px,
+          py,
+          psw,
+          [px, py, psw].filter((t): t is Tensor => t !== undefined),
+        );
+      } else {
+        yield ownedBatch(xs, ys, sws, owned);
+      }
       ++count;
     }
     // Known once one epoch went through (Keras learns the cardinality the same way).

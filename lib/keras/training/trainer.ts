@@ -483,7 +483,8 @@ export class Trainer {
           `\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`,
         );
       }
-      train = new DatasetSource(x, this.inputDType(), classWeight);
+      const strategy = this.strategy !== null && this.strategy.numReplicasInSync > 1 ? this.strategy : null;
+      train = new DatasetSource(x, this.inputDType(), classWeight, strategy?.batchShard);
     } else {
       const batchSize = positiveInteger('batchSize', options.batchSize ?? 32);
       const source = this.arraySource(x, y, batchSize, options.sampleWeight, classWeight);
