@@ -161,6 +161,8 @@ interface WorkerResult {
   loss: number[];
   weights: number[][];
   replicas: number;
+  learningRate: number;
+  iterations: number;
 }
 
 function parseResult(lines: readonly string[]): WorkerResult {
@@ -198,8 +200,11 @@ test('two workers with global batch 128 train the MNIST MLP as one process with 
   assert.equal(w0.replicas, 2);
   assertClose(w0, single, 'worker 0');
   assertClose(w1, single, 'worker 1');
-  // Every replica applied the same update.
+  // Every replica applied the same update, at the same step and scheduled learning rate.
   assert.deepEqual(w0.weights, w1.weights);
+  assert.equal(w0.iterations, 16);
+  assert.deepEqual([w0.iterations, w0.learningRate], [single.iterations, single.learningRate]);
+  assert.deepEqual([w1.iterations, w1.learningRate], [single.iterations, single.learningRate]);
 });
 
 test('a worker killed mid-training makes the other fail in bounded time with a typed error', { timeout: 60_000 }, async () => {

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
             new tf.keras.layers.Dense({ units: 10, activation: 'softmax' }),
           ];
     const model = new tf.keras.Sequential([tf.keras.Input({ shape: [28, 28, 1] }), ...layers]);
-    model.compile({ optimizer: new tf.keras.optimizers.Adam({ learningRate: 1e-3 }), loss: 'sparse_categorical_crossentropy' });
+    // A schedule: the learning rate follows the global step, the same on every worker.
+    const learningRate = new tf.keras.optimizers.schedules.ExponentialDecay({ initialLearningRate: 2e-3, decaySteps: 4, decayRate: 0.9 });
+    model.compile({ optimizer: new tf.keras.optimizers.Adam({ learningRate }), loss: 'sparse_categorical_crossentropy' });
     return model;
   };
   const model = strategy ? strategy.scope(build) : build();
@@ -106,8 +108,9 @@ async function main(): Promise<void> {
   }
   const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
   // Exit once the (large) line is flushed: a pipe write is asynchronous.
-  process.stdout.write(`${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1 })}\n`, () =>
-    process.exit(0),
+  process.stdout.write(
+    `${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1, learningRate: Number(model.optimizer.learningRate), iterations: Number(model.optimizer.iterations) })}\n`,
+    () => process.exit(0),
   );
 }
 
