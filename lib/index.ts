@@ -103,5 +103,6 @@ export {
 } from './ops/array';
 export * as data from './data';
 export * as train from './train';
+export * as distribute from './distribute';
 export * as summary from './summary';
 export * as savedModel from './saved_model';

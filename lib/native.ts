@@ -95,6 +95,16 @@ export interface NativeSession {
   close(): void;
 }
 
+/** TF_NewServer's server; a started one lives until the process ends (TF cannot shut it down). */
+export interface NativeServer {
+  readonly target: string;
+  /** How many wildcard binds were narrowed to the listen address while the server was made. */
+  readonly redirectedBinds: number;
+  start(): void;
+  stop(): void;
+  join(): Promise<void>;
+}
+
 export interface NativeCallable {
   run(feedTensors: readonly NativeTensor[]): NativeTensor[];
   runAsync(feedTensors: readonly NativeTensor[]): Promise<NativeTensor[]>;
@@ -130,7 +140,14 @@ export interface NativeBinding {
   Tensor: new (dtype: number, shape: readonly number[], data: ArrayBufferView | readonly (string | Uint8Array)[]) => NativeTensor;
   Graph: new () => NativeGraph;
   Operation: abstract new () => NativeOperation;
-  Session: new (graph: NativeGraph, config?: Uint8Array, savedModelDir?: string, tags?: readonly string[]) => NativeSession;
+  Session: new (
+    graph: NativeGraph,
+    config?: Uint8Array,
+    savedModelDir?: string,
+    tags?: readonly string[],
+    target?: string,
+  ) => NativeSession;
+  Server: new (serverDef: Uint8Array, listenAddress?: string, port?: number) => NativeServer;
   Callable: new (
     session: NativeSession,
     feeds: readonly NativeOutput[],

@@ -23,6 +23,7 @@ function messageType(name: string): protobuf.Type {
         'tensorflow/core/protobuf/config.proto',
         'tf_napi/summary_event.proto',
         'tf_napi/saved_model.proto',
+        'tf_napi/tensorflow_server.proto',
       ])
       .resolveAll();
     root = loading;
@@ -190,6 +191,10 @@ export interface SessionConfigOptions {
    * graph again (the cost of a new variable or trace then follows what it runs, not the graph's size).
    */
   placePrunedGraph?: boolean;
+  /** ConfigProto.experimental.collective_group_leader: the task that resolves collective groups ("/job:worker/replica:0/task:0"). */
+  collectiveGroupLeader?: string;
+  /** ConfigProto.device_filters: the devices a distributed session may see ("/job:worker/replica:0/task:1"). */
+  deviceFilters?: readonly string[];
 }
 
 function integer(value: number | undefined, what: string): number | undefined {
@@ -234,8 +239,34 @@ export function encodeConfigProto(options: SessionConfigOptions): Uint8Array {
     allowSoftPlacement: options.allowSoftPlacement,
     logDevicePlacement: options.logDevicePlacement,
     deviceCount,
+    deviceFilters: options.deviceFilters,
     graphOptions: options.placePrunedGraph === undefined ? undefined : { placePrunedGraph: options.placePrunedGraph },
     gpuOptions: gpuAllowGrowth === undefined && gpuMemoryFraction === undefined ? undefined : gpuOptions,
+    experimental: options.collectiveGroupLeader === undefined ? undefined : { collectiveGroupLeader: options.collectiveGroupLeader },
+  });
+}
+
+/** A cluster: job name → its tasks' "host:port" addresses, by task index. */
+export type ClusterDefInit = Readonly<Record<string, readonly string[]>>;
+
+/** A serialized tensorflow.ServerDef (the gRPC protocol), with the session config of its master. */
+export function encodeServerDef(def: {
+  cluster: ClusterDefInit;
+  jobName: string;
+  taskIndex: number;
+  config?: SessionConfigOptions;
+}): Uint8Array {
+  const job = Object.entries(def.cluster).map(([name, tasks]) => ({
+    name,
+    tasks: Object.fromEntries(tasks.map((address, index) => [index, address])),
+  }));
+  const config = def.config === undefined ? undefined : messageType('tensorflow.ConfigProto').decode(encodeConfigProto(def.config));
+  return encode('tensorflow.ServerDef', {
+    cluster: { job },
+    jobName: def.jobName,
+    taskIndex: def.taskIndex,
+    defaultSessionConfig: config,
+    protocol: 'grpc',
   });
 }
 

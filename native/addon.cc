@@ -5,6 +5,7 @@
 #include "eager.h"
 #include "graph.h"
 #include "runs.h"
+#include "server.h"
 #include "session.h"
 #include "tensor.h"
 
@@ -42,6 +43,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Operation", Operation::Init(env));
   exports.Set("Session", Session::Init(env));
   exports.Set("Callable", Callable::Init(env));
+  exports.Set("Server", Server::Init(env));
   exports.Set("TensorHandle", TensorHandle::Init(env));
   exports.Set("eagerConfigure", Napi::Function::New<EagerConfigure>(env, "eagerConfigure"));
   exports.Set("eagerExecute", Napi::Function::New<EagerExecute>(env, "eagerExecute"));

@@ -192,6 +192,14 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
     std::string_view config = BytesOf(info[1].As<Napi::TypedArray>());
     TF_SetConfig(options, config.data(), config.size(), status.get());
   }
+  // A distributed session's master, e.g. a server's "grpc://host:port" target.
+  if (info.Length() > 4 && !IsNullish(info[4])) {
+    if (!info[4].IsString()) {
+      TF_DeleteSessionOptions(options);
+      throw Napi::TypeError::New(env, "the session target must be a string");
+    }
+    TF_SetTarget(options, info[4].As<Napi::String>().Utf8Value().c_str());
+  }
   if (TF_GetCode(status.get()) == TF_OK) {
     if (info.Length() > 2 && !IsNullish(info[2])) {
       // A SavedModel: TF imports its graph into `graph` (which must be empty) and restores its variables.

@@ -16,7 +16,7 @@ import {
   scratchBuffer,
 } from '../host_data';
 import { HostScalar, hostTensor, readNested } from '../raw/host_tensor';
-import { UnimplementedError } from '../errors';
+import { InvalidArgumentError, UnimplementedError } from '../errors';
 import { Tensor } from '../tensor';
 import { Shuffler } from './shuffle';
 
@@ -430,6 +430,23 @@ export class Dataset<T = Element> {
         yield element;
         if (++taken === count) return;
       }
+    }, cardinality);
+  }
+
+  /** Python's shard(num_shards, index): every `numShards`-th element, from the `index`-th (one worker's part). */
+  shard(numShards: number, index: number): Dataset<T> {
+    if (!Number.isInteger(numShards) || numShards <= 0) {
+      throw new InvalidArgumentError(`Number of shards must be greater than zero (currently num_shards = ${numShards}).`);
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= numShards) {
+      throw new InvalidArgumentError(`Index must be between 0 and ${numShards - 1} (currently index = ${index}).`);
+    }
+    const source = this.elements;
+    const n = this.count;
+    const cardinality = n < 0 ? n : Math.floor(n / numShards) + (index < n % numShards ? 1 : 0);
+    return new Dataset(function* () {
+      let i = 0;
+      for (const element of source()) if (i++ % numShards === index) yield element;
     }, cardinality);
   }
 

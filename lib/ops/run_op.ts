@@ -155,7 +155,8 @@ function convertInputs(
     if (isList) {
       if (!Array.isArray(input)) throw new TypeError(`${call.type} input '${arg.name}' takes a list of tensors`);
       // TF infers N from the list (and crashes eagerly on an empty one); graph mode rejects it too.
-      if (arg.numberAttr !== undefined && input.length === 0) {
+      // Only where the length attr's minimum is above 0 (CollectiveReduceV2's ordering_token may be empty).
+      if (arg.numberAttr !== undefined && input.length === 0 && (info.attrs.get(arg.numberAttr)?.minimum ?? 1) > 0) {
         throw new InvalidArgumentError(
           `${call.type}: input list '${arg.name}' must not be empty (attr '${arg.numberAttr}' must be at least 1)`,
         );

@@ -3,7 +3,10 @@ import { NativeCallable, NativeDevice, NativeGraph, NativeOperation, NativeOutpu
 import { InvalidArgumentError } from '../errors';
 import { RunOptionsInit, SessionConfigOptions, encodeConfigProto, encodeRunOptions } from '../proto';
 
-export type SessionOptions = SessionConfigOptions;
+export interface SessionOptions extends SessionConfigOptions {
+  /** The master to run on: a server's target ("grpc://host:port"); the in-process runtime when unset. */
+  target?: string;
+}
 
 export interface RunOptions extends RunOptionsInit {
   feeds?: readonly (readonly [NativeOutput, NativeTensor])[];
@@ -64,7 +67,8 @@ export class Session {
     options: SessionOptions = {},
     savedModel?: { exportDir: string; tags: readonly string[] },
   ) {
-    this.native = new binding.Session(graph, encodeConfigProto(options), savedModel?.exportDir, savedModel?.tags);
+    const { target, ...config } = options;
+    this.native = new binding.Session(graph, encodeConfigProto(config), savedModel?.exportDir, savedModel?.tags, target);
   }
 
   /**

@@ -7,6 +7,7 @@ import { Shuffler } from '../../data/shuffle';
 import { DType, dtypeOfTypedArray, isFloating, isTypedArray, TypedArray, typedArrayFor } from '../../dtypes';
 import { flatten, HostArray, HostArrayLike, HostValue, inferDType, inferShape, isHostArrayLike, scratchBuffer } from '../../host_data';
 import { formatShape } from '../../ops/convert';
+import { slice } from '../../ops/array';
 import { cast } from '../../ops/math';
 import { hostTensor } from '../../raw/host_tensor';
 import { Tensor } from '../../tensor';
@@ -155,8 +156,15 @@ export class ArraySource implements DataSource {
     readonly y: HostArray | undefined,
     readonly batchSize: number,
     readonly sampleWeight?: HostArray,
+    /** Under a distribution strategy: this worker's part of each global batch. */
+    readonly shard?: { index: number; count: number },
   ) {
     this.steps = Math.ceil(x.length / batchSize);
+  }
+
+  /** The same batches, each cut to this worker's part (Keras splits the global batch across replicas). */
+  sharded(shard: { index: number; count: number }): ArraySource {
+    return new ArraySource(this.x, this.y, this.batchSize, this.sampleWeight, shard);
   }
 
   *batches(shuffle: boolean): Iterator<Batch> {
@@ -164,8 +172,14 @@ export class ArraySource implements DataSource {
     // Seeded at the first shuffled epoch from the global seed (TF's unseeded tf.random.shuffle), so
     // fits after one tf.random.setSeed shuffle alike; a new order every epoch.
     const order = shuffle ? (this.shuffler ??= new Shuffler()).permutation(n) : undefined;
-    for (let start = 0; start < n; start += this.batchSize) {
-      const end = Math.min(n, start + this.batchSize);
+    for (let globalStart = 0; globalStart < n; globalStart += this.batchSize) {
+      const globalEnd = Math.min(n, globalStart + this.batchSize);
+      let [start, end] = [globalStart, globalEnd];
+      if (this.shard !== undefined) {
+        const size = globalEnd - globalStart;
+        start = globalStart + Math.floor((size * this.shard.index) / this.shard.count);
+        end = globalStart + Math.floor((size * (this.shard.index + 1)) / this.shard.count);
+      }
       const x = this.batch(this.x, start, end, order);
       const y = this.y && this.batch(this.y, start, end, order);
       const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);
@@ -201,6 +215,8 @@ export class DatasetSource implements DataSource {
     private readonly dataset: BatchDataset,
     private readonly xDType: DType,
     private readonly classWeight?: ClassWeight,
+    /** Under a distribution strategy: this worker's part of each batch (tf.data's auto-shard by data). */
+    private readonly shard?: { index: number; count: number },
   ) {
     // tf.data.Dataset knows its cardinality (negative: infinite or unknown).
     const cardinality = (dataset as { cardinality?: () => number }).cardinality?.();
@@ -223,12 +239,24 @@ export class DatasetSource implements DataSource {
         if (ys === undefined) throw new TypeError('`classWeight` needs targets: the dataset must yield [x, y] batches');
         sws = Tensor.fromNative(hostTensor(classWeightsOf(toHostArray(ys, 'y'), this.classWeight), [ys.shape[0] as number], 'float32'));
       }
-      yield ownedBatch(
-        xs,
-        ys,
-        sws,
-        [xs, ys, sws].filter((t): t is Tensor => t !== undefined && t !== x && t !== y && t !== sw),
-      );
+      const owned = [xs, ys, sws].filter((t): t is Tensor => t !== undefined && t !== x && t !== y && t !== sw);
+      if (this.shard !== undefined) {
+        const size = xs.shape[0] as number;
+        const start = Math.floor((size * this.shard.index) / this.shard.count);
+        const end = Math.floor((size * (this.shard.index + 1)) / this.shard.count);
+        const part = (t: Tensor | undefined) =>
+          t && slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1).map(() => -1)]);
+        const [px, py, psw] = [part(xs) as Tensor, part(ys), part(sws)];
+        for (const t of owned) t.dispose();
+        yield ownedBatch(
+          px,
+          py,
+          psw,
+          [px, py, psw].filter((t): t is Tensor => t !== undefined),
+        );
+      } else {
+        yield ownedBatch(xs, ys, sws, owned);
+      }
       ++count;
     }
     // Known once one epoch went through (Keras learns the cardinality the same way).

@@ -38,6 +38,8 @@ import type { History } from '../callbacks/history';
 import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
+import { TrainingStrategy, currentTrainingStrategy } from '../../distribute/distribution_context';
+import { Cast, Mul, RealDiv, Reshape } from '../../ops/generated';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier;
@@ -195,6 +197,9 @@ export class Trainer {
   private readonly weightedSlots: (Metric | string)[];
   private readonly steps: Record<StepKind, StepFunction<Tensor[], Record<string, Tensor>>>;
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
+  /** The strategy whose scope compile() ran in (Keras' model.distribute_strategy), null for none. */
+  readonly strategy: TrainingStrategy | null = currentTrainingStrategy();
+  private broadcasted = false;
 
   constructor(
     private readonly model: Model,
@@ -287,8 +292,13 @@ export class Trainer {
       // Keras' train_step differentiates optimizer.scale_loss(loss); the tracker gets the loss itself.
       return { yPred: output, loss, scaledLoss: this.optimizer.scaleLoss(loss) };
     });
-    this.lossTracker.updateState(loss, batchSizeOf(x));
     const variables = this.model.trainableVariables;
+    if (this.strategy !== null && this.strategy.numReplicasInSync > 1 && variables.length > 0) {
+      this.optimizer.applyGradients(zip(this.reduceAcrossReplicas(tape.gradient(scaledLoss, variables), loss, batchSizeOf(x)), variables));
+      this.optimizerBuilt = true;
+      return this.model.computeMetrics(x, y, yPred, sampleWeight);
+    }
+    this.lossTracker.updateState(loss, batchSizeOf(x));
     if (variables.length > 0) {
       this.optimizer.applyGradients(zip(tape.gradient(scaledLoss, variables), variables));
       this.optimizerBuilt = true;
@@ -296,6 +306,28 @@ export class Trainer {
       process.emitWarning('The model does not have any trainable weights.');
     }
     return this.model.computeMetrics(x, y, yPred, sampleWeight);
+  }
+
+  /**
+   * The global batch's mean gradients and loss from each replica's mean over its own part: every value
+   * times its replica's sample count, one packed all-reduce (sums), divided by the global count, so
+   * unequal parts (the last batch) weigh right. The loss tracker gets the global loss.
+   */
+  private reduceAcrossReplicas(gradients: (Tensor | null)[], loss: Tensor, batchSize: Tensor): (Tensor | null)[] {
+    const strategy = this.strategy as TrainingStrategy;
+    const n = Cast({ x: batchSize, DstT: loss.dtype } as Parameters<typeof Cast>[0]);
+    const present = gradients.filter((g): g is Tensor => g !== null);
+    const reduced = strategy.allReduceValues([
+      ...present.map((g) => Mul({ x: g, y: Cast({ x: n, DstT: g.dtype } as Parameters<typeof Cast>[0]) })),
+      Reshape({ tensor: Mul({ x: loss, y: n }), shape: [1] }),
+      Reshape({ tensor: n, shape: [1] }),
+    ]);
+    const total = Reshape({ tensor: reduced[reduced.length - 1], shape: [] });
+    this.lossTracker.updateState(RealDiv({ x: Reshape({ tensor: reduced[reduced.length - 2], shape: [] }), y: total }), total);
+    let next = 0;
+    return gradients.map((g) =>
+      g === null ? null : RealDiv({ x: reduced[next++], y: Cast({ x: total, DstT: g.dtype } as Parameters<typeof Cast>[0]) }),
+    );
   }
 
   /** Keras' default test_step. */
@@ -461,7 +493,8 @@ export class Trainer {
           `\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`,
         );
       }
-      train = new DatasetSource(x, this.inputDType(), classWeight);
+      const strategy = this.strategy !== null && this.strategy.numReplicasInSync > 1 ? this.strategy : null;
+      train = new DatasetSource(x, this.inputDType(), classWeight, strategy?.batchShard);
     } else {
       const batchSize = positiveInteger('batchSize', options.batchSize ?? 32);
       const source = this.arraySource(x, y, batchSize, options.sampleWeight, classWeight);
@@ -480,6 +513,14 @@ export class Trainer {
         positiveInteger('validationBatchSize', options.validationBatchSize ?? options.batchSize ?? 32),
       );
     this.buildFor(train);
+    if (this.strategy !== null && this.strategy.numReplicasInSync > 1) {
+      if (train instanceof ArraySource) train = train.sharded(this.strategy.batchShard);
+      if (!this.broadcasted) {
+        // Keras' mirrored variables start from the chief's initial values.
+        this.strategy.broadcastVariables(this.model.variables);
+        this.broadcasted = true;
+      }
+    }
     train = withSteps(train, options.stepsPerEpoch, 'stepsPerEpoch');
     const validationSteps = options.validationSteps;
     if (validation !== undefined) withSteps(validation, validationSteps, 'validationSteps');

@@ -1,0 +1,35 @@
+// The strategy whose scope() is running: what Keras' compile() records as the model's strategy.
+export interface ReplicaStrategy {
+  readonly numReplicasInSync: number;
+}
+
+let current: ReplicaStrategy | null = null;
+
+export function currentStrategy(): ReplicaStrategy | null {
+  return current;
+}
+
+export function inScope<T>(strategy: ReplicaStrategy, body: () => T): T {
+  const outer = current;
+  current = strategy;
+  try {
+    return body();
+  } finally {
+    current = outer;
+  }
+}
+
+/** What Keras' fit asks of the strategy a model was compiled under. */
+export interface TrainingStrategy extends ReplicaStrategy {
+  /** This worker's part of each global batch. */
+  readonly batchShard: { index: number; count: number };
+  /** Element-wise sums across replicas, packed into one collective (added to the step being traced). */
+  allReduceValues(values: readonly import('../tensor').Tensor[]): import('../tensor').Tensor[];
+  /** Every replica's variables set to the chief's, in one run. */
+  broadcastVariables(variables: readonly import('../variable').Variable[]): void;
+}
+
+export function currentTrainingStrategy(): TrainingStrategy | null {
+  const strategy = current as Partial<TrainingStrategy> | null;
+  return strategy !== null && typeof strategy.allReduceValues === 'function' ? (strategy as TrainingStrategy) : null;
+}
