@@ -39,7 +39,7 @@ import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
 import { TrainingStrategy, currentTrainingStrategy } from '../../distribute/distribution_context';
-import { Cast, Mul, RealDiv, Reshape } from '../../ops/generated';
+import { Mul, RealDiv, Reshape } from '../../ops/generated';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier;
