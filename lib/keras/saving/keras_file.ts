@@ -120,11 +120,48 @@ export interface LoadModelOptions {
   customObjects?: Readonly<Record<string, KerasObject>>;
   /** Compile the model as it was saved (default true). */
   compile?: boolean;
+  /**
+   * Keras' safe_mode (default true): a config holding a Python lambda (a `Lambda` layer, a
+   * `__lambda__` function) is refused with Keras' message. With false it is refused too, saying why:
+   * tf-napi never runs code from a file (nothing it reads reaches eval, Function or require).
+   */
+  safeMode?: boolean;
+}
+
+/** The first Python lambda in a config (Keras serializes them as class_name '__lambda__'), or undefined. */
+function findLambda(value: unknown, where: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findLambda(value[i], `${where}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  if (record.class_name === '__lambda__' || (record.class_name === 'Lambda' && record.module === 'keras.layers')) return where;
+  for (const [key, child] of Object.entries(record)) {
+    const found = findLambda(child, `${where}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Keras' load_model for a .keras file: the model from its config, compiled as saved, with its weights and optimizer state. */
 export async function loadKerasFile(path: string, options: LoadModelOptions = {}): Promise<Model> {
   const { config, weights } = readKerasFile(path);
+  const lambda = findLambda(config, 'config');
+  if (lambda !== undefined) {
+    throw (options.safeMode ?? true)
+      ? new TypeError(
+          `'${path}' requests the deserialization of a Python lambda (at ${lambda}). This carries a potential risk of arbitrary ` +
+            'code execution and thus it is disallowed by default (safeMode). Rewrite it as a registered layer class ' +
+            '(tf.keras.saving.registerKerasSerializable) and pass it in customObjects.',
+        )
+      : new TypeError(
+          `'${path}' holds a Python lambda (at ${lambda}): Python bytecode cannot run in tf-napi. Rewrite it as a registered layer class.`,
+        );
+  }
   const store = await storeFromBytes(weights);
   const { compile_config: compileConfig, ...serialized } = config;
   return customObjectScope(options.customObjects ?? {}, () => {

@@ -1,6 +1,6 @@
 // Keras' saving_api: model.save / load_model / save_weights / load_weights, by the path's extension.
 import type { Model } from '../models/model';
-import { describeValue } from '../utils/argument_validation';
+import { checkOptions, describeValue } from '../utils/argument_validation';
 import { kerasFileWeights, loadKerasFile, LoadModelOptions, saveKerasFile } from './keras_file';
 import { loadWeightsFromStore, loadWeightsOnly, saveWeightsOnly } from './weights_file';
 import { loadCheckpointWeights, saveCheckpointWeights } from './checkpoint_weights';
@@ -24,6 +24,7 @@ export async function saveModel(model: Model, path: string): Promise<void> {
 /** Keras' `keras.saving.load_model('m.keras', {customObjects, compile})`. */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {
   checkPath(path, 'loadModel()');
+  checkOptions('loadModel()', options, ['customObjects', 'compile', 'safeMode']);
   if (!path.endsWith('.keras')) {
     throw new RangeError(
       `File format not supported: filepath=${path}. This port loads Keras 3 \`.keras\` files; ` +
