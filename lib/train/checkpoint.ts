@@ -16,6 +16,7 @@ import {
 } from '../errors';
 import { TensorSpec, TracedFunction, tfFunction } from '../function';
 import { IterationsVariable, LearningRateVariable } from '../keras/optimizers/learning_rate';
+import { Layer } from '../keras/layers/layer';
 import { Optimizer } from '../keras/optimizers/optimizer';
 import { RestoreV2, SaveV2 } from '../ops/generated';
 import { Tensor } from '../tensor';
@@ -29,6 +30,10 @@ export interface CheckpointEntry {
   /** The dtype's name, or TF's DataType enum value for a dtype this package does not name. */
   dtype: DType | number;
   shape: number[];
+  /** Where the tensor's bytes are in its data shard. */
+  shardId?: number;
+  offset?: number;
+  size?: number;
 }
 
 /** `<prefix>.index` and `<prefix>.data-00000-of-00001`: the two files of a single-shard checkpoint. */
@@ -325,13 +330,19 @@ function decodeEntry(bytes: Uint8Array, corrupt: (why: string) => Error): Checkp
   const reader = new ByteReader(bytes, 0, bytes.length, corrupt);
   let dtype = 0;
   let shape: number[] = [];
+  let shardId = 0;
+  let offset = 0;
+  let size = 0;
   while (!reader.done) {
     const tag = reader.varint();
     if (tag === 8) dtype = reader.varint();
     else if (tag === 18) shape = decodeShape(reader.take(reader.varint()), corrupt);
+    else if (tag === 24) shardId = reader.varint();
+    else if (tag === 32) offset = reader.varint();
+    else if (tag === 40) size = reader.varint();
     else reader.skipField(tag & 7);
   }
-  return { dtype: DTYPE_BY_ENUM.get(dtype) ?? dtype, shape };
+  return { dtype: DTYPE_BY_ENUM.get(dtype) ?? dtype, shape, shardId, offset, size };
 }
 
 /** Every tensor in the checkpoint at `prefix`, by key, in key order. */
@@ -377,6 +388,37 @@ function readIndexFile(prefix: string): Map<string, CheckpointEntry> {
     }
   }
   return entries;
+}
+
+/**
+ * The bytes of the scalar string tensor stored under `key` (the object graph), read from the data
+ * file directly: string tensors read through TF come back as UTF-8 text, which binary protos are not.
+ * A bundle stores a string as its varint length, a 4-byte checksum of the lengths, then the bytes.
+ */
+export function readStringScalar(path: string, key: string): Uint8Array | undefined {
+  const prefix = checkpointPrefix(path);
+  const entry = readCheckpointIndex(prefix).get(key);
+  if (entry === undefined) return undefined;
+  const corrupt = (why: string) => new DataLossError(`Checkpoint '${path}': the '${key}' entry is damaged: ${why}`);
+  if (entry.dtype !== 'string' || entry.shape.length !== 0) throw corrupt('it is not a scalar string');
+  if (entry.shardId !== 0) throw new UnimplementedError(`Checkpoint '${path}' has several data shards, which this reader does not support`);
+  let bytes: Buffer;
+  try {
+    const fd = fs.openSync(dataFile(prefix), 'r');
+    try {
+      bytes = Buffer.alloc(entry.size ?? 0);
+      if (fs.readSync(fd, bytes, 0, bytes.length, entry.offset ?? 0) !== bytes.length) throw corrupt('the data file is truncated');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    if (errorCode(e) === 'ENOENT') throw new NotFoundError(`Checkpoint '${path}' has no data file ${dataFile(prefix)}`);
+    throw e;
+  }
+  const reader = new ByteReader(bytes, 0, bytes.length, corrupt);
+  const length = reader.varint();
+  reader.take(4);
+  return new Uint8Array(reader.take(length));
 }
 
 /** Python's tf.train.list_variables(prefix): `[key, shape]` of every tensor, in key order. */
@@ -636,8 +678,28 @@ export function loadVariables(path: string, namedVariables: NamedVariables): voi
 
 // ---- tf.train.Checkpoint ----
 
+/** Checkpoints that track layers or models, with TF's object graph: keras/saving/checkpoint_weights.ts registers them (an import from here would be a cycle through Keras' models). */
+export interface ObjectGraphIO {
+  write(path: string, objects: { readonly [key: string]: unknown }, owner: object, extra: [string, Variable][]): void;
+  restore(path: string, objects: { readonly [key: string]: unknown }, extra: [string, Variable][]): void;
+}
+
+let objectGraphIO: ObjectGraphIO | undefined;
+
+export function registerObjectGraphIO(io: ObjectGraphIO): void {
+  objectGraphIO = io;
+}
+
+function requireObjectGraphIO(): ObjectGraphIO {
+  // Loaded on first use when nothing has loaded Keras' saving modules yet (a Layer exists, so Keras is loaded).
+  if (objectGraphIO === undefined) require('../keras/saving/checkpoint_weights');
+  if (objectGraphIO === undefined)
+    throw new Error('internal: keras/saving/checkpoint_weights did not register the object-graph checkpoint writer');
+  return objectGraphIO;
+}
+
 /** What a Checkpoint tracks: variables, optimizers, and objects of them (keys join with '/'). */
-export type Trackable = Variable | Optimizer | { readonly [key: string]: Trackable };
+export type Trackable = Variable | Optimizer | Layer | { readonly [key: string]: Trackable };
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
   if (value === null || typeof value !== 'object') return false;
@@ -646,7 +708,10 @@ function isPlainObject(value: unknown): value is Readonly<Record<string, unknown
 }
 
 /**
- * Python's tf.train.Checkpoint, for variables and optimizers: `new Checkpoint({ optimizer, kernel })`.
+ * Python's tf.train.Checkpoint: `new Checkpoint({ model, optimizer })`, `new Checkpoint({ optimizer, kernel })`.
+ * With a layer or model among the objects, the checkpoint holds TF's object graph and Python's names
+ * for a Keras 3 model (keras/saving/checkpoint_weights.ts), so Python's Checkpoint(model=...).restore()
+ * reads it and this one reads Python's. Without one, the keys are these:
  * An optimizer is saved as `<key>/iterations`, `<key>/learning_rate` (unless it follows a schedule),
  * its other state variables (`<key>/u_product` of Nadam) and `<key>/slots/<variable key>/<slot>` for
  * each tracked variable it has slots for, so training resumes exactly. `save_counter` numbers the saves.
@@ -656,14 +721,20 @@ export class Checkpoint {
   readonly saveCounter = new Variable(BigInt(0), { name: 'save_counter', trainable: false, dtype: 'int64' });
   private readonly variables: [string, Variable][] = [];
   private readonly optimizers: [string, Optimizer][] = [];
+  /** Whether a layer or model is tracked: then the checkpoint is written with Python's object graph and names. */
+  private objectGraph = false;
+  private readonly objects: { readonly [key: string]: Trackable };
 
   constructor(objects: { readonly [key: string]: Trackable }) {
     if (!isPlainObject(objects)) throw new TypeError('Checkpoint takes an object of variables and optimizers');
+    this.objects = objects;
     const visit = (value: unknown, key: string): void => {
       if (value instanceof Variable) this.variables.push([key, value]);
       else if (value instanceof Optimizer) this.optimizers.push([key, value]);
+      else if (value instanceof Layer) this.objectGraph = true;
       else if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) visit(v, `${key}/${k}`);
-      else throw new TypeError(`Checkpoint can track variables, optimizers and objects of them; '${key}' is ${String(value)}`);
+      else
+        throw new TypeError(`Checkpoint can track variables, optimizers, layers, models and objects of them; '${key}' is ${String(value)}`);
     };
     for (const [key, value] of Object.entries(objects)) visit(value, key);
   }
@@ -686,7 +757,8 @@ export class Checkpoint {
 
   /** Writes the checkpoint at exactly `path`; returns it. */
   write(path: string): string {
-    writeCheckpoint(checkpointPrefix(path), this.entries());
+    if (this.objectGraph) requireObjectGraphIO().write(checkpointPrefix(path), this.objects, this, [['save_counter', this.saveCounter]]);
+    else writeCheckpoint(checkpointPrefix(path), this.entries());
     return path;
   }
 
@@ -714,6 +786,10 @@ export class Checkpoint {
    */
   restore(path: string): void {
     const prefix = checkpointPrefix(path);
+    if (this.objectGraph) {
+      requireObjectGraphIO().restore(prefix, this.objects, [['save_counter', this.saveCounter]]);
+      return;
+    }
     const index = readCheckpointIndex(prefix);
     // Checkpoints written by saveVariables have no save_counter.
     const present = this.entries().filter(([key]) => key !== 'save_counter' || index.has(key));

@@ -18,6 +18,9 @@ import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, 
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { exportSavedModel, ExportOptions } from '../export/saved_model';
 import { FunctionalGraph } from './functional';
+import { functionalConfig } from './functional_config';
+import type { KerasObject } from '../saving/object_registration';
+import { exportedFrom } from '../saving/serialization_lib';
 import { printSummary, SummaryOptions } from './summary';
 
 export interface ModelOptions {
@@ -55,6 +58,8 @@ export class Model extends Layer {
   graphVersion = 0;
   protected graph: FunctionalGraph | null = null;
   private trainer: Trainer | null = null;
+  /** What compile() was given, for Keras' compile_config. */
+  private compileOptions: CompileOptions | null = null;
   private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
 
   constructor(...args: PositionalArgs<ModelOptions, typeof POSITIONAL>) {
@@ -162,6 +167,7 @@ export class Model extends Layer {
     this.checkNotDisposed();
     this.trainer = new Trainer(this, options);
     optimizerUsers(this.trainer.optimizer).add(this);
+    this.compileOptions = { ...options };
   }
 
   /**
@@ -182,6 +188,44 @@ export class Model extends Layer {
       }
       super.dispose();
     });
+  }
+
+  /** What compile() was given (null before), for Keras' `get_compile_config`. */
+  get compileArguments(): Readonly<CompileOptions> | null {
+    return this.compileOptions;
+  }
+
+  /** The class a functional `Model` serializes as: Keras' 'Functional' (models/functional_model.ts). */
+  get serializedClass(): KerasObject | undefined {
+    return this.constructor === Model && this.graph !== null ? exportedFrom('keras.src.models.functional').get('Functional') : undefined;
+  }
+
+  /** A functional model's config: its layers and their calls (Keras' Functional.get_config). */
+  override getConfig(): Record<string, unknown> {
+    if (this.graph === null) return super.getConfig();
+    return functionalConfig(this.name, this.trainable, this.graph);
+  }
+
+  /**
+   * Keras' `model.save_weights(path)`: a path ending in `.weights.h5` gets Keras 3's HDF5 layout (the
+   * model's and the optimizer's variables, readable by Python's `model.load_weights`); any other path
+   * a TF checkpoint (`<path>.index` + data). Written atomically.
+   */
+  async saveWeights(path: string): Promise<void> {
+    const { saveWeights } = await import('../saving/saving_api');
+    return saveWeights(this, path);
+  }
+
+  /** Keras' `model.load_weights(path)`: from a `.weights.h5` file, a `.keras` file or a TF checkpoint; all or nothing. */
+  async loadWeights(path: string): Promise<void> {
+    const { loadWeights } = await import('../saving/saving_api');
+    return loadWeights(this, path);
+  }
+
+  /** Keras' `model.save('m.keras')`: the config, compile config and weights in Keras 3's zip format, written atomically. */
+  async save(path: string): Promise<void> {
+    const { saveModel } = await import('../saving/saving_api');
+    return saveModel(this, path);
   }
 
   get compiled(): boolean {

@@ -1,5 +1,11 @@
 // tf.keras.saving
-export { registerKerasSerializable, getRegisteredName, getRegisteredObject, type KerasObject } from './object_registration';
+export {
+  registerKerasSerializable,
+  getRegisteredName,
+  getRegisteredObject,
+  customObjectScope,
+  type KerasObject,
+} from './object_registration';
 export {
   serializeKerasObject,
   deserializeKerasObject,
@@ -8,3 +14,5 @@ export {
   type DeserializeOptions,
   type Config,
 } from './serialization_lib';
+export { saveModel, loadModel, saveWeights, loadWeights } from './saving_api';
+export type { LoadModelOptions } from './keras_file';

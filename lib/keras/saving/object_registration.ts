@@ -6,6 +6,8 @@
 export type KerasObject = Function;
 
 const customObjects = new Map<string, KerasObject>();
+/** Keras' custom_object_scope: names that deserialization resolves while a load runs (innermost last). */
+const scopes: Readonly<Record<string, KerasObject>>[] = [];
 const customNames = new Map<KerasObject, string>();
 
 function isClass(value: KerasObject): boolean {
@@ -53,5 +55,16 @@ export function getRegisteredObject(
   const registered = customObjects.get(name);
   if (registered !== undefined) return registered;
   if (customObjectsArg && Object.hasOwn(customObjectsArg, name)) return customObjectsArg[name];
+  for (let i = scopes.length - 1; i >= 0; i--) if (Object.hasOwn(scopes[i], name)) return scopes[i][name];
   return moduleObjects?.get(name);
+}
+
+/** Keras' `custom_object_scope(objects)`: runs `body` with `objects` resolvable by name in every deserialization it makes. */
+export function customObjectScope<T>(objects: Readonly<Record<string, KerasObject>>, body: () => T): T {
+  scopes.push(objects);
+  try {
+    return body();
+  } finally {
+    scopes.pop();
+  }
 }

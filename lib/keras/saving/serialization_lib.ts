@@ -58,7 +58,8 @@ export function serializeKerasObject(obj: Configurable): SerializedKerasObject {
   if (typeof obj !== 'object' || obj === null || typeof obj.getConfig !== 'function') {
     throw new TypeError(`Cannot serialize ${describeValue(obj)}: only objects with a getConfig() method can be serialized.`);
   }
-  const cls = obj.constructor;
+  // A class may serialize as another (Keras' `Model(inputs, outputs)` is a 'Functional').
+  const cls = (obj as { serializedClass?: KerasObject }).serializedClass ?? obj.constructor;
   const module = publicModules.get(cls) ?? null;
   const serialized: SerializedKerasObject = {
     module,

@@ -1,0 +1,116 @@
+// Keras' functional config (functional.py get_config / functional_from_config): each layer's dict
+// with its name and inbound nodes (the KerasTensors each call read, by [layer, node, tensor]), and
+// the model's input and output layers; rebuilt by calling the deserialized layers in that order.
+import { KerasTensor } from '../layers/keras_tensor';
+import { CallOptions, Layer } from '../layers/layer';
+import { deserialize as deserializeLayer } from '../layers/serialization';
+import { serializeKerasObject } from '../saving/serialization_lib';
+import { describeValue, isPlainObject } from '../utils/argument_validation';
+import type { FunctionalGraph } from './functional';
+
+type History = [string, number, number];
+
+/** The config of a model over `graph`. */
+export function functionalConfig(name: string, trainable: boolean, graph: FunctionalGraph): Record<string, unknown> {
+  const history = (tensor: KerasTensor): History => [
+    tensor.node.layer.name,
+    graph.nodesOf(tensor.node.layer).indexOf(tensor.node),
+    tensor.index,
+  ];
+  const layers = graph.operations.map((layer) => ({
+    ...serializeKerasObject(layer),
+    name: layer.name,
+    inbound_nodes: graph
+      .nodesOf(layer)
+      .filter((node) => node.inputs.length > 0)
+      .map((node) => ({
+        args: node.inputs.map((input) => ({
+          class_name: '__keras_tensor__',
+          config: { shape: input.shape, dtype: input.dtype, keras_history: history(input) },
+        })),
+        kwargs: node.callOptions.training === undefined ? {} : { training: node.callOptions.training },
+      })),
+  }));
+  const ends = (tensors: readonly KerasTensor[]) => (tensors.length === 1 ? history(tensors[0]) : tensors.map(history));
+  return { name, trainable, layers, input_layers: ends(graph.inputs), output_layers: ends(graph.outputs) };
+}
+
+const badConfig = (why: string) => new TypeError(`Invalid functional model config: ${why}`);
+
+function historyOf(value: unknown): History {
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    typeof value[0] !== 'string' ||
+    !Number.isInteger(value[1]) ||
+    !Number.isInteger(value[2])
+  ) {
+    throw badConfig(`a tensor reference must be [layer_name, node_index, tensor_index]. Received: ${describeValue(value)}`);
+  }
+  return value as History;
+}
+
+/** The one-or-many [layer, node, tensor] references of input_layers/output_layers. */
+function endsOf(value: unknown): History[] {
+  if (Array.isArray(value) && typeof value[0] === 'string') return [historyOf(value)];
+  if (!Array.isArray(value)) throw badConfig(`input_layers/output_layers must be lists. Received: ${describeValue(value)}`);
+  return value.map(historyOf);
+}
+
+/** The inputs and outputs of the graph a functional config describes, its layers deserialized and called in order. */
+export function functionalFromConfig(config: Record<string, unknown>): { inputs: KerasTensor[]; outputs: KerasTensor[] } {
+  const { layers } = config;
+  if (!Array.isArray(layers)) throw badConfig(`it needs a \`layers\` list. Received: ${describeValue(layers)}`);
+  const created = new Map<string, Layer>();
+  /** The output tensors of each layer's calls made so far. */
+  const made = new Map<string, KerasTensor[][]>();
+  const pending: { name: string; layer: Layer; nodes: unknown[] }[] = [];
+  for (const entry of layers) {
+    if (!isPlainObject(entry)) throw badConfig(`each layer must be a dict. Received: ${describeValue(entry)}`);
+    const { inbound_nodes: inboundNodes = [], name, ...serialized } = entry;
+    const layer = deserializeLayer(serialized as never);
+    const layerName = typeof name === 'string' ? name : layer.name;
+    if (created.has(layerName)) throw badConfig(`the layer name '${layerName}' is used twice`);
+    created.set(layerName, layer);
+    if (!Array.isArray(inboundNodes)) throw badConfig(`layer '${layerName}': inbound_nodes must be a list`);
+    const inputOutput = (layer as { output?: unknown }).output;
+    made.set(layerName, inputOutput instanceof KerasTensor && inboundNodes.length === 0 ? [[inputOutput]] : []);
+    pending.push({ name: layerName, layer, nodes: [...inboundNodes] });
+  }
+  const tensorAt = ([layerName, nodeIndex, tensorIndex]: History): KerasTensor | undefined =>
+    made.get(layerName)?.[nodeIndex]?.[tensorIndex];
+  // Calls whose inputs exist run; repeat until every call ran (a layer's later node may read a layer listed after it).
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const item of pending) {
+      while (item.nodes.length > 0) {
+        const node = item.nodes[0];
+        if (!isPlainObject(node) || !Array.isArray(node.args)) throw badConfig(`layer '${item.layer.name}': a node must be {args, kwargs}`);
+        const refs = node.args.map((arg) => {
+          if (!isPlainObject(arg) || arg.class_name !== '__keras_tensor__' || !isPlainObject(arg.config)) {
+            throw badConfig(`layer '${item.layer.name}': only KerasTensor arguments are supported. Received: ${describeValue(arg)}`);
+          }
+          return historyOf(arg.config.keras_history);
+        });
+        const inputs = refs.map(tensorAt);
+        if (inputs.some((t) => t === undefined)) break;
+        if (inputs.length !== 1)
+          throw badConfig(`layer '${item.layer.name}' is called on ${inputs.length} tensors; only single-input layers are supported`);
+        const kwargs = isPlainObject(node.kwargs) ? node.kwargs : {};
+        const options: CallOptions = typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
+        const output = item.layer.apply(inputs[0] as KerasTensor, options) as unknown as KerasTensor;
+        made.get(item.name)?.push([output]);
+        item.nodes.shift();
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((item) => item.nodes.length > 0);
+  if (stuck) throw badConfig(`layer '${stuck.layer.name}' reads a tensor that no layer of the config makes`);
+  const resolve = (ref: History) => {
+    const found = tensorAt(ref);
+    if (found === undefined) throw badConfig(`no tensor ${JSON.stringify(ref)} in the model`);
+    return found;
+  };
+  return { inputs: endsOf(config.input_layers).map(resolve), outputs: endsOf(config.output_layers).map(resolve) };
+}
