@@ -83,12 +83,23 @@ async function main(): Promise<void> {
     } else {
       theirs.push(p);
     }
-    console.log(`round ${r + 1}: tf-napi ${mine[r].toFixed(2)} steps/s, python keras ${typeof p === 'number' ? p.toFixed(2) : 'n/a'} steps/s`);
+    console.log(
+      `round ${r + 1}: tf-napi ${mine[r].toFixed(2)} steps/s, python keras ${typeof p === 'number' ? p.toFixed(2) : 'n/a'} steps/s`,
+    );
   }
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const ratio = theirs.length > 0 ? median(mine) / median(theirs) : Number.NaN;
   console.log(
-    JSON.stringify({ workload: 'lstm', cpu, cores: os.cpus().length, steps, rounds, tfNapi: median(mine), pythonKeras: theirs.length ? median(theirs) : null, ratio }),
+    JSON.stringify({
+      workload: 'lstm',
+      cpu,
+      cores: os.cpus().length,
+      steps,
+      rounds,
+      tfNapi: median(mine),
+      pythonKeras: theirs.length ? median(theirs) : null,
+      ratio,
+    }),
   );
 }
 

@@ -177,8 +177,8 @@ test('the mask travels: Embedding(maskZero) → LSTM in Sequential, functional a
 
 test('returnState in a functional model gives [output, h, c]', () => {
   const input = tf.keras.Input({ shape: [5, 3] });
-  const outs = new LSTM(4, { returnState: true }).apply(input) as unknown as tf.keras.layers.KerasTensor[];
-  assert.equal(outs.length, 3);
+  const lstm = new LSTM(4, { returnState: true });
+  const outs = lstm.apply(input) as unknown as tf.keras.layers.KerasTensor[];
   assert.deepEqual(
     outs.map((o) => o.shape),
     [
@@ -187,6 +187,13 @@ test('returnState in a functional model gives [output, h, c]', () => {
       [null, 4],
     ],
   );
+  // The cell state feeds the next layer.
+  const model = new tf.keras.Model({ inputs: input, outputs: new Dense(2).apply(outs[2]) });
+  const xs = tf.ones([2, 5, 3]);
+  assert.deepEqual(model.predictOnBatch(xs).shape, [2, 2]);
+  const [output, h, c] = lstm.apply(xs) as unknown as tf.Tensor[];
+  assert.deepEqual(output.dataSync(), h.dataSync());
+  assert.deepEqual(c.shape, [2, 4]);
 });
 
 test('max abs diff against Keras', () => {
