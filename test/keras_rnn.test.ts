@@ -200,3 +200,20 @@ test('max abs diff against Keras', () => {
   console.log(`rnn parity: max abs diff ${maxDiff.toExponential(2)}`);
   assert.ok(maxDiff < 1e-4);
 });
+
+test('Orthogonal (the recurrent kernels default): Qᵀ·Q = gain²·I, seeded, Keras config', () => {
+  const init = new tf.keras.initializers.Orthogonal({ gain: 2, seed: 5 });
+  for (const shape of [
+    [6, 4],
+    [4, 6],
+  ]) {
+    const q = init.call(shape);
+    const [r, c] = shape;
+    const qtq = (r >= c ? tf.matmul(q, q, { transposeA: true }) : tf.matmul(q, q, { transposeB: true })).arraySync() as number[][];
+    qtq.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - (i === j ? 4 : 0)) < 1e-5, `${shape}: [${i}][${j}] = ${v}`)));
+    assert.deepEqual(init.call(shape).dataSync(), q.dataSync());
+  }
+  assert.deepEqual(init.getConfig(), { seed: 5, gain: 2 });
+  assert.equal(tf.keras.initializers.get('orthogonal').constructor.name, 'Orthogonal');
+  assert.throws(() => init.call([3]), /2D/);
+});
