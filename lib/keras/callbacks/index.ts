@@ -8,3 +8,5 @@ export { CSVLogger, type CSVLoggerOptions } from './csv_logger';
 export { TerminateOnNaN, type TerminateOnNaNOptions } from './terminate_on_nan';
 export { LambdaCallback, type LambdaCallbackOptions } from './lambda_callback';
 export { TensorBoard, type TensorBoardOptions } from './tensorboard';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './model_checkpoint';
+export { BackupAndRestore, type BackupAndRestoreOptions } from './backup_and_restore';

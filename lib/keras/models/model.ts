@@ -54,6 +54,8 @@ export class Model extends Layer {
   stopTraining = false;
   /** The History of the last fit(). */
   history: History | null = null;
+  /** Set in onTrainBegin by a callback that restored a backup (BackupAndRestore): the epoch fit() starts at. */
+  resumeEpoch: number | null = null;
   /** Counts changes of the layer graph; traced train/test/predict steps are rebuilt when it moves. */
   graphVersion = 0;
   protected graph: FunctionalGraph | null = null;

@@ -486,10 +486,13 @@ export class Trainer {
     });
     model.stopTraining = false;
     await callbackList.onTrainBegin();
+    // BackupAndRestore sets where a restarted run resumes (Keras' `model._initial_epoch`).
+    const startEpoch = model.resumeEpoch ?? initialEpoch;
+    model.resumeEpoch = null;
     let trainingLogs: Logs | undefined;
     let announcedSteps = train.steps;
     const pacer = new StepPacer();
-    for (let epoch = initialEpoch; epoch < epochs; ++epoch) {
+    for (let epoch = startEpoch; epoch < epochs; ++epoch) {
       this.resetMetrics();
       await callbackList.onEpochBegin(epoch);
       const logs = await this.runEpoch('train', train, shuffle, callbackList, pacer);
