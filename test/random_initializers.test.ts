@@ -257,6 +257,8 @@ test('get() takes Keras names, camelCase names, configs and instances; unknown n
     ['truncated_normal', 'TruncatedNormal'],
     ['truncatedNormal', 'TruncatedNormal'],
     ['variance_scaling', 'VarianceScaling'],
+    ['orthogonal', 'Orthogonal'],
+    ['Orthogonal', 'Orthogonal'],
   ];
   for (const [name, className] of expected) assert.equal(init.get(name).constructor.name, className, name);
   // Names give Keras' defaults.
@@ -296,9 +298,9 @@ test('get() takes Keras names, camelCase names, configs and instances; unknown n
       return true;
     },
   );
-  assert.throws(() => init.get({ class_name: 'Orthogonal', config: {} }), {
+  assert.throws(() => init.get({ class_name: 'Identity', config: {} }), {
     name: 'RangeError',
-    message: /Unknown initializer: 'Orthogonal'/,
+    message: /Unknown initializer: 'Identity'/,
   });
   assert.throws(() => init.get(42 as never), { name: 'TypeError', message: /Could not interpret initializer identifier: 42/ });
   assert.throws(() => init.get({ config: {} } as never), { name: 'TypeError', message: /string `class_name`/ });

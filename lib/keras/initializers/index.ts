@@ -19,4 +19,5 @@ export { GlorotUniform } from './glorot_uniform';
 export { GlorotNormal } from './glorot_normal';
 export { HeNormal } from './he_normal';
 export { HeUniform } from './he_uniform';
+export { Orthogonal, type OrthogonalOptions } from './orthogonal';
 export { get, serialize, deserialize, type InitializerIdentifier, type SerializedInitializer } from './serialization';

@@ -15,6 +15,7 @@ import { HeNormal } from './he_normal';
 import { HeUniform } from './he_uniform';
 import { Initializer, InitializerConfig } from './initializer';
 import { Ones } from './ones';
+import { Orthogonal } from './orthogonal';
 import { RandomNormal } from './random_normal';
 import { RandomUniform } from './random_uniform';
 import { TruncatedNormal } from './truncated_normal';
@@ -39,6 +40,7 @@ const BUILT_INS = [
   HeNormal,
   HeUniform,
   Ones,
+  Orthogonal,
   RandomNormal,
   RandomUniform,
   TruncatedNormal,
@@ -56,6 +58,7 @@ const MODULE_OBJECTS = new Map<string, KerasObject>([
   ]),
   ['normal', RandomNormal],
   ['one', Ones],
+  ['orthogonal', Orthogonal],
   ['uniform', RandomUniform],
   ['zero', Zeros],
 ]);

@@ -19,6 +19,7 @@ export class Activation extends Layer {
   constructor(...args: PositionalArgs<ActivationOptions, ['activation']>) {
     const resolved = positionalOptions<ActivationOptions>(new.target, args);
     super(resolved);
+    this.supportsMasking = true;
     this.activation = activations.get(resolved.activation);
     this.built = true;
   }

@@ -59,6 +59,7 @@ export class Dense extends Layer {
   constructor(...args: PositionalArgs<DenseOptions, typeof POSITIONAL>) {
     const options = positionalOptions<DenseOptions>(new.target, args);
     super(options);
+    this.supportsMasking = true;
     const { units, activation, useBias = true, kernelInitializer = 'glorot_uniform', biasInitializer = 'zeros' } = options;
     if (!Number.isInteger(units) || units <= 0) {
       throw new RangeError(`Received an invalid value for \`units\`, expected a positive integer. Received: units=${String(units)}`);

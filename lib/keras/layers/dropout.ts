@@ -44,6 +44,7 @@ export class Dropout extends Layer {
   constructor(...args: PositionalArgs<DropoutOptions, typeof POSITIONAL>) {
     const options = positionalOptions<DropoutOptions>(new.target, args);
     super(options);
+    this.supportsMasking = true;
     const { rate, noiseShape = null, seed = null } = options;
     if (typeof rate !== 'number' || !(rate >= 0 && rate <= 1)) {
       throw new RangeError(

@@ -30,3 +30,12 @@ export { Normalization, type NormalizationOptions, type AdaptData } from './norm
 export { CategoryEncoding, type CategoryEncodingOptions, type CategoryOutputMode } from './category_encoding';
 export { SeedGenerator } from './seed_generator';
 export { serialize, deserialize } from './serialization';
+export { Embedding, type EmbeddingOptions } from './embedding';
+export { Masking, type MaskingOptions } from './masking';
+export { RNN, RNNCell, type RNNOptions } from './rnn/rnn';
+export { SimpleRNN, type SimpleRNNOptions } from './rnn/simple_rnn';
+export { LSTM, type LSTMOptions } from './rnn/lstm';
+export { GRU, type GRUOptions } from './rnn/gru';
+export { Bidirectional, type BidirectionalOptions, type MergeMode } from './rnn/bidirectional';
+export { TimeDistributed, type TimeDistributedOptions } from './time_distributed';
+export { getKerasMask, setKerasMask } from './layer';

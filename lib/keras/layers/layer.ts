@@ -36,6 +36,25 @@ export interface LayerOptions {
 export interface CallOptions {
   /** Training mode (Dropout drops, BatchNormalization uses batch statistics); default false. */
   training?: boolean;
+  /**
+   * Keras' `mask`: which timesteps are real (bool). apply() fills it from the mask the inputs carry
+   * (set by Embedding(maskZero), Masking, ...) unless given.
+   */
+  mask?: Tensor | null;
+}
+
+/** Keras' `_keras_mask`: the mask each tensor carries, per tensor object (eager or graph). */
+const tensorMasks = new WeakMap<Tensor, Tensor>();
+
+/** The mask `tensor` carries (Python's `tensor._keras_mask`), or null. */
+export function getKerasMask(tensor: Tensor): Tensor | null {
+  return tensorMasks.get(tensor) ?? null;
+}
+
+/** Attaches `mask` to `tensor` (null removes it). */
+export function setKerasMask(tensor: Tensor, mask: Tensor | null): void {
+  if (mask === null) tensorMasks.delete(tensor);
+  else tensorMasks.set(tensor, mask);
 }
 
 /** Keras' InputSpec: what a built layer accepts (checked on every call, with Keras' messages). */
@@ -107,6 +126,8 @@ export class Layer {
   static readonly unsupportedConfig: Readonly<Record<string, unknown>> = {};
   readonly name: string;
   readonly dtype: DType;
+  /** Keras' supports_masking: the layer passes its input's mask on (computeMask's default). */
+  supportsMasking = false;
   /** Layer calls on KerasTensors, in order (the functional graph's nodes of this layer). */
   readonly inboundNodes: Node[] = [];
   built = false;
@@ -192,14 +213,17 @@ export class Layer {
     this.assertInputCompatible(shape);
     this.maybeBuild(shape);
     const training = options.training ?? enclosingTraining ?? false;
+    const mask = options.mask === undefined ? getKerasMask(inputs) : options.mask;
     const outer = enclosingTraining;
     const outerEntry = entryCall;
     if (!entryCall) this.clearLosses();
     enclosingTraining = training;
     entryCall = true;
     try {
-      const outputs = this.call(inputs, { ...options, training });
+      const outputs = this.call(inputs, { ...options, training, mask });
       if (this.activityRegularizer !== null) this.addLoss(this.activityLoss(outputs));
+      // Keras' _set_mask_metadata: a mask the call attached itself wins.
+      if (!tensorMasks.has(outputs) && outputs !== inputs) setKerasMask(outputs, this.computeMask(inputs, mask));
       return outputs;
     } finally {
       enclosingTraining = outer;
@@ -268,6 +292,14 @@ export class Layer {
     seen.add(this);
     this.callLosses.length = 0;
     for (const sub of this.sublayers()) sub.clearLosses(seen);
+  }
+
+  /**
+   * Keras' compute_mask: the mask of the outputs for `inputs` carrying `mask`. By default a layer
+   * that supportsMasking passes it on, and any other drops it.
+   */
+  computeMask(_inputs: Tensor, mask: Tensor | null): Tensor | null {
+    return this.supportsMasking ? mask : null;
   }
 
   /** Records this call as a node: builds the layer and infers the outputs' shapes. */

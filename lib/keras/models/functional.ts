@@ -89,7 +89,9 @@ export class FunctionalGraph {
     this.inputs.forEach((input, i) => values.set(input, inputs[i]));
     for (const node of this.nodes) {
       const callOptions = options.training === undefined ? node.callOptions : { ...node.callOptions, training: options.training };
-      values.set(node.outputs[0], node.layer.apply(values.get(node.inputs[0]) as Tensor, callOptions));
+      // A layer with several outputs (an RNN with returnState) returns them as an array.
+      const result = node.layer.apply(values.get(node.inputs[0]) as Tensor, callOptions) as Tensor | Tensor[];
+      (Array.isArray(result) ? result : [result]).forEach((value, i) => values.set(node.outputs[i], value));
     }
     return this.outputs.map((output) => values.get(output) as Tensor);
   }
@@ -98,7 +100,11 @@ export class FunctionalGraph {
   outputShapes(inputShapes: readonly Shape[]): Shape[] {
     const shapes = new Map<KerasTensor, Shape>();
     this.inputs.forEach((input, i) => shapes.set(input, inputShapes[i]));
-    for (const node of this.nodes) shapes.set(node.outputs[0], node.layer.computeOutputShape(shapes.get(node.inputs[0]) as Shape));
+    for (const node of this.nodes) {
+      const shape = node.layer.computeOutputShape(shapes.get(node.inputs[0]) as Shape);
+      // Further outputs (returned states) keep the shapes recorded with the node.
+      node.outputs.forEach((output, i) => shapes.set(output, i === 0 ? shape : output.shape));
+    }
     return this.outputs.map((output) => shapes.get(output) as Shape);
   }
 

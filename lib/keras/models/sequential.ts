@@ -91,8 +91,10 @@ export class Sequential extends Model {
   }
 
   override call(inputs: Tensor, options: CallOptions): Tensor {
+    // Each layer reads the mask its input carries.
+    const { mask: _mask, ...rest } = options;
     let x = inputs;
-    for (const layer of this.stack) x = layer.apply(x, options);
+    for (const layer of this.stack) x = layer.apply(x, rest);
     return x;
   }
 
