@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import * as tf from '../lib';
+import { pythonTFMissing, runPython } from './helpers/python_tf';
 import { runtime } from '../lib/runtime';
 
 const { Checkpoint, listVariables, loadVariables, saveVariables } = tf.train;
@@ -13,20 +13,6 @@ const { Checkpoint, listVariables, loadVariables, saveVariables } = tf.train;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-ckpt-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 const tempDir = (): string => fs.mkdtempSync(path.join(root, 'case-'));
-
-/** Python with TensorFlow, for the interop tests (CI has none: they skip). */
-const PYTHON = process.env.TF_NAPI_PYTHON_TF ?? path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
-const PYTHON_ENV = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' };
-let pythonHasTF: boolean | undefined;
-
-function pythonTFMissing(): string | undefined {
-  pythonHasTF ??= spawnSync(PYTHON, ['-c', 'import tensorflow'], { env: PYTHON_ENV, timeout: 120_000 }).status === 0;
-  return pythonHasTF ? undefined : `no Python TensorFlow at ${PYTHON} (set TF_NAPI_PYTHON_TF to a python that can import tensorflow)`;
-}
-
-function runPython(script: string, ...args: string[]): string {
-  return execFileSync(PYTHON, ['-c', script, ...args], { env: PYTHON_ENV, encoding: 'utf8', timeout: 120_000 });
-}
 
 /** Variables of several dtypes and shapes, with the values they start with. */
 function sampleVariables(): Record<string, [tf.Variable, unknown]> {

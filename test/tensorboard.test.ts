@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
 
 import * as tf from '../lib';
+import { PYTHON } from './helpers/python_tf';
 import type { EventObject, SummaryValueObject } from '../lib/summary';
 import { encodeEvent } from '../lib/proto';
 import { close, readFixture } from './helpers/keras_fit_fixture';
@@ -23,7 +24,6 @@ const { summary } = tf;
 
 const FIXTURES = path.join(__dirname, '..', '..', 'test', 'fixtures');
 /** Python with TensorFlow and TensorBoard, for the EventAccumulator check (CI has none: it skips). */
-const PYTHON = process.env.TF_NAPI_PYTHON_TF ?? path.join(__dirname, '..', '..', '.venv', 'bin', 'python');
 
 type Summary = [tag: string, step: number, kind: string, value: number | number[] | string];
 

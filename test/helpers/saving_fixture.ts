@@ -1,6 +1,5 @@
 // Shared by the saving tests: the Python-made fixtures under test/fixtures/saving/, Python itself
 // (for the tests where Python loads what Node saved; they skip without it), and small models.
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '../../lib';
@@ -21,22 +20,8 @@ export const savingFixture = JSON.parse(fs.readFileSync(path.join(SAVING_FIXTURE
   optimizer_variables: Record<string, number[][]>;
 };
 
-const PYTHON = process.env.TF_NAPI_PYTHON_TF ?? path.join(__dirname, '..', '..', '..', '.venv', 'bin', 'python');
-const PYTHON_ENV = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3', TF_ENABLE_ONEDNN_OPTS: '0', KERAS_BACKEND: 'tensorflow' };
-let pythonHasKeras: boolean | undefined;
-
-/** Why the Python interop tests skip, or undefined when Python with TensorFlow and Keras is there. */
-export function pythonKerasMissing(): string | undefined {
-  pythonHasKeras ??= spawnSync(PYTHON, ['-c', 'import tensorflow, keras'], { env: PYTHON_ENV, timeout: 120_000 }).status === 0;
-  return pythonHasKeras ? undefined : `no Python TensorFlow + Keras at ${PYTHON} (set TF_NAPI_PYTHON_TF to a python that has them)`;
-}
-
-/** Runs a Python script; its last stdout line is parsed as JSON. */
-export function runPythonJson<T>(script: string, ...args: string[]): T {
-  const out = execFileSync(PYTHON, ['-c', script, ...args], { env: PYTHON_ENV, encoding: 'utf8', timeout: 180_000 });
-  const lines = out.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as T;
-}
+/** Kept under the saving tests' names. */
+export { pythonTFMissing as pythonKerasMissing, runPythonJson } from './python_tf';
 
 /** The same architectures as the Python fixtures, built and compiled in Node. */
 export function makeModel(name: keyof typeof savingFixture.cases): tf.keras.Model {
