@@ -41,19 +41,35 @@ Server::Server(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Server>(info) 
 }
 
 // A started gRPC server cannot be shut down (TF's GrpcServer::Stop is Unimplemented) and deleting it
-// would free what its service threads still use: like Python, a started server is leaked.
-Server::~Server() {}
+// would free what its service threads still use: like Python, a started server is leaked. One that
+// never started is deleted.
+Server::~Server() {
+  if (server_ != nullptr && !started_) TF_DeleteServer(server_);
+}
+
+TF_Server* Server::Get(Napi::Env env) const {
+  if (server_ == nullptr) ThrowCode(env, TF_FAILED_PRECONDITION, "The server was stopped");
+  return server_;
+}
 
 Napi::Value Server::Start(const Napi::CallbackInfo& info) {
   StatusPtr status = NewStatus();
-  TF_ServerStart(server_, status.get());
+  TF_ServerStart(Get(info.Env()), status.get());
   ThrowIfNotOk(info.Env(), status.get());
+  started_ = true;
   return info.Env().Undefined();
 }
 
+// An unstarted server is deleted (its port freed); a started one is asked to stop, which TF refuses.
 Napi::Value Server::Stop(const Napi::CallbackInfo& info) {
+  TF_Server* server = Get(info.Env());
+  if (!started_) {
+    TF_DeleteServer(server);
+    server_ = nullptr;
+    return info.Env().Undefined();
+  }
   StatusPtr status = NewStatus();
-  TF_ServerStop(server_, status.get());
+  TF_ServerStop(server, status.get());
   ThrowIfNotOk(info.Env(), status.get());
   return info.Env().Undefined();
 }
@@ -64,7 +80,7 @@ Napi::Value Server::Join(const Napi::CallbackInfo& info) {
   // The thread-safe function keeps the event loop alive while the server serves, as Python's join blocks.
   auto done = Napi::ThreadSafeFunction::New(env, Napi::Function::New(env, [](const Napi::CallbackInfo&) {}),
                                             "tf_napi.server.join", 0, 1);
-  TF_Server* server = server_;
+  TF_Server* server = Get(env);
   std::thread([server, done, deferred]() mutable {
     auto status = std::make_shared<StatusPtr>(NewStatus());
     TF_ServerJoin(server, status->get());
@@ -82,7 +98,7 @@ Napi::Value Server::Join(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Server::Target(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), TF_ServerTarget(server_));
+  return Napi::String::New(info.Env(), TF_ServerTarget(Get(info.Env())));
 }
 
 Napi::Value Server::Redirected(const Napi::CallbackInfo& info) {

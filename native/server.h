@@ -21,7 +21,9 @@ class Server : public Napi::ObjectWrap<Server> {
   Napi::Value Target(const Napi::CallbackInfo& info);
   Napi::Value Redirected(const Napi::CallbackInfo& info);
 
+  TF_Server* Get(Napi::Env env) const;
   TF_Server* server_ = nullptr;
+  bool started_ = false;
   int redirected_ = 0;
 };
 

@@ -31,8 +31,8 @@ std::string StringArgument(const Napi::CallbackInfo& info, const char* what) {
 }
 
 // TF_LoadLibrary registers the library's ops and kernels (its static registrations run under a
-// watcher that turns a clash into a status rather than an abort). The handle is never released:
-// TF cannot unregister ops, so the library stays loaded for the life of the process.
+// watcher that turns a clash into a status rather than an abort). TF cannot unregister ops, so the
+// library stays loaded for the life of the process; only the handle is freed (that does not unload).
 Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   const std::string path = StringArgument(info, "loadLibrary");
   TF_Status* status = TF_NewStatus();
@@ -42,6 +42,7 @@ Napi::Value LoadLibrary(const Napi::CallbackInfo& info) {
   const TF_Buffer ops = TF_GetOpList(library);
   Napi::Object result = Napi::Object::New(info.Env());
   result.Set("opList", CopyBuffer(info.Env(), &ops));
+  TF_DeleteLibraryHandle(library);
   return result;
 }
 
