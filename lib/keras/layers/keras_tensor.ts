@@ -45,6 +45,8 @@ export class Node {
     outputSpecs: readonly TensorSpecLike[],
     readonly callOptions: CallOptions = {},
     outputName?: string,
+    /** The layer was called on a list (`layer([a, b])`): call() gets `inputs` as a list. */
+    readonly listInput = false,
   ) {
     this.outputs = outputSpecs.map((spec, i) => new KerasTensor([...spec.shape], spec.dtype, this, i, outputName));
   }

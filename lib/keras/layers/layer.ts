@@ -43,6 +43,32 @@ export interface CallOptions {
   mask?: Tensor | null;
 }
 
+/** CallOptions of a layer called on a list of inputs (Keras' `layer([a, b])`): one mask per input. */
+export interface ListCallOptions extends Omit<CallOptions, 'mask'> {
+  mask?: readonly (Tensor | null)[] | null;
+}
+
+/** What a layer's call() gets: one tensor, or the list it was called on. */
+export type LayerInputs = Tensor | Tensor[];
+
+/** A mask, or one per tensor of a list. */
+export type LayerMask = Tensor | null | readonly (Tensor | null)[];
+
+/** A shape, or one per input of a list (build() and computeOutputShape() of a layer called on a list). */
+export type LayerShape = Shape | Shape[];
+
+/** Whether `shape` is a list of shapes rather than one shape (a scalar's shape `[]` is one shape). */
+export function isShapeList(shape: LayerShape): shape is Shape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+/** Whether `value` is a list of inputs (tensors or KerasTensors) rather than one host value. */
+export function isInputList(value: unknown): value is readonly unknown[] {
+  return (
+    Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof Tensor || v instanceof KerasTensor || v instanceof Variable)
+  );
+}
+
 /** Keras' `_keras_mask`: the mask each tensor carries, per tensor object (eager or graph). */
 const tensorMasks = new WeakMap<Tensor, Tensor>();
 
@@ -128,6 +154,8 @@ export class Layer {
   readonly dtype: DType;
   /** Keras' supports_masking: the layer passes its input's mask on (computeMask's default). */
   supportsMasking = false;
+  /** The layer takes a list (merging layers): apply() reads any top-level array as the list of inputs, host values included. */
+  protected readonly takesList: boolean = false;
   /** Layer calls on KerasTensors, in order (the functional graph's nodes of this layer). */
   readonly inboundNodes: Node[] = [];
   built = false;
@@ -159,9 +187,9 @@ export class Layer {
     // Keras' build wrapper: however build() is reached (a first call, or the user), it runs
     // eagerly (also inside a tf.function trace) and marks the layer built.
     const build = this.build;
-    this.build = (inputShape: Shape) => {
-      initScope(() => build.call(this, inputShape));
-      this.buildInputShape = [...inputShape];
+    this.build = (inputShape: LayerShape) => {
+      initScope(() => build.call(this, inputShape as Shape));
+      this.buildInputShape = [...inputShape] as Shape;
       this.built = true;
     };
   }
@@ -176,11 +204,17 @@ export class Layer {
     for (const layer of this.sublayers()) layer.trainable = value;
   }
 
-  /** Creates the weights for inputs of `inputShape` (batch dim first, null when unknown); marks the layer built. */
-  build(_inputShape: Shape): void {}
+  /**
+   * Creates the weights for inputs of `inputShape` (batch dim first, null when unknown); marks the
+   * layer built. A layer called on a list gets the list of shapes.
+   */
+  build(_inputShape: LayerShape): void {}
 
-  /** The computation; `inputs` are tensors (eager or inside a tf.function). */
-  call(_inputs: Tensor, _options: CallOptions): Tensor {
+  /**
+   * The computation; `inputs` are tensors (eager or inside a tf.function): one tensor, or the list
+   * the layer was called on (a subclass types it as it takes it: `call(inputs: Tensor[], ...)`).
+   */
+  call(_inputs: LayerInputs, _options: CallOptions | ListCallOptions): LayerInputs {
     throw new Error(`Layer ${this.constructor.name} does not implement call()`);
   }
 
@@ -188,18 +222,42 @@ export class Layer {
    * The output shape for `inputShape`. By default it traces call() into a scratch graph and reads
    * the shape TF infers; layers that know it override this.
    */
-  computeOutputShape(inputShape: Shape): Shape {
+  computeOutputShape(inputShape: LayerShape): LayerShape {
+    if (isShapeList(inputShape)) {
+      const specs = inputShape.map((shape, i) => new TensorSpec(shape, this.dtype, `inputs_${i}`));
+      const out = computeOutputSpec((...inputs: Tensor[]) => this.call(inputs, { training: false }) as Tensor, specs, this.name);
+      return out.shape;
+    }
     const spec = new TensorSpec(inputShape, this.dtype, 'inputs');
-    return computeOutputSpec((inputs) => this.call(inputs, { training: false }), [spec], this.name).shape;
+    return computeOutputSpec((inputs) => this.call(inputs, { training: false }) as Tensor, [spec], this.name).shape;
   }
 
-  /** Python's `layer(x)`: on KerasTensors it adds a node to the functional graph, else it computes. */
+  /**
+   * Python's `layer(x)`: on KerasTensors it adds a node to the functional graph, else it computes.
+   * A list of tensors or KerasTensors (`layer([a, b])`) reaches call() as a list.
+   */
   apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
+  apply(inputs: readonly KerasTensor[], options?: ListCallOptions): KerasTensor;
   apply(inputs: TensorLike, options?: CallOptions): Tensor;
-  apply(inputs: TensorLike | KerasTensor, options: CallOptions = {}): Tensor | KerasTensor {
+  apply(inputs: readonly (Tensor | Variable)[], options?: ListCallOptions): Tensor;
+  apply(
+    inputs: TensorLike | KerasTensor | readonly (KerasTensor | Tensor | Variable)[],
+    options: CallOptions | ListCallOptions = {},
+  ): Tensor | KerasTensor {
     this.checkNotDisposed();
-    if (inputs instanceof KerasTensor) return this.applySymbolic([inputs], options)[0];
-    return this.applyToTensor(this.toInputTensor(inputs), options);
+    if (isInputList(inputs) || (this.takesList && Array.isArray(inputs))) {
+      const symbolic = (inputs as readonly unknown[]).filter((t) => t instanceof KerasTensor);
+      if (symbolic.length === inputs.length) return this.applySymbolic(inputs as KerasTensor[], options, true)[0];
+      if (symbolic.length > 0) {
+        throw new TypeError(`Layer '${this.name}' was called on a list mixing KerasTensors and tensors; pass only one kind.`);
+      }
+      return this.applyToTensor(
+        (inputs as readonly TensorLike[]).map((t) => this.toInputTensor(t)),
+        options,
+      ) as Tensor;
+    }
+    if (inputs instanceof KerasTensor) return this.applySymbolic([inputs], options as CallOptions)[0];
+    return this.applyToTensor(this.toInputTensor(inputs as TensorLike), options as CallOptions) as Tensor;
   }
 
   protected toInputTensor(value: TensorLike): Tensor {
@@ -208,22 +266,32 @@ export class Layer {
     return isFloating(value.dtype) && isFloating(this.dtype) && value.dtype !== this.dtype ? cast(value, this.dtype) : value;
   }
 
-  protected applyToTensor(inputs: Tensor, options: CallOptions): Tensor {
-    const shape = inputs.shape;
-    this.assertInputCompatible(shape);
-    this.maybeBuild(shape);
+  protected applyToTensor(inputs: LayerInputs, options: CallOptions | ListCallOptions): LayerInputs {
+    const list = Array.isArray(inputs);
+    if (list) inputs.forEach((t, i) => this.assertInputCompatible(t.shape, i));
+    else this.assertInputCompatible(inputs.shape);
+    this.maybeBuild(list ? inputs.map((t) => t.shape) : inputs.shape);
     const training = options.training ?? enclosingTraining ?? false;
-    const mask = options.mask === undefined ? getKerasMask(inputs) : options.mask;
+    const mask: LayerMask =
+      options.mask !== undefined && options.mask !== null ? options.mask : list ? inputs.map(getKerasMask) : getKerasMask(inputs);
     const outer = enclosingTraining;
     const outerEntry = entryCall;
     if (!entryCall) this.clearLosses();
     enclosingTraining = training;
     entryCall = true;
     try {
-      const outputs = this.call(inputs, { ...options, training, mask });
-      if (this.activityRegularizer !== null) this.addLoss(this.activityLoss(outputs));
+      const outputs = this.call(inputs, { ...options, training, mask } as CallOptions);
+      const flat = Array.isArray(outputs) ? outputs : [outputs];
+      if (this.activityRegularizer !== null) for (const output of flat) this.addLoss(this.activityLoss(output));
       // Keras' _set_mask_metadata: a mask the call attached itself wins.
-      if (!tensorMasks.has(outputs) && outputs !== inputs) setKerasMask(outputs, this.computeMask(inputs, mask));
+      if (!flat.every((t) => tensorMasks.has(t))) {
+        const computed = this.computeMask(inputs, mask);
+        const masks = Array.isArray(computed) ? computed : [computed];
+        const given = new Set(list ? inputs : [inputs]);
+        flat.forEach((output, i) => {
+          if (!tensorMasks.has(output) && !given.has(output)) setKerasMask(output, (masks[i] as Tensor | null | undefined) ?? null);
+        });
+      }
       return outputs;
     } finally {
       enclosingTraining = outer;
@@ -298,30 +366,43 @@ export class Layer {
    * Keras' compute_mask: the mask of the outputs for `inputs` carrying `mask`. By default a layer
    * that supportsMasking passes it on, and any other drops it.
    */
-  computeMask(_inputs: Tensor, mask: Tensor | null): Tensor | null {
+  computeMask(_inputs: LayerInputs, mask: LayerMask): LayerMask {
     return this.supportsMasking ? mask : null;
   }
 
-  /** Records this call as a node: builds the layer and infers the outputs' shapes. */
-  protected applySymbolic(inputs: readonly KerasTensor[], options: CallOptions): KerasTensor[] {
-    if (inputs.length !== 1) throw new TypeError(`Layer '${this.name}' takes one input; got ${inputs.length}`);
-    const shape = inputs[0].shape;
-    this.assertInputCompatible(shape);
-    this.maybeBuild(shape);
-    const node = new Node(this, inputs, [{ shape: this.computeOutputShape(shape), dtype: this.dtype }], options);
+  /**
+   * Records this call as a node: builds the layer and infers the outputs' shapes. `list`: the layer
+   * was called on a list (which call() then gets), even of one tensor.
+   */
+  protected applySymbolic(inputs: readonly KerasTensor[], options: CallOptions | ListCallOptions, list = false): KerasTensor[] {
+    if (!list && inputs.length !== 1) throw new TypeError(`Layer '${this.name}' takes one input; got ${inputs.length}`);
+    inputs.forEach((t, i) => this.assertInputCompatible(t.shape, i));
+    const shapes = inputs.map((t) => t.shape);
+    this.maybeBuild(list ? shapes : shapes[0]);
+    const out = this.computeOutputShape(list ? shapes : shapes[0]);
+    const outShapes = isShapeList(out) ? out : [out];
+    const node = new Node(
+      this,
+      inputs,
+      outShapes.map((shape) => ({ shape, dtype: this.dtype })),
+      options as CallOptions,
+      undefined,
+      list,
+    );
     this.inboundNodes.push(node);
     return node.outputs;
   }
 
   /** Builds once, for the first input shape seen. */
-  maybeBuild(inputShape: Shape): void {
+  maybeBuild(inputShape: LayerShape): void {
     if (!this.built) this.build(inputShape);
   }
 
   /** Throws Keras' incompatibility error when `shape` does not fit the layer's input spec. */
   assertInputCompatible(shape: Shape, inputIndex = 0): void {
     const spec = this.inputSpec;
-    if (spec === null) return;
+    // Keras' input_spec describes the first input of a layer called on a list.
+    if (spec === null || inputIndex > 0) return;
     const prefix = `Input ${inputIndex} with name '${spec.name ?? 'None'}' of layer '${this.name}' is incompatible with the layer:`;
     const ndim = shape.length;
     if (spec.ndim !== undefined && ndim !== spec.ndim) {
@@ -532,7 +613,7 @@ export class Layer {
 
   /** Keras' build_from_config. */
   buildFromConfig(config: Record<string, unknown>): void {
-    if (Array.isArray(config.input_shape)) this.build(config.input_shape as Shape);
+    if (Array.isArray(config.input_shape)) this.build(config.input_shape as LayerShape);
   }
 
   toString(): string {

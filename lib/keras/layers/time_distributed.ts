@@ -52,7 +52,7 @@ export class TimeDistributed extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    const inner = this.layer.computeOutputShape([null, ...inputShape.slice(2)]);
+    const inner = this.layer.computeOutputShape([null, ...inputShape.slice(2)]) as Shape;
     return [inputShape[0], inputShape[1], ...inner.slice(1)];
   }
 

@@ -3,7 +3,7 @@
 import { Shape, Tensor } from '../../tensor';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor, Node } from '../layers/keras_tensor';
-import { CallOptions, Layer } from '../layers/layer';
+import { CallOptions, isShapeList, Layer } from '../layers/layer';
 
 export class FunctionalGraph {
   /** Non-input nodes, each after the nodes it reads from. */
@@ -89,8 +89,11 @@ export class FunctionalGraph {
     this.inputs.forEach((input, i) => values.set(input, inputs[i]));
     for (const node of this.nodes) {
       const callOptions = options.training === undefined ? node.callOptions : { ...node.callOptions, training: options.training };
+      const args = node.inputs.map((input) => values.get(input) as Tensor);
       // A layer with several outputs (an RNN with returnState) returns them as an array.
-      const result = node.layer.apply(values.get(node.inputs[0]) as Tensor, callOptions) as Tensor | Tensor[];
+      const result = (node.listInput ? node.layer.apply(args, callOptions as never) : node.layer.apply(args[0], callOptions)) as
+        | Tensor
+        | Tensor[];
       (Array.isArray(result) ? result : [result]).forEach((value, i) => values.set(node.outputs[i], value));
     }
     return this.outputs.map((output) => values.get(output) as Tensor);
@@ -101,9 +104,10 @@ export class FunctionalGraph {
     const shapes = new Map<KerasTensor, Shape>();
     this.inputs.forEach((input, i) => shapes.set(input, inputShapes[i]));
     for (const node of this.nodes) {
-      const shape = node.layer.computeOutputShape(shapes.get(node.inputs[0]) as Shape);
+      const args = node.inputs.map((input) => shapes.get(input) as Shape);
+      const shape = node.layer.computeOutputShape(node.listInput ? args : args[0]);
       // Further outputs (returned states) keep the shapes recorded with the node.
-      node.outputs.forEach((output, i) => shapes.set(output, i === 0 ? shape : output.shape));
+      node.outputs.forEach((output, i) => shapes.set(output, isShapeList(shape) ? shape[i] : i === 0 ? shape : output.shape));
     }
     return this.outputs.map((output) => shapes.get(output) as Shape);
   }

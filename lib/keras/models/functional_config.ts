@@ -2,13 +2,15 @@
 // with its name and inbound nodes (the KerasTensors each call read, by [layer, node, tensor]), and
 // the model's input and output layers; rebuilt by calling the deserialized layers in that order.
 import { KerasTensor } from '../layers/keras_tensor';
-import { CallOptions, Layer } from '../layers/layer';
+import { CallOptions, Layer, ListCallOptions } from '../layers/layer';
 import { deserialize as deserializeLayer } from '../layers/serialization';
 import { serializeKerasObject } from '../saving/serialization_lib';
 import { describeValue, isPlainObject } from '../utils/argument_validation';
 import type { FunctionalGraph } from './functional';
 
 type History = [string, number, number];
+
+const kwargsOf = (options: CallOptions): Record<string, unknown> => (options.training === undefined ? {} : { training: options.training });
 
 /** The config of a model over `graph`. */
 export function functionalConfig(name: string, trainable: boolean, graph: FunctionalGraph): Record<string, unknown> {
@@ -23,13 +25,14 @@ export function functionalConfig(name: string, trainable: boolean, graph: Functi
     inbound_nodes: graph
       .nodesOf(layer)
       .filter((node) => node.inputs.length > 0)
-      .map((node) => ({
-        args: node.inputs.map((input) => ({
+      .map((node) => {
+        const args = node.inputs.map((input) => ({
           class_name: '__keras_tensor__',
           config: { shape: input.shape, dtype: input.dtype, keras_history: history(input) },
-        })),
-        kwargs: node.callOptions.training === undefined ? {} : { training: node.callOptions.training },
-      })),
+        }));
+        // Keras records a call on a list as one argument, the list.
+        return { args: node.listInput ? [args] : args, kwargs: kwargsOf(node.callOptions) };
+      }),
   }));
   const ends = (tensors: readonly KerasTensor[]) => (tensors.length === 1 ? history(tensors[0]) : tensors.map(history));
   return { name, trainable, layers, input_layers: ends(graph.inputs), output_layers: ends(graph.outputs) };
@@ -86,20 +89,27 @@ export function functionalFromConfig(config: Record<string, unknown>): { inputs:
       while (item.nodes.length > 0) {
         const node = item.nodes[0];
         if (!isPlainObject(node) || !Array.isArray(node.args)) throw badConfig(`layer '${item.layer.name}': a node must be {args, kwargs}`);
-        const refs = node.args.map((arg) => {
+        const refOf = (arg: unknown): History => {
           if (!isPlainObject(arg) || arg.class_name !== '__keras_tensor__' || !isPlainObject(arg.config)) {
             throw badConfig(`layer '${item.layer.name}': only KerasTensor arguments are supported. Received: ${describeValue(arg)}`);
           }
           return historyOf(arg.config.keras_history);
-        });
+        };
+        // Keras' call on a list: one argument that is the list of tensors.
+        const list = node.args.length === 1 && Array.isArray(node.args[0]);
+        const refs = list ? (node.args[0] as unknown[]).map(refOf) : node.args.map(refOf);
         const inputs = refs.map(tensorAt);
         if (inputs.some((t) => t === undefined)) break;
-        if (inputs.length !== 1)
-          throw badConfig(`layer '${item.layer.name}' is called on ${inputs.length} tensors; only single-input layers are supported`);
+        if (!list && inputs.length !== 1)
+          throw badConfig(
+            `layer '${item.layer.name}' is called on ${inputs.length} separate tensor arguments; only one, or one list, is supported`,
+          );
         const kwargs = isPlainObject(node.kwargs) ? node.kwargs : {};
         const options: CallOptions = typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
-        const output = item.layer.apply(inputs[0] as KerasTensor, options) as unknown as KerasTensor;
-        made.get(item.name)?.push([output]);
+        const result = (
+          list ? item.layer.apply(inputs as KerasTensor[], options as ListCallOptions) : item.layer.apply(inputs[0] as KerasTensor, options)
+        ) as KerasTensor | KerasTensor[];
+        made.get(item.name)?.push(Array.isArray(result) ? result : [result]);
         item.nodes.shift();
         progress = true;
       }

@@ -124,7 +124,7 @@ export class Model extends Layer {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    return this.graph ? this.graph.outputShapes([inputShape])[0] : super.computeOutputShape(inputShape);
+    return this.graph ? this.graph.outputShapes([inputShape])[0] : (super.computeOutputShape(inputShape) as Shape);
   }
 
   /** A subclassed model builds its layers by tracing call() once for `inputShape`. */

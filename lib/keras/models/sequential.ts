@@ -99,7 +99,7 @@ export class Sequential extends Model {
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    return this.stack.reduce((shape, layer) => layer.computeOutputShape(shape), inputShape);
+    return this.stack.reduce((shape, layer) => layer.computeOutputShape(shape) as Shape, inputShape);
   }
 
   override getConfig(): Record<string, unknown> {

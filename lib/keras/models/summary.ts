@@ -1,6 +1,7 @@
 // model.summary(): Keras 3's table, laid out as its rich.Table is (column widths from `positions`
 // of the line length, shrunk to fit the borders as rich does), then the parameter totals.
 import { DType } from '../../dtypes';
+import type { Shape } from '../../tensor';
 import { formatShape } from '../../ops/convert';
 import { Variable } from '../../variable';
 import { Layer } from '../layers/layer';
@@ -101,7 +102,7 @@ function layerOutputShape(layer: Layer): string {
   if (node !== undefined) return formatShape(node.outputs[0].shape);
   if (layer.buildInputShape === undefined) return '?';
   try {
-    return formatShape(layer.computeOutputShape(layer.buildInputShape));
+    return formatShape(layer.computeOutputShape(layer.buildInputShape) as Shape);
   } catch {
     return '?';
   }

@@ -4,7 +4,7 @@ import { DType } from '../../../dtypes';
 import { int32Vector } from '../../../ops/convert';
 import { AddV2, BiasAdd, MatMul, Mul, Slice, Split, Sub, Unpack } from '../../../ops/generated';
 import { constantTensor } from '../../../ops/run_op';
-import { Tensor } from '../../../tensor';
+import { Shape, Tensor } from '../../../tensor';
 import { Variable } from '../../../variable';
 import * as activations from '../../activations';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../../initializers';
@@ -54,7 +54,7 @@ export class GRUCell extends RNNCell {
     this.resetAfter = options.resetAfter ?? true;
   }
 
-  override build(inputShape: readonly (number | null)[]): void {
+  override build(inputShape: Shape): void {
     const features = inputShape[inputShape.length - 1] as number;
     const u = this.units;
     this.kernel = this.addWeight({ name: 'kernel', shape: [features, 3 * u], initializer: this.kernelInitializer });

@@ -19,7 +19,7 @@ import {
   Unpack,
 } from '../../../ops/generated';
 import { constantTensor } from '../../../ops/run_op';
-import { Tensor } from '../../../tensor';
+import { Shape, Tensor } from '../../../tensor';
 import { Variable } from '../../../variable';
 import * as activations from '../../activations';
 import { get as getInitializer, Initializer, InitializerIdentifier, Ones, serialize } from '../../initializers';
@@ -87,7 +87,7 @@ export class LSTMCell extends RNNCell {
     this.unitForgetBias = options.unitForgetBias ?? true;
   }
 
-  override build(inputShape: readonly (number | null)[]): void {
+  override build(inputShape: Shape): void {
     const features = inputShape[inputShape.length - 1] as number;
     const u = this.units;
     this.kernel = this.addWeight({ name: 'kernel', shape: [features, 4 * u], initializer: this.kernelInitializer });

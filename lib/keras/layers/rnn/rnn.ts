@@ -21,8 +21,9 @@ import {
 } from '../../../ops/generated';
 import { constantTensor } from '../../../ops/run_op';
 import { Shape, Tensor, TensorLike } from '../../../tensor';
+import type { Variable } from '../../../variable';
 import { KerasTensor, Node } from '../keras_tensor';
-import { CallOptions, Layer, LayerOptions } from '../layer';
+import { CallOptions, isInputList, Layer, LayerOptions, ListCallOptions } from '../layer';
 import { SeedGenerator } from '../seed_generator';
 
 export interface RNNOptions extends LayerOptions {
@@ -235,21 +236,26 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
 
   /** With returnState, apply() gives [output, ...states] (eagerly and on KerasTensors). */
   override apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
+  override apply(inputs: readonly KerasTensor[], options?: ListCallOptions): KerasTensor;
   override apply(inputs: TensorLike, options?: CallOptions): Tensor;
-  override apply(inputs: TensorLike | KerasTensor, options: CallOptions = {}): Tensor | KerasTensor {
-    if (!this.returnState) return super.apply(inputs as never, options);
+  override apply(inputs: readonly (Tensor | Variable)[], options?: ListCallOptions): Tensor;
+  override apply(
+    inputs: TensorLike | KerasTensor | readonly (KerasTensor | Tensor | Variable)[],
+    options: CallOptions | ListCallOptions = {},
+  ): Tensor | KerasTensor {
+    if (!this.returnState || isInputList(inputs)) return super.apply(inputs as never, options as never);
     this.checkNotDisposed();
     if (inputs instanceof KerasTensor) {
       this.assertInputCompatible(inputs.shape);
       this.maybeBuild(inputs.shape);
-      const out = this.computeOutputShape(inputs.shape);
+      const out = this.computeOutputShape(inputs.shape) as Shape;
       const state: Shape = [inputs.shape[0], this.units];
       const specs = [out, ...Array.from({ length: this.cell.stateCount }, () => state)].map((shape) => ({ shape, dtype: this.dtype }));
-      const node = new Node(this, [inputs], specs, options);
+      const node = new Node(this, [inputs], specs, options as CallOptions);
       this.inboundNodes.push(node);
       return node.outputs as unknown as KerasTensor;
     }
-    const outputs = this.applyStates(this.toInputTensor(inputs), options);
+    const outputs = this.applyStates(this.toInputTensor(inputs as TensorLike), options as CallOptions);
     return outputs as unknown as Tensor;
   }
 

@@ -1,7 +1,7 @@
 // keras.layers.SimpleRNN: h = activation(x·kernel + bias + h_prev·recurrentKernel).
 import { DType } from '../../../dtypes';
 import { AddV2, MatMul, Mul } from '../../../ops/generated';
-import { Tensor } from '../../../tensor';
+import { Shape, Tensor } from '../../../tensor';
 import { Variable } from '../../../variable';
 import * as activations from '../../activations';
 import { get as getInitializer, Initializer, InitializerIdentifier, serialize } from '../../initializers';
@@ -43,7 +43,7 @@ export class SimpleRNNCell extends RNNCell {
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
   }
 
-  override build(inputShape: readonly (number | null)[]): void {
+  override build(inputShape: Shape): void {
     const features = inputShape[inputShape.length - 1] as number;
     this.kernel = this.addWeight({ name: 'kernel', shape: [features, this.units], initializer: this.kernelInitializer });
     this.recurrentKernel = this.addWeight({
