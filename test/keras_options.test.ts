@@ -176,7 +176,13 @@ test('every family rejects snake_case and misspelt options with a TypeError sayi
     ['ReduceLROnPlateau', () => new callbacks.ReduceLROnPlateau({ min_delta: 0.1 } as never), 'ReduceLROnPlateau', 'min_delta', 'minDelta'],
     ['ReduceLROnPlateau', () => new callbacks.ReduceLROnPlateau({ patient: 3 } as never), 'ReduceLROnPlateau', 'patient', 'patience'],
     ['compile', () => model.compile({ optimizer: 'adam', loss: 'mse', metric: ['mae'] } as never), 'compile()', 'metric', 'metrics'],
-    ['compile', () => model.compile({ optimizer: 'adam', loss: 'mse', loss_weights: [1] } as never), 'compile()', 'loss_weights', null],
+    [
+      'compile',
+      () => model.compile({ optimizer: 'adam', loss: 'mse', loss_weights: [1] } as never),
+      'compile()',
+      'loss_weights',
+      'lossWeights',
+    ],
     ['summary', () => model.summary({ line_length: 80 } as never), 'summary()', 'line_length', 'lineLength'],
   ];
   for (const [label, run, owner, key, meant] of cases) {

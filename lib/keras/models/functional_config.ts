@@ -7,13 +7,20 @@ import { deserialize as deserializeLayer } from '../layers/serialization';
 import { serializeKerasObject } from '../saving/serialization_lib';
 import { describeValue, isPlainObject } from '../utils/argument_validation';
 import type { FunctionalGraph } from './functional';
+import type { IOStructure, Nest } from './io_structure';
 
 type History = [string, number, number];
 
 const kwargsOf = (options: CallOptions): Record<string, unknown> => (options.training === undefined ? {} : { training: options.training });
 
 /** The config of a model over `graph`. */
-export function functionalConfig(name: string, trainable: boolean, graph: FunctionalGraph): Record<string, unknown> {
+export function functionalConfig(
+  name: string,
+  trainable: boolean,
+  graph: FunctionalGraph,
+  inputStructure: IOStructure,
+  outputStructure: IOStructure,
+): Record<string, unknown> {
   const history = (tensor: KerasTensor): History => [
     tensor.node.layer.name,
     graph.nodesOf(tensor.node.layer).indexOf(tensor.node),
@@ -34,8 +41,18 @@ export function functionalConfig(name: string, trainable: boolean, graph: Functi
         return { args: node.listInput ? [args] : args, kwargs: kwargsOf(node.callOptions) };
       }),
   }));
-  const ends = (tensors: readonly KerasTensor[]) => (tensors.length === 1 ? history(tensors[0]) : tensors.map(history));
-  return { name, trainable, layers, input_layers: ends(graph.inputs), output_layers: ends(graph.outputs) };
+  // Keras: one reference, a list, or a dict by key, as the model's inputs/outputs were given.
+  const ends = (tensors: readonly KerasTensor[], structure: IOStructure) => {
+    if (structure.kind === 'dict') return Object.fromEntries(structure.keys.map((k, i) => [k, history(tensors[i])]));
+    return tensors.length === 1 && structure.kind === 'single' ? history(tensors[0]) : tensors.map(history);
+  };
+  return {
+    name,
+    trainable,
+    layers,
+    input_layers: ends(graph.inputs, inputStructure),
+    output_layers: ends(graph.outputs, outputStructure),
+  };
 }
 
 const badConfig = (why: string) => new TypeError(`Invalid functional model config: ${why}`);
@@ -53,15 +70,16 @@ function historyOf(value: unknown): History {
   return value as History;
 }
 
-/** The one-or-many [layer, node, tensor] references of input_layers/output_layers. */
-function endsOf(value: unknown): History[] {
+/** The [layer, node, tensor] references of input_layers/output_layers: one, a list, or a dict by key. */
+function endsOf(value: unknown): History[] | Record<string, History> {
   if (Array.isArray(value) && typeof value[0] === 'string') return [historyOf(value)];
-  if (!Array.isArray(value)) throw badConfig(`input_layers/output_layers must be lists. Received: ${describeValue(value)}`);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, historyOf(v)]));
+  if (!Array.isArray(value)) throw badConfig(`input_layers/output_layers must be lists or dicts. Received: ${describeValue(value)}`);
   return value.map(historyOf);
 }
 
 /** The inputs and outputs of the graph a functional config describes, its layers deserialized and called in order. */
-export function functionalFromConfig(config: Record<string, unknown>): { inputs: KerasTensor[]; outputs: KerasTensor[] } {
+export function functionalFromConfig(config: Record<string, unknown>): { inputs: Nest<KerasTensor>; outputs: Nest<KerasTensor> } {
   const { layers } = config;
   if (!Array.isArray(layers)) throw badConfig(`it needs a \`layers\` list. Received: ${describeValue(layers)}`);
   const created = new Map<string, Layer>();
@@ -122,5 +140,12 @@ export function functionalFromConfig(config: Record<string, unknown>): { inputs:
     if (found === undefined) throw badConfig(`no tensor ${JSON.stringify(ref)} in the model`);
     return found;
   };
-  return { inputs: endsOf(config.input_layers).map(resolve), outputs: endsOf(config.output_layers).map(resolve) };
+  const ends = (value: unknown): Nest<KerasTensor> => {
+    const refs = endsOf(value);
+    if (!Array.isArray(refs)) return Object.fromEntries(Object.entries(refs).map(([k, ref]) => [k, resolve(ref)]));
+    // A single reference (not in a list) is a single input or output.
+    const single = Array.isArray(value) && typeof value[0] === 'string';
+    return single ? resolve(refs[0]) : refs.map(resolve);
+  };
+  return { inputs: ends(config.input_layers), outputs: ends(config.output_layers) };
 }

@@ -6,7 +6,9 @@ import type { Optimizer } from '../optimizers';
 import type { Logs } from '../callbacks';
 import { InputLayer } from '../layers/input_layer';
 import { KerasTensor, Node } from '../layers/keras_tensor';
-import { CallOptions, Layer } from '../layers/layer';
+import { CallOptions, isShapeList, Layer, ListCallOptions } from '../layers/layer';
+import type { Variable } from '../../variable';
+import { flattenData, flattenNest, IOStructure, Nest, packNest } from './io_structure';
 import { checkClassOptions, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
@@ -15,7 +17,7 @@ import { checkPredictOptions, predict, predictOnBatch, PredictOptions } from '..
 import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
 import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
-import type { ArrayData, BatchDataset } from '../training/data_adapter';
+import type { BatchDataset, ModelData } from '../training/data_adapter';
 import { exportSavedModel, ExportOptions } from '../export/saved_model';
 import { FunctionalGraph } from './functional';
 import { functionalConfig } from './functional_config';
@@ -24,16 +26,28 @@ import { exportedFrom } from '../saving/serialization_lib';
 import { printSummary, SummaryOptions } from './summary';
 
 export interface ModelOptions {
-  /** The Input tensor(s) of a functional model. */
-  inputs?: KerasTensor | readonly KerasTensor[];
-  outputs?: KerasTensor | readonly KerasTensor[];
+  /** The Input tensor(s) of a functional model: one, a list, or a dict by name. */
+  inputs?: Nest<KerasTensor>;
+  /** Its outputs: one, a list, or a dict by name (predict and the per-output losses follow it). */
+  outputs?: Nest<KerasTensor>;
   name?: string;
   trainable?: boolean;
 }
 
-function toList(value: KerasTensor | readonly KerasTensor[]): KerasTensor[] {
-  return Array.isArray(value) ? [...value] : [value as KerasTensor];
+/** What a model takes or gives: one tensor, a list, or a dict (as its inputs/outputs were given). */
+export type ModelIO = Nest<Tensor>;
+
+const isKerasTensor = (v: unknown): v is KerasTensor => v instanceof KerasTensor;
+const layerName = (t: KerasTensor): string => t.node.layer.name;
+
+function toList(value: Nest<KerasTensor>, what: string): { flat: KerasTensor[]; structure: IOStructure } {
+  const out = flattenNest(value, isKerasTensor, (t) => (t instanceof KerasTensor ? layerName(t) : String(t)));
+  if (out.flat.length === 0) throw new RangeError(`A functional Model needs at least one of \`${what}\`.`);
+  return out;
 }
+
+// Sequential and subclassed models: one input, one output.
+const SINGLE: IOStructure = { kind: 'single', keys: [], names: [''] };
 
 /** Keras' leading parameters of a functional model: `new Model(inputs, outputs)`. */
 const POSITIONAL = ['inputs', 'outputs', 'name'] as const;
@@ -59,10 +73,13 @@ export class Model extends Layer {
   /** Counts changes of the layer graph; traced train/test/predict steps are rebuilt when it moves. */
   graphVersion = 0;
   protected graph: FunctionalGraph | null = null;
+  /** How the inputs and outputs were given (one, a list, a dict): data, predictions and losses follow it. */
+  inputStructure: IOStructure = SINGLE;
+  outputStructure: IOStructure = SINGLE;
   private trainer: Trainer | null = null;
   /** What compile() was given, for Keras' compile_config. */
   private compileOptions: CompileOptions | null = null;
-  private readonly predictStep = new StepFunction(this, 'predict', (x: Tensor) => this.apply(x, { training: false }));
+  private readonly predictStep = new StepFunction(this, 'predict', (...xs: Tensor[]) => this.callStructured(xs, { training: false }));
 
   constructor(...args: PositionalArgs<ModelOptions, typeof POSITIONAL>) {
     const options = positionalOptions<ModelOptions>(new.target, args);
@@ -74,23 +91,62 @@ export class Model extends Layer {
       throw new TypeError('A functional Model needs both `inputs` and `outputs`; a subclassed Model takes neither.');
     }
     if (inputs !== undefined) {
-      this.setGraph(toList(inputs), toList(outputs as KerasTensor));
-      const input = this.inputs[0];
-      this.inputSpec = { shape: input.shape, name: input.node.layer.name };
+      const ins = toList(inputs, 'inputs');
+      const outs = toList(outputs as Nest<KerasTensor>, 'outputs');
+      this.setGraph(ins.flat, outs.flat);
+      this.inputStructure = ins.structure;
+      this.outputStructure = outs.structure;
+      if (ins.flat.length === 1 && ins.structure.kind === 'single') {
+        const input = this.inputs[0];
+        this.inputSpec = { shape: input.shape, name: input.node.layer.name };
+      }
     }
   }
 
-  /** Makes the model the graph from `inputs` to `outputs` (one of each). */
+  /** Makes the model the graph from `inputs` to `outputs` (flat lists). */
   protected setGraph(inputs: KerasTensor[], outputs: KerasTensor[]): void {
-    if (inputs.length !== 1 || outputs.length !== 1) {
-      throw new RangeError(
-        `Model '${this.name}': only models with one input and one output are supported; got ${inputs.length} inputs and ${outputs.length} outputs.`,
-      );
-    }
     this.graph = new FunctionalGraph(inputs, outputs, this.name);
     this.built = true;
-    this.buildInputShape = [...inputs[0].shape];
+    this.buildInputShape = inputs.length === 1 ? [...inputs[0].shape] : (inputs.map((t) => [...t.shape]) as unknown as Shape);
     this.graphVersion++;
+  }
+
+  /** Several inputs or outputs (or a dict of one): data and predictions are lists or dicts. */
+  get isMultiIO(): boolean {
+    return this.inputStructure.kind !== 'single' || this.outputStructure.kind !== 'single';
+  }
+
+  /** The flat inputs given in the model's structure to apply(), outputs packed the same way. */
+  callStructured(xs: readonly Tensor[], options: CallOptions): ModelIO {
+    const inputs = this.inputStructure.kind === 'single' ? xs[0] : packNest(xs, this.inputStructure);
+    return this.apply(inputs as never, options) as unknown as ModelIO;
+  }
+
+  /**
+   * Python's `model(x)`: `x` one tensor, a list or a dict (by key or input name) as the model's
+   * inputs were given; the outputs come the same way (a multi-output model's list or dict is typed
+   * `ModelIO`: `model.apply([a, b]) as unknown as tf.Tensor[]`).
+   */
+  override apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
+  override apply(inputs: readonly KerasTensor[], options?: ListCallOptions): KerasTensor;
+  override apply(inputs: TensorLike, options?: CallOptions): Tensor;
+  override apply(inputs: readonly (Tensor | Variable)[], options?: ListCallOptions): Tensor;
+  override apply(
+    inputs: TensorLike | KerasTensor | readonly (KerasTensor | Tensor | Variable)[],
+    options: CallOptions | ListCallOptions = {},
+  ): Tensor | KerasTensor {
+    if (this.graph === null || !this.isMultiIO) return super.apply(inputs as never, options as never);
+    this.checkNotDisposed();
+    const flat = flattenData<TensorLike | KerasTensor>(inputs, this.inputStructure, 'inputs', Array.isArray);
+    const call = { ...options, mask: undefined } as CallOptions;
+    let outputs: unknown[];
+    if (flat.every(isKerasTensor)) {
+      outputs = this.applySymbolic(flat as KerasTensor[], call, flat.length > 1 || this.inputStructure.kind !== 'single');
+    } else {
+      const result = super.apply((flat.length === 1 ? flat[0] : flat) as never, call as never) as unknown as Tensor | Tensor[];
+      outputs = Array.isArray(result) ? result : [result];
+    }
+    return packNest(outputs, this.outputStructure) as unknown as Tensor;
   }
 
   get inputs(): KerasTensor[] {
@@ -120,11 +176,14 @@ export class Model extends Layer {
   /** The forward pass; a subclass overrides this (and creates its layers in the constructor). */
   override call(inputs: Tensor, options: CallOptions): Tensor {
     if (this.graph === null) throw new Error(`Model '${this.name}' has no graph: build it from Input tensors or override call()`);
-    return this.graph.run([inputs], options)[0];
+    const outputs = this.graph.run(Array.isArray(inputs) ? inputs : [inputs], options);
+    return (outputs.length === 1 && this.outputStructure.kind === 'single' ? outputs[0] : outputs) as Tensor;
   }
 
   override computeOutputShape(inputShape: Shape): Shape {
-    return this.graph ? this.graph.outputShapes([inputShape])[0] : (super.computeOutputShape(inputShape) as Shape);
+    if (this.graph === null) return super.computeOutputShape(inputShape) as Shape;
+    const shapes = this.graph.outputShapes(isShapeList(inputShape) ? inputShape : [inputShape]);
+    return (shapes.length === 1 && this.outputStructure.kind === 'single' ? shapes[0] : shapes) as Shape;
   }
 
   /** A subclassed model builds its layers by tracing call() once for `inputShape`. */
@@ -205,7 +264,7 @@ export class Model extends Layer {
   /** A functional model's config: its layers and their calls (Keras' Functional.get_config). */
   override getConfig(): Record<string, unknown> {
     if (this.graph === null) return super.getConfig();
-    return functionalConfig(this.name, this.trainable, this.graph);
+    return functionalConfig(this.name, this.trainable, this.graph, this.inputStructure, this.outputStructure);
   }
 
   /**
@@ -284,19 +343,19 @@ export class Model extends Layer {
   }
 
   /** Trains for `epochs` over (x, y) or a dataset of [x, y] batches; resolves to the History. */
-  fit(x: ArrayData, y?: ArrayData, options?: FitOptions): Promise<History>;
+  fit(x: ModelData, y?: ModelData, options?: FitOptions): Promise<History>;
   fit(dataset: BatchDataset, options?: FitOptions): Promise<History>;
-  async fit(x: ArrayData | BatchDataset, y?: ArrayData | FitOptions, options: FitOptions = {}): Promise<History> {
+  async fit(x: ModelData | BatchDataset, y?: ModelData | FitOptions, options: FitOptions = {}): Promise<History> {
     checkArguments('fit', x, y, options);
     return runExclusively(this, this.name, 'fit()', () => this.requireTrainer().fit(x, y, options));
   }
 
   /** The loss (and metrics, in compile order) over (x, y): a number, or [loss, ...metrics]. */
-  evaluate(x: ArrayData, y?: ArrayData, options?: EvaluateOptions): Promise<number | number[] | Logs>;
+  evaluate(x: ModelData, y?: ModelData, options?: EvaluateOptions): Promise<number | number[] | Logs>;
   evaluate(dataset: BatchDataset, options?: EvaluateOptions): Promise<number | number[] | Logs>;
   async evaluate(
-    x: ArrayData | BatchDataset,
-    y?: ArrayData | EvaluateOptions,
+    x: ModelData | BatchDataset,
+    y?: ModelData | EvaluateOptions,
     options: EvaluateOptions = {},
   ): Promise<number | number[] | Logs> {
     checkArguments('evaluate', x, y, options);
@@ -309,18 +368,22 @@ export class Model extends Layer {
   }
 
   /** Keras' `predict_function`: the traced inference step predict() runs per batch (training false). */
-  get predictFunction(): TracedFunction<[Tensor], Tensor> {
+  get predictFunction(): TracedFunction<Tensor[], ModelIO> {
     return this.predictStep.function;
   }
 
-  /** The model's outputs for every sample of `x`, batch by batch, as one tensor. */
-  async predict(x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+  /**
+   * The model's outputs for every sample of `x`, batch by batch: one tensor, or for several outputs
+   * a list or dict of them as the outputs were given (`await model.predict<tf.Tensor[]>([x1, x2])`).
+   * `x` is one array, or a list or dict of them for several inputs.
+   */
+  async predict<T extends ModelIO = Tensor>(x: ModelData | BatchDataset, options: PredictOptions = {}): Promise<T> {
     checkPredictOptions(options);
-    return runExclusively(this, this.name, 'predict()', () => predict(this, x, options));
+    return runExclusively(this, this.name, 'predict()', () => predict(this, x, options)) as Promise<T>;
   }
 
-  /** The outputs for one batch, in one session run. */
-  predictOnBatch(x: TensorLike): Tensor {
-    return runExclusivelySync(this, this.name, 'predictOnBatch()', () => predictOnBatch(this, x));
+  /** The outputs for one batch, in one session run (a list or dict for several outputs, as predict). */
+  predictOnBatch<T extends ModelIO = Tensor>(x: TensorLike | ModelData): T {
+    return runExclusivelySync(this, this.name, 'predictOnBatch()', () => predictOnBatch(this, x)) as T;
   }
 }

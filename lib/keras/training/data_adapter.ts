@@ -12,12 +12,16 @@ import { cast } from '../../ops/math';
 import { hostTensor } from '../../raw/host_tensor';
 import { Tensor } from '../../tensor';
 import { pythonFloatRepr } from '../callbacks/python_float_repr';
+import { flattenData, IOStructure } from '../models/io_structure';
 
 /** Samples as a tensor, nested arrays, a flat TypedArray (1-D) or a TypedArray with a shape. */
 export type ArrayData = Tensor | HostValue | HostArrayLike;
 
-/** One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict). */
-export type DatasetElement = readonly [ArrayData, ArrayData?, ArrayData?] | Tensor;
+/** Data for a model: one array, or for several inputs (outputs) a list or a dict by name of them. */
+export type ModelData = ArrayData | readonly ArrayData[] | { readonly [name: string]: ArrayData };
+
+/** One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict); x and y lists or dicts for several inputs or outputs. */
+export type DatasetElement = readonly [ModelData, ModelData?, ArrayData?] | Tensor;
 
 /** Anything iterable (sync or async) of [x, y] or [x, y, sampleWeight] batches (or x batches, to predict), such as a tf.data.Dataset. */
 export type BatchDataset = Iterable<DatasetElement> | AsyncIterable<DatasetElement>;
@@ -26,15 +30,40 @@ export type BatchDataset = Iterable<DatasetElement> | AsyncIterable<DatasetEleme
 export type ClassWeight = Readonly<Record<number, number>>;
 
 export interface Batch {
+  /** The first input (the only one of most models). */
   x: Tensor;
   y?: Tensor;
+  /** Every input, in the model's flat order (absent: `x` alone). */
+  xs?: Tensor[];
+  /** Every target, in the model's flat output order. */
+  ys?: Tensor[];
   sampleWeight?: Tensor;
   /** Frees the tensors made for this batch (not ones a dataset handed over). */
   dispose(): void;
 }
 
-function ownedBatch(x: Tensor, y: Tensor | undefined, sampleWeight: Tensor | undefined, owned: readonly Tensor[]): Batch {
-  return { x, y, sampleWeight, dispose: () => owned.forEach((t) => t.dispose()) };
+function ownedBatch(xs: Tensor[], ys: Tensor[] | undefined, sampleWeight: Tensor | undefined, owned: readonly Tensor[]): Batch {
+  return { x: xs[0], y: ys?.[0], xs, ys, sampleWeight, dispose: () => owned.forEach((t) => t.dispose()) };
+}
+
+/** How a model's data is laid out: its inputs' and outputs' structures and the inputs' dtypes. */
+export interface DataLayout {
+  inputs: IOStructure;
+  outputs: IOStructure;
+  inputDTypes: readonly DType[];
+}
+
+/** A layout of one input and one output. */
+export function singleLayout(dtype: DType): DataLayout {
+  const single: IOStructure = { kind: 'single', keys: [], names: [''] };
+  return { inputs: single, outputs: single, inputDTypes: [dtype] };
+}
+
+/** x (or y) in the layout's flat order, each a HostArray of the dtype the model takes. */
+export function toHostArrays(value: unknown, structure: IOStructure, what: string, dtypes?: readonly DType[]): HostArray[] {
+  const flat = flattenData<ArrayData>(value, structure, what, Array.isArray);
+  const label = (i: number) => (flat.length === 1 ? what : `${what}[${structure.kind === 'dict' ? `'${structure.keys[i]}'` : i}]`);
+  return flat.map((v, i) => toHostArray(v, label(i), dtypes?.[i]));
 }
 
 export function isDataset(value: unknown): value is BatchDataset {
@@ -108,10 +137,14 @@ function defaultDType(dtype: DType): DType {
 }
 
 /** Keras' "Data cardinality is ambiguous" check. */
-export function checkSameSamples(x: HostArray, y: HostArray | undefined): void {
-  if (y !== undefined && x.length !== y.length) {
+export function checkSameSamples(x: HostArray | HostArray[], y: HostArray | HostArray[] | undefined): void {
+  const xs = Array.isArray(x) ? x : [x];
+  const ys = y === undefined ? [] : Array.isArray(y) ? y : [y];
+  const sizes = [...xs, ...ys].map((a) => a.length);
+  if (sizes.some((n) => n !== sizes[0])) {
+    const list = (arrays: HostArray[]) => arrays.map((a) => a.length).join(', ');
     throw new RangeError(
-      `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${x.length}\n'y' sizes: ${y.length}\n`,
+      `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${list(xs)}\n'y' sizes: ${list(ys)}\n`,
     );
   }
 }
@@ -148,23 +181,54 @@ export interface DataSource {
 
 export class ArraySource implements DataSource {
   readonly steps: number;
+  /** Every input's samples (a model with several inputs has several). */
+  readonly xs: HostArray[];
+  readonly ys: HostArray[] | undefined;
   private shuffler?: Shuffler;
   private readonly scratch = new Map<HostArray, TypedArray>();
 
   constructor(
-    readonly x: HostArray,
-    readonly y: HostArray | undefined,
+    x: HostArray | HostArray[],
+    y: HostArray | HostArray[] | undefined,
     readonly batchSize: number,
     readonly sampleWeight?: HostArray,
     /** Under a distribution strategy: this worker's part of each global batch. */
     readonly shard?: { index: number; count: number },
   ) {
-    this.steps = Math.ceil(x.length / batchSize);
+    this.xs = Array.isArray(x) ? x : [x];
+    this.ys = y === undefined ? undefined : Array.isArray(y) ? y : [y];
+    this.steps = Math.ceil(this.xs[0].length / batchSize);
+  }
+
+  /** The first input's samples. */
+  get x(): HostArray {
+    return this.xs[0];
+  }
+
+  get y(): HostArray | undefined {
+    return this.ys?.[0];
   }
 
   /** The same batches, each cut to this worker's part (Keras splits the global batch across replicas). */
   sharded(shard: { index: number; count: number }): ArraySource {
-    return new ArraySource(this.x, this.y, this.batchSize, this.sampleWeight, shard);
+    return new ArraySource(this.xs, this.ys, this.batchSize, this.sampleWeight, shard);
+  }
+
+  /** The first `fraction` of the samples for training, the rest for validation (Keras' train_validation_split on every array). */
+  split(validationSplit: number, validationBatchSize: number): [ArraySource, ArraySource] {
+    const parts = [...this.xs, ...(this.ys ?? []), ...(this.sampleWeight ? [this.sampleWeight] : [])].map((a) =>
+      splitForValidation(a, undefined, validationSplit).map(([t]) => t),
+    );
+    const nx = this.xs.length;
+    const ny = this.ys?.length ?? 0;
+    const make = (k: 0 | 1, batchSize: number) =>
+      new ArraySource(
+        parts.slice(0, nx).map((p) => p[k]),
+        this.ys === undefined ? undefined : parts.slice(nx, nx + ny).map((p) => p[k]),
+        batchSize,
+        this.sampleWeight ? parts[nx + ny][k] : undefined,
+      );
+    return [make(0, this.batchSize), make(1, validationBatchSize)];
   }
 
   *batches(shuffle: boolean): Iterator<Batch> {
@@ -180,15 +244,10 @@ export class ArraySource implements DataSource {
         start = globalStart + Math.floor((size * this.shard.index) / this.shard.count);
         end = globalStart + Math.floor((size * (this.shard.index + 1)) / this.shard.count);
       }
-      const x = this.batch(this.x, start, end, order);
-      const y = this.y && this.batch(this.y, start, end, order);
+      const xs = this.xs.map((a) => this.batch(a, start, end, order));
+      const ys = this.ys?.map((a) => this.batch(a, start, end, order));
       const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);
-      yield ownedBatch(
-        x,
-        y,
-        sw,
-        [x, y, sw].filter((t): t is Tensor => t !== undefined),
-      );
+      yield ownedBatch(xs, ys, sw, [...xs, ...(ys ?? []), ...(sw ? [sw] : [])]);
     }
   }
 
@@ -211,13 +270,16 @@ export class DatasetSource implements DataSource {
   /** A dataset that repeats forever (tf.data's INFINITE_CARDINALITY): an epoch needs a step count. */
   readonly infinite: boolean;
 
+  private readonly layout: DataLayout;
+
   constructor(
     private readonly dataset: BatchDataset,
-    private readonly xDType: DType,
+    layout: DataLayout | DType,
     private readonly classWeight?: ClassWeight,
     /** Under a distribution strategy: this worker's part of each batch (tf.data's auto-shard by data). */
     private readonly shard?: { index: number; count: number },
   ) {
+    this.layout = typeof layout === 'string' ? singleLayout(layout) : layout;
     // tf.data.Dataset knows its cardinality (negative: infinite or unknown).
     const cardinality = (dataset as { cardinality?: () => number }).cardinality?.();
     this.steps = cardinality !== undefined && cardinality >= 0 ? cardinality : null;
@@ -228,32 +290,38 @@ export class DatasetSource implements DataSource {
     let count = 0;
     for await (const element of this.dataset as AsyncIterable<DatasetElement>) {
       // A bare tensor is x alone (what predict needs).
-      const [x, y, sw] = element instanceof Tensor ? [element] : (element as readonly [ArrayData, ArrayData?, ArrayData?]);
+      const { inputs, outputs, inputDTypes } = this.layout;
+      // A bare tensor, or for a single-input model an element that is not [x, y], is x alone.
+      const [x, y, sw] =
+        element instanceof Tensor || (inputs.kind !== 'single' && !Array.isArray(element))
+          ? [element as ModelData]
+          : (element as readonly [ModelData, ModelData?, ArrayData?]);
       if (x === undefined)
         throw new TypeError('A dataset passed to fit/evaluate/predict must yield [x, y] batches (or x alone, for predict)');
-      const xs = toBatchTensor(x, 'x', this.xDType);
-      const ys = y === undefined ? undefined : toBatchTensor(y, 'y');
+      const given = new Set<unknown>([
+        ...flattenData(x, inputs, 'x', Array.isArray),
+        ...(y === undefined ? [] : flattenData(y, outputs, 'y', Array.isArray)),
+        sw,
+      ]);
+      const xs = flattenData<ArrayData>(x, inputs, 'x', Array.isArray).map((v, i) => toBatchTensor(v, 'x', inputDTypes[i]));
+      const ys = y === undefined ? undefined : flattenData<ArrayData>(y, outputs, 'y', Array.isArray).map((v) => toBatchTensor(v, 'y'));
       let sws = sw === undefined || sw === null ? undefined : toBatchTensor(sw, 'sampleWeight', 'float32');
       if (this.classWeight !== undefined) {
         if (sws !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
         if (ys === undefined) throw new TypeError('`classWeight` needs targets: the dataset must yield [x, y] batches');
-        sws = Tensor.fromNative(hostTensor(classWeightsOf(toHostArray(ys, 'y'), this.classWeight), [ys.shape[0] as number], 'float32'));
+        sws = Tensor.fromNative(
+          hostTensor(classWeightsOf(toHostArray(ys[0], 'y'), this.classWeight), [ys[0].shape[0] as number], 'float32'),
+        );
       }
-      const owned = [xs, ys, sws].filter((t): t is Tensor => t !== undefined && t !== x && t !== y && t !== sw);
+      const owned = [...xs, ...(ys ?? []), ...(sws ? [sws] : [])].filter((t) => !given.has(t));
       if (this.shard !== undefined) {
-        const size = xs.shape[0] as number;
+        const size = xs[0].shape[0] as number;
         const start = Math.floor((size * this.shard.index) / this.shard.count);
         const end = Math.floor((size * (this.shard.index + 1)) / this.shard.count);
-        const part = (t: Tensor | undefined) =>
-          t && slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1).map(() => -1)]);
-        const [px, py, psw] = [part(xs) as Tensor, part(ys), part(sws)];
+        const part = (t: Tensor) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1).map(() => -1)]);
+        const [px, py, psw] = [xs.map(part), ys?.map(part), sws && part(sws)];
         for (const t of owned) t.dispose();
-        yield ownedBatch(
-          px,
-          py,
-          psw,
-          [px, py, psw].filter((t): t is Tensor => t !== undefined),
-        );
+        yield ownedBatch(px, py, psw, [...px, ...(py ?? []), ...(psw ? [psw] : [])]);
       } else {
         yield ownedBatch(xs, ys, sws, owned);
       }

@@ -8,7 +8,21 @@ import type { Callback } from '../callbacks';
 import type { Model } from '../models/model';
 import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
-import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray, withSteps } from './data_adapter';
+import {
+  ArraySource,
+  BatchDataset,
+  checkSameSamples,
+  DataLayout,
+  DataSource,
+  DatasetSource,
+  isDataset,
+  ModelData,
+  singleLayout,
+  toHostArrays,
+  withSteps,
+} from './data_adapter';
+import type { ModelIO } from '../models/model';
+import { flattenData, packNest } from '../models/io_structure';
 import { runBatches } from './loop';
 
 export interface PredictOptions {
@@ -20,8 +34,11 @@ export interface PredictOptions {
   steps?: number;
 }
 
-function inputDType(model: Model) {
-  return model.inputs[0]?.dtype ?? model.dtype;
+/** The model's data layout: its inputs' and outputs' structures and input dtypes. */
+export function layoutOf(model: Model): DataLayout {
+  const inputs = model.inputs;
+  if (inputs.length === 0) return singleLayout(model.dtype);
+  return { inputs: model.inputStructure, outputs: model.outputStructure, inputDTypes: inputs.map((t) => t.dtype) };
 }
 
 /** Growing host storage for the rows of the outputs. */
@@ -65,42 +82,58 @@ export function checkPredictOptions(options: PredictOptions): void {
   checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks', 'steps']);
 }
 
-export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
+export async function predict(model: Model, x: ModelData | BatchDataset, options: PredictOptions = {}): Promise<ModelIO> {
   checkPredictOptions(options);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
   let source: DataSource;
+  const layout = layoutOf(model);
   if (isDataset(x)) {
-    source = new DatasetSource(x, inputDType(model));
+    source = new DatasetSource(x, layout);
   } else {
-    const xs = toHostArray(x, 'x', inputDType(model));
-    model.maybeBuild([null, ...xs.rowShape]);
+    const xs = toHostArrays(x, layout.inputs, 'x', layout.inputDTypes);
+    checkSameSamples(xs, undefined);
+    model.maybeBuild([null, ...xs[0].rowShape]);
     source = new ArraySource(xs, undefined, batchSize);
   }
   const expectedRows = source instanceof ArraySource && options.steps === undefined ? source.x.length : null;
   source = withSteps(source, options.steps, 'steps');
   const callbackList = new CallbackList(callbacks, { addProgbar: verbose !== 0, verbose, epochs: 1, steps: source.steps, model });
-  const outputs = new OutputBuffer(expectedRows);
+  const buffers: OutputBuffer[] = [];
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),
-    run: (batch) => model.predictFunction(batch.x),
-    launch: (batch) => model.predictFunction.callAsync(batch.x),
+    run: (batch) => model.predictFunction(...(batch.xs ?? [batch.x])),
+    launch: (batch) => model.predictFunction.callAsync(...(batch.xs ?? [batch.x])),
     after: async (output, step) => {
-      outputs.append(output);
-      output.dispose();
+      const flat = flatOutputs(model, output);
+      flat.forEach((t, i) => {
+        (buffers[i] ??= new OutputBuffer(expectedRows)).append(t);
+        t.dispose();
+      });
       await callbackList.onPredictBatchEnd(step);
       return true;
     },
   });
   await callbackList.onPredictEnd();
-  return outputs.toTensor();
+  if (buffers.length === 0) return new OutputBuffer(null).toTensor();
+  const tensors = buffers.map((b) => b.toTensor());
+  return model.outputStructure.kind === 'single' ? tensors[0] : packNest(tensors, model.outputStructure);
+}
+
+/** A step's outputs in the model's flat output order. */
+function flatOutputs(model: Model, output: ModelIO): Tensor[] {
+  if (output instanceof Tensor) return [output];
+  if (Array.isArray(output)) return [...output];
+  return model.outputStructure.keys.map((k) => (output as Record<string, Tensor>)[k]);
 }
 
 /** One batch through the traced inference step (Keras' predict_on_batch). */
-export function predictOnBatch(model: Model, x: TensorLike): Tensor {
-  const tensor = x instanceof Tensor ? x : constantTensor(x as never, inputDType(model));
-  model.maybeBuild([null, ...tensor.shape.slice(1)]);
-  return model.predictFunction(tensor);
+export function predictOnBatch(model: Model, x: TensorLike | ModelData): ModelIO {
+  const layout = layoutOf(model);
+  const flat = flattenData<TensorLike>(x, layout.inputs, 'x', Array.isArray);
+  const tensors = flat.map((v, i) => (v instanceof Tensor ? v : constantTensor(v as never, layout.inputDTypes[i])));
+  model.maybeBuild([null, ...tensors[0].shape.slice(1)]);
+  return model.predictFunction(...tensors);
 }

@@ -27,9 +27,11 @@ import {
   classWeightsOf,
   checkSameSamples,
   DataSource,
+  DataLayout,
   DatasetSource,
   isDataset,
-  splitForValidation,
+  ModelData,
+  toHostArrays,
   StepLimitedSource,
   withSteps,
   toHostArray,
@@ -40,15 +42,27 @@ import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
 import { TrainingStrategy, currentTrainingStrategy } from '../../distribute/distribution_context';
 import { Mul, RealDiv, Reshape } from '../../ops/generated';
+import { LossSpec, LossWeights, MetricsSpec, MultiOutputCompile } from './compile_loss';
+import { IOStructure, packNest } from '../models/io_structure';
+import type { ModelIO } from '../models/model';
+import { layoutOf } from './predict';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier;
-  /** Optional only for a model whose own trainStep/testStep compute their loss (Keras' customized fit). */
-  loss?: LossIdentifier;
-  /** e.g. ['accuracy'] (resolved from the targets' and outputs' shapes, as in Keras), 'mae', metric objects. */
-  metrics?: readonly MetricIdentifier[];
+  /**
+   * Optional only for a model whose own trainStep/testStep compute their loss (Keras' customized fit).
+   * With several outputs: one loss for each, a list in output order, or a dict by output name.
+   */
+  loss?: LossSpec;
+  /** Several outputs: each output's loss weight (a list, or a dict by output name); the total loss is the weighted sum. */
+  lossWeights?: LossWeights;
+  /**
+   * e.g. ['accuracy'] (resolved from the targets' and outputs' shapes, as in Keras), 'mae', metric
+   * objects; with several outputs a list per output ([['mae'], ['mse']]) or a dict by output name.
+   */
+  metrics?: MetricsSpec;
   /** Metrics that the sample weights (sampleWeight, classWeight) weigh; `metrics` never are. */
-  weightedMetrics?: readonly MetricIdentifier[];
+  weightedMetrics?: MetricsSpec;
 }
 
 export interface FitOptions {
@@ -61,7 +75,7 @@ export interface FitOptions {
   /** The last fraction of (x, y), taken before shuffling, to validate on. */
   validationSplit?: number;
   /** [xVal, yVal], [xVal, yVal, sampleWeightVal], or a dataset of [x, y] (or [x, y, sampleWeight]) batches. */
-  validationData?: readonly [ArrayData, ArrayData] | readonly [ArrayData, ArrayData, ArrayData] | BatchDataset;
+  validationData?: readonly [ModelData, ModelData] | readonly [ModelData, ModelData, ArrayData] | BatchDataset;
   validationBatchSize?: number;
   /** Reshuffle the training samples every epoch (default true). */
   shuffle?: boolean;
@@ -105,7 +119,7 @@ export interface ComputeLossArguments {
   training?: boolean;
 }
 
-const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics', 'weightedMetrics'];
+const COMPILE_OPTIONS = ['optimizer', 'loss', 'lossWeights', 'metrics', 'weightedMetrics'];
 const FIT_OPTIONS = [
   'batchSize',
   'epochs',
@@ -158,29 +172,44 @@ function batchSizeOf(x: Tensor): Tensor {
 const DATASET_SAMPLE_WEIGHT =
   'When providing `x` as a dataset, `sampleWeight` should not be passed. Instead, the sample weights should be included as part of the dataset (its third element).';
 
-/** A batch as the step function's inputs: (x, y), or (x, y, sampleWeight). */
+/** A batch as the step function's inputs: (...xs, ...ys), then the sample weights if any. */
 function stepInputs(batch: Batch): Tensor[] {
-  return batch.sampleWeight === undefined ? [batch.x, batch.y as Tensor] : [batch.x, batch.y as Tensor, batch.sampleWeight];
+  const inputs = [...(batch.xs ?? [batch.x]), ...(batch.ys ?? [batch.y as Tensor])];
+  return batch.sampleWeight === undefined ? inputs : [...inputs, batch.sampleWeight];
+}
+
+/** The first tensor of a model input: one tensor, a list or a dict. */
+function firstTensor(x: ModelIO): Tensor {
+  if (x instanceof Tensor) return x;
+  return (Array.isArray(x) ? x[0] : Object.values(x)[0]) as Tensor;
+}
+
+/** `value` (one tensor, a list or a dict) in `structure`'s flat order. */
+function flatOf(value: ModelIO, structure: IOStructure): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (Array.isArray(value)) return [...value];
+  const dict = value as Record<string, Tensor>;
+  return structure.kind === 'dict' ? structure.keys.map((k) => dict[k]) : structure.names.map((k) => dict[k]);
 }
 
 /** Splits fit/evaluate's (x, y, options) or (dataset, options) arguments. */
 function parseArguments<O extends object>(
-  x: ArrayData | BatchDataset,
-  y: ArrayData | O | undefined,
+  x: ModelData | BatchDataset,
+  y: ModelData | O | undefined,
   options: O,
-): { x: ArrayData | BatchDataset; y?: ArrayData; options: O } {
+): { x: ModelData | BatchDataset; y?: ModelData; options: O } {
   if (isDataset(x)) {
     if (y !== undefined && (typeof y !== 'object' || y === null || Array.isArray(y) || ArrayBuffer.isView(y) || y instanceof Tensor)) {
       throw new TypeError('`y` must not be given when `x` is a dataset (it yields [x, y] batches)');
     }
     return { x, options: (y as O | undefined) ?? options };
   }
-  return { x, y: y as ArrayData | undefined, options };
+  return { x, y: y as ModelData | undefined, options };
 }
 
 /** fit's or evaluate's arguments checked before anything runs (also before waiting for a run in flight). */
-export function checkArguments(kind: 'fit' | 'evaluate', x: ArrayData | BatchDataset, y: unknown, options: object): void {
-  const parsed = parseArguments(x, y as ArrayData | object | undefined, options);
+export function checkArguments(kind: 'fit' | 'evaluate', x: ModelData | BatchDataset, y: unknown, options: object): void {
+  const parsed = parseArguments(x, y as ModelData | object | undefined, options);
   checkOptions(`${kind}()`, parsed.options, kind === 'fit' ? FIT_OPTIONS : EVALUATE_OPTIONS);
 }
 
@@ -188,6 +217,8 @@ export class Trainer {
   readonly optimizer: Optimizer;
   /** The compiled loss; a model whose own trainStep computes its loss may compile without one. */
   readonly loss: Loss | undefined;
+  /** A model with several outputs (or a dict of them): per-output losses and metrics (Keras' CompileLoss). */
+  private readonly multi: MultiOutputCompile | null;
   /** Whether a train step has been made (so the optimizer has its slots). */
   optimizerBuilt = false;
   private readonly lossTracker = new Mean({ name: 'loss' });
@@ -207,20 +238,47 @@ export class Trainer {
   ) {
     checkOptions('compile()', options, COMPILE_OPTIONS);
     this.optimizer = getOptimizer(options.optimizer);
-    this.loss = options.loss === undefined || options.loss === null ? undefined : getLoss(options.loss);
-    const slots = (what: string, metrics: unknown): (Metric | string)[] => {
-      if (!Array.isArray(metrics)) throw new TypeError(`\`${what}\` must be an array. Received: ${what}=${String(metrics)}`);
-      return metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
-    };
-    this.metricSlots = slots('metrics', options.metrics ?? []);
-    this.weightedSlots = slots('weightedMetrics', options.weightedMetrics ?? []);
+    const { inputs, outputs } = layoutOf(model);
+    if (outputs.kind !== 'single') {
+      this.multi = new MultiOutputCompile(outputs, options.loss, options.lossWeights, options.metrics, options.weightedMetrics);
+      this.loss = undefined;
+      this.metricSlots = [];
+      this.weightedSlots = [];
+    } else {
+      if (options.lossWeights !== undefined) {
+        if (!Array.isArray(options.lossWeights) || options.lossWeights.length !== 1 || typeof options.lossWeights[0] !== 'number')
+          throw new TypeError(
+            `\`lossWeights\` of a model with one output must be [weight]. Received: lossWeights=${JSON.stringify(options.lossWeights)}`,
+          );
+      }
+      this.multi = null;
+      this.loss = options.loss === undefined || options.loss === null ? undefined : getLoss(options.loss as LossIdentifier);
+      const slots = (what: string, metrics: unknown): (Metric | string)[] => {
+        if (!Array.isArray(metrics)) throw new TypeError(`\`${what}\` must be an array. Received: ${what}=${String(metrics)}`);
+        return metrics.map((m) => (isAccuracyName(m) ? m : getMetric(m)));
+      };
+      this.metricSlots = slots('metrics', options.metrics ?? []);
+      this.weightedSlots = slots('weightedMetrics', options.weightedMetrics ?? []);
+    }
     // The model's own steps, so a subclass that overrides trainStep/testStep customizes fit/evaluate;
-    // the sample weights, when there are any, are a third input of the same one session run.
-    const data = (args: Tensor[]): StepData => (args.length > 2 ? [args[0], args[1], args[2]] : [args[0], args[1]]);
+    // every input and target, and the sample weights when there are any, are inputs of the same one session run.
+    const nx = inputs.names.length;
+    const ny = outputs.names.length;
+    const data = (args: Tensor[]): StepData => {
+      const pack = (flat: Tensor[], structure: IOStructure) => (structure.kind === 'single' ? flat[0] : packNest(flat, structure));
+      const x = pack(args.slice(0, nx), inputs) as Tensor;
+      const y = pack(args.slice(nx, nx + ny), outputs) as Tensor;
+      return args.length > nx + ny ? [x, y, args[nx + ny]] : [x, y];
+    };
     this.steps = {
       train: new StepFunction(model, 'train', (...args: Tensor[]) => this.model.trainStep(data(args))),
       test: new StepFunction(model, 'test', (...args: Tensor[]) => this.model.testStep(data(args))),
     };
+  }
+
+  /** The model's inputs and outputs as data takes them (read when used: a deferred Sequential gets its inputs at its first fit). */
+  private get layout(): DataLayout {
+    return layoutOf(this.model);
   }
 
   /** The traced train step fit() runs per batch (Keras' `train_function`). */
@@ -230,6 +288,7 @@ export class Trainer {
 
   /** The loss tracker, then the compiled metrics and weighted metrics that are resolved. */
   get metrics(): Metric[] {
+    if (this.multi !== null) return [this.lossTracker, ...this.multi.metrics];
     return [this.lossTracker, ...[...this.metricSlots, ...this.weightedSlots].filter((m): m is Metric => m instanceof Metric)];
   }
 
@@ -294,11 +353,13 @@ export class Trainer {
     });
     const variables = this.model.trainableVariables;
     if (this.strategy !== null && this.strategy.numReplicasInSync > 1 && variables.length > 0) {
-      this.optimizer.applyGradients(zip(this.reduceAcrossReplicas(tape.gradient(scaledLoss, variables), loss, batchSizeOf(x)), variables));
+      this.optimizer.applyGradients(
+        zip(this.reduceAcrossReplicas(tape.gradient(scaledLoss, variables), loss, batchSizeOf(firstTensor(x))), variables),
+      );
       this.optimizerBuilt = true;
       return this.model.computeMetrics(x, y, yPred, sampleWeight);
     }
-    this.lossTracker.updateState(loss, batchSizeOf(x));
+    this.lossTracker.updateState(loss, batchSizeOf(firstTensor(x)));
     if (variables.length > 0) {
       this.optimizer.applyGradients(zip(tape.gradient(scaledLoss, variables), variables));
       this.optimizerBuilt = true;
@@ -333,7 +394,7 @@ export class Trainer {
   /** Keras' default test_step. */
   testStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
     const yPred = this.model.apply(x, { training: false });
-    this.lossTracker.updateState(this.model.computeLoss({ x, y, yPred, sampleWeight, training: false }), batchSizeOf(x));
+    this.lossTracker.updateState(this.model.computeLoss({ x, y, yPred, sampleWeight, training: false }), batchSizeOf(firstTensor(x)));
     return this.model.computeMetrics(x, y, yPred, sampleWeight);
   }
 
@@ -344,8 +405,15 @@ export class Trainer {
       const x = isFloating(l.dtype) ? l : Cast({ x: l, DstT: 'float32' });
       return x.rank === 0 ? x : Sum({ input: x, reductionIndices: int32Vector([...x.shape.keys()]) });
     });
-    if (this.loss === undefined && extra.length === 0) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
-    const losses = this.loss === undefined ? extra : [this.loss.apply(y, yPred, sampleWeight), ...extra];
+    let compiled: Tensor | null = null;
+    if (this.multi !== null) {
+      const yPreds = flatOf(yPred, this.layout.outputs);
+      compiled = this.multi.call(flatOf(y, this.layout.outputs), yPreds, sampleWeight, batchSizeOf(yPreds[0]));
+    } else if (this.loss !== undefined) {
+      compiled = this.loss.apply(y, yPred, sampleWeight);
+    }
+    if (compiled === null && extra.length === 0) throw new TypeError('No loss to compute. Provide a `loss` argument in `compile()`.');
+    const losses = compiled === null ? extra : [compiled, ...extra];
     if (losses.length === 1) return losses[0];
     const dtype = losses[0].dtype;
     return Sum({ input: Pack({ values: losses.map((l) => (l.dtype === dtype ? l : Cast({ x: l, DstT: dtype }))) }), reductionIndices: 0 });
@@ -356,6 +424,14 @@ export class Trainer {
    * sample weights; every metric's running value by its log key (sorted, as Keras logs).
    */
   computeMetrics(y: Tensor, yPred: Tensor, sampleWeight?: Tensor): Record<string, Tensor> {
+    if (this.multi !== null) {
+      const names = this.multi.updateMetrics(flatOf(y, this.layout.outputs), flatOf(yPred, this.layout.outputs), sampleWeight);
+      for (const [m, name] of this.multi.trackerNames()) names.set(m, name);
+      names.set(this.lossTracker, this.lossTracker.name);
+      const entries = this.model.metrics.map((m) => [names.get(m) ?? m.name, m] as const);
+      entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return Object.fromEntries(entries.map(([name, m]) => [name, m.result()]));
+    }
     const { metrics, weighted } = this.compiledMetrics(y.shape, yPred.shape);
     for (const metric of metrics) metric.updateState(y, yPred);
     for (const metric of weighted) {
@@ -425,31 +501,30 @@ export class Trainer {
 
   /** Host data as batches; the sample weights from `sampleWeight`, or from `classWeight` and y. */
   private arraySource(
-    x: ArrayData,
-    y: ArrayData | undefined,
+    x: ModelData,
+    y: ModelData | undefined,
     batchSize: number,
     sampleWeight?: ArrayData,
     classWeight?: ClassWeight,
   ): ArraySource {
-    const xs = toHostArray(x, 'x', this.inputDType());
-    const ys = y === undefined ? undefined : toHostArray(y, 'y');
+    const { inputs, outputs, inputDTypes } = this.layout;
+    const xs = toHostArrays(x, inputs, 'x', inputDTypes);
+    const ys = y === undefined ? undefined : toHostArrays(y, outputs, 'y');
     checkSameSamples(xs, ys);
-    let sw = sampleWeight === undefined || sampleWeight === null ? undefined : toHostArray(sampleWeight, 'sampleWeight', 'float32');
+    let sw =
+      sampleWeight === undefined || sampleWeight === null ? undefined : toHostArray(sampleWeight as ArrayData, 'sampleWeight', 'float32');
     if (classWeight !== undefined) {
       if (sw !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
       if (ys === undefined) throw new TypeError('`classWeight` needs targets `y`');
-      sw = new HostArray(classWeightsOf(ys, classWeight), [ys.length], 'float32');
+      if (ys.length > 1) throw new TypeError('`classWeight` is only supported for Models with a single output.');
+      sw = new HostArray(classWeightsOf(ys[0], classWeight), [ys[0].length], 'float32');
     }
-    if (sw !== undefined && sw.length !== xs.length) {
+    if (sw !== undefined && sw.length !== xs[0].length) {
       throw new RangeError(
-        `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${xs.length}\n'sample_weight' sizes: ${sw.length}\n`,
+        `Data cardinality is ambiguous. Make sure all arrays contain the same number of samples.'x' sizes: ${xs[0].length}\n'sample_weight' sizes: ${sw.length}\n`,
       );
     }
     return new ArraySource(xs, ys, batchSize, sw);
-  }
-
-  private inputDType() {
-    return this.model.inputs[0]?.dtype ?? this.model.dtype;
   }
 
   /** A deferred Sequential (or subclassed model) is built for the data's shape before tracing. */
@@ -458,13 +533,13 @@ export class Trainer {
   }
 
   private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
-    if (isDataset(data)) return new DatasetSource(data, this.inputDType());
+    if (isDataset(data)) return new DatasetSource(data, this.layout);
     if (!Array.isArray(data) || data.length < 2 || data.length > 3)
       throw new TypeError('`validationData` must be [xVal, yVal], [xVal, yVal, sampleWeightVal] or a dataset of [x, y] batches');
     return this.arraySource(data[0], data[1], batchSize, data[2]);
   }
 
-  async fit(xArg: ArrayData | BatchDataset, yArg: ArrayData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
+  async fit(xArg: ModelData | BatchDataset, yArg: ModelData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
     checkOptions('fit()', options, FIT_OPTIONS);
     const { epochs = 1, callbacks = [], validationSplit = 0, validationData, shuffle = true, initialEpoch = 0 } = options;
@@ -494,15 +569,17 @@ export class Trainer {
         );
       }
       const strategy = this.strategy !== null && this.strategy.numReplicasInSync > 1 ? this.strategy : null;
-      train = new DatasetSource(x, this.inputDType(), classWeight, strategy?.batchShard);
+      if (classWeight !== undefined && this.layout.outputs.names.length > 1)
+        throw new TypeError('`classWeight` is only supported for Models with a single output.');
+      train = new DatasetSource(x, this.layout, classWeight, strategy?.batchShard);
     } else {
       const batchSize = positiveInteger('batchSize', options.batchSize ?? 32);
       const source = this.arraySource(x, y, batchSize, options.sampleWeight, classWeight);
       if (validationSplit && validationData === undefined) {
-        const [[tx, ty], [vx, vy]] = splitForValidation(source.x, source.y, validationSplit);
-        const [[tw], [vw]] = source.sampleWeight ? splitForValidation(source.sampleWeight, undefined, validationSplit) : [[], []];
-        train = new ArraySource(tx, ty, batchSize, tw);
-        validation = new ArraySource(vx, vy, positiveInteger('validationBatchSize', options.validationBatchSize ?? batchSize), vw);
+        [train, validation] = source.split(
+          validationSplit,
+          positiveInteger('validationBatchSize', options.validationBatchSize ?? batchSize),
+        );
       } else {
         train = source;
       }
@@ -576,8 +653,8 @@ export class Trainer {
   }
 
   async evaluate(
-    xArg: ArrayData | BatchDataset,
-    yArg: ArrayData | EvaluateOptions | undefined,
+    xArg: ModelData | BatchDataset,
+    yArg: ModelData | EvaluateOptions | undefined,
     optionsArg: EvaluateOptions,
   ): Promise<number | number[] | Logs> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
@@ -586,7 +663,7 @@ export class Trainer {
     const verbose = checkVerbose(options.verbose ?? 1);
     if (isDataset(x) && options.sampleWeight !== undefined) throw new TypeError(DATASET_SAMPLE_WEIGHT);
     const data = isDataset(x)
-      ? new DatasetSource(x, this.inputDType())
+      ? new DatasetSource(x, this.layout)
       : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32), options.sampleWeight);
     this.buildFor(data);
     const source = withSteps(data, options.steps, 'steps');
