@@ -240,3 +240,19 @@ print(json.dumps({k: v.tolist() for k, v in p.items()} if isinstance(p, dict) el
     }
   }
 });
+
+test("Keras' positional dicts: new Model({a, b}, {reg, cls}, name) takes them as inputs and outputs", () => {
+  const a = tf.keras.Input([3], { name: 'a' });
+  const b = tf.keras.Input([2], { name: 'b' });
+  const c = tf.keras.layers.concatenate([a, b]);
+  const reg = new tf.keras.layers.Dense(2).apply(c);
+  const model = new tf.keras.Model({ a, b }, { reg }, 'positional_dicts');
+  assert.equal(model.name, 'positional_dicts');
+  assert.deepEqual(model.outputStructure.keys, ['reg']);
+  const out = model.predictOnBatch<Record<string, tf.Tensor>>({ a: xA.slice(0, 1), b: xB.slice(0, 1) } as never);
+  assert.deepEqual(out.reg.shape, [1, 2]);
+  assert.throws(() => new tf.keras.Model({ a, b }, { reg }, { inputs: a } as never), {
+    name: 'TypeError',
+    message: 'Model: `inputs` given both positionally and in the options',
+  });
+});

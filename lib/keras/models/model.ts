@@ -9,7 +9,7 @@ import { KerasTensor, Node } from '../layers/keras_tensor';
 import { CallOptions, isShapeList, Layer, ListCallOptions } from '../layers/layer';
 import type { Variable } from '../../variable';
 import { flattenData, flattenNest, IOStructure, Nest, packNest } from './io_structure';
-import { checkClassOptions, PositionalArgs, positionalOptions } from '../utils/argument_validation';
+import { checkClassOptions, isPlainObject, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { autoName } from '../utils/naming';
 import type { Metric } from '../metrics';
 import type { History } from '../callbacks/history';
@@ -49,6 +49,28 @@ function toList(value: Nest<KerasTensor>, what: string): { flat: KerasTensor[]; 
 // Sequential and subclassed models: one input, one output.
 const SINGLE: IOStructure = { kind: 'single', keys: [], names: [''] };
 
+const isTensorDict = (v: unknown): boolean =>
+  isPlainObject(v) && Object.keys(v).length > 0 && Object.values(v).every((t) => t instanceof KerasTensor);
+
+/** `(inputs, outputs, name?, options?)` or `(inputs, outputs, options?)` with `inputs` a dict. */
+function dictPositional(args: readonly unknown[]): ModelOptions {
+  const [inputs, outputs, ...rest] = args;
+  if (rest.length > 2 || (rest.length === 2 && typeof rest[0] !== 'string')) {
+    throw new TypeError(`Model: too many positional arguments (inputs, outputs, name, then options). Received ${args.length}`);
+  }
+  const last = rest[rest.length - 1];
+  const options = isPlainObject(last) ? (last as ModelOptions) : {};
+  for (const key of ['inputs', 'outputs', ...(typeof rest[0] === 'string' ? ['name'] : [])]) {
+    if (key in options) throw new TypeError(`Model: \`${key}\` given both positionally and in the options`);
+  }
+  return {
+    ...options,
+    inputs: inputs as Nest<KerasTensor>,
+    outputs: outputs as Nest<KerasTensor>,
+    ...(typeof rest[0] === 'string' ? { name: rest[0] } : {}),
+  };
+}
+
 /** Keras' leading parameters of a functional model: `new Model(inputs, outputs)`. */
 const POSITIONAL = ['inputs', 'outputs', 'name'] as const;
 
@@ -82,7 +104,8 @@ export class Model extends Layer {
   private readonly predictStep = new StepFunction(this, 'predict', (...xs: Tensor[]) => this.callStructured(xs, { training: false }));
 
   constructor(...args: PositionalArgs<ModelOptions, typeof POSITIONAL>) {
-    const options = positionalOptions<ModelOptions>(new.target, args);
+    // Keras' `Model({"a": a}, {"y": y})`: a dict of KerasTensors given positionally is `inputs`, not the options.
+    const options = isTensorDict(args[0]) ? dictPositional(args) : positionalOptions<ModelOptions>(new.target, args);
     // Checked here: only name and trainable reach Layer's constructor.
     checkClassOptions(new.target, options);
     const { inputs, outputs } = options;
