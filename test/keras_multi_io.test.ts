@@ -256,3 +256,54 @@ test("Keras' positional dicts: new Model({a, b}, {reg, cls}, name) takes them as
     message: 'Model: `inputs` given both positionally and in the options',
   });
 });
+
+test('export: a SavedModel of a two-input model takes both inputs by name; dict outputs keep their keys', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multi-io-export-'));
+  for (const dictIO of [false, true]) {
+    const model = build(dictIO);
+    const target = path.join(dir, model.name);
+    model.export(target, { verbose: false });
+    const loaded = tf.savedModel.load(target);
+    const signature = loaded.signatures.serving_default;
+    assert.deepEqual(Object.keys(signature.inputs).sort(), ['a', 'b']);
+    const out = signature({ a: tf.constant(xA.slice(0, 3), 'float32'), b: tf.constant(xB.slice(0, 3), 'float32') });
+    const ours = await model.predict<tf.Tensor[] | Record<string, tf.Tensor>>(
+      dictIO ? { a: xA.slice(0, 3), b: xB.slice(0, 3) } : [xA.slice(0, 3), xB.slice(0, 3)],
+      { verbose: 0 },
+    );
+    const keys = dictIO ? ['cls', 'reg'] : ['output_0', 'output_1'];
+    assert.deepEqual(Object.keys(out).sort(), keys);
+    keys.forEach((key, i) => {
+      const expected = dictIO ? (ours as Record<string, tf.Tensor>)[key] : (ours as tf.Tensor[])[i];
+      assertClose(Array.from(out[key].dataSync() as Float32Array), Array.from(expected.dataSync() as Float32Array), `export ${key}`);
+    });
+    loaded.dispose();
+  }
+});
+
+test('Node loads the two-input two-output .keras files Python Keras saved', { skip: pythonTFMissing() }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'multi-io-from-py-'));
+  const script = `
+import json, sys, os, numpy as np, keras
+a = keras.Input((3,), name='a'); b = keras.Input((2,), name='b')
+h = keras.layers.Dense(4, activation='tanh', name='h')(a)
+c = keras.layers.Concatenate(name='cat')([h, b])
+o1 = keras.layers.Dense(2, name='out1')(c)
+o2 = keras.layers.Dense(1, activation='sigmoid', name='out2')(keras.layers.Multiply(name='mul')([c, c]))
+x = [np.array(v, 'float32') for v in json.loads(sys.argv[2])]
+out = {}
+for name, m in [('list', keras.Model([a, b], [o1, o2])), ('dict', keras.Model({'a': a, 'b': b}, {'reg': o1, 'cls': o2}))]:
+    m.compile(optimizer='adam', loss='mse')
+    m.save(os.path.join(sys.argv[1], name + '.keras'))
+    p = m.predict(x if name == 'list' else {'a': x[0], 'b': x[1]}, verbose=0)
+    out[name] = {k: v.tolist() for k, v in p.items()} if isinstance(p, dict) else [v.tolist() for v in p]
+print(json.dumps(out))`;
+  const x = [xA.slice(0, 4), xB.slice(0, 4)];
+  const theirs = runPythonJson<{ list: Nested[]; dict: Record<string, Nested> }>(script, dir, JSON.stringify(x));
+  const list = await tf.keras.models.loadModel(path.join(dir, 'list.keras'));
+  const ours = await list.predict<tf.Tensor[]>(x, { verbose: 0 });
+  theirs.list.forEach((p, i) => assertClose(Array.from(ours[i].dataSync() as Float32Array), flat(p), `list output ${i}`));
+  const dict = await tf.keras.models.loadModel(path.join(dir, 'dict.keras'));
+  const byKey = await dict.predict<Record<string, tf.Tensor>>({ a: x[0], b: x[1] }, { verbose: 0 });
+  for (const key of ['reg', 'cls']) assertClose(Array.from(byKey[key].dataSync() as Float32Array), flat(theirs.dict[key]), `dict ${key}`);
+});

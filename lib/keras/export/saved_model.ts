@@ -4,7 +4,7 @@
 import { TensorSpec, traceForExport } from '../../function';
 import { writeSavedModel } from '../../saved_model/save';
 import { Tensor } from '../../tensor';
-import type { Model } from '../models/model';
+import type { Model, ModelIO } from '../models/model';
 import { checkOptions } from '../utils/argument_validation';
 
 export interface ExportOptions {
@@ -38,21 +38,37 @@ function inputSpecOf(model: Model, signature: ExportOptions['inputSignature']): 
   );
 }
 
+/** A model's outputs (one tensor, a list, or a dict in sorted key order) as a flat list. */
+function flatOutputs(outputs: ModelIO): Tensor[] {
+  if (outputs instanceof Tensor) return [outputs];
+  if (Array.isArray(outputs)) return [...outputs];
+  const dict = outputs as Record<string, Tensor>;
+  return Object.keys(dict)
+    .sort()
+    .map((k) => dict[k]);
+}
+
 export function exportSavedModel(model: Model, filepath: string, options: ExportOptions = {}): void {
   checkOptions('Model.export', options, ['format', 'verbose', 'inputSignature']);
   const { format = 'tf_saved_model', verbose = true } = options;
   if (format !== 'tf_saved_model') {
     throw new TypeError(`Unrecognized format=${format}. tf-napi supports format='tf_saved_model'.`);
   }
-  const spec = inputSpecOf(model, options.inputSignature);
-  const trace = traceForExport((x: Tensor) => model.apply(x, { training: false }), [spec], `${model.name}/serve`);
-  const outputKeys = trace.outputs.map((_, i) => `output_${i}`);
-  const inputKeys = [spec.name as string];
+  // A model with several inputs: one spec per input, by its name; its outputs keyed by dict key, else output_<i>.
+  const multi = model.isMultiIO && options.inputSignature === undefined;
+  const specs = multi
+    ? model.inputs.map((t) => new TensorSpec(t.shape, t.dtype, t.node.layer.name))
+    : [inputSpecOf(model, options.inputSignature)];
+  const trace = multi
+    ? traceForExport((...xs: Tensor[]) => flatOutputs(model.callStructured(xs, { training: false })), specs, `${model.name}/serve`)
+    : traceForExport((x: Tensor) => model.apply(x, { training: false }), specs, `${model.name}/serve`);
+  const outputKeys = model.outputStructure.kind === 'dict' ? [...model.outputStructure.keys] : trace.outputs.map((_, i) => `output_${i}`);
+  const inputKeys = specs.map((spec) => spec.name as string);
   const signature = { trace, inputKeys, outputKeys };
   writeSavedModel(filepath, { signatures: { serve: signature, serving_default: signature }, variables: model.variables });
   if (verbose) {
     console.log(
-      `Saved artifact at '${filepath}'. The following endpoints are available:\n\n* Endpoint 'serve'\n  ${inputKeys[0]}: ${describe(spec)}\n` +
+      `Saved artifact at '${filepath}'. The following endpoints are available:\n\n* Endpoint 'serve'\n${specs.map((spec, i) => `  ${inputKeys[i]}: ${describe(spec)}\n`).join('')}` +
         `Output keys: ${outputKeys.join(', ')}`,
     );
   }

@@ -105,7 +105,7 @@ export class Model extends Layer {
 
   constructor(...args: PositionalArgs<ModelOptions, typeof POSITIONAL>) {
     // Keras' `Model({"a": a}, {"y": y})`: a dict of KerasTensors given positionally is `inputs`, not the options.
-    const options = isTensorDict(args[0]) ? dictPositional(args) : positionalOptions<ModelOptions>(new.target, args);
+    const options = args.length >= 2 && isTensorDict(args[0]) ? dictPositional(args) : positionalOptions<ModelOptions>(new.target, args);
     // Checked here: only name and trainable reach Layer's constructor.
     checkClassOptions(new.target, options);
     const { inputs, outputs } = options;
