@@ -307,3 +307,34 @@ print(json.dumps(out))`;
   const byKey = await dict.predict<Record<string, tf.Tensor>>({ a: x[0], b: x[1] }, { verbose: 0 });
   for (const key of ['reg', 'cls']) assertClose(Array.from(byKey[key].dataSync() as Float32Array), flat(theirs.dict[key]), `dict ${key}`);
 });
+
+test('validationSplit and validationData with lists: val_ logs per output; one weight per sample weighs every output', async () => {
+  const model = build(false);
+  model.compile({ optimizer: 'sgd', ...COMPILE.list });
+  const split = await model.fit([xA, xB], [y1, y2], { epochs: 1, verbose: 0, validationSplit: 0.25 });
+  for (const key of ['val_loss', 'val_out1_loss', 'val_out2_loss', 'val_out1_mae', 'val_out2_accuracy'])
+    assert.ok(key in split.history, key);
+  const given = await model.fit([xA, xB], [y1, y2], {
+    epochs: 1,
+    verbose: 0,
+    validationData: [
+      [xA, xB],
+      [y1, y2],
+    ],
+  });
+  assert.ok('val_out1_loss' in given.history);
+  // Zero weights for every sample: every output's loss is zero.
+  const zero = (await model.evaluate([xA, xB], [y1, y2], { verbose: 0, returnDict: true, sampleWeight: new Array(16).fill(0) })) as Record<
+    string,
+    number
+  >;
+  assert.deepEqual([zero.loss, zero.out1_loss, zero.out2_loss], [0, 0, 0]);
+  await assert.rejects(model.fit([xA, xB], [y1, y2], { verbose: 0, sampleWeight: { out1: new Array(16).fill(1) } as never }), {
+    name: 'TypeError',
+    message: /`sampleWeight` by output is not supported yet/,
+  });
+  await assert.rejects(model.fit([xA, xB], [y1, y2], { verbose: 0, classWeight: { 0: 1 } }), {
+    name: 'TypeError',
+    message: '`classWeight` is only supported for Models with a single output.',
+  });
+});

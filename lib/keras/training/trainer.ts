@@ -13,7 +13,7 @@ import { get as getLoss, Loss, LossIdentifier } from '../losses';
 import { get as getMetric, Mean, Metric, MetricIdentifier } from '../metrics';
 import type { Model } from '../models/model';
 import { get as getOptimizer, Optimizer, OptimizerIdentifier, zip } from '../optimizers';
-import { checkOptions } from '../utils/argument_validation';
+import { checkOptions, isPlainObject } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
 import { HostArray } from '../../host_data';
 import {
@@ -511,6 +511,11 @@ export class Trainer {
     const xs = toHostArrays(x, inputs, 'x', inputDTypes);
     const ys = y === undefined ? undefined : toHostArrays(y, outputs, 'y');
     checkSameSamples(xs, ys);
+    if (sampleWeight !== undefined && sampleWeight !== null && isPlainObject(sampleWeight) && !('data' in sampleWeight)) {
+      throw new TypeError(
+        "`sampleWeight` by output is not supported yet: pass one weight per sample (it weighs every output's loss, as in Keras).",
+      );
+    }
     let sw =
       sampleWeight === undefined || sampleWeight === null ? undefined : toHostArray(sampleWeight as ArrayData, 'sampleWeight', 'float32');
     if (classWeight !== undefined) {
