@@ -261,6 +261,43 @@ test('a cluster restarted after a fault resumes from the chief-only checkpoint t
   }
 });
 
+test('BackupAndRestore: a cluster restarted after a kill resumes from the chief backup to the uninterrupted weights', {
+  timeout: 120_000,
+}, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-backup-'));
+  try {
+    const args = ['mlp', '1000', '3', '128', '5', '0'];
+    const env = { ...QUIET, TEST_BACKUP_DIR: path.join(dir, 'task{task}') };
+    const faulty = await launch({
+      workers: 2,
+      script: WORKER,
+      args,
+      env: { ...env, TEST_DIE_AT_EPOCH: '1', TEST_DIE_AT_BATCH: '3', TEST_DIE_TASK: '1' },
+      onLine: () => {},
+    });
+    assert.equal(faulty.exits[1], 'SIGKILL');
+    assert.notEqual(faulty.exits[0], 0);
+    // Only the chief wrote: the backup after epoch 0.
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'task0', 'training_metadata.json'), 'utf8')), { epoch: 1, batch: 0 });
+    assert.ok(fs.existsSync(path.join(dir, 'task0', 'latest.weights.h5')));
+    assert.equal(fs.existsSync(path.join(dir, 'task1')), false);
+    const resumed = await launch({ workers: 2, script: WORKER, args, env, onLine: () => {} });
+    assert.deepEqual(resumed.exits, [0, 0], resumed.stdout.flat().join('\n'));
+    const [w0, w1] = resumed.stdout.map(parseResult);
+    // Epochs 1 and 2 only, on both workers: worker 1 learnt the epoch and the state from the chief.
+    assert.equal(w0.loss.length, 2);
+    assert.equal(w1.loss.length, 2);
+    const uninterrupted = reference(args);
+    assertClose(w0, { ...uninterrupted, loss: uninterrupted.loss.slice(1) }, 'resumed worker 0');
+    assert.deepEqual(w0.weights, w1.weights);
+    assert.deepEqual([w0.iterations, w1.iterations], [uninterrupted.iterations, uninterrupted.iterations]);
+    // A run that ends normally removes the backup.
+    assert.equal(fs.existsSync(path.join(dir, 'task0')), false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('strategy.reduce and strategy.run across three workers, eagerly and in a tf.function', { timeout: 60_000 }, async () => {
   const run = await launch({ workers: 3, script: path.join(__dirname, 'helpers', 'distributed_reduce.js'), env: QUIET, onLine: () => {} });
   assert.deepEqual(run.exits, [0, 0, 0], run.stdout.flat().join('\n'));

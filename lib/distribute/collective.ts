@@ -49,20 +49,30 @@ export function allReduce(group: CollectiveGroup, values: readonly Tensor[], fin
   return unpack(reduced, sizes, shapes);
 }
 
-/** The source task's `values` on every task (the others' own values only give shapes), in one collective. */
+/**
+ * The source task's `values` on every task (the others' own values only give shapes): one collective
+ * per dtype (a packed vector has one), in first-seen dtype order, so every task allocates the same keys.
+ */
 export function broadcast(group: CollectiveGroup, values: readonly Tensor[], isSource: boolean): Tensor[] {
-  if (values.length === 0) return [];
-  const { packed, sizes, shapes } = pack(values);
-  const common = {
-    groupSize: group.groupSize,
-    groupKey: group.groupKey,
-    instanceKey: group.nextInstanceKey(),
-    communicationHint: group.communicationHint,
-    timeoutSeconds: group.timeoutSeconds,
-  };
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const value = isSource
-    ? ops.CollectiveBcastSendV2({ input: packed, ...common })
-    : ops.CollectiveBcastRecvV2({ shape: [total], T: packed.dtype, ...common } as Parameters<typeof ops.CollectiveBcastRecvV2>[0]);
-  return unpack(value, sizes, shapes);
+  const result: Tensor[] = new Array(values.length);
+  const dtypes = [...new Set(values.map((v) => v.dtype))];
+  for (const dtype of dtypes) {
+    const indices = values.flatMap((v, i) => (v.dtype === dtype ? [i] : []));
+    const { packed, sizes, shapes } = pack(indices.map((i) => values[i]));
+    const common = {
+      groupSize: group.groupSize,
+      groupKey: group.groupKey,
+      instanceKey: group.nextInstanceKey(),
+      communicationHint: group.communicationHint,
+      timeoutSeconds: group.timeoutSeconds,
+    };
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const value = isSource
+      ? ops.CollectiveBcastSendV2({ input: packed, ...common })
+      : ops.CollectiveBcastRecvV2({ shape: [total], T: packed.dtype, ...common } as Parameters<typeof ops.CollectiveBcastRecvV2>[0]);
+    unpack(value, sizes, shapes).forEach((t, k) => {
+      result[indices[k]] = t;
+    });
+  }
+  return result;
 }

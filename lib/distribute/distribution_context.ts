@@ -25,8 +25,10 @@ export interface TrainingStrategy extends ReplicaStrategy {
   readonly batchShard: { index: number; count: number };
   /** Element-wise sums across replicas, packed into one collective (added to the step being traced). */
   allReduceValues(values: readonly import('../tensor').Tensor[]): import('../tensor').Tensor[];
-  /** Every replica's variables set to the chief's, in one run. */
-  broadcastVariables(variables: readonly import('../variable').Variable[]): void;
+  /** Whether this worker writes what only one should (Keras' is_chief: checkpoints, backups). */
+  readonly isChief: boolean;
+  /** Every replica's variables set to the chief's, in one run; returns the chief's `integers` too. */
+  broadcastVariables(variables: readonly import('../variable').Variable[], integers?: readonly number[]): number[];
 }
 
 export function currentTrainingStrategy(): TrainingStrategy | null {

@@ -5,6 +5,7 @@ import { runtime } from '../runtime';
 import { Tensor, TensorLike } from '../tensor';
 import type { Variable } from '../variable';
 import { convertToTensor } from '../ops/convert';
+import { constantTensor } from '../ops/run_op';
 import * as ops from '../ops/generated';
 import { checkOptions } from '../utils/argument_validation';
 import { TFConfigClusterResolver } from './cluster_resolver';
@@ -159,23 +160,27 @@ export class MultiWorkerMirroredStrategy implements ReplicaStrategy {
     return (reducer as unknown as (...args: Tensor[]) => Tensor[])(...values);
   }
 
-  /** Sets every worker's `variables` to the chief's values, in one session run per worker. */
-  broadcastVariables(variables: readonly Variable[]): void {
-    if (this.numReplicasInSync === 1 || variables.length === 0) return;
+  /**
+   * Sets every worker's `variables` to the chief's values, in one session run per worker; returns the
+   * chief's `integers` too (what else the workers must agree on, e.g. the epoch a backup resumes at).
+   */
+  broadcastVariables(variables: readonly Variable[], integers: readonly number[] = []): number[] {
+    if (this.numReplicasInSync === 1 || (variables.length === 0 && integers.length === 0)) return [...integers];
     const isSource = this.isChief;
     const sync = tfFunction(
       () => {
-        const values = broadcast(
-          this.group,
-          variables.map((v) => v.value()),
-          isSource,
-        );
+        const extra = integers.length > 0 ? [constantTensor([...integers], 'int64', [integers.length])] : [];
+        const values = broadcast(this.group, [...variables.map((v) => v.value()), ...extra], isSource);
         variables.forEach((v, i) => v.assign(values[i]));
-        return [];
+        return values.slice(variables.length);
       },
       { name: 'broadcast_variables' },
     );
-    sync();
-    sync.dispose();
+    try {
+      const [received] = sync() as Tensor[];
+      return received === undefined ? [] : Array.from(received.dataSync() as BigInt64Array, Number);
+    } finally {
+      sync.dispose();
+    }
   }
 }

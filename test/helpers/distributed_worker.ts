@@ -2,7 +2,7 @@
 // trains the MNIST MLP (or the CNN) with a global batch and prints one JSON line of losses and weights.
 // argv: model ('mlp' | 'cnn'), samples, epochs, global batch size, [timeout seconds], [shuffle '1' | '0'].
 // With TEST_CKPT_DIR: the chief writes a tf.train.Checkpoint (model and optimizer) after each epoch,
-// and a restart resumes from it at the next epoch.
+// and a restart resumes from it at the next epoch. With TEST_BACKUP_DIR: BackupAndRestore does it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '../../lib';
@@ -82,6 +82,12 @@ async function main(): Promise<void> {
         }),
       );
     }
+  }
+  // TEST_BACKUP_DIR: Keras' BackupAndRestore, each task given its own directory ('{task}' in the path),
+  // so a non-chief can only resume from what the chief broadcasts.
+  const backupDir = process.env.TEST_BACKUP_DIR;
+  if (backupDir !== undefined) {
+    callbacks.push(new tf.keras.callbacks.BackupAndRestore({ backupDir: backupDir.replace('{task}', String(strategy?.taskId ?? 0)) }));
   }
   const started = Date.now();
   let history: Awaited<ReturnType<typeof model.fit>>;
