@@ -84,11 +84,12 @@ class ConcreteFunction {
     readonly specs: readonly TensorSpec[],
     fn: (...args: Tensor[]) => Structure,
     name: string,
+    owner?: object,
   ) {
     this.generation = runtime.generation;
     const graph = this.generation.graph;
     const opsBefore = graph.numOperations;
-    const trace = newTrace(graph, runtime.uniqueName(name));
+    const trace = newTrace(graph, runtime.uniqueName(name), owner);
     const placeholders = specs.map((spec, i) => runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape));
     const inputs = placeholders.map((p, i) => withStaticShape(p, specs[i]));
     const fetches: NativeOutput[] = [];
@@ -396,7 +397,7 @@ class TraceCache implements GraphOwner {
   }
 
   private trace(specs: readonly TensorSpec[]): ConcreteFunction {
-    const concrete = new ConcreteFunction(specs, this.fn, this.name);
+    const concrete = new ConcreteFunction(specs, this.fn, this.name, this);
     this.graphOps += concrete.graphOps;
     runtime.setOps(this.ownerId, this.graphOps);
     return concrete;

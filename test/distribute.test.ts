@@ -165,6 +165,13 @@ interface WorkerResult {
   iterations: number;
 }
 
+interface MetricsResult extends WorkerResult {
+  history: Record<string, number[]>;
+  evaluated: Record<string, number>;
+  predictedShape: number[];
+  predicted: number[];
+}
+
 function parseResult(lines: readonly string[]): WorkerResult {
   const line = lines.find((l) => l.startsWith('{'));
   assert.ok(line, `no result in ${lines.join('\n')}`);
@@ -205,6 +212,33 @@ test('two workers with global batch 128 train the MNIST MLP as one process with 
   assert.equal(w0.iterations, 16);
   assert.deepEqual([w0.iterations, w0.learningRate], [single.iterations, single.learningRate]);
   assert.deepEqual([w1.iterations, w1.learningRate], [single.iterations, single.learningRate]);
+});
+
+test('fit logs, evaluate and predict across two workers are the global values of one process', { timeout: 120_000 }, async () => {
+  // 1023 samples: the last global batch (127) splits 63 + 64, so only worker 0 retraces its train step
+  // there (collective instance keys must not follow traces).
+  const args = ['mlp', '1023', '2', '128', '20'];
+  const env = { ...QUIET, TEST_METRICS: '1' };
+  const run = await launch({ workers: 2, script: WORKER, args, env, onLine: () => {} });
+  assert.deepEqual(run.exits, [0, 0], run.stdout.flat().join('\n'));
+  const single = reference(args, { TEST_METRICS: '1' }) as MetricsResult;
+  const near = (x: number, y: number) => Math.abs(x - y) <= 1e-6 + 1e-5 * Math.abs(y);
+  for (const [task, worker] of (run.stdout.map(parseResult) as MetricsResult[]).entries()) {
+    assertClose(worker, single, `worker ${task}`);
+    // Every logged metric (loss, accuracy, val_loss, val_accuracy) is the one-process value.
+    assert.deepEqual(Object.keys(worker.history).sort(), ['accuracy', 'learning_rate', 'loss', 'val_accuracy', 'val_loss']);
+    for (const [key, values] of Object.entries(single.history))
+      values.forEach((v, e) =>
+        assert.ok(near(worker.history[key][e], v), `worker ${task} ${key}[${e}]: ${worker.history[key][e]} vs ${v}`),
+      );
+    for (const [key, v] of Object.entries(single.evaluated))
+      assert.ok(near(worker.evaluated[key], v), `worker ${task} evaluate ${key}: ${worker.evaluated[key]} vs ${v}`);
+    // predict gives each worker the whole input's outputs, in order.
+    assert.deepEqual(worker.predictedShape, [999, 10]);
+    worker.predicted.forEach((p, i) =>
+      assert.ok(near(p, single.predicted[i]), `worker ${task} predicted[${i}]: ${p} vs ${single.predicted[i]}`),
+    );
+  }
 });
 
 test('a worker killed mid-training makes the other fail in bounded time with a typed error', { timeout: 60_000 }, async () => {

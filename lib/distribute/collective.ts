@@ -31,22 +31,38 @@ function unpack(packed: Tensor, sizes: number[], shapes: number[][]): Tensor[] {
   return pieces.map((piece, i) => ops.Reshape({ tensor: piece, shape: shapes[i] }));
 }
 
-/** The element-wise sum (or mean, `finalOp` 'Div') of `values` across the group, in one collective. */
+/** Whether every dim of `t` is known (what packing needs). */
+function isStatic(t: Tensor): boolean {
+  return t.shape.every((d) => d !== null && d >= 0);
+}
+
+/**
+ * The element-wise sum (or mean, `finalOp` 'Div') of `values` across the group: one collective per
+ * dtype, packed. A single value of unknown shape (a batch of outputs) is reduced as it is.
+ */
 export function allReduce(group: CollectiveGroup, values: readonly Tensor[], finalOp: 'Id' | 'Div' = 'Id'): Tensor[] {
-  if (values.length === 0) return [];
-  const { packed, sizes, shapes } = pack(values);
-  const reduced = ops.CollectiveReduceV2({
-    input: packed,
-    groupSize: group.groupSize,
-    groupKey: group.groupKey,
-    instanceKey: group.nextInstanceKey(),
-    orderingToken: [],
-    mergeOp: 'Add',
-    finalOp,
-    communicationHint: group.communicationHint,
-    timeoutSeconds: group.timeoutSeconds,
-  });
-  return unpack(reduced, sizes, shapes);
+  const reduce = (input: Tensor) =>
+    ops.CollectiveReduceV2({
+      input,
+      groupSize: group.groupSize,
+      groupKey: group.groupKey,
+      instanceKey: group.nextInstanceKey(),
+      orderingToken: [],
+      mergeOp: 'Add',
+      finalOp,
+      communicationHint: group.communicationHint,
+      timeoutSeconds: group.timeoutSeconds,
+    });
+  if (values.length === 1 && !isStatic(values[0])) return [reduce(values[0])];
+  const result: Tensor[] = new Array(values.length);
+  for (const dtype of new Set(values.map((v) => v.dtype))) {
+    const indices = values.flatMap((v, i) => (v.dtype === dtype ? [i] : []));
+    const { packed, sizes, shapes } = pack(indices.map((i) => values[i]));
+    unpack(reduce(packed), sizes, shapes).forEach((t, k) => {
+      result[indices[k]] = t;
+    });
+  }
+  return result;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface TrainingStrategy extends ReplicaStrategy {
   readonly batchShard: { index: number; count: number };
   /** Element-wise sums across replicas, packed into one collective (added to the step being traced). */
   allReduceValues(values: readonly import('../tensor').Tensor[]): import('../tensor').Tensor[];
+  /** Eagerly: every replica's rows of each batch, batch by batch in shard order, from this one's rows and rows per batch. */
+  gatherBatches(local: import('../tensor').Tensor, rowsPerBatch: readonly number[]): import('../tensor').Tensor;
   /** Whether this worker writes what only one should (Keras' is_chief: checkpoints, backups). */
   readonly isChief: boolean;
   /** Every replica's variables set to the chief's, in one run; returns the chief's `integers` too. */

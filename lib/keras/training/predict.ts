@@ -28,6 +28,8 @@ function inputDType(model: Model) {
 class OutputBuffer {
   private data?: TypedArray;
   private rows = 0;
+  /** The rows of each batch appended. */
+  readonly batchRows: number[] = [];
   private rowShape: number[] = [];
   private dtype?: Tensor['dtype'];
 
@@ -50,6 +52,7 @@ class OutputBuffer {
     }
     (this.data as Float32Array).set(values as Float32Array, offset);
     this.rows += batch;
+    this.batchRows.push(batch);
   }
 
   toTensor(): Tensor {
@@ -70,13 +73,15 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
+  const strategy = model.distributeStrategy;
+  const shard = strategy !== null && strategy.numReplicasInSync > 1 ? strategy.batchShard : undefined;
   let source: DataSource;
   if (isDataset(x)) {
-    source = new DatasetSource(x, inputDType(model));
+    source = new DatasetSource(x, inputDType(model), undefined, shard);
   } else {
     const xs = toHostArray(x, 'x', inputDType(model));
     model.maybeBuild([null, ...xs.rowShape]);
-    source = new ArraySource(xs, undefined, batchSize);
+    source = new ArraySource(xs, undefined, batchSize, undefined, shard);
   }
   const expectedRows = source instanceof ArraySource && options.steps === undefined ? source.x.length : null;
   source = withSteps(source, options.steps, 'steps');
@@ -95,6 +100,15 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
     },
   });
   await callbackList.onPredictEnd();
+  // Keras' multi-worker predict: each worker's part of every batch, gathered so each gets the whole input's.
+  if (shard !== undefined && strategy !== null) {
+    const local = outputs.toTensor();
+    try {
+      return strategy.gatherBatches(local, outputs.batchRows);
+    } finally {
+      local.dispose();
+    }
+  }
   return outputs.toTensor();
 }
 
