@@ -441,3 +441,58 @@ test('Dataset.shard keeps every numShards-th element from index, as Python', () 
     (e: Error) => e instanceof tf.errors.InvalidArgumentError && /Index must be between 0 and 1 \(currently index = 2\)/.test(e.message),
   );
 });
+
+function runMirrored(replicas: number): MetricsResult & { devices: string[]; reduced: Record<string, unknown> } {
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'helpers', 'mirrored_worker.js'), String(replicas)], {
+    env: { ...process.env, ...QUIET },
+    encoding: 'utf8',
+    timeout: 90_000,
+    maxBuffer: 1 << 26,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('{')) as string);
+}
+
+test('MirroredStrategy: two CPU replicas train, validate and evaluate as one replica with the global batch', { timeout: 120_000 }, () => {
+  const two = runMirrored(2);
+  const one = runMirrored(1);
+  assert.equal(two.replicas, 2);
+  // Each replica's part of the step is placed on its own device.
+  assert.deepEqual(two.devices, ['/device:CPU:0', '/device:CPU:1']);
+  assertClose(two, one, 'two replicas');
+  const near = (x: number, y: number) => Math.abs(x - y) <= 1e-6 + 1e-5 * Math.abs(y);
+  for (const [key, values] of Object.entries(one.history))
+    values.forEach((v, e) => assert.ok(near(two.history[key][e], v), `${key}[${e}]: ${two.history[key][e]} vs ${v}`));
+  for (const [key, v] of Object.entries(one.evaluated))
+    assert.ok(near(two.evaluated[key], v), `evaluate ${key}: ${two.evaluated[key]} vs ${v}`);
+  assert.equal(two.iterations, one.iterations);
+  assert.deepEqual(two.reduced, { sum: [4, 8, 12, 16], meanAxis: [4, 6], locals: 2 });
+});
+
+test('MirroredStrategy checks its devices; one replica by default; logical devices only before TensorFlow starts', () => {
+  tf.constant(1).dataSync();
+  assert.deepEqual(tf.config.listPhysicalDevices('CPU'), [{ name: '/physical_device:CPU:0', deviceType: 'CPU' }]);
+  assert.ok(tf.config.listLogicalDevices('CPU').some((d) => d.name === '/device:CPU:0'));
+  assert.throws(
+    () => tf.config.setLogicalDeviceConfiguration(tf.config.listPhysicalDevices('CPU')[0], [{}, {}]),
+    /Virtual devices cannot be modified after being initialized/,
+  );
+  assert.throws(() => tf.config.setLogicalDeviceConfiguration({ name: '/physical_device:GPU:0', deviceType: 'GPU' }, [{}]), RangeError);
+  const strategy = new tf.distribute.MirroredStrategy();
+  assert.equal(strategy.numReplicasInSync, 1);
+  assert.deepEqual(strategy.devices, ['/device:CPU:0']);
+  assert.throws(() => new tf.distribute.MirroredStrategy({ devices: ['/cpu:0', '/cpu:7'] }), {
+    name: 'RangeError',
+    message: /Device \/device:CPU:7 is not available .*setLogicalDeviceConfiguration/,
+  });
+  assert.throws(() => new tf.distribute.MirroredStrategy({ devices: ['cpu0'] }), TypeError);
+  assert.throws(() => new tf.distribute.MirroredStrategy({ devices: ['/cpu:0', '/CPU:0'] }), /distinct/);
+  assert.throws(() => new tf.distribute.MirroredStrategy({ device: ['/cpu:0'] } as never), /device/);
+  assert.deepEqual(
+    Array.from(
+      strategy.reduce('SUM', strategy.run((a: tf.Tensor) => tf.mul(a, 3), { args: [tf.constant([1, 2])] }) as tf.Tensor).dataSync(),
+    ),
+    [3, 6],
+  );
+  assert.throws(() => strategy.reduce('MAX' as never, tf.constant(1)), /'SUM' or 'MEAN'/);
+});

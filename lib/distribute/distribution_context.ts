@@ -37,3 +37,22 @@ export function currentTrainingStrategy(): TrainingStrategy | null {
   const strategy = current as Partial<TrainingStrategy> | null;
   return strategy !== null && typeof strategy.allReduceValues === 'function' ? (strategy as TrainingStrategy) : null;
 }
+
+/** What Keras' fit asks of a strategy whose replicas are devices of this process (MirroredStrategy). */
+export interface DeviceReplicaStrategy extends ReplicaStrategy {
+  /** Runs `body` on each replica's part of `inputs` (dim 0) under its device; each result and row count. */
+  forEachReplica<R>(
+    inputs: readonly (import('../tensor').Tensor | undefined)[],
+    body: (parts: (import('../tensor').Tensor | undefined)[], replica: number) => R,
+  ): { results: R[]; counts: import('../tensor').Tensor[] };
+  /** Σ countᵢ·valueᵢ / Σ countᵢ per position, on one device; and the total count. */
+  weightedMean(
+    values: readonly (readonly (import('../tensor').Tensor | null)[])[],
+    counts: readonly import('../tensor').Tensor[],
+  ): { means: (import('../tensor').Tensor | null)[]; total: import('../tensor').Tensor };
+}
+
+export function currentDeviceReplicaStrategy(): DeviceReplicaStrategy | null {
+  const strategy = current as Partial<DeviceReplicaStrategy> | null;
+  return strategy !== null && typeof strategy.forEachReplica === 'function' ? (strategy as DeviceReplicaStrategy) : null;
+}

@@ -38,7 +38,12 @@ import type { History } from '../callbacks/history';
 import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
-import { TrainingStrategy, currentTrainingStrategy } from '../../distribute/distribution_context';
+import {
+  DeviceReplicaStrategy,
+  TrainingStrategy,
+  currentDeviceReplicaStrategy,
+  currentTrainingStrategy,
+} from '../../distribute/distribution_context';
 import { MulNoNan, RealDiv, Reshape } from '../../ops/generated';
 import { readingAs } from '../../distribute/sync_on_read';
 
@@ -200,6 +205,8 @@ export class Trainer {
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
   /** The strategy whose scope compile() ran in (Keras' model.distribute_strategy), null for none. */
   readonly strategy: TrainingStrategy | null = currentTrainingStrategy();
+  /** A MirroredStrategy's replicas on this process's devices, or null. */
+  private readonly deviceReplicas: DeviceReplicaStrategy | null = currentDeviceReplicaStrategy();
   private broadcasted = false;
 
   constructor(
@@ -286,6 +293,7 @@ export class Trainer {
 
   /** Keras' default train_step: forward under a tape, compute_loss, the loss tracker, the update, compute_metrics. */
   trainStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
+    if (this.deviceReplicas !== null) return this.replicatedStep(true, [x, y, sampleWeight]);
     const tape = new GradientTape();
     const { yPred, loss, scaledLoss } = tape.record(() => {
       const output = this.model.apply(x, { training: true });
@@ -360,8 +368,46 @@ export class Trainer {
     };
   }
 
+  /**
+   * MirroredStrategy's step: each replica's part of the batch goes through the forward pass, the loss
+   * and the gradients on its device and updates the compiled metrics (whose sums are then the global
+   * batch's); the count-weighted mean loss and gradients are formed on one device and applied once.
+   */
+  private replicatedStep(training: boolean, data: StepData): Record<string, Tensor> {
+    const strategy = this.deviceReplicas as DeviceReplicaStrategy;
+    const variables = training ? this.model.trainableVariables : [];
+    let logs: Record<string, Tensor> = {};
+    const { results, counts } = strategy.forEachReplica(data, ([x, y, sampleWeight]) => {
+      const forward = () => {
+        const yPred = this.model.apply(x as Tensor, { training });
+        const loss = this.model.computeLoss({ x, y: y as Tensor, yPred, sampleWeight, training });
+        return { yPred, loss, scaledLoss: training ? this.optimizer.scaleLoss(loss) : loss };
+      };
+      const tape = new GradientTape();
+      const { yPred, loss, scaledLoss } = variables.length > 0 ? tape.record(forward) : forward();
+      const gradients = variables.length > 0 ? tape.gradient(scaledLoss, variables) : [];
+      logs = this.model.computeMetrics(x as Tensor, y as Tensor, yPred, sampleWeight);
+      return [loss, ...gradients];
+    });
+    const { means, total } = strategy.weightedMean(results, counts);
+    this.lossTracker.updateState(means[0] as Tensor, total);
+    if (variables.length > 0) {
+      this.optimizer.applyGradients(zip(means.slice(1), variables));
+      this.optimizerBuilt = true;
+    }
+    // Read after every replica's update and the loss tracker's.
+    const names = this.logNames();
+    const result = { ...logs };
+    for (const metric of this.model.metrics) {
+      const name = names.get(metric);
+      if (name !== undefined && name in result) result[name] = metric.result();
+    }
+    return result;
+  }
+
   /** Keras' default test_step. */
   testStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
+    if (this.deviceReplicas !== null) return this.replicatedStep(false, [x, y, sampleWeight]);
     const yPred = this.model.apply(x, { training: false });
     if (this.distributed) {
       const loss = this.model.computeLoss({ x, y, yPred, sampleWeight, training: false });
