@@ -442,7 +442,7 @@ test('Dataset.shard keeps every numShards-th element from index, as Python', () 
   );
 });
 
-function runMirrored(replicas: number): MetricsResult & { devices: string[]; reduced: Record<string, unknown> } {
+function runMirrored(replicas: number): MetricsResult & { devices: string[]; reduced: Record<string, unknown>; strategyKept: boolean } {
   const result = spawnSync(process.execPath, [path.join(__dirname, 'helpers', 'mirrored_worker.js'), String(replicas)], {
     env: { ...process.env, ...QUIET },
     encoding: 'utf8',
@@ -466,6 +466,9 @@ test('MirroredStrategy: two CPU replicas train, validate and evaluate as one rep
   for (const [key, v] of Object.entries(one.evaluated))
     assert.ok(near(two.evaluated[key], v), `evaluate ${key}: ${two.evaluated[key]} vs ${v}`);
   assert.equal(two.iterations, one.iterations);
+  assert.equal(two.predicted.length, 3010);
+  two.predicted.forEach((p, i) => assert.ok(near(p, one.predicted[i]), `predicted[${i}]: ${p} vs ${one.predicted[i]}`));
+  assert.equal(two.strategyKept, true);
   assert.deepEqual(two.reduced, { sum: [4, 8, 12, 16], meanAxis: [4, 6], locals: 2 });
 });
 

@@ -34,8 +34,14 @@ export interface TrainingStrategy extends ReplicaStrategy {
 }
 
 export function currentTrainingStrategy(): TrainingStrategy | null {
-  const strategy = current as Partial<TrainingStrategy> | null;
-  return strategy !== null && typeof strategy.allReduceValues === 'function' ? (strategy as TrainingStrategy) : null;
+  return asTrainingStrategy(current);
+}
+
+/** `strategy` when its replicas are workers (MultiWorkerMirroredStrategy), else null. */
+export function asTrainingStrategy(strategy: ReplicaStrategy | null): TrainingStrategy | null {
+  return strategy !== null && typeof (strategy as Partial<TrainingStrategy>).allReduceValues === 'function'
+    ? (strategy as TrainingStrategy)
+    : null;
 }
 
 /** What Keras' fit asks of a strategy whose replicas are devices of this process (MirroredStrategy). */
@@ -53,6 +59,12 @@ export interface DeviceReplicaStrategy extends ReplicaStrategy {
 }
 
 export function currentDeviceReplicaStrategy(): DeviceReplicaStrategy | null {
-  const strategy = current as Partial<DeviceReplicaStrategy> | null;
-  return strategy !== null && typeof strategy.forEachReplica === 'function' ? (strategy as DeviceReplicaStrategy) : null;
+  return asDeviceReplicaStrategy(current);
+}
+
+/** `strategy` when its replicas are devices of this process (MirroredStrategy), else null. */
+export function asDeviceReplicaStrategy(strategy: ReplicaStrategy | null): DeviceReplicaStrategy | null {
+  return strategy !== null && typeof (strategy as Partial<DeviceReplicaStrategy>).forEachReplica === 'function'
+    ? (strategy as DeviceReplicaStrategy)
+    : null;
 }

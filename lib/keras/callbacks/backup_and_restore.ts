@@ -13,7 +13,7 @@ import type { Model } from '../models/model';
 import { booleanOption, checkClassOptions, type OptionsClass, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { replaceFileAtomically } from '../saving/atomic_file';
 import { Callback } from './callback';
-import type { TrainingStrategy } from '../../distribute/distribution_context';
+import { asTrainingStrategy, type TrainingStrategy } from '../../distribute/distribution_context';
 
 export interface BackupAndRestoreOptions {
   /** Where the backup lives (made when needed). */
@@ -71,7 +71,7 @@ export class BackupAndRestore extends Callback {
 
   /** The multi-worker strategy the model trains under, or null (one process). */
   private get strategy(): TrainingStrategy | null {
-    const strategy = this.backedUpModel.distributeStrategy;
+    const strategy = asTrainingStrategy(this.backedUpModel.distributeStrategy);
     return strategy !== null && strategy.numReplicasInSync > 1 ? strategy : null;
   }
 

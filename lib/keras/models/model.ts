@@ -14,7 +14,7 @@ import type { History } from '../callbacks/history';
 import { checkPredictOptions, predict, predictOnBatch, PredictOptions } from '../training/predict';
 import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
-import type { TrainingStrategy } from '../../distribute/distribution_context';
+import type { ReplicaStrategy } from '../../distribute/distribution_context';
 import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { exportSavedModel, ExportOptions } from '../export/saved_model';
@@ -232,8 +232,8 @@ export class Model extends Layer {
   }
 
   /** Keras' `model.distribute_strategy`: the strategy whose scope compile() ran in, null for none. */
-  get distributeStrategy(): TrainingStrategy | null {
-    return this.trainer?.strategy ?? null;
+  get distributeStrategy(): ReplicaStrategy | null {
+    return this.trainer?.distributeStrategy ?? null;
   }
 
   get compiled(): boolean {

@@ -207,6 +207,11 @@ export class Trainer {
   readonly strategy: TrainingStrategy | null = currentTrainingStrategy();
   /** A MirroredStrategy's replicas on this process's devices, or null. */
   private readonly deviceReplicas: DeviceReplicaStrategy | null = currentDeviceReplicaStrategy();
+
+  /** Keras' model.distribute_strategy: either kind, or null. */
+  get distributeStrategy(): TrainingStrategy | DeviceReplicaStrategy | null {
+    return this.strategy ?? this.deviceReplicas;
+  }
   private broadcasted = false;
 
   constructor(
