@@ -31,14 +31,9 @@ function unpack(packed: Tensor, sizes: number[], shapes: number[][]): Tensor[] {
   return pieces.map((piece, i) => ops.Reshape({ tensor: piece, shape: shapes[i] }));
 }
 
-/** Whether every dim of `t` is known (what packing needs). */
-function isStatic(t: Tensor): boolean {
-  return t.shape.every((d) => d !== null && d >= 0);
-}
-
 /**
  * The element-wise sum (or mean, `finalOp` 'Div') of `values` across the group: one collective per
- * dtype, packed. A single value of unknown shape (a batch of outputs) is reduced as it is.
+ * dtype, packed. Shapes must be static: TF fixes an instance's shape at its first run.
  */
 export function allReduce(group: CollectiveGroup, values: readonly Tensor[], finalOp: 'Id' | 'Div' = 'Id'): Tensor[] {
   const reduce = (input: Tensor) =>
@@ -53,7 +48,6 @@ export function allReduce(group: CollectiveGroup, values: readonly Tensor[], fin
       communicationHint: group.communicationHint,
       timeoutSeconds: group.timeoutSeconds,
     });
-  if (values.length === 1 && !isStatic(values[0])) return [reduce(values[0])];
   const result: Tensor[] = new Array(values.length);
   for (const dtype of new Set(values.map((v) => v.dtype))) {
     const indices = values.flatMap((v, i) => (v.dtype === dtype ? [i] : []));
