@@ -33,6 +33,10 @@ export interface Trace {
   readonly hostInputs: HostInput[];
   /** Hooks without a fed value (e.g. a variable's write count). */
   readonly runHooks: RunHooks[];
+  /** Inside a branch of `cond`: the branch's pivot, a control input of every op added (dead when the branch is not taken). */
+  pivot?: NativeOperation;
+  /** What the next stateful op runs after when it is not the last of statefulOps (a branch's start, a cond's Merge). */
+  chainTail?: NativeOperation;
 }
 
 /** An empty trace for the graph scope `scope` of `graph`. */
