@@ -15,6 +15,7 @@ import { get as getInitializer, InitializerIdentifier } from '../initializers';
 import { get as getRegularizer, Regularizer, RegularizerIdentifier, serialize as serializeRegularizer } from '../regularizers';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
+import { getKerasMask, hasKerasMask, setKerasMask } from '../utils/keras_mask';
 import { autoName } from '../utils/naming';
 import { KerasTensor, Node } from './keras_tensor';
 
@@ -69,19 +70,7 @@ export function isInputList(value: unknown): value is readonly unknown[] {
   );
 }
 
-/** Keras' `_keras_mask`: the mask each tensor carries, per tensor object (eager or graph). */
-const tensorMasks = new WeakMap<Tensor, Tensor>();
-
-/** The mask `tensor` carries (Python's `tensor._keras_mask`), or null. */
-export function getKerasMask(tensor: Tensor): Tensor | null {
-  return tensorMasks.get(tensor) ?? null;
-}
-
-/** Attaches `mask` to `tensor` (null removes it). */
-export function setKerasMask(tensor: Tensor, mask: Tensor | null): void {
-  if (mask === null) tensorMasks.delete(tensor);
-  else tensorMasks.set(tensor, mask);
-}
+export { getKerasMask, setKerasMask };
 
 /** Keras' InputSpec: what a built layer accepts (checked on every call, with Keras' messages). */
 export interface InputSpec {
@@ -273,7 +262,8 @@ export class Layer {
     this.maybeBuild(list ? inputs.map((t) => t.shape) : inputs.shape);
     const training = options.training ?? enclosingTraining ?? false;
     const mask: LayerMask =
-      options.mask !== undefined && options.mask !== null ? options.mask : list ? inputs.map(getKerasMask) : getKerasMask(inputs);
+      // An explicit mask (null included) wins over the ones the inputs carry.
+      options.mask !== undefined ? options.mask : list ? inputs.map(getKerasMask) : getKerasMask(inputs);
     const outer = enclosingTraining;
     const outerEntry = entryCall;
     if (!entryCall) this.clearLosses();
@@ -284,12 +274,12 @@ export class Layer {
       const flat = Array.isArray(outputs) ? outputs : [outputs];
       if (this.activityRegularizer !== null) for (const output of flat) this.addLoss(this.activityLoss(output));
       // Keras' _set_mask_metadata: a mask the call attached itself wins.
-      if (!flat.every((t) => tensorMasks.has(t))) {
+      if (!flat.every((t) => hasKerasMask(t))) {
         const computed = this.computeMask(inputs, mask);
         const masks = Array.isArray(computed) ? computed : [computed];
         const given = new Set(list ? inputs : [inputs]);
         flat.forEach((output, i) => {
-          if (!tensorMasks.has(output) && !given.has(output)) setKerasMask(output, (masks[i] as Tensor | null | undefined) ?? null);
+          if (!hasKerasMask(output) && !given.has(output)) setKerasMask(output, (masks[i] as Tensor | null | undefined) ?? null);
         });
       }
       return outputs;

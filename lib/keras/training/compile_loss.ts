@@ -57,6 +57,8 @@ export class MultiOutputCompile {
   /** Per output: metrics ('accuracy' stays a name until the shapes are known). */
   private readonly metricSlots: (Metric | string)[][];
   private readonly weightedSlots: (Metric | string)[][];
+  /** The metrics' log keys, as the last updateMetrics() named them. */
+  private readonly metricNames = new Map<Metric, string>();
 
   constructor(
     structure: IOStructure,
@@ -131,7 +133,8 @@ export class MultiOutputCompile {
 
   /** Updates each output's metrics; their values by log key `<output>_<metric>` (a repeated key gets `_1`...). */
   updateMetrics(ys: readonly Tensor[], yPreds: readonly Tensor[], sampleWeight: Tensor | undefined): Map<Metric, string> {
-    const names = new Map<Metric, string>();
+    const names = this.metricNames;
+    names.clear();
     const counters = new Map<string, number>();
     const unique = (name: string) => {
       const index = counters.get(name);
@@ -156,8 +159,8 @@ export class MultiOutputCompile {
     return names;
   }
 
-  /** The loss trackers' log keys (their names). */
-  trackerNames(): Map<Metric, string> {
-    return new Map(this.trackers.filter((t): t is Mean => t !== null).map((t) => [t, t.name]));
+  /** Every log key: the loss trackers' (their names), then the metrics' (known once updateMetrics ran). */
+  logNames(): Map<Metric, string> {
+    return new Map([...this.trackers.filter((t): t is Mean => t !== null).map((t) => [t, t.name] as const), ...this.metricNames]);
   }
 }

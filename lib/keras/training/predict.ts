@@ -24,6 +24,10 @@ import {
 import type { ModelIO } from '../models/model';
 import { flattenData, packNest } from '../models/io_structure';
 import { runBatches } from './loop';
+import { StepFunction } from './step_function';
+import type { TracedFunction } from '../../function';
+import { ConcatV2 } from '../../ops/generated';
+import { asDeviceReplicaStrategy, asTrainingStrategy } from '../../distribute/distribution_context';
 
 export interface PredictOptions {
   batchSize?: number;
@@ -45,6 +49,8 @@ export function layoutOf(model: Model): DataLayout {
 class OutputBuffer {
   private data?: TypedArray;
   private rows = 0;
+  /** The rows of each batch appended. */
+  readonly batchRows: number[] = [];
   private rowShape: number[] = [];
   private dtype?: Tensor['dtype'];
 
@@ -67,6 +73,7 @@ class OutputBuffer {
     }
     (this.data as Float32Array).set(values as Float32Array, offset);
     this.rows += batch;
+    this.batchRows.push(batch);
   }
 
   toTensor(): Tensor {
@@ -82,20 +89,45 @@ export function checkPredictOptions(options: PredictOptions): void {
   checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks', 'steps']);
 }
 
+/** Each model's predict step under a MirroredStrategy. */
+const replicatedSteps = new WeakMap<Model, StepFunction<[Tensor], Tensor>>();
+
+/**
+ * The traced step predict() runs per batch: Keras' predict_function, or under a MirroredStrategy each
+ * replica's part of the batch on its device, the parts concatenated in order (Keras' "concat").
+ */
+function predictFunction(model: Model): TracedFunction<Tensor[], ModelIO> {
+  const strategy = asDeviceReplicaStrategy(model.distributeStrategy);
+  if (strategy === null || strategy.numReplicasInSync === 1) return model.predictFunction;
+  if (model.isMultiIO) throw new TypeError('predict() under a MirroredStrategy supports models with one input and one output only (yet).');
+  let step = replicatedSteps.get(model);
+  if (step === undefined) {
+    step = new StepFunction(model, 'predict', (x: Tensor) => {
+      const { results } = strategy.forEachReplica([x], ([part]) => model.apply(part as Tensor, { training: false }) as Tensor);
+      return ConcatV2({ values: results, axis: 0 });
+    });
+    replicatedSteps.set(model, step);
+  }
+  return step.function as unknown as TracedFunction<Tensor[], ModelIO>;
+}
+
 export async function predict(model: Model, x: ModelData | BatchDataset, options: PredictOptions = {}): Promise<ModelIO> {
   checkPredictOptions(options);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
+  const strategy = asTrainingStrategy(model.distributeStrategy);
+  const shard = strategy !== null && strategy.numReplicasInSync > 1 ? strategy.batchShard : undefined;
+  const step = predictFunction(model);
   let source: DataSource;
   const layout = layoutOf(model);
   if (isDataset(x)) {
-    source = new DatasetSource(x, layout);
+    source = new DatasetSource(x, layout, undefined, shard);
   } else {
     const xs = toHostArrays(x, layout.inputs, 'x', layout.inputDTypes);
     checkSameSamples(xs, undefined);
     model.maybeBuild([null, ...xs[0].rowShape]);
-    source = new ArraySource(xs, undefined, batchSize);
+    source = new ArraySource(xs, undefined, batchSize, undefined, shard);
   }
   const expectedRows = source instanceof ArraySource && options.steps === undefined ? source.x.length : null;
   source = withSteps(source, options.steps, 'steps');
@@ -104,8 +136,8 @@ export async function predict(model: Model, x: ModelData | BatchDataset, options
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),
-    run: (batch) => model.predictFunction(...(batch.xs ?? [batch.x])),
-    launch: (batch) => model.predictFunction.callAsync(...(batch.xs ?? [batch.x])),
+    run: (batch) => step(...(batch.xs ?? [batch.x])),
+    launch: (batch) => step.callAsync(...(batch.xs ?? [batch.x])),
     after: async (output, step) => {
       const flat = flatOutputs(model, output);
       flat.forEach((t, i) => {
@@ -118,7 +150,16 @@ export async function predict(model: Model, x: ModelData | BatchDataset, options
   });
   await callbackList.onPredictEnd();
   if (buffers.length === 0) return new OutputBuffer(null).toTensor();
-  const tensors = buffers.map((b) => b.toTensor());
+  // Keras' multi-worker predict: each worker's part of every batch, gathered so each gets the whole input's.
+  const tensors = buffers.map((buffer) => {
+    if (shard === undefined || strategy === null) return buffer.toTensor();
+    const local = buffer.toTensor();
+    try {
+      return strategy.gatherBatches(local, buffer.batchRows);
+    } finally {
+      local.dispose();
+    }
+  });
   return model.outputStructure.kind === 'single' ? tensors[0] : packNest(tensors, model.outputStructure);
 }
 
