@@ -197,6 +197,8 @@ export class Trainer {
   private readonly weightedSlots: (Metric | string)[];
   private readonly steps: Record<StepKind, StepFunction<Tensor[], Record<string, Tensor>>>;
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
+  /** Every metric's result by its log key, in a run of its own: the logs of a step run for its effects only. */
+  private results?: { metrics: number; fn: TracedFunction<[], Record<string, Tensor>> };
   /** The strategy whose scope compile() ran in (Keras' model.distribute_strategy), null for none. */
   readonly strategy: TrainingStrategy | null = currentTrainingStrategy();
   private broadcasted = false;
@@ -238,6 +240,7 @@ export class Trainer {
     this.steps.train.dispose();
     this.steps.test.dispose();
     this.reset?.fn.dispose();
+    this.results?.fn.dispose();
     for (const metric of this.metrics) metric.dispose();
   }
 
@@ -362,10 +365,45 @@ export class Trainer {
       if (sampleWeight === undefined) metric.updateState(y, yPred);
       else metric.updateState(y, yPred, sampleWeight);
     }
+    return this.metricResults();
+  }
+
+  /** The model's metrics by their log keys, sorted (Keras logs them sorted). */
+  private metricsByKey(): (readonly [string, Metric])[] {
     const names = this.logNames();
     const entries = this.model.metrics.map((m) => [names.get(m) ?? m.name, m] as const);
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([name, m]) => [name, m.result()]));
+    return entries;
+  }
+
+  /** Every metric's running value by its log key: what the default steps return. */
+  private metricResults(): Record<string, Tensor> {
+    return Object.fromEntries(this.metricsByKey().map(([name, m]) => [name, m.result()]));
+  }
+
+  /**
+   * Whether the model's steps return exactly the metrics' results, computed last (Keras' default
+   * train_step/test_step and compute_metrics, not overridden): a step then need not fetch them, and
+   * a separate run of the results gives the same values when they are read.
+   */
+  private stepReturnsMetricResults(kind: StepKind): boolean {
+    const definitions = (key: string) => {
+      let count = 0;
+      for (let o: object | null = this.model; o !== null; o = Object.getPrototypeOf(o)) if (Object.hasOwn(o, key)) count += 1;
+      return count;
+    };
+    return definitions(kind === 'train' ? 'trainStep' : 'testStep') === 1 && definitions('computeMetrics') === 1;
+  }
+
+  /** The metrics' results in one run (traced again when the set of metrics changes). */
+  private resultsFunction(): TracedFunction<[], Record<string, Tensor>> {
+    const metrics = this.model.metrics;
+    if (this.results?.metrics !== metrics.length) {
+      this.results?.fn.dispose();
+      const fn = tfFunction<[], Record<string, Tensor>>(() => this.metricResults(), { name: `${this.model.name}_metric_results` });
+      this.results = { metrics: metrics.length, fn };
+    }
+    return this.results.fn;
   }
 
   /** The traced step for batches like (x, y). */
@@ -400,19 +438,42 @@ export class Trainer {
     pacer?: StepPacer,
   ): Promise<Logs | undefined> {
     let last: StepLogs | undefined;
+    // With Keras' default steps, a step whose logs may never be read (not the epoch's last, when the
+    // epoch's length is known) fetches nothing; its logs are fetched if and when something reads them.
+    const deferrable = this.stepReturnsMetricResults(kind) && !callbacks.readsEveryBatchLogs(kind);
+    let keys: string[] | undefined;
+    let fetching = true;
+    const deferred = () => {
+      keys ??= this.metricsByKey().map(([name]) => name);
+      return new StepLogs(() => this.resultsFunction()(), keys);
+    };
     try {
       await runBatches(
         source,
         shuffle,
         {
-          before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
-          run: (batch) => this.stepFor(kind, batch.y)(...stepInputs(batch)),
-          launch: (batch) => this.stepFor(kind, batch.y).callAsync(...stepInputs(batch)),
-          after: async (outputs, step) => {
+          before: (step) => {
+            fetching = !deferrable || source.steps === null || step >= source.steps - 1;
+            return kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step);
+          },
+          run: (batch) => {
+            const fn = this.stepFor(kind, batch.y);
+            if (fetching) return fn(...stepInputs(batch));
+            fn.callForEffects(...stepInputs(batch));
+            return undefined;
+          },
+          launch: async (batch) => {
+            const fn = this.stepFor(kind, batch.y);
+            if (fetching) return fn.callAsync(...stepInputs(batch));
+            await fn.callForEffectsAsync(...stepInputs(batch));
+            return undefined;
+          },
+          after: (outputs, step) => {
             last?.dispose();
-            last = new StepLogs(outputs);
-            await (kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last));
-            return !(kind === 'train' && this.model.stopTraining);
+            last = outputs === undefined ? deferred() : new StepLogs(outputs);
+            const ended = kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last);
+            const more = () => !(kind === 'train' && this.model.stopTraining);
+            return ended === undefined ? more() : ended.then(more);
           },
         },
         pacer,
