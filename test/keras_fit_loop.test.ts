@@ -180,3 +180,26 @@ test("steps whose logs nobody reads fetch nothing; logs read later are the value
     a.getWeights().map((w) => w.dataSync()),
   );
 });
+
+test("unshuffled batches are made once per fit and fed again each epoch; fit's end frees them", async () => {
+  const c = fitFixture.cases[0];
+  const model = modelFor(c);
+  const options = { batchSize: 16, verbose: 0 } as const;
+  await model.fit(c.x, targets(c), { ...options, epochs: 1, shuffle: false });
+  const live: number[] = [];
+  class Count extends callbacks.Callback {
+    override onEpochBegin(): void {
+      live.push(tf.raw.liveTensorCount());
+    }
+  }
+  const before = tf.raw.liveTensorCount();
+  await model.fit(c.x, targets(c), { ...options, epochs: 3, shuffle: false, callbacks: [new Count()] });
+  // 4 batches of x and y kept after the first epoch, the same ones after the second.
+  assert.deepEqual([live[1] - live[0], live[2] - live[1]], [8, 0]);
+  assert.equal(tf.raw.liveTensorCount(), before);
+  // Shuffled, each batch is new and freed after its step.
+  live.length = 0;
+  await model.fit(c.x, targets(c), { ...options, epochs: 3, shuffle: true, callbacks: [new Count()] });
+  assert.deepEqual([live[1] - live[0], live[2] - live[1]], [0, 0]);
+  assert.equal(tf.raw.liveTensorCount(), before);
+});

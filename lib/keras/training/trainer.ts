@@ -526,6 +526,21 @@ export class Trainer {
   }
 
   async fit(xArg: ArrayData | BatchDataset, yArg: ArrayData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
+    // Host data whose unshuffled batches are fed again every epoch keeps them as tensors until fit ends.
+    const kept: ArraySource[] = [];
+    try {
+      return await this.fitSources(xArg, yArg, optionsArg, kept);
+    } finally {
+      for (const source of kept) source.dispose();
+    }
+  }
+
+  private async fitSources(
+    xArg: ArrayData | BatchDataset,
+    yArg: ArrayData | FitOptions | undefined,
+    optionsArg: FitOptions,
+    kept: ArraySource[],
+  ): Promise<History> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
     checkOptions('fit()', options, FIT_OPTIONS);
     const { epochs = 1, callbacks = [], validationSplit = 0, validationData, shuffle = true, initialEpoch = 0 } = options;
@@ -582,6 +597,7 @@ export class Trainer {
         this.broadcasted = true;
       }
     }
+    for (const source of [train, validation]) if (source instanceof ArraySource && source.keepBatches()) kept.push(source);
     train = withSteps(train, options.stepsPerEpoch, 'stepsPerEpoch');
     const validationSteps = options.validationSteps;
     if (validation !== undefined) withSteps(validation, validationSteps, 'validationSteps');
