@@ -170,8 +170,10 @@ test("steps whose logs nobody reads fetch nothing; logs read later are the value
   assert.deepEqual(historyB.history, historyA.history);
   const runs = tf.raw.sessionRunCount();
   await b.fit(c.x, targets(c), { ...options, epochs: 1, callbacks: [new Lazy()] });
-  // A metric reset, 4 steps, 3 reads of a deferred step's logs, a learning-rate read.
-  assert.equal(tf.raw.sessionRunCount() - runs, 1 + 4 + 3 + 1);
+  // A metric reset, 4 steps, a learning-rate read, and a run of the metrics' results for each of the
+  // 3 steps before the last that ran on the main thread (all, unless the machine stalled one for 10 ms).
+  const extra = tf.raw.sessionRunCount() - runs - (1 + 4 + 1);
+  assert.ok(extra >= 0 && extra <= 3, `${extra} runs of the results`);
   // Nothing reads the batches' values: the epoch's last step alone fetches them.
   const plain = modelFor(c);
   assert.deepEqual((await plain.fit(c.x, targets(c), options)).history, historyA.history);

@@ -76,6 +76,7 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
       if (next.done) break;
       const batch = next.value;
       let result: R;
+      let yieldNow = false;
       try {
         const begun = hooks.before(index);
         if (isPromise(begun)) await begun;
@@ -84,7 +85,7 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
           result = hooks.run(batch);
           pacer.record(pacer.now() - start);
           pending = prefetch(iterator);
-          if (pacer.shouldYield()) await yieldToEventLoop();
+          yieldNow = pacer.shouldYield();
         } else {
           const running = hooks.launch(batch);
           pending = prefetch(iterator);
@@ -96,6 +97,8 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
       }
       const more = hooks.after(result, index++);
       if (!(isPromise(more) ? await more : more)) break;
+      // After the end hooks, so timers that fire meanwhile (a progress bar's redraw) see this step's logs.
+      if (yieldNow) await yieldToEventLoop();
     }
   } finally {
     if (pending !== undefined) {

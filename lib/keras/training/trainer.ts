@@ -438,8 +438,9 @@ export class Trainer {
     pacer?: StepPacer,
   ): Promise<Logs | undefined> {
     let last: StepLogs | undefined;
-    // With Keras' default steps, a step whose logs may never be read (not the epoch's last, when the
-    // epoch's length is known) fetches nothing; its logs are fetched if and when something reads them.
+    // With Keras' default steps, a step on the main thread whose logs may never be read (not the
+    // epoch's last, when the epoch's length is known) fetches nothing; its logs are fetched if and
+    // when something reads them (between steps: nothing else runs while a step runs on the main thread).
     const deferrable = this.stepReturnsMetricResults(kind) && !callbacks.readsEveryBatchLogs(kind);
     let keys: string[] | undefined;
     let fetching = true;
@@ -462,11 +463,12 @@ export class Trainer {
             fn.callForEffects(...stepInputs(batch));
             return undefined;
           },
-          launch: async (batch) => {
-            const fn = this.stepFor(kind, batch.y);
-            if (fetching) return fn.callAsync(...stepInputs(batch));
-            await fn.callForEffectsAsync(...stepInputs(batch));
-            return undefined;
+          // A step on the pool (after one of 10 ms or more) always fetches its logs. With a progress
+          // bar, which may redraw while it runs, the last step's deferred logs are fetched before it
+          // starts: the metrics' results must not run against the variables the step is updating.
+          launch: (batch) => {
+            if (callbacks.progbar !== undefined) last?.read();
+            return this.stepFor(kind, batch.y).callAsync(...stepInputs(batch));
           },
           after: (outputs, step) => {
             last?.dispose();
