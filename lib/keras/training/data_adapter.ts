@@ -179,6 +179,9 @@ export interface DataSource {
   batches(shuffle: boolean): Iterator<Batch> | AsyncIterator<Batch>;
 }
 
+/** The most data whose unshuffled batches fit keeps as tensors from one epoch to the next. */
+export const KEPT_BATCHES_MAX_BYTES = 64 << 20;
+
 export class ArraySource implements DataSource {
   readonly steps: number;
   /** Every input's samples (a model with several inputs has several). */
@@ -186,6 +189,9 @@ export class ArraySource implements DataSource {
   readonly ys: HostArray[] | undefined;
   private shuffler?: Shuffler;
   private readonly scratch = new Map<HostArray, TypedArray>();
+  /** Unshuffled batches kept as tensors for later epochs (keepBatches), by batch index. */
+  private kept?: Batch[];
+  private keptTensors: Tensor[] = [];
 
   constructor(
     x: HostArray | HostArray[],
@@ -231,12 +237,42 @@ export class ArraySource implements DataSource {
     return [make(0, this.batchSize), make(1, validationBatchSize)];
   }
 
+  /**
+   * Keeps the batches of unshuffled epochs as tensors until dispose(), so later epochs (fit's
+   * validation data, or training without shuffling) feed them again instead of copying every batch
+   * into new tensors; only for numeric data of at most `maxBytes`. Returns whether it keeps them.
+   */
+  keepBatches(maxBytes = KEPT_BATCHES_MAX_BYTES): boolean {
+    let bytes = 0;
+    for (const array of [...this.xs, ...(this.ys ?? []), this.sampleWeight]) {
+      if (array === undefined) continue;
+      if (!isTypedArray(array.data)) return false;
+      bytes += array.data.byteLength;
+    }
+    if (bytes > maxBytes) return false;
+    this.kept ??= [];
+    return true;
+  }
+
+  /** Frees the kept batches (and stops keeping them). */
+  dispose(): void {
+    for (const t of this.keptTensors) t.dispose();
+    this.keptTensors = [];
+    this.kept = undefined;
+  }
+
   *batches(shuffle: boolean): Iterator<Batch> {
     const n = this.x.length;
     // Seeded at the first shuffled epoch from the global seed (TF's unseeded tf.random.shuffle), so
     // fits after one tf.random.setSeed shuffle alike; a new order every epoch.
     const order = shuffle ? (this.shuffler ??= new Shuffler()).permutation(n) : undefined;
-    for (let globalStart = 0; globalStart < n; globalStart += this.batchSize) {
+    const kept = shuffle ? undefined : this.kept;
+    for (let globalStart = 0, index = 0; globalStart < n; globalStart += this.batchSize, ++index) {
+      const previous = kept?.[index];
+      if (previous !== undefined) {
+        yield previous;
+        continue;
+      }
       const globalEnd = Math.min(n, globalStart + this.batchSize);
       let [start, end] = [globalStart, globalEnd];
       if (this.shard !== undefined) {
@@ -247,7 +283,16 @@ export class ArraySource implements DataSource {
       const xs = this.xs.map((a) => this.batch(a, start, end, order));
       const ys = this.ys?.map((a) => this.batch(a, start, end, order));
       const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);
-      yield ownedBatch(xs, ys, sw, [...xs, ...(ys ?? []), ...(sw ? [sw] : [])]);
+      const owned = [...xs, ...(ys ?? []), ...(sw ? [sw] : [])];
+      if (kept !== undefined) {
+        // Freed by dispose(), not after its step.
+        const batch = ownedBatch(xs, ys, sw, []);
+        kept[index] = batch;
+        this.keptTensors.push(...owned);
+        yield batch;
+        continue;
+      }
+      yield ownedBatch(xs, ys, sw, owned);
     }
   }
 
