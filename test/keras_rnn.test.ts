@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as tf from '../lib';
+import { pythonTFMissing, runPythonJson } from './helpers/python_tf';
 
 const { layers } = tf.keras;
 const { Embedding, Masking, LSTM, GRU, SimpleRNN, Bidirectional, TimeDistributed, Dense } = layers;
@@ -250,9 +251,13 @@ test('initialState: Keras-style checks; Bidirectional returnState in a functiona
     message: 'Forward layer and backward layer should have the same `return_state` value.',
   });
   const input = tf.keras.Input([5, 3]);
-  assert.throws(() => new LSTM(2).apply(input, { initialState: [input, input] as never }), {
+  assert.throws(() => new LSTM(2).apply(input, { initialState: [tf.zeros([2, 2]), tf.zeros([2, 2])] }), {
     name: 'TypeError',
-    message: /initialState in a functional model is not supported/,
+    message: /on KerasTensors, initialState must be KerasTensors/,
+  });
+  assert.throws(() => new LSTM(2).apply(input, { initialState: [tf.keras.Input([2])] }), {
+    name: 'RangeError',
+    message: /expects 2 initial state\(s\) as KerasTensors, but it received 1/,
   });
   // [output, forward h, forward c, backward h, backward c] as KerasTensors; a head on the backward h.
   const outs = bidi.apply(input) as unknown as (typeof input)[];
@@ -274,4 +279,68 @@ test('initialState: Keras-style checks; Bidirectional returnState in a functiona
   const head = model.layers[model.layers.length - 1];
   const predicted = await model.predict(x, { verbose: 0 });
   assert.deepEqual(Array.from(predicted.dataSync()), Array.from(head.apply(hBackward).dataSync()));
+});
+
+test('a functional encoder-decoder: the decoder LSTM starts from the encoder states (Keras initial_state)', async (t) => {
+  const fsMod = await import('node:fs');
+  const os = await import('node:os');
+  const encoderInput = tf.keras.Input([5, 3], { name: 'encoder_in' });
+  const [, h, c] = new LSTM(4, { returnState: true, name: 'encoder' }).apply(encoderInput) as unknown as (typeof encoderInput)[];
+  const decoderInput = tf.keras.Input([4, 2], { name: 'decoder_in' });
+  const decoder = new LSTM(4, { returnSequences: true, name: 'decoder' });
+  const decoded = decoder.apply(decoderInput, { initialState: [h, c] });
+  const head = new Dense(2, { name: 'head' });
+  const model = new tf.keras.Model({ inputs: [encoderInput, decoderInput], outputs: head.apply(decoded) });
+  const wave = (shape: number[], phase: number) =>
+    tf.tensor(
+      Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.731 + phase)),
+      shape,
+      'float32',
+    );
+  const xe = wave([3, 5, 3], 0);
+  const xd = wave([3, 4, 2], 1);
+  // The same layers called eagerly.
+  const encoderLayer = model.getLayer('encoder');
+  const [, he, ce] = encoderLayer.apply(xe) as unknown as tf.Tensor[];
+  const eager = head.apply(decoder.apply(xd, { initialState: [he, ce] }));
+  const predicted = (await model.predict([xe, xd], { verbose: 0 })) as tf.Tensor;
+  assert.deepEqual(predicted.shape, [3, 4, 2]);
+  const close = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    Array.from(a).forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-5, `${v} vs ${b[i]}`));
+  close(predicted.dataSync() as Float32Array, eager.dataSync() as Float32Array);
+  // Not the zero-state decoder.
+  assert.ok(Math.abs((head.apply(decoder.apply(xd)).dataSync() as Float32Array)[0] - (eager.dataSync() as Float32Array)[0]) > 1e-6);
+  model.compile({ optimizer: 'adam', loss: 'mse' });
+  const history = await model.fit([xe, xd], tf.zeros([3, 4, 2]), { epochs: 3, verbose: 0 });
+  assert.ok((history.history.loss[2] as number) < (history.history.loss[0] as number));
+  // Keras' config: the states are the decoder call's `initial_state` keyword; a .keras round trip.
+  const config = model.getConfig() as { layers: { name: string; inbound_nodes: { args: unknown[]; kwargs: Record<string, unknown> }[] }[] };
+  const node = config.layers.find((l) => l.name === 'decoder')?.inbound_nodes[0];
+  assert.equal(node?.args.length, 1);
+  assert.deepEqual(
+    (node?.kwargs.initial_state as { config: { keras_history: unknown } }[]).map((r) => r.config.keras_history),
+    [
+      ['encoder', 0, 1],
+      ['encoder', 0, 2],
+    ],
+  );
+  const dir = fsMod.mkdtempSync(require('node:path').join(os.tmpdir(), 'tf-napi-seq2seq-'));
+  t.after(() => fsMod.rmSync(dir, { recursive: true, force: true }));
+  const file = require('node:path').join(dir, 'seq2seq.keras');
+  await model.save(file);
+  const loaded = await tf.keras.models.loadModel(file);
+  const expected = ((await model.predict([xe, xd], { verbose: 0 })) as tf.Tensor).dataSync() as Float32Array;
+  close(((await loaded.predict([xe, xd], { verbose: 0 })) as tf.Tensor).dataSync() as Float32Array, expected);
+  const missing = pythonTFMissing();
+  if (missing !== undefined) {
+    t.diagnostic(`Python check skipped: ${missing}`);
+    return;
+  }
+  const script = [
+    'import json, sys, numpy as np, keras',
+    'm = keras.models.load_model(sys.argv[1])',
+    'xe, xd = (np.array(json.loads(a), dtype="float32") for a in sys.argv[2:4])',
+    'print(json.dumps(m.predict([xe, xd], verbose=0).reshape(-1).tolist()))',
+  ].join('\n');
+  close(runPythonJson<number[]>(script, file, JSON.stringify(xe.arraySync()), JSON.stringify(xd.arraySync())), expected);
 });

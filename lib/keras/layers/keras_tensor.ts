@@ -35,6 +35,15 @@ export interface TensorSpecLike {
   dtype: DType;
 }
 
+/** A call option whose value is a list of tensors, recorded as inputs of the node. */
+export interface TensorKwarg {
+  /** Keras' keyword ('initial_state'). */
+  name: string;
+  /** Ours ('initialState'). */
+  key: string;
+  count: number;
+}
+
 /** One call of `layer` on symbolic inputs, with the outputs it made. */
 export class Node {
   readonly outputs: KerasTensor[];
@@ -47,6 +56,11 @@ export class Node {
     outputName?: string,
     /** The layer was called on a list (`layer([a, b])`): call() gets `inputs` as a list. */
     readonly listInput = false,
+    /**
+     * The last `count` inputs were a keyword argument of tensors (an RNN's `initial_state`): the
+     * call gets them as the option `key`, and Keras' config lists them under `kwargs[name]`.
+     */
+    readonly tensorKwarg: TensorKwarg | null = null,
   ) {
     this.outputs = outputSpecs.map((spec, i) => new KerasTensor([...spec.shape], spec.dtype, this, i, outputName));
   }

@@ -89,9 +89,15 @@ export class FunctionalGraph {
     this.inputs.forEach((input, i) => values.set(input, inputs[i]));
     for (const node of this.nodes) {
       const callOptions = options.training === undefined ? node.callOptions : { ...node.callOptions, training: options.training };
-      const args = node.inputs.map((input) => values.get(input) as Tensor);
+      let args = node.inputs.map((input) => values.get(input) as Tensor);
+      let nodeOptions = callOptions;
+      const kwarg = node.tensorKwarg;
+      if (kwarg !== null) {
+        nodeOptions = { ...callOptions, [kwarg.key]: args.slice(args.length - kwarg.count) };
+        args = args.slice(0, args.length - kwarg.count);
+      }
       // A layer with several outputs (an RNN with returnState) returns them as an array.
-      const result = (node.listInput ? node.layer.apply(args, callOptions as never) : node.layer.apply(args[0], callOptions)) as
+      const result = (node.listInput ? node.layer.apply(args, nodeOptions as never) : node.layer.apply(args[0], nodeOptions)) as
         | Tensor
         | Tensor[];
       (Array.isArray(result) ? result : [result]).forEach((value, i) => values.set(node.outputs[i], value));

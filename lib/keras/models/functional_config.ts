@@ -33,12 +33,18 @@ export function functionalConfig(
       .nodesOf(layer)
       .filter((node) => node.inputs.length > 0)
       .map((node) => {
-        const args = node.inputs.map((input) => ({
+        const refs = node.inputs.map((input) => ({
           class_name: '__keras_tensor__',
           config: { shape: input.shape, dtype: input.dtype, keras_history: history(input) },
         }));
+        const kwarg = node.tensorKwarg;
+        const args = kwarg === null ? refs : refs.slice(0, refs.length - kwarg.count);
+        const kwargs = {
+          ...kwargsOf(node.callOptions),
+          ...(kwarg === null ? {} : { [kwarg.name]: refs.slice(refs.length - kwarg.count) }),
+        };
         // Keras records a call on a list as one argument, the list.
-        return { args: node.listInput ? [args] : args, kwargs: kwargsOf(node.callOptions) };
+        return { args: node.listInput ? [args] : args, kwargs };
       }),
   }));
   // Keras: one reference, a list, or a dict by key, as the model's inputs/outputs were given.
@@ -117,13 +123,18 @@ export function functionalFromConfig(config: Record<string, unknown>): { inputs:
         const list = node.args.length === 1 && Array.isArray(node.args[0]);
         const refs = list ? (node.args[0] as unknown[]).map(refOf) : node.args.map(refOf);
         const inputs = refs.map(tensorAt);
-        if (inputs.some((t) => t === undefined)) break;
+        const kwargs = isPlainObject(node.kwargs) ? node.kwargs : {};
+        // Keras' initial_state of a recurrent layer: KerasTensors passed by keyword.
+        const stateRefs = Array.isArray(kwargs.initial_state) ? kwargs.initial_state.map(refOf) : [];
+        const states = stateRefs.map(tensorAt);
+        if (inputs.some((t) => t === undefined) || states.some((t) => t === undefined)) break;
         if (!list && inputs.length !== 1)
           throw badConfig(
             `layer '${item.layer.name}' is called on ${inputs.length} separate tensor arguments; only one, or one list, is supported`,
           );
-        const kwargs = isPlainObject(node.kwargs) ? node.kwargs : {};
-        const options: CallOptions = typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
+        const options: CallOptions & { initialState?: KerasTensor[] } =
+          typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
+        if (states.length > 0) options.initialState = states as KerasTensor[];
         const result = (
           list ? item.layer.apply(inputs as KerasTensor[], options as ListCallOptions) : item.layer.apply(inputs[0] as KerasTensor, options)
         ) as KerasTensor | KerasTensor[];

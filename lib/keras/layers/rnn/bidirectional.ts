@@ -10,7 +10,7 @@ import { KerasTensor } from '../keras_tensor';
 import { isInputList, Layer, LayerOptions, ListCallOptions } from '../layer';
 import type { Variable } from '../../../variable';
 import { deserialize, serialize } from '../serialization';
-import { applyWithStates, RNN, RNNCallOptions } from './rnn';
+import { applyRecurrent, RNN, RNNCallOptions } from './rnn';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 
@@ -111,14 +111,14 @@ export class Bidirectional extends Layer {
   }
 
   private applyOne(inputs: TensorLike | KerasTensor, options: RNNCallOptions): Tensor | KerasTensor {
-    if (inputs instanceof KerasTensor && options.initialState !== undefined && options.initialState !== null) {
-      throw new TypeError(
-        `Layer '${this.name}': initialState in a functional model is not supported; call the layer on tensors to pass initial states`,
-      );
-    }
-    if (!this.returnState) return super.apply(inputs as never, options);
-    const stateCount = 2 * this.forwardLayer.cell.stateCount;
-    return applyWithStates(this, inputs, options, stateCount, (x, o) => this.callWithStates(x, o));
+    return applyRecurrent(
+      this,
+      inputs,
+      options,
+      2 * this.forwardLayer.cell.stateCount,
+      (x, o) => this.callWithStates(x, o),
+      () => super.apply(inputs as never, options),
+    );
   }
 
   override build(inputShape: Shape): void {

@@ -74,7 +74,7 @@ export const RNN_UNSUPPORTED_CONFIG = {
 /** Python's `layer(x, initial_state=...)`: the states the first step starts from. */
 export interface RNNCallOptions extends CallOptions {
   /** One tensor per state of the cell ([batch, units] each; LSTM: [h, c]), or one tensor for one state. Default zeros. */
-  initialState?: TensorLike | TensorLike[] | null;
+  initialState?: TensorLike | KerasTensor | (TensorLike | KerasTensor)[] | null;
 }
 
 /** The result of a whole-sequence computation. */
@@ -291,13 +291,14 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
   }
 
   private applyOne(inputs: TensorLike | KerasTensor, options: RNNCallOptions): Tensor | KerasTensor {
-    if (inputs instanceof KerasTensor && options.initialState !== undefined && options.initialState !== null) {
-      throw new TypeError(
-        `Layer '${this.name}': initialState in a functional model is not supported; call the layer on tensors to pass initial states`,
-      );
-    }
-    if (!this.returnState) return super.apply(inputs as never, options);
-    return applyWithStates(this, inputs, options, this.cell.stateCount, (x, o) => this.callWithStates(x, o));
+    return applyRecurrent(
+      this,
+      inputs,
+      options,
+      this.cell.stateCount,
+      (x, o) => this.callWithStates(x, o),
+      () => super.apply(inputs as never, options),
+    );
   }
 
   override computeMask(_inputs: Tensor, mask: Tensor | null): Tensor | null {
@@ -326,34 +327,70 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
 }
 
 /**
- * apply() of a layer that returns [output, ...states] (an RNN or Bidirectional with returnState):
- * on KerasTensors one node with every output, on tensors every output of one call.
+ * apply() of a recurrent layer (an RNN, or Bidirectional) on one input: with returnState it gives
+ * [output, ...states], with initialState it starts from those states. On KerasTensors one node
+ * records the call (the initial states as its last inputs: Keras' `initial_state` keyword); on
+ * tensors, every output of one call.
  */
-export function applyWithStates(
-  layer: RNN | (Layer & { readonly units: number }),
+export function applyRecurrent(
+  layer: Layer & { readonly units: number; readonly returnState: boolean },
   inputs: TensorLike | KerasTensor,
   options: RNNCallOptions,
   stateCount: number,
   callWithStates: (inputs: Tensor, options: RNNCallOptions) => Tensor[],
+  plainApply: () => Tensor | KerasTensor,
 ): Tensor | KerasTensor {
   const internals = layer as unknown as {
     checkNotDisposed(): void;
-    assertInputCompatible(shape: Shape): void;
     toInputTensor(value: TensorLike): Tensor;
     applyToTensor(inputs: Tensor, options: CallOptions): Tensor;
     call: (x: Tensor, o: CallOptions) => Tensor;
   };
   internals.checkNotDisposed();
+  const { initialState, ...callOptions } = options;
+  const given = initialState !== undefined && initialState !== null;
+  const stateList = (Array.isArray(initialState) ? initialState : [initialState]) as unknown[];
+  const symbolicStates = given && stateList.some((s) => s instanceof KerasTensor);
   if (inputs instanceof KerasTensor) {
-    internals.assertInputCompatible(inputs.shape);
+    if (given && !symbolicStates) {
+      throw new TypeError(
+        `Layer '${layer.name}': on KerasTensors, initialState must be KerasTensors (the outputs of other layers or Inputs)`,
+      );
+    }
+    if (!symbolicStates && !layer.returnState) return plainApply();
+    const states = (symbolicStates ? stateList : []) as KerasTensor[];
+    const stateShape: Shape = [inputs.shape[0], layer.units];
+    if (states.length > 0 && (states.length !== stateCount || !states.every((s) => s instanceof KerasTensor))) {
+      throw new RangeError(
+        `Layer '${layer.name}' expects ${stateCount} initial state(s) as KerasTensors, but it received ${states.length}.`,
+      );
+    }
+    states.forEach((state, i) => {
+      const [b, units] = state.shape;
+      if (state.rank !== 2 || units !== layer.units || (b !== null && stateShape[0] !== null && b !== stateShape[0])) {
+        throw new RangeError(
+          `Layer '${layer.name}': initial state ${i} must have shape (${stateShape[0] ?? 'None'}, ${layer.units}); received shape (${state.shape.map((d) => d ?? 'None').join(', ')})`,
+        );
+      }
+    });
+    layer.assertInputCompatible(inputs.shape);
     layer.maybeBuild(inputs.shape);
     const out = layer.computeOutputShape(inputs.shape) as Shape;
-    const state: Shape = [inputs.shape[0], layer.units];
-    const specs = [out, ...Array.from({ length: stateCount }, () => state)].map((shape) => ({ shape, dtype: layer.dtype }));
-    const node = new Node(layer, [inputs], specs, options);
+    const shapes = [out, ...(layer.returnState ? Array.from({ length: stateCount }, () => stateShape) : [])];
+    const kwarg = states.length === 0 ? null : { name: 'initial_state', key: 'initialState', count: states.length };
+    const node = new Node(
+      layer,
+      [inputs, ...states],
+      shapes.map((shape) => ({ shape, dtype: layer.dtype })),
+      callOptions,
+      undefined,
+      false,
+      kwarg,
+    );
     layer.inboundNodes.push(node);
-    return node.outputs as unknown as KerasTensor;
+    return (layer.returnState ? node.outputs : node.outputs[0]) as unknown as KerasTensor;
   }
+  if (!layer.returnState) return plainApply();
   let all: Tensor[] = [];
   const saved = internals.call;
   // Layer.applyToTensor runs call(); keep every output of that one run.
