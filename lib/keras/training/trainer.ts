@@ -603,7 +603,8 @@ export class Trainer {
     // With Keras' default steps, a step on the main thread whose logs may never be read (not the
     // epoch's last, when the epoch's length is known) fetches nothing; its logs are fetched if and
     // when something reads them (between steps: nothing else runs while a step runs on the main thread).
-    const deferrable = this.stepReturnsMetricResults(kind) && !callbacks.readsEveryBatchLogs(kind);
+    // Under a strategy a step's logs are the global results computed in the step: never read later from local states.
+    const deferrable = !this.distributed && this.stepReturnsMetricResults(kind) && !callbacks.readsEveryBatchLogs(kind);
     let keys: string[] | undefined;
     let fetching = true;
     const deferred = () => {
