@@ -39,3 +39,7 @@ export { GRU, type GRUOptions } from './rnn/gru';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './rnn/bidirectional';
 export { TimeDistributed, type TimeDistributedOptions } from './time_distributed';
 export { getKerasMask, setKerasMask } from './layer';
+export { EinsumDense, type EinsumDenseOptions } from './einsum_dense';
+export { MultiHeadAttention, type MultiHeadAttentionOptions, type MultiHeadAttentionCallOptions } from './multi_head_attention';
+export { Attention, type AttentionOptions, type AttentionCallOptions, type ScoreMode } from './attention';
+export { AdditiveAttention, type AdditiveAttentionOptions } from './additive_attention';
