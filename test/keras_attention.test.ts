@@ -40,6 +40,7 @@ interface Fixture {
   attention: Record<string, AttentionCase>;
   einsum_dense: Record<string, EinsumCase>;
   errors: Record<string, { type: string; message: string }>;
+  pooling_mask: { x: Nested; mask: Nested; default: Nested; keepdims: Nested };
 }
 
 const fixture = JSON.parse(
@@ -212,6 +213,17 @@ for (const [name, c] of Object.entries(fixture.einsum_dense)) {
     checkConfig(name, layer, c.config);
   });
 }
+
+test('GlobalAveragePooling1D averages over the unmasked steps only (what follows attention on masked sequences)', () => {
+  const c = fixture.pooling_mask;
+  for (const keepdims of [false, true]) {
+    const x = tf.constant(flat(c.x), 'float32', shapeOf(c.x));
+    tf.keras.layers.setKerasMask(x, boolTensor(c.mask));
+    const y = new tf.keras.layers.GlobalAveragePooling1D({ keepdims }).apply(x);
+    assertClose(y, keepdims ? c.keepdims : c.default, `pooling keepdims=${keepdims}`);
+    assert.equal(tf.keras.layers.getKerasMask(y), null);
+  }
+});
 
 test('parity summary: the largest differences from Keras over every case', () => {
   console.log(`max abs diff ${worst.abs.toExponential(2)}, max rel diff (|ref| > 1e-3) ${worst.rel.toExponential(2)}`);

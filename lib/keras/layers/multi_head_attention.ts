@@ -23,7 +23,7 @@ import { andMasks, causalMask, dimOf, expandDims, maskedSoftmax, toBool } from '
 import { Dropout } from './dropout';
 import { EinsumDense } from './einsum_dense';
 import { KerasTensor } from './keras_tensor';
-import { CallOptions, getKerasMask, Layer, LayerOptions } from './layer';
+import { CallOptions, getKerasMask, Layer, LayerOptions, setKerasMask } from './layer';
 
 export interface MultiHeadAttentionOptions extends LayerOptions {
   numHeads: number;
@@ -353,9 +353,11 @@ export class MultiHeadAttention extends Layer {
       returnAttentionScores: opts.returnAttentionScores ?? false,
       useCausalMask: opts.useCausalMask ?? false,
       ...(opts.training === undefined ? {} : { training: opts.training }),
-      // Keras' query_mask: the query's own mask unless given.
-      ...(opts.queryMask === undefined || opts.queryMask === null ? {} : { mask: opts.queryMask }),
+      // Keras' query_mask: the query's own mask (or the one given).
+      mask: opts.queryMask ?? getKerasMask(q),
     };
+    // Keras deletes the inputs' masks (handled here): a later layer given the same tensors sees none.
+    for (const t of [q, v, k]) if (t !== null) setKerasMask(t, null);
     this.lastScores = null;
     const output = this.applyToTensor(q, state);
     const scores = this.lastScores;
