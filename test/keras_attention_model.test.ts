@@ -22,7 +22,7 @@ const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'tes
 
 class Classifier extends tf.keras.Model {
   readonly embedding = new layers.Embedding({ inputDim: 12, outputDim: 8, maskZero: true });
-  readonly attention = new layers.MultiHeadAttention({ numHeads: 2, keyDim: 4, dropout: 0.1, seed: 3 });
+  readonly attention = new layers.MultiHeadAttention({ numHeads: 2, keyDim: 4, dropout: 0.1, seed: 3, useGate: true, slidingWindow: 3 });
   readonly cross = new layers.Attention({ useScale: true });
   readonly pooling = new layers.GlobalAveragePooling1D();
   readonly head = new layers.Dense(1, 'sigmoid');
@@ -41,7 +41,7 @@ class Classifier(keras.Model):
     def __init__(self, **kw):
         super().__init__(**kw)
         self.embedding = keras.layers.Embedding(12, 8, mask_zero=True)
-        self.attention = keras.layers.MultiHeadAttention(2, 4, dropout=0.1, seed=3)
+        self.attention = keras.layers.MultiHeadAttention(2, 4, dropout=0.1, seed=3, use_gate=True, sliding_window=3)
         self.cross = keras.layers.Attention(use_scale=True)
         self.pooling = keras.layers.GlobalAveragePooling1D()
         self.head = keras.layers.Dense(1, activation="sigmoid")
@@ -69,7 +69,7 @@ test('a subclassed model with MultiHeadAttention and Attention trains with fit a
   const file = path.join(root, 'classifier.weights.h5');
   await model.saveWeights(file);
   const store = await readWeightsStore(file);
-  for (const sub of ['query_dense', 'key_dense', 'value_dense', 'output_dense']) {
+  for (const sub of ['query_dense', 'key_dense', '_gate_dense', 'value_dense', 'output_dense']) {
     assert.equal(store.get(`attention/${sub}`)?.values.length, 2, `attention/${sub} kernel and bias`);
   }
   assert.equal(store.get('cross')?.values.length, 1, 'the Attention scale');

@@ -1,14 +1,18 @@
 // Mask pieces shared by the attention layers (Keras' _compute_causal_mask and the masked softmax).
 import { int32Vector } from '../../ops/convert';
 import {
+  Abs,
   Cast,
   Cumsum,
   Exp,
   ExpandDims,
   Fill,
   GreaterEqual,
+  Less,
   LogicalAnd,
   Pack,
+  Range,
+  Reshape,
   SelectV2,
   Shape as ShapeOp,
   Softmax,
@@ -33,6 +37,19 @@ export function causalMask(t: Tensor, s: Tensor): Tensor {
   const rows = Cumsum({ x: ones, axis: constantTensor(-2, 'int32') });
   const cols = Cumsum({ x: ones, axis: constantTensor(-1, 'int32') });
   return GreaterEqual({ x: rows, y: cols });
+}
+
+/** Keras' sliding-window mask: [1, T, S] bool, true where |row − column| < window. */
+export function slidingWindowMask(t: Tensor, s: Tensor, window: number): Tensor {
+  const rows = Reshape({
+    tensor: Range({ start: constantTensor(0, 'int32'), limit: t, delta: constantTensor(1, 'int32') }),
+    shape: int32Vector([1, -1, 1]),
+  });
+  const cols = Reshape({
+    tensor: Range({ start: constantTensor(0, 'int32'), limit: s, delta: constantTensor(1, 'int32') }),
+    shape: int32Vector([1, 1, -1]),
+  });
+  return Less({ x: Abs({ x: Sub({ x: rows, y: cols }) }), y: constantTensor(window, 'int32') });
 }
 
 /** A mask as bool (Keras casts defensively). */

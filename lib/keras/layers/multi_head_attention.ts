@@ -19,7 +19,7 @@ import { get as getRegularizer, Regularizer, RegularizerIdentifier, serialize as
 import { kerasExport } from '../saving/serialization_lib';
 import { checkOptions, isPlainObject } from '../../utils/argument_validation';
 import { isOptionsObject, PositionalArgs, positionalOptions } from '../utils/argument_validation';
-import { andMasks, causalMask, dimOf, expandDims, maskedSoftmax, toBool } from './attention_masks';
+import { andMasks, causalMask, dimOf, expandDims, maskedSoftmax, slidingWindowMask, toBool } from './attention_masks';
 import { Dropout } from './dropout';
 import { EinsumDense } from './einsum_dense';
 import { KerasTensor } from './keras_tensor';
@@ -46,6 +46,10 @@ export interface MultiHeadAttentionOptions extends LayerOptions {
   biasConstraint?: ConstraintIdentifier | null;
   /** Seeds the attention dropout. */
   seed?: number | null;
+  /** A sigmoid gate (sublayer 'gate', from the query) multiplying each head's output. */
+  useGate?: boolean;
+  /** Each query position attends only to key positions less than this far from it. */
+  slidingWindow?: number | null;
 }
 
 /** Python's `mha(query, value, key=None, ...)` keyword arguments. */
@@ -81,9 +85,6 @@ interface AttentionCallOptions extends CallOptions {
 }
 
 const CALL_OPTIONS = ['key', 'attentionMask', 'queryMask', 'valueMask', 'keyMask', 'returnAttentionScores', 'training', 'useCausalMask'];
-
-/** Keras config entries for what MultiHeadAttention lacks, at the value that turns each off. */
-const UNSUPPORTED_CONFIG = { use_gate: false, sliding_window: null };
 
 const POSITIONAL = ['numHeads', 'keyDim', 'valueDim', 'dropout', 'useBias', 'outputShape', 'attentionAxes'] as const;
 
@@ -152,8 +153,9 @@ export class MultiHeadAttention extends Layer {
     'kernelConstraint',
     'biasConstraint',
     'seed',
+    'useGate',
+    'slidingWindow',
   ];
-  static override readonly unsupportedConfig = UNSUPPORTED_CONFIG;
   readonly numHeads: number;
   readonly keyDim: number;
   readonly valueDim: number;
@@ -163,6 +165,8 @@ export class MultiHeadAttention extends Layer {
   /** As given, then (once built) normalized to non-negative axes of the projected inputs, as Keras does. */
   attentionAxes: number[] | null;
   readonly seed: number | null;
+  readonly useGate: boolean;
+  readonly slidingWindow: number | null;
   readonly kernelInitializer: Initializer;
   readonly biasInitializer: Initializer;
   readonly kernelRegularizer: Regularizer | null;
@@ -174,9 +178,11 @@ export class MultiHeadAttention extends Layer {
   // Sublayers in Keras' weight order; the walk names them query_dense, key_dense, ... as Keras' properties.
   queryDense: EinsumDense | null = null;
   keyDense: EinsumDense | null = null;
+  // Keras keeps these two private: the weights file names them '_gate_dense', '_dropout_layer'.
+  _gateDense: EinsumDense | null = null;
   valueDense: EinsumDense | null = null;
   outputDense: EinsumDense | null = null;
-  dropoutLayer: Dropout | null = null;
+  _dropoutLayer: Dropout | null = null;
   private dotProductEquation = '';
   private combineEquation = '';
   private normAxes = 1;
@@ -217,6 +223,12 @@ export class MultiHeadAttention extends Layer {
     else if (Array.isArray(attentionAxes) && attentionAxes.every((a) => Number.isInteger(a))) this.attentionAxes = [...attentionAxes];
     else throw new RangeError(`\`attention_axes\` must be an int, list, or tuple.Received: attention_axes=${String(attentionAxes)}`);
     this.seed = options.seed ?? null;
+    this.useGate = options.useGate ?? false;
+    const { slidingWindow = null } = options;
+    if (slidingWindow !== null && !(Number.isInteger(slidingWindow) && slidingWindow > 0)) {
+      throw new RangeError(`\`sliding_window\` must be \`None\` or a positive integer. Received: sliding_window=${String(slidingWindow)}`);
+    }
+    this.slidingWindow = slidingWindow;
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform');
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
     this.kernelRegularizer = getRegularizer(options.kernelRegularizer);
@@ -250,12 +262,13 @@ export class MultiHeadAttention extends Layer {
     };
   }
 
-  private projection(name: string, inputShape: Shape, boundDims: number, dims: readonly number[]): EinsumDense {
+  private projection(name: string, inputShape: Shape, boundDims: number, dims: readonly number[], activation?: string): EinsumDense {
     const [equation, biasAxes, outputRank] = buildProjEquation(inputShape.length - 1, boundDims, dims.length);
     const layer = new EinsumDense({
       equation,
       outputShape: outputShapeOf(outputRank - 1, dims),
       biasAxes: this.useBias ? biasAxes : null,
+      activation,
       name,
       ...this.sublayerOptions(),
     });
@@ -274,6 +287,10 @@ export class MultiHeadAttention extends Layer {
     this.queryDense.build(queryShape);
     this.keyDense = this.projection('key', key, 1, [this.numHeads, this.keyDim]);
     this.keyDense.build(key);
+    if (this.useGate) {
+      this._gateDense = this.projection('gate', queryShape, 1, [this.numHeads, this.valueDim], 'sigmoid');
+      this._gateDense.build(queryShape);
+    }
     this.valueDense = this.projection('value', valueShape, 1, [this.numHeads, this.valueDim]);
     this.valueDense.build(valueShape);
     this.buildAttention(valueShape.length + 1);
@@ -294,7 +311,7 @@ export class MultiHeadAttention extends Layer {
     this.dotProductEquation = dot;
     this.combineEquation = combine;
     this.normAxes = this.attentionAxes.length;
-    this.dropoutLayer = new Dropout({ rate: this.dropout, seed: this.seed, dtype: this.dtype });
+    this._dropoutLayer = new Dropout({ rate: this.dropout, seed: this.seed, dtype: this.dtype });
   }
 
   /**
@@ -375,14 +392,21 @@ export class MultiHeadAttention extends Layer {
     const key = o.key ?? value;
     const queryMask = o.mask ?? null;
     // Keras routes a causal-only mask to the fused kernel's is_causal instead of a mask tensor.
-    const causalOnly = o.useCausalMask && queryMask === null && o.valueMask === null && o.keyMask === null && o.attentionMask === null;
+    const causalOnly =
+      o.useCausalMask &&
+      queryMask === null &&
+      o.valueMask === null &&
+      o.keyMask === null &&
+      o.attentionMask === null &&
+      this.slidingWindow === null;
     const attentionMask = causalOnly ? null : this.computeAttentionMask(query, value, queryMask, o);
+    const gate = this._gateDense === null ? null : this._gateDense.apply(query);
     const q = (this.queryDense as EinsumDense).apply(query);
     const k = (this.keyDense as EinsumDense).apply(key);
     const v = (this.valueDense as EinsumDense).apply(value);
     const [attention, scores] = this.computeAttention(q, k, v, attentionMask, o.training ?? false, o.returnAttentionScores, causalOnly);
     this.lastScores = scores;
-    return (this.outputDense as EinsumDense).apply(attention);
+    return (this.outputDense as EinsumDense).apply(gate === null ? attention : Mul({ x: attention, y: gate }));
   }
 
   /** Keras' _compute_attention_mask: the query [B, T, 1], value and key [B, 1, S] masks, the causal one and `attentionMask`, and-ed. */
@@ -392,6 +416,7 @@ export class MultiHeadAttention extends Layer {
     if (o.valueMask !== null) auto = andMasks(auto, expandDims(toBool(o.valueMask), -2));
     if (o.keyMask !== null) auto = andMasks(auto, expandDims(toBool(o.keyMask), -2));
     if (o.useCausalMask) auto = andMasks(auto, causalMask(dimOf(query, 1), dimOf(value, 1)));
+    if (this.slidingWindow !== null) auto = andMasks(auto, slidingWindowMask(dimOf(query, 1), dimOf(value, 1), this.slidingWindow));
     const given = o.attentionMask === null ? null : toBool(o.attentionMask);
     return auto === null ? given : andMasks(given, auto);
   }
@@ -422,7 +447,7 @@ export class MultiHeadAttention extends Layer {
     let expanded = mask;
     if (expanded !== null) for (let r = expanded.rank; r < raw.rank; r++) expanded = expandDims(expanded, -axes.length * 2 - 1);
     const scores = maskedSoftmax(raw, expanded, this.normAxes);
-    const dropped = this.dropout > 0 ? (this.dropoutLayer as Dropout).apply(scores, { training }) : scores;
+    const dropped = this.dropout > 0 ? (this._dropoutLayer as Dropout).apply(scores, { training }) : scores;
     return [Einsum({ inputs: [dropped, value], equation: this.combineEquation }), scores];
   }
 
@@ -455,7 +480,8 @@ export class MultiHeadAttention extends Layer {
       kernel_constraint: serializeConstraint(this.kernelConstraint),
       bias_constraint: serializeConstraint(this.biasConstraint),
       seed: this.seed,
-      ...UNSUPPORTED_CONFIG,
+      use_gate: this.useGate,
+      sliding_window: this.slidingWindow,
     };
   }
 
