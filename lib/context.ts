@@ -33,11 +33,17 @@ export interface Trace {
   readonly hostInputs: HostInput[];
   /** Hooks without a fed value (e.g. a variable's write count). */
   readonly runHooks: RunHooks[];
+  /** The tf.function whose trace this is (the same for all its traces): collectives key their instances by it. */
+  readonly owner?: object;
+  /** Inside a branch of `cond`: the branch's pivot, a control input of every op added (dead when the branch is not taken). */
+  pivot?: NativeOperation;
+  /** What the next stateful op runs after when it is not the last of statefulOps (a branch's start, a cond's Merge). */
+  chainTail?: NativeOperation;
 }
 
 /** An empty trace for the graph scope `scope` of `graph`. */
-export function newTrace(graph: NativeGraph, scope: string): Trace {
-  return { graph, scope, statefulOps: [], captures: new Map(), variableReads: new Map(), hostInputs: [], runHooks: [] };
+export function newTrace(graph: NativeGraph, scope: string, owner?: object): Trace {
+  return { graph, scope, statefulOps: [], captures: new Map(), variableReads: new Map(), hostInputs: [], runHooks: [], owner };
 }
 
 /** An op run eagerly while a GradientTape records. */

@@ -7,7 +7,7 @@ import { DType, dtypeToEnum } from './dtypes';
 import { HostValue, inferDType } from './host_data';
 import { NativeCallable, NativeOutput, NativeTensor } from './native';
 import { pruneGraphDef } from './proto';
-import { addTraceOperation, symbolicOutput } from './ops/run_op';
+import { addTraceOperation, lastStatefulOp, symbolicOutput } from './ops/run_op';
 import { hostTensor } from './raw/host_tensor';
 import { exitListenerLast } from './raw/session';
 import { Generation, GraphOwner, runtime } from './runtime';
@@ -84,11 +84,12 @@ class ConcreteFunction {
     readonly specs: readonly TensorSpec[],
     fn: (...args: Tensor[]) => Structure,
     name: string,
+    owner?: object,
   ) {
     this.generation = runtime.generation;
     const graph = this.generation.graph;
     const opsBefore = graph.numOperations;
-    const trace = newTrace(graph, runtime.uniqueName(name));
+    const trace = newTrace(graph, runtime.uniqueName(name), owner);
     const placeholders = specs.map((spec, i) => runtime.placeholder(`${trace.scope}/${spec.name ?? `arg${i}`}`, spec.dtype, spec.shape));
     const inputs = placeholders.map((p, i) => withStaticShape(p, specs[i]));
     const fetches: NativeOutput[] = [];
@@ -396,7 +397,7 @@ class TraceCache implements GraphOwner {
   }
 
   private trace(specs: readonly TensorSpec[]): ConcreteFunction {
-    const concrete = new ConcreteFunction(specs, this.fn, this.name);
+    const concrete = new ConcreteFunction(specs, this.fn, this.name, this);
     this.graphOps += concrete.graphOps;
     runtime.setOps(this.ownerId, this.graphOps);
     return concrete;
@@ -552,6 +553,50 @@ export function hostInput(spec: TensorSpec, options: HostInputOptions): Tensor {
     abort: options.abort,
   });
   return Tensor.symbolic(output);
+}
+
+/**
+ * Inside a trace: Python's `tf.cond(pred, then, else)` for branches run for their effects (variable
+ * writes). TF's v1 control flow: a Switch on `pred` makes a pivot per branch that every op of the
+ * branch waits on, so the branch not taken is dead and none of its ops run; a Merge of the two
+ * branch ends is what later stateful ops run after. Still one session run.
+ */
+export function condInTrace(pred: Tensor, thenBranch: () => void, elseBranch: () => void): void {
+  const trace = currentTrace('condInTrace()');
+  if (pred.dtype !== 'bool' || pred.rank !== 0)
+    throw new TypeError(`cond needs a scalar bool predicate, got ${pred.dtype} of rank ${pred.rank}`);
+  const predOutput = symbolicOutput(trace, pred);
+  const bool: [string, 'type', number] = ['T', 'type', dtypeToEnum('bool')];
+  const add = (type: string, inputs: (NativeOutput | NativeOutput[])[], attrs: [string, 'type' | 'int', number][]) =>
+    addTraceOperation(trace, { type, inputs, attrs, stateful: false });
+  const toSwitch = add('Switch', [predOutput, predOutput], [bool]);
+  const head = lastStatefulOp(trace);
+  const outerPivot = trace.pivot;
+  const ends: NativeOutput[] = [];
+  for (const [index, body] of [
+    [0, elseBranch],
+    [1, thenBranch],
+  ] as const) {
+    trace.pivot = add('Identity', [{ op: toSwitch, index }], [bool]);
+    trace.chainTail = head;
+    try {
+      body();
+    } finally {
+      const tail = lastStatefulOp(trace);
+      // Live exactly when the branch is taken, and only after its last stateful op.
+      const end = trace.graph.addOperation({
+        type: 'Identity',
+        name: runtime.uniqueName(`${trace.scope}/cond_end`, trace.graph),
+        inputs: [{ op: trace.pivot, index: 0 }],
+        attrs: [bool],
+        device: context.device,
+        controlInputs: tail !== undefined && tail !== head ? [tail] : [],
+      });
+      ends.push({ op: end, index: 0 });
+      trace.pivot = outerPivot;
+    }
+  }
+  trace.chainTail = add('Merge', [ends], [bool, ['N', 'int', 2]]);
 }
 
 /** Inside a trace: host hooks run after every run of the function (commit) or after a failed one (abort). */

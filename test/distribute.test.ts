@@ -165,6 +165,13 @@ interface WorkerResult {
   iterations: number;
 }
 
+interface MetricsResult extends WorkerResult {
+  history: Record<string, number[]>;
+  evaluated: Record<string, number>;
+  predictedShape: number[];
+  predicted: number[];
+}
+
 function parseResult(lines: readonly string[]): WorkerResult {
   const line = lines.find((l) => l.startsWith('{'));
   assert.ok(line, `no result in ${lines.join('\n')}`);
@@ -191,8 +198,8 @@ function reference(args: readonly string[], env: NodeJS.ProcessEnv = {}): Worker
 }
 
 test('two workers with global batch 128 train the MNIST MLP as one process with batch 128', { timeout: 90_000 }, async () => {
-  // 1000 samples: the last global batch (104) splits into 52 + 52; shuffled each epoch.
-  const args = ['mlp', '1000', '2', '128', '20'];
+  // 1025 samples: the last global batch (1) leaves worker 0 an empty part; shuffled each epoch.
+  const args = ['mlp', '1025', '2', '128', '20'];
   const run = await launch({ workers: 2, script: WORKER, args, env: QUIET, onLine: () => {} });
   assert.deepEqual(run.exits, [0, 0], run.stdout.flat().join('\n'));
   const single = reference(args);
@@ -202,9 +209,36 @@ test('two workers with global batch 128 train the MNIST MLP as one process with 
   assertClose(w1, single, 'worker 1');
   // Every replica applied the same update, at the same step and scheduled learning rate.
   assert.deepEqual(w0.weights, w1.weights);
-  assert.equal(w0.iterations, 16);
+  assert.equal(w0.iterations, 18);
   assert.deepEqual([w0.iterations, w0.learningRate], [single.iterations, single.learningRate]);
   assert.deepEqual([w1.iterations, w1.learningRate], [single.iterations, single.learningRate]);
+});
+
+test('fit logs, evaluate and predict across two workers are the global values of one process', { timeout: 120_000 }, async () => {
+  // 1023 samples: the last global batch (127) splits 63 + 64, so only worker 0 retraces its train step
+  // there (collective instance keys must not follow traces).
+  const args = ['mlp', '1023', '2', '128', '20'];
+  const env = { ...QUIET, TEST_METRICS: '1' };
+  const run = await launch({ workers: 2, script: WORKER, args, env, onLine: () => {} });
+  assert.deepEqual(run.exits, [0, 0], run.stdout.flat().join('\n'));
+  const single = reference(args, { TEST_METRICS: '1' }) as MetricsResult;
+  const near = (x: number, y: number) => Math.abs(x - y) <= 1e-6 + 1e-5 * Math.abs(y);
+  for (const [task, worker] of (run.stdout.map(parseResult) as MetricsResult[]).entries()) {
+    assertClose(worker, single, `worker ${task}`);
+    // Every logged metric (loss, accuracy, val_loss, val_accuracy) is the one-process value.
+    assert.deepEqual(Object.keys(worker.history).sort(), ['accuracy', 'learning_rate', 'loss', 'val_accuracy', 'val_loss']);
+    for (const [key, values] of Object.entries(single.history))
+      values.forEach((v, e) =>
+        assert.ok(near(worker.history[key][e], v), `worker ${task} ${key}[${e}]: ${worker.history[key][e]} vs ${v}`),
+      );
+    for (const [key, v] of Object.entries(single.evaluated))
+      assert.ok(near(worker.evaluated[key], v), `worker ${task} evaluate ${key}: ${worker.evaluated[key]} vs ${v}`);
+    // predict gives each worker the whole input's outputs, in order.
+    assert.deepEqual(worker.predictedShape, [999, 10]);
+    worker.predicted.forEach((p, i) =>
+      assert.ok(near(p, single.predicted[i]), `worker ${task} predicted[${i}]: ${p} vs ${single.predicted[i]}`),
+    );
+  }
 });
 
 test('a worker killed mid-training makes the other fail in bounded time with a typed error', { timeout: 60_000 }, async () => {
@@ -256,6 +290,43 @@ test('a cluster restarted after a fault resumes from the chief-only checkpoint t
     const uninterrupted = reference(args);
     assertClose(w0, { ...uninterrupted, loss: uninterrupted.loss.slice(1) }, 'resumed worker 0');
     assert.deepEqual(w0.weights, w1.weights);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('BackupAndRestore: a cluster restarted after a kill resumes from the chief backup to the uninterrupted weights', {
+  timeout: 120_000,
+}, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tf-napi-backup-'));
+  try {
+    const args = ['mlp', '1000', '3', '128', '5', '0'];
+    const env = { ...QUIET, TEST_BACKUP_DIR: path.join(dir, 'task{task}') };
+    const faulty = await launch({
+      workers: 2,
+      script: WORKER,
+      args,
+      env: { ...env, TEST_DIE_AT_EPOCH: '1', TEST_DIE_AT_BATCH: '3', TEST_DIE_TASK: '1' },
+      onLine: () => {},
+    });
+    assert.equal(faulty.exits[1], 'SIGKILL');
+    assert.notEqual(faulty.exits[0], 0);
+    // Only the chief wrote: the backup after epoch 0.
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, 'task0', 'training_metadata.json'), 'utf8')), { epoch: 1, batch: 0 });
+    assert.ok(fs.existsSync(path.join(dir, 'task0', 'latest.weights.h5')));
+    assert.equal(fs.existsSync(path.join(dir, 'task1')), false);
+    const resumed = await launch({ workers: 2, script: WORKER, args, env, onLine: () => {} });
+    assert.deepEqual(resumed.exits, [0, 0], resumed.stdout.flat().join('\n'));
+    const [w0, w1] = resumed.stdout.map(parseResult);
+    // Epochs 1 and 2 only, on both workers: worker 1 learnt the epoch and the state from the chief.
+    assert.equal(w0.loss.length, 2);
+    assert.equal(w1.loss.length, 2);
+    const uninterrupted = reference(args);
+    assertClose(w0, { ...uninterrupted, loss: uninterrupted.loss.slice(1) }, 'resumed worker 0');
+    assert.deepEqual(w0.weights, w1.weights);
+    assert.deepEqual([w0.iterations, w1.iterations], [uninterrupted.iterations, uninterrupted.iterations]);
+    // A run that ends normally removes the backup.
+    assert.equal(fs.existsSync(path.join(dir, 'task0')), false);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -369,4 +440,62 @@ test('Dataset.shard keeps every numShards-th element from index, as Python', () 
     () => tf.data.Dataset.fromTensorSlices(tf.range(7)).shard(2, 2),
     (e: Error) => e instanceof tf.errors.InvalidArgumentError && /Index must be between 0 and 1 \(currently index = 2\)/.test(e.message),
   );
+});
+
+function runMirrored(replicas: number): MetricsResult & { devices: string[]; reduced: Record<string, unknown>; strategyKept: boolean } {
+  const result = spawnSync(process.execPath, [path.join(__dirname, 'helpers', 'mirrored_worker.js'), String(replicas)], {
+    env: { ...process.env, ...QUIET },
+    encoding: 'utf8',
+    timeout: 90_000,
+    maxBuffer: 1 << 26,
+  });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('{')) as string);
+}
+
+test('MirroredStrategy: two CPU replicas train, validate and evaluate as one replica with the global batch', { timeout: 120_000 }, () => {
+  const two = runMirrored(2);
+  const one = runMirrored(1);
+  assert.equal(two.replicas, 2);
+  // Each replica's part of the step is placed on its own device.
+  assert.deepEqual(two.devices, ['/device:CPU:0', '/device:CPU:1']);
+  assertClose(two, one, 'two replicas');
+  const near = (x: number, y: number) => Math.abs(x - y) <= 1e-6 + 1e-5 * Math.abs(y);
+  for (const [key, values] of Object.entries(one.history))
+    values.forEach((v, e) => assert.ok(near(two.history[key][e], v), `${key}[${e}]: ${two.history[key][e]} vs ${v}`));
+  for (const [key, v] of Object.entries(one.evaluated))
+    assert.ok(near(two.evaluated[key], v), `evaluate ${key}: ${two.evaluated[key]} vs ${v}`);
+  assert.equal(two.iterations, one.iterations);
+  assert.equal(two.predicted.length, 3010);
+  two.predicted.forEach((p, i) => assert.ok(near(p, one.predicted[i]), `predicted[${i}]: ${p} vs ${one.predicted[i]}`));
+  assert.equal(two.strategyKept, true);
+  assert.deepEqual(two.reduced, { sum: [4, 8, 12, 16], meanAxis: [4, 6], locals: 2 });
+});
+
+test('MirroredStrategy checks its devices; one replica by default; logical devices only before TensorFlow starts', () => {
+  tf.constant(1).dataSync();
+  assert.deepEqual(tf.config.listPhysicalDevices('CPU'), [{ name: '/physical_device:CPU:0', deviceType: 'CPU' }]);
+  assert.ok(tf.config.listLogicalDevices('CPU').some((d) => d.name === '/device:CPU:0'));
+  assert.throws(
+    () => tf.config.setLogicalDeviceConfiguration(tf.config.listPhysicalDevices('CPU')[0], [{}, {}]),
+    /Virtual devices cannot be modified after being initialized/,
+  );
+  assert.throws(() => tf.config.setLogicalDeviceConfiguration({ name: '/physical_device:GPU:0', deviceType: 'GPU' }, [{}]), RangeError);
+  const strategy = new tf.distribute.MirroredStrategy();
+  assert.equal(strategy.numReplicasInSync, 1);
+  assert.deepEqual(strategy.devices, ['/device:CPU:0']);
+  assert.throws(() => new tf.distribute.MirroredStrategy({ devices: ['/cpu:0', '/cpu:7'] }), {
+    name: 'RangeError',
+    message: /Device \/device:CPU:7 is not available .*setLogicalDeviceConfiguration/,
+  });
+  assert.throws(() => new tf.distribute.MirroredStrategy({ devices: ['cpu0'] }), TypeError);
+  assert.throws(() => new tf.distribute.MirroredStrategy({ devices: ['/cpu:0', '/CPU:0'] }), /distinct/);
+  assert.throws(() => new tf.distribute.MirroredStrategy({ device: ['/cpu:0'] } as never), /device/);
+  assert.deepEqual(
+    Array.from(
+      strategy.reduce('SUM', strategy.run((a: tf.Tensor) => tf.mul(a, 3), { args: [tf.constant([1, 2])] }) as tf.Tensor).dataSync(),
+    ),
+    [3, 6],
+  );
+  assert.throws(() => strategy.reduce('MAX' as never, tf.constant(1)), /'SUM' or 'MEAN'/);
 });

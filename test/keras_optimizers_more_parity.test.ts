@@ -47,10 +47,16 @@ test('base options: argument checks', () => {
     name: 'RangeError',
     message: /`lossScaleFactor` must be a finite positive number/,
   });
-  assert.throws(() => SGD.fromConfig({ gradient_accumulation_steps: 2 }), {
-    name: 'RangeError',
-    message: /^SGD does not support `gradient_accumulation_steps` other than null/,
-  });
+  for (const steps of [1, 2.5, -2, '2']) {
+    assert.throws(() => new SGD({ gradientAccumulationSteps: steps as never }), {
+      name: 'RangeError',
+      message: new RegExp(`^\\\`gradientAccumulationSteps\\\` must be an integer >= 2\\. Received: gradientAccumulationSteps=${steps}$`),
+    });
+  }
+  // Keras: a falsy value is no accumulation.
+  assert.equal(new SGD({ gradientAccumulationSteps: 0 }).gradientAccumulationSteps, null);
+  assert.equal(SGD.fromConfig({ gradient_accumulation_steps: 2 }).getConfig().gradient_accumulation_steps, 2);
+  assert.equal(new SGD(0.1, { gradientAccumulationSteps: 3 } as never).getConfig().gradient_accumulation_steps, 3);
   const sgd = new SGD({ lossScaleFactor: 8 });
   assert.equal(sgd.scaleLoss(tf.scalar(2, 'float32')).numpy(), 16);
   assert.equal(new SGD().scaleLoss(tf.scalar(2, 'float32')).numpy(), 2);

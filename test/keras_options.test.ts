@@ -302,9 +302,9 @@ test('optimizers.get resolves names in any case, dicts and instances; Keras conf
     checked++;
   }
   assert.ok(checked >= 14);
-  assert.throws(() => optimizers.SGD.fromConfig({ gradient_accumulation_steps: 2 }), {
+  assert.throws(() => optimizers.SGD.fromConfig({ gradient_accumulation_steps: 1 }), {
     name: 'RangeError',
-    message: /^SGD does not support `gradient_accumulation_steps` other than null\. Received: gradient_accumulation_steps=2/,
+    message: /^`gradientAccumulationSteps` must be an integer >= 2\. Received: gradientAccumulationSteps=1/,
   });
   // compile() takes any of these.
   const model = smallModel();

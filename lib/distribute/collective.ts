@@ -31,38 +31,58 @@ function unpack(packed: Tensor, sizes: number[], shapes: number[][]): Tensor[] {
   return pieces.map((piece, i) => ops.Reshape({ tensor: piece, shape: shapes[i] }));
 }
 
-/** The element-wise sum (or mean, `finalOp` 'Div') of `values` across the group, in one collective. */
+/**
+ * The element-wise sum (or mean, `finalOp` 'Div') of `values` across the group: one collective per
+ * dtype, packed. Shapes must be static: TF fixes an instance's shape at its first run.
+ */
 export function allReduce(group: CollectiveGroup, values: readonly Tensor[], finalOp: 'Id' | 'Div' = 'Id'): Tensor[] {
-  if (values.length === 0) return [];
-  const { packed, sizes, shapes } = pack(values);
-  const reduced = ops.CollectiveReduceV2({
-    input: packed,
-    groupSize: group.groupSize,
-    groupKey: group.groupKey,
-    instanceKey: group.nextInstanceKey(),
-    orderingToken: [],
-    mergeOp: 'Add',
-    finalOp,
-    communicationHint: group.communicationHint,
-    timeoutSeconds: group.timeoutSeconds,
-  });
-  return unpack(reduced, sizes, shapes);
+  const reduce = (input: Tensor) =>
+    ops.CollectiveReduceV2({
+      input,
+      groupSize: group.groupSize,
+      groupKey: group.groupKey,
+      instanceKey: group.nextInstanceKey(),
+      orderingToken: [],
+      mergeOp: 'Add',
+      finalOp,
+      communicationHint: group.communicationHint,
+      timeoutSeconds: group.timeoutSeconds,
+    });
+  const result: Tensor[] = new Array(values.length);
+  for (const dtype of new Set(values.map((v) => v.dtype))) {
+    const indices = values.flatMap((v, i) => (v.dtype === dtype ? [i] : []));
+    const { packed, sizes, shapes } = pack(indices.map((i) => values[i]));
+    unpack(reduce(packed), sizes, shapes).forEach((t, k) => {
+      result[indices[k]] = t;
+    });
+  }
+  return result;
 }
 
-/** The source task's `values` on every task (the others' own values only give shapes), in one collective. */
+/**
+ * The source task's `values` on every task (the others' own values only give shapes): one collective
+ * per dtype (a packed vector has one), in first-seen dtype order, so every task allocates the same keys.
+ */
 export function broadcast(group: CollectiveGroup, values: readonly Tensor[], isSource: boolean): Tensor[] {
-  if (values.length === 0) return [];
-  const { packed, sizes, shapes } = pack(values);
-  const common = {
-    groupSize: group.groupSize,
-    groupKey: group.groupKey,
-    instanceKey: group.nextInstanceKey(),
-    communicationHint: group.communicationHint,
-    timeoutSeconds: group.timeoutSeconds,
-  };
-  const total = sizes.reduce((a, b) => a + b, 0);
-  const value = isSource
-    ? ops.CollectiveBcastSendV2({ input: packed, ...common })
-    : ops.CollectiveBcastRecvV2({ shape: [total], T: packed.dtype, ...common } as Parameters<typeof ops.CollectiveBcastRecvV2>[0]);
-  return unpack(value, sizes, shapes);
+  const result: Tensor[] = new Array(values.length);
+  const dtypes = [...new Set(values.map((v) => v.dtype))];
+  for (const dtype of dtypes) {
+    const indices = values.flatMap((v, i) => (v.dtype === dtype ? [i] : []));
+    const { packed, sizes, shapes } = pack(indices.map((i) => values[i]));
+    const common = {
+      groupSize: group.groupSize,
+      groupKey: group.groupKey,
+      instanceKey: group.nextInstanceKey(),
+      communicationHint: group.communicationHint,
+      timeoutSeconds: group.timeoutSeconds,
+    };
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const value = isSource
+      ? ops.CollectiveBcastSendV2({ input: packed, ...common })
+      : ops.CollectiveBcastRecvV2({ shape: [total], T: packed.dtype, ...common } as Parameters<typeof ops.CollectiveBcastRecvV2>[0]);
+    unpack(value, sizes, shapes).forEach((t, k) => {
+      result[indices[k]] = t;
+    });
+  }
+  return result;
 }

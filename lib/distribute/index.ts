@@ -8,3 +8,4 @@ export {
   CommunicationOptions,
   ReduceOp,
 } from './multi_worker_mirrored_strategy';
+export { MirroredStrategy, MirroredStrategyOptions, PerReplica } from './mirrored_strategy';

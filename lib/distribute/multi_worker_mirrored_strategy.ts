@@ -1,10 +1,12 @@
 // Python's tf.distribute.MultiWorkerMirroredStrategy: one replica per worker process, each step one
 // session run per worker on its own server's master, the gradients summed by TF's collective ops.
+import { context, Trace } from '../context';
 import { executingEagerly, tfFunction } from '../function';
 import { runtime } from '../runtime';
 import { Tensor, TensorLike } from '../tensor';
 import type { Variable } from '../variable';
 import { convertToTensor } from '../ops/convert';
+import { constantTensor } from '../ops/run_op';
 import * as ops from '../ops/generated';
 import { checkOptions } from '../utils/argument_validation';
 import { TFConfigClusterResolver } from './cluster_resolver';
@@ -85,13 +87,27 @@ export class MultiWorkerMirroredStrategy implements ReplicaStrategy {
       this.taskId = taskId;
       this.numReplicasInSync = workers;
     }
+    // Instance keys per call site: the n-th collective of a tf.function has one key in all its traces.
+    // Workers trace each function first in the same order, but retrace it at different times (a last
+    // batch cut 63 + 64 retraces only on the worker whose shape changed), so keys cannot follow traces.
     let instanceKey = 0;
+    const sites = new WeakMap<object, number[]>();
+    const ordinals = new WeakMap<Trace, number>();
     this.group = {
       groupSize: this.numReplicasInSync,
       groupKey: 1,
       timeoutSeconds,
       communicationHint: communication.implementation === 'RING' ? 'ring' : 'auto',
-      nextInstanceKey: () => ++instanceKey,
+      nextInstanceKey: () => {
+        const trace = context.trace;
+        if (trace?.owner === undefined) return ++instanceKey;
+        const ordinal = ordinals.get(trace) ?? 0;
+        ordinals.set(trace, ordinal + 1);
+        let keys = sites.get(trace.owner);
+        if (keys === undefined) sites.set(trace.owner, (keys = []));
+        keys[ordinal] ??= ++instanceKey;
+        return keys[ordinal];
+      },
     };
   }
 
@@ -159,23 +175,62 @@ export class MultiWorkerMirroredStrategy implements ReplicaStrategy {
     return (reducer as unknown as (...args: Tensor[]) => Tensor[])(...values);
   }
 
-  /** Sets every worker's `variables` to the chief's values, in one session run per worker. */
-  broadcastVariables(variables: readonly Variable[]): void {
-    if (this.numReplicasInSync === 1 || variables.length === 0) return;
+  /**
+   * Eagerly, every worker's rows of each batch, batch by batch in shard order (Keras' "concat" of
+   * predict outputs across replicas), from this worker's `local` rows and its row count per batch.
+   * Two all-reduces: the counts (so parts may differ in size), then each worker's rows placed at their
+   * offsets in a zero array (an exact sum: every element has one non-zero term).
+   */
+  gatherBatches(local: Tensor, rowsPerBatch: readonly number[]): Tensor {
+    if (this.numReplicasInSync === 1) return local;
+    const { index, count } = this.batchShard;
+    const steps = rowsPerBatch.length;
+    const mine = new Float32Array(steps * count);
+    rowsPerBatch.forEach((rows, k) => {
+      mine[k * count + index] = rows;
+    });
+    const [all] = this.allReduceValues([constantTensor(mine, 'float32', [steps * count])]);
+    const counts = all.dataSync() as Float32Array;
+    const total = counts.reduce((a, b) => a + b, 0);
+    const rowShape = local.shape.slice(1) as number[];
+    const rowSize = rowShape.reduce((a, b) => a * b, 1);
+    const data = local.dataSync() as Float32Array;
+    const placed = new (data.constructor as Float32ArrayConstructor)(total * rowSize);
+    let globalRow = 0;
+    let localRow = 0;
+    for (let k = 0; k < steps; k++) {
+      let offset = globalRow;
+      for (let j = 0; j < index; j++) offset += counts[k * count + j];
+      const rows = rowsPerBatch[k];
+      placed.set(data.subarray(localRow * rowSize, (localRow + rows) * rowSize), offset * rowSize);
+      localRow += rows;
+      for (let j = 0; j < count; j++) globalRow += counts[k * count + j];
+    }
+    const [gathered] = this.allReduceValues([constantTensor(placed, local.dtype, [total, ...rowShape])]);
+    return gathered;
+  }
+
+  /**
+   * Sets every worker's `variables` to the chief's values, in one session run per worker; returns the
+   * chief's `integers` too (what else the workers must agree on, e.g. the epoch a backup resumes at).
+   */
+  broadcastVariables(variables: readonly Variable[], integers: readonly number[] = []): number[] {
+    if (this.numReplicasInSync === 1 || (variables.length === 0 && integers.length === 0)) return [...integers];
     const isSource = this.isChief;
     const sync = tfFunction(
       () => {
-        const values = broadcast(
-          this.group,
-          variables.map((v) => v.value()),
-          isSource,
-        );
+        const extra = integers.length > 0 ? [constantTensor([...integers], 'int64', [integers.length])] : [];
+        const values = broadcast(this.group, [...variables.map((v) => v.value()), ...extra], isSource);
         variables.forEach((v, i) => v.assign(values[i]));
-        return [];
+        return values.slice(variables.length);
       },
       { name: 'broadcast_variables' },
     );
-    sync();
-    sync.dispose();
+    try {
+      const [received] = sync() as Tensor[];
+      return received === undefined ? [] : Array.from(received.dataSync() as BigInt64Array, Number);
+    } finally {
+      sync.dispose();
+    }
   }
 }

@@ -232,21 +232,31 @@ export function symbolicOutput(trace: Trace, tensor: Tensor): NativeOutput {
   return captured;
 }
 
-/** Adds a graph op to the trace; stateful ops run in program order and always run. */
+/** The op the next stateful op of `trace` runs after (undefined before the first). */
+export function lastStatefulOp(trace: Trace): NativeOperation | undefined {
+  return trace.chainTail ?? trace.statefulOps[trace.statefulOps.length - 1];
+}
+
+/** Adds a graph op to the trace; stateful ops run in program order and always run (unless in a branch not taken). */
 export function addTraceOperation(
   trace: Trace,
   spec: { type: string; name?: string; inputs: (NativeOutput | NativeOutput[])[]; attrs: readonly NativeAttrTriple[]; stateful: boolean },
 ): NativeOperation {
-  const previous = trace.statefulOps[trace.statefulOps.length - 1];
+  const previous = lastStatefulOp(trace);
+  const controlInputs = spec.stateful && previous ? [previous] : [];
+  if (trace.pivot !== undefined) controlInputs.push(trace.pivot);
   const op = trace.graph.addOperation({
     type: spec.type,
     name: runtime.uniqueName(`${trace.scope}/${spec.name ?? spec.type}`, trace.graph),
     inputs: spec.inputs,
     attrs: spec.attrs,
     device: context.device,
-    controlInputs: spec.stateful && previous ? [previous] : [],
+    controlInputs,
   });
-  if (spec.stateful) trace.statefulOps.push(op);
+  if (spec.stateful) {
+    trace.statefulOps.push(op);
+    trace.chainTail = undefined;
+  }
   return op;
 }
 

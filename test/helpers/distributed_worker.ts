@@ -2,7 +2,7 @@
 // trains the MNIST MLP (or the CNN) with a global batch and prints one JSON line of losses and weights.
 // argv: model ('mlp' | 'cnn'), samples, epochs, global batch size, [timeout seconds], [shuffle '1' | '0'].
 // With TEST_CKPT_DIR: the chief writes a tf.train.Checkpoint (model and optimizer) after each epoch,
-// and a restart resumes from it at the next epoch.
+// and a restart resumes from it at the next epoch. With TEST_BACKUP_DIR: BackupAndRestore does it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '../../lib';
@@ -35,7 +35,11 @@ async function main(): Promise<void> {
     const model = new tf.keras.Sequential([tf.keras.Input({ shape: [28, 28, 1] }), ...layers]);
     // A schedule: the learning rate follows the global step, the same on every worker.
     const learningRate = new tf.keras.optimizers.schedules.ExponentialDecay({ initialLearningRate: 2e-3, decaySteps: 4, decayRate: 0.9 });
-    model.compile({ optimizer: new tf.keras.optimizers.Adam({ learningRate }), loss: 'sparse_categorical_crossentropy' });
+    model.compile({
+      optimizer: new tf.keras.optimizers.Adam({ learningRate }),
+      loss: 'sparse_categorical_crossentropy',
+      metrics: process.env.TEST_METRICS ? ['accuracy'] : [],
+    });
     return model;
   };
   const model = strategy ? strategy.scope(build) : build();
@@ -83,6 +87,12 @@ async function main(): Promise<void> {
       );
     }
   }
+  // TEST_BACKUP_DIR: Keras' BackupAndRestore, each task given its own directory ('{task}' in the path),
+  // so a non-chief can only resume from what the chief broadcasts.
+  const backupDir = process.env.TEST_BACKUP_DIR;
+  if (backupDir !== undefined) {
+    callbacks.push(new tf.keras.callbacks.BackupAndRestore({ backupDir: backupDir.replace('{task}', String(strategy?.taskId ?? 0)) }));
+  }
   const started = Date.now();
   let history: Awaited<ReturnType<typeof model.fit>>;
   try {
@@ -101,15 +111,32 @@ async function main(): Promise<void> {
           shuffle: shuffle === '1',
           callbacks,
           initialEpoch,
+          // TEST_METRICS: validated every epoch on 301 samples (the last batch of 45 splits 22 + 23).
+          ...(process.env.TEST_METRICS
+            ? { validationData: [tf.slice(xAll, [n, 0, 0, 0], [301, -1, -1, -1]), tf.slice(yAll, [n], [301])] }
+            : {}),
         });
   } catch (e) {
     process.stderr.write(`failed after ${Date.now() - started} ms\n`);
     throw e;
   }
   const weights = model.getWeights().map((w) => Array.from(w.dataSync() as Float32Array));
+  // TEST_METRICS: evaluate and predict on 999 samples in batches of 100 (the last, 99, splits unevenly).
+  let extra = {};
+  if (process.env.TEST_METRICS) {
+    const [xe, ye] = [tf.slice(xAll, [0, 0, 0, 0], [999, -1, -1, -1]), tf.slice(yAll, [0], [999])];
+    const evaluated = await model.evaluate(xe, ye, { batchSize: 100, verbose: 0, returnDict: true });
+    const predicted = await model.predict(xe, { batchSize: 100, verbose: 0 });
+    extra = {
+      history: history.history,
+      evaluated,
+      predictedShape: predicted.shape,
+      predicted: Array.from(predicted.dataSync() as Float32Array),
+    };
+  }
   // Exit once the (large) line is flushed: a pipe write is asynchronous.
   process.stdout.write(
-    `${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1, learningRate: Number(model.optimizer.learningRate), iterations: Number(model.optimizer.iterations) })}\n`,
+    `${JSON.stringify({ loss: history.history.loss, weights, replicas: strategy?.numReplicasInSync ?? 1, learningRate: Number(model.optimizer.learningRate), iterations: Number(model.optimizer.iterations), ...extra })}\n`,
     () => process.exit(0),
   );
 }

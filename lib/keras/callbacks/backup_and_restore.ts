@@ -2,7 +2,10 @@
 // weights go to `<backupDir>/latest.weights.h5` and the epoch reached to `training_metadata.json`;
 // a fit() started again with the same callback loads them and resumes at that epoch, so a killed
 // run ends with the weights an uninterrupted one would have. The files are removed when training
-// ends normally (`deleteCheckpoint`).
+// ends normally (`deleteCheckpoint`). Under a multi-worker strategy only the chief writes and reads
+// the backup (tf.keras' write_filepath: a non-chief's copy would be the same bytes); at train begin
+// the chief's restored state and epoch are broadcast, so every worker resumes identically without a
+// shared disk.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataLossError } from '../../errors';
@@ -10,6 +13,7 @@ import type { Model } from '../models/model';
 import { booleanOption, checkClassOptions, type OptionsClass, PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { replaceFileAtomically } from '../saving/atomic_file';
 import { Callback } from './callback';
+import { asTrainingStrategy, type TrainingStrategy } from '../../distribute/distribution_context';
 
 export interface BackupAndRestoreOptions {
   /** Where the backup lives (made when needed). */
@@ -24,7 +28,10 @@ export interface BackupAndRestoreOptions {
 
 const OPTIONS = ['backupDir', 'saveFreq', 'doubleCheckpoint', 'deleteCheckpoint'] as const;
 
-type BackedUpModel = Pick<Model, 'saveWeights' | 'loadWeights' | 'built' | 'name' | 'resumeEpoch'>;
+type BackedUpModel = Pick<
+  Model,
+  'saveWeights' | 'loadWeights' | 'built' | 'name' | 'resumeEpoch' | 'distributeStrategy' | 'variables' | 'optimizer' | 'trainableVariables'
+>;
 
 /** Keras' BackupAndRestore. */
 export class BackupAndRestore extends Callback {
@@ -62,7 +69,33 @@ export class BackupAndRestore extends Callback {
     return this.model as unknown as BackedUpModel;
   }
 
+  /** The multi-worker strategy the model trains under, or null (one process). */
+  private get strategy(): TrainingStrategy | null {
+    const strategy = asTrainingStrategy(this.backedUpModel.distributeStrategy);
+    return strategy !== null && strategy.numReplicasInSync > 1 ? strategy : null;
+  }
+
+  /** Whether this process writes (and removes) the backup: the chief, or the only process. */
+  private get writes(): boolean {
+    return this.strategy?.isChief ?? true;
+  }
+
   override async onTrainBegin(): Promise<void> {
+    const strategy = this.strategy;
+    if (strategy === null) return this.restoreOrPrevious();
+    const model = this.backedUpModel;
+    // Every worker has the optimizer's slots before the broadcast (Keras builds them before a load too).
+    if (!model.optimizer.built) model.optimizer.build(model.trainableVariables);
+    if (strategy.isChief) await this.restoreOrPrevious();
+    const rate = model.optimizer.learningRate;
+    // A scheduled rate is written from `iterations` at each step, and refuses other writes.
+    const optimizerVariables = model.optimizer.variables.filter((v) => v !== rate || rate.schedule === undefined);
+    const [resume] = strategy.broadcastVariables([...model.variables, ...optimizerVariables], [(model.resumeEpoch ?? -1) + 1]);
+    model.resumeEpoch = resume > 0 ? resume - 1 : null;
+    this.currentEpoch = model.resumeEpoch ?? 0;
+  }
+
+  private async restoreOrPrevious(): Promise<void> {
     try {
       await this.restore();
     } catch (e) {
@@ -114,6 +147,7 @@ export class BackupAndRestore extends Callback {
   }
 
   private async save(): Promise<void> {
+    if (!this.writes) return;
     fs.mkdirSync(this.backupDir, { recursive: true });
     if (this.doubleCheckpoint && fs.existsSync(this.weightsPath)) fs.copyFileSync(this.weightsPath, `${this.weightsPath}.bkp`);
     if (this.doubleCheckpoint && fs.existsSync(this.metadataPath)) fs.copyFileSync(this.metadataPath, `${this.metadataPath}.bkp`);
@@ -124,6 +158,6 @@ export class BackupAndRestore extends Callback {
   }
 
   override onTrainEnd(): void {
-    if (this.deleteCheckpoint && fs.existsSync(this.backupDir)) fs.rmSync(this.backupDir, { recursive: true, force: true });
+    if (this.deleteCheckpoint && this.writes && fs.existsSync(this.backupDir)) fs.rmSync(this.backupDir, { recursive: true, force: true });
   }
 }

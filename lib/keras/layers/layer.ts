@@ -15,6 +15,7 @@ import { get as getInitializer, InitializerIdentifier } from '../initializers';
 import { get as getRegularizer, Regularizer, RegularizerIdentifier, serialize as serializeRegularizer } from '../regularizers';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions, isPlainObject } from '../utils/argument_validation';
+import { getKerasMask, hasKerasMask, setKerasMask } from '../utils/keras_mask';
 import { autoName } from '../utils/naming';
 import { KerasTensor, Node } from './keras_tensor';
 
@@ -43,19 +44,7 @@ export interface CallOptions {
   mask?: Tensor | null;
 }
 
-/** Keras' `_keras_mask`: the mask each tensor carries, per tensor object (eager or graph). */
-const tensorMasks = new WeakMap<Tensor, Tensor>();
-
-/** The mask `tensor` carries (Python's `tensor._keras_mask`), or null. */
-export function getKerasMask(tensor: Tensor): Tensor | null {
-  return tensorMasks.get(tensor) ?? null;
-}
-
-/** Attaches `mask` to `tensor` (null removes it). */
-export function setKerasMask(tensor: Tensor, mask: Tensor | null): void {
-  if (mask === null) tensorMasks.delete(tensor);
-  else tensorMasks.set(tensor, mask);
-}
+export { getKerasMask, setKerasMask };
 
 /** Keras' InputSpec: what a built layer accepts (checked on every call, with Keras' messages). */
 export interface InputSpec {
@@ -223,7 +212,7 @@ export class Layer {
       const outputs = this.call(inputs, { ...options, training, mask });
       if (this.activityRegularizer !== null) this.addLoss(this.activityLoss(outputs));
       // Keras' _set_mask_metadata: a mask the call attached itself wins.
-      if (!tensorMasks.has(outputs) && outputs !== inputs) setKerasMask(outputs, this.computeMask(inputs, mask));
+      if (!hasKerasMask(outputs) && outputs !== inputs) setKerasMask(outputs, this.computeMask(inputs, mask));
       return outputs;
     } finally {
       enclosingTraining = outer;

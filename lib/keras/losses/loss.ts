@@ -1,11 +1,24 @@
 // keras.losses.Loss: per-sample values from call(yTrue, yPred), reduced by apply() — Python's
 // `loss(y_true, y_pred)` — to one number: sum over everything, divided by the element count.
 import { convertToTensor } from '../../ops/convert';
-import { Cast, DivNoNan, ExpandDims, Mul, Prod, Shape as ShapeOp, Squeeze, Sum } from '../../ops/generated';
+import {
+  Cast,
+  DivNoNan,
+  ExpandDims,
+  LogicalAnd,
+  Mul,
+  Prod,
+  SelectV2,
+  Shape as ShapeOp,
+  Squeeze,
+  Sum,
+  ZerosLike,
+} from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Tensor, TensorLike } from '../../tensor';
 import { optionsFromConfig } from '../saving/serialization_lib';
 import { checkClassOptions } from '../utils/argument_validation';
+import { getKerasMask } from '../utils/keras_mask';
 import { autoName, toSnakeCase } from '../utils/naming';
 
 export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'none';
@@ -28,6 +41,43 @@ export function squeezeOrExpandToSameRank(x1: Tensor, x2: Tensor, expandRank1 = 
   return [x1, x2];
 }
 
+/** The number of elements of `t` as a `dtype` scalar (static when the shape is known). */
+function elementCount(t: Tensor, dtype: Tensor['dtype']): Tensor {
+  const shape = t.shape;
+  return shape.every((d) => d !== null)
+    ? constantTensor(
+        shape.reduce<number>((p, d) => p * (d as number), 1),
+        dtype,
+      )
+    : Cast({ x: Prod({ input: ShapeOp({ input: t }), reductionIndices: 0 }), DstT: dtype });
+}
+
+/**
+ * Keras' apply_mask: the mask of the predictions merged into the sample weights. For the mean
+ * reductions valid entries weigh total/valid, so the mean is over the valid entries only.
+ */
+export function applyMask(sampleWeight: Tensor | null, mask: Tensor | null, reduction: Reduction): Tensor | null {
+  if (mask === null) return sampleWeight;
+  const boolMask = mask.dtype === 'bool' ? mask : Cast({ x: mask, DstT: 'bool' });
+  const ones = Cast({ x: boolMask, DstT: 'float32' });
+  let floatMask = ones;
+  if (reduction === 'mean' || reduction === 'sum_over_batch_size') {
+    const axes = constantTensor(
+      mask.shape.map((_, i) => i),
+      'int32',
+      [mask.rank],
+    );
+    const weight = DivNoNan({ x: elementCount(mask, 'float32'), y: Sum({ input: ones, reductionIndices: axes }) });
+    floatMask = SelectV2({ condition: boolMask, t: weight, e: ZerosLike({ x: weight }) });
+  }
+  if (sampleWeight === null) return floatMask;
+  const [m, w] = squeezeOrExpandToSameRank(
+    floatMask,
+    sampleWeight.dtype === 'float32' ? sampleWeight : Cast({ x: sampleWeight, DstT: 'float32' }),
+  );
+  return Mul({ x: w, y: m });
+}
+
 /** Keras' reduce_values: the sum of `values`, divided (divide_no_nan) by their count unless 'sum'. */
 function reduceValues(values: Tensor, reduction: Reduction): Tensor {
   const shape = values.shape;
@@ -39,13 +89,7 @@ function reduceValues(values: Tensor, reduction: Reduction): Tensor {
   );
   const loss = Sum({ input: values, reductionIndices: axes });
   if (reduction === 'sum') return loss;
-  const count = shape.every((d) => d !== null)
-    ? constantTensor(
-        shape.reduce<number>((p, d) => p * (d as number), 1),
-        values.dtype,
-      )
-    : Cast({ x: Prod({ input: ShapeOp({ input: values }), reductionIndices: 0 }), DstT: values.dtype });
-  return DivNoNan({ x: loss, y: count });
+  return DivNoNan({ x: loss, y: elementCount(values, values.dtype) });
 }
 
 export abstract class Loss {
@@ -74,16 +118,22 @@ export abstract class Loss {
   /**
    * Python's `loss(y_true, y_pred, sample_weight)`: float32 inputs, per-sample losses, times the
    * sample weights (Keras' reduce_weighted_values), then the reduction, whose divisor is the
-   * number of values, not the sum of the weights.
+   * number of values, not the sum of the weights. A mask carried by `yPred` (or by the per-sample
+   * losses) leaves the masked entries out, as in Keras.
    */
   apply(yTrue: TensorLike, yPred: TensorLike, sampleWeight?: TensorLike | null): Tensor {
     const toFloat = (value: TensorLike): Tensor => {
       const t = convertToTensor(value, undefined, 'float32');
       return t.dtype === 'float32' ? t : Cast({ x: t, DstT: 'float32' });
     };
-    let values = toFloat(this.call(toFloat(yTrue), toFloat(yPred)));
-    if (sampleWeight !== undefined && sampleWeight !== null) {
-      const [v, w] = squeezeOrExpandToSameRank(values, toFloat(sampleWeight));
+    const inMask = yPred instanceof Tensor ? getKerasMask(yPred) : null;
+    const raw = this.call(toFloat(yTrue), toFloat(yPred));
+    const outMask = getKerasMask(raw);
+    const mask = inMask !== null && outMask !== null ? LogicalAnd({ x: inMask, y: outMask }) : (inMask ?? outMask);
+    let values = toFloat(raw);
+    const weights = applyMask(sampleWeight === undefined || sampleWeight === null ? null : toFloat(sampleWeight), mask, this.reduction);
+    if (weights !== null) {
+      const [v, w] = squeezeOrExpandToSameRank(values, weights);
       values = Mul({ x: v, y: w });
     }
     return reduceValues(values, this.reduction);

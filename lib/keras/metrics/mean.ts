@@ -1,7 +1,8 @@
 // keras.metrics.Mean and MeanMetricWrapper: a running (weighted) mean, total / count, in float32
 // with Keras' update ops, so epoch logs are Keras' running means over samples.
 import { BroadcastTo, Cast, DivNoNan, Mean as MeanOp, Mul, StridedSlice, Shape as ShapeOp, Sum } from '../../ops/generated';
-import { squeezeOrExpandToSameRank } from '../losses/loss';
+import { applyMask, squeezeOrExpandToSameRank } from '../losses/loss';
+import { getKerasMask } from '../utils/keras_mask';
 import { constantTensor } from '../../ops/run_op';
 import { Tensor } from '../../tensor';
 import { Variable } from '../../variable';
@@ -104,8 +105,12 @@ export class MeanMetricWrapper extends Mean {
     this.direction = direction;
   }
 
-  /** Keras' MeanMetricWrapper.update_state: the mean of fn(yTrue, yPred), weighted by `sampleWeight` when given. */
+  /**
+   * Keras' MeanMetricWrapper.update_state: the mean of fn(yTrue, yPred), weighted by `sampleWeight`
+   * when given; entries masked out in `yPred`'s mask weigh 0.
+   */
   override updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor): void {
-    super.updateState(this.fn(yTrue, yPred), sampleWeight);
+    const weights = applyMask(sampleWeight ?? null, getKerasMask(yPred), 'sum');
+    super.updateState(this.fn(yTrue, yPred), weights ?? undefined);
   }
 }

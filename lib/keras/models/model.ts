@@ -14,6 +14,7 @@ import type { History } from '../callbacks/history';
 import { checkPredictOptions, predict, predictOnBatch, PredictOptions } from '../training/predict';
 import { runExclusively, runExclusivelySync } from '../training/exclusive_run';
 import { StepFunction } from '../training/step_function';
+import type { ReplicaStrategy } from '../../distribute/distribution_context';
 import { checkArguments, CompileOptions, ComputeLossArguments, EvaluateOptions, FitOptions, StepData, Trainer } from '../training/trainer';
 import type { ArrayData, BatchDataset } from '../training/data_adapter';
 import { exportSavedModel, ExportOptions } from '../export/saved_model';
@@ -228,6 +229,11 @@ export class Model extends Layer {
   async save(path: string): Promise<void> {
     const { saveModel } = await import('../saving/saving_api');
     return saveModel(this, path);
+  }
+
+  /** Keras' `model.distribute_strategy`: the strategy whose scope compile() ran in, null for none. */
+  get distributeStrategy(): ReplicaStrategy | null {
+    return this.trainer?.distributeStrategy ?? null;
   }
 
   get compiled(): boolean {

@@ -67,6 +67,14 @@ export class Adam extends Optimizer {
     return this.amsgrad ? ['momentum', 'velocity', 'velocity_hat'] : ['momentum', 'velocity'];
   }
 
+  /** Keras' order: every variable's velocity_hat after all momentums and velocities (Keras makes them in a second pass). */
+  override get variables(): Variable[] {
+    const all = super.variables;
+    if (!this.amsgrad) return all;
+    const hats = new Set([...this.builtVariablesSlots('velocity_hat')]);
+    return [...all.filter((v) => !hats.has(v)), ...all.filter((v) => hats.has(v))];
+  }
+
   protected override fusedUpdate(grads: Tensor[], variables: Variable[]): number[] {
     const all = variables.map((_, i) => i);
     if (this.fused === false) return all;

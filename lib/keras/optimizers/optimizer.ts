@@ -2,7 +2,7 @@
 // with the whole update (LR write, decay, apply ops, iterations += 1) built as graph ops that run in
 // one session run: inside the caller's tf.function, or in a cached tf.function of our own.
 import { InvalidArgumentError } from '../../errors';
-import { disposeTogether, executingEagerly, initScope, tfFunction, TracedFunction } from '../../function';
+import { condInTrace, disposeTogether, executingEagerly, initScope, tfFunction, TracedFunction } from '../../function';
 import {
   AddN,
   AddV2,
@@ -10,6 +10,7 @@ import {
   ClipByValue,
   FloorMod,
   Equal,
+  FloorDiv,
   Greater,
   Maximum,
   Minimum,
@@ -48,6 +49,11 @@ export interface OptimizerOptions {
   emaOverwriteFrequency?: number | null;
   /** The gradients are divided by it (and `scaleLoss(loss)` multiplies by it, as fit does). */
   lossScaleFactor?: number | null;
+  /**
+   * Keras' gradient accumulation: the gradients of this many steps are summed in a
+   * 'gradient_accumulator' slot and applied (averaged) at every this-many-th step; null: every step.
+   */
+  gradientAccumulationSteps?: number | null;
   name?: string;
 }
 
@@ -58,11 +64,6 @@ export function zip<A, B>(a: readonly A[], b: readonly B[]): [A, B][] {
   if (!Array.isArray(a) || !Array.isArray(b)) throw new TypeError('zip takes two arrays');
   return a.slice(0, Math.min(a.length, b.length)).map((x, i) => [x, b[i]]);
 }
-
-/** Keras config entries for optimizer features not implemented here, at the value that turns each off. */
-const UNSUPPORTED_CONFIG: Readonly<Config> = {
-  gradient_accumulation_steps: null,
-};
 
 function checkNumber(value: number | null | undefined, what: string, { positive = false } = {}): void {
   if (value === undefined || value === null) return;
@@ -92,6 +93,7 @@ export abstract class Optimizer {
     'emaMomentum',
     'emaOverwriteFrequency',
     'lossScaleFactor',
+    'gradientAccumulationSteps',
     'name',
   ];
   /** The options a subclass also takes positionally, in Keras' order (see positionalOptions). */
@@ -107,6 +109,7 @@ export abstract class Optimizer {
   readonly emaMomentum: number;
   readonly emaOverwriteFrequency: number | null;
   readonly lossScaleFactor: number | null;
+  readonly gradientAccumulationSteps: number | null;
   /** The variables build() was given, in order (Keras' _trainable_variables: the EMA covers all of them). */
   private builtVariables: Variable[] = [];
   private readonly slots = new Map<string, Map<string, Variable>>();
@@ -122,6 +125,17 @@ export abstract class Optimizer {
     checkNumber(globalClipnorm, 'globalClipnorm');
     const { useEma = false, emaMomentum = 0.99, emaOverwriteFrequency = null, lossScaleFactor = null } = options;
     checkBaseOptions(useEma, emaMomentum, emaOverwriteFrequency, lossScaleFactor);
+    const { gradientAccumulationSteps = null } = options;
+    // Keras: a falsy value turns accumulation off; anything else must be an integer >= 2.
+    if (
+      gradientAccumulationSteps !== null &&
+      gradientAccumulationSteps !== 0 &&
+      !(Number.isSafeInteger(gradientAccumulationSteps) && gradientAccumulationSteps >= 2)
+    ) {
+      throw new RangeError(
+        `\`gradientAccumulationSteps\` must be an integer >= 2. Received: gradientAccumulationSteps=${String(gradientAccumulationSteps)}`,
+      );
+    }
     if ([clipnorm, clipvalue, globalClipnorm].filter((c) => c !== null).length > 1) {
       throw new RangeError(
         'Only one of `clipnorm`, `clipvalue` and `globalClipnorm` can be set. ' +
@@ -143,6 +157,7 @@ export abstract class Optimizer {
     this.emaMomentum = emaMomentum;
     this.emaOverwriteFrequency = emaOverwriteFrequency;
     this.lossScaleFactor = lossScaleFactor;
+    this.gradientAccumulationSteps = gradientAccumulationSteps || null;
     this.iterations = new IterationsVariable(`${this.name}/iteration`);
     this.learningRate_ = new LearningRateVariable(`${this.name}/learning_rate`, learningRate, this.iterations);
   }
@@ -161,12 +176,12 @@ export abstract class Optimizer {
     else this.learningRate_.assign(value);
   }
 
-  /** Every variable the optimizer owns, in Keras' order: iterations, learning rate, the EMA averages, then the slots in build order. */
+  /** Every variable the optimizer owns, in Keras' order: iterations, learning rate, the EMA averages, the gradient accumulators, then the slots in build order. */
   get variables(): Variable[] {
     const slots = [...this.slots.values()];
-    const averages = slots.flatMap((m) => [...m].filter(([name]) => name === 'average').map(([, v]) => v));
-    const rest = slots.flatMap((m) => [...m].filter(([name]) => name !== 'average').map(([, v]) => v));
-    return [this.iterations, this.learningRate, ...averages, ...rest];
+    const named = (name: string) => slots.flatMap((m) => [...m].filter(([slot]) => slot === name).map(([, v]) => v));
+    const rest = slots.flatMap((m) => [...m].filter(([name]) => !BASE_SLOTS.includes(name)).map(([, v]) => v));
+    return [this.iterations, this.learningRate, ...named('average'), ...named('gradient_accumulator'), ...rest];
   }
 
   /**
@@ -186,6 +201,11 @@ export abstract class Optimizer {
     const slot = this.slots.get(variable.handleOp.name)?.get(slotName);
     if (!slot) throw new RangeError(`No slot '${slotName}' for variable '${variable.name}' in optimizer '${this.name}'`);
     return slot;
+  }
+
+  /** Every built variable's slot `name`, in build order. */
+  protected builtVariablesSlots(name: string): Variable[] {
+    return [...this.slots.values()].flatMap((m) => (m.has(name) ? [m.get(name) as Variable] : []));
   }
 
   /** The slots of `variable` by name (empty before the optimizer is built for it). */
@@ -212,9 +232,13 @@ export abstract class Optimizer {
     return zeros(shape, dtype);
   }
 
-  /** The slots build() makes for `variable`, in order (the EMA average first): what a checkpoint restore plans before building. */
+  /** The slots build() makes for `variable`, in order (the EMA average and gradient accumulator first): what a checkpoint restore plans before building. */
   slotSpecs(variable: Variable): { name: string; shape: number[]; dtype: DType }[] {
-    return [...(this.useEma ? ['average'] : []), ...this.slotNames()].map((name) => ({ name, ...this.slotSpec(name, variable) }));
+    const base = [...(this.useEma ? ['average'] : []), ...(this.gradientAccumulationSteps !== null ? ['gradient_accumulator'] : [])];
+    return [...base, ...this.slotNames()].map((name) => ({
+      name,
+      ...(BASE_SLOTS.includes(name) ? { shape: variable.shape, dtype: variable.dtype } : this.slotSpec(name, variable)),
+    }));
   }
 
   /** The optimizer's variables besides iterations, the learning rate and the slots (Nadam's u_product), by name: checkpoints save them. */
@@ -248,13 +272,13 @@ export abstract class Optimizer {
       ema_momentum: this.emaMomentum,
       ema_overwrite_frequency: this.emaOverwriteFrequency,
       loss_scale_factor: this.lossScaleFactor,
-      ...UNSUPPORTED_CONFIG,
+      gradient_accumulation_steps: this.gradientAccumulationSteps,
     };
   }
 
   /** Keras' `from_config`: the config's keys camelCased, a serialized schedule deserialized. */
   static fromConfig<T extends Optimizer>(this: new (options: never) => T, config: Config): T {
-    const options = optionsFromConfig(this.name, config, UNSUPPORTED_CONFIG);
+    const options = optionsFromConfig(this.name, config);
     if (isPlainObject(options.learningRate)) options.learningRate = deserialize(options.learningRate as never);
     return new this(options as never);
   }
@@ -270,10 +294,14 @@ export abstract class Optimizer {
       for (const { name: slot } of this.slotSpecs(variable)) {
         slotsOfVar.set(
           slot,
-          new Variable(() => initScope(() => this.slotInitialValue(slot, variable)), {
-            name: `${this.name}/${base}_${slot}`,
-            trainable: false,
-          }),
+          new Variable(
+            () =>
+              initScope(() => (BASE_SLOTS.includes(slot) ? zeros(variable.shape, variable.dtype) : this.slotInitialValue(slot, variable))),
+            {
+              name: `${this.name}/${base}_${slot}`,
+              trainable: false,
+            },
+          ),
         );
       }
       this.slots.set(variable.handleOp.name, slotsOfVar);
@@ -359,18 +387,37 @@ export abstract class Optimizer {
     step(...present.map(([g]) => g));
   }
 
-  /** The update graph: LR write (for schedules) → weight decay → apply ops → iterations += 1. */
-  private addUpdate(grads: Tensor[], variables: Variable[]): void {
+  /**
+   * The update graph: LR write (for schedules) → weight decay → apply ops → iterations += 1. With
+   * gradient accumulation (Keras' _backend_apply_gradients), a cond in the same run either adds the
+   * gradients to the accumulators or applies their average and zeroes them.
+   */
+  private addUpdate(scaledGrads: Tensor[], variables: Variable[]): void {
     this.learningRate.addUpdate((learningRate, localStep) => {
-      const clipped = this.clipGradients(grads);
-      const rest = this.fusedUpdate(clipped, variables);
-      if (this.weightDecay !== null && this.weightDecay > 0) {
-        for (const variable of rest.map((i) => variables[i])) {
-          const value = variable.value();
-          variable.assign(Sub({ x: value, y: Mul({ x: Mul({ x: value, y: this.weightDecay }), y: castLike(learningRate, variable) }) }));
-        }
+      // Keras divides by loss_scale_factor first.
+      const scale = this.lossScaleFactor;
+      const grads = scale === null ? scaledGrads : scaledGrads.map((g) => RealDiv({ x: g, y: scale }));
+      const steps = this.gradientAccumulationSteps;
+      if (steps === null) {
+        this.addApply(grads, variables, { learningRate, localStep }, true);
+        return;
       }
-      for (const i of rest) this.updateStep(clipped[i], variables[i], { learningRate, localStep });
+      const iterations = this.iterations.value();
+      const accumulators = variables.map((v) => this.getSlot(v, 'gradient_accumulator'));
+      const isUpdateStep = Equal({ x: FloorMod({ x: AddV2({ x: iterations, y: BigInt(1) }), y: BigInt(steps) }), y: BigInt(0) });
+      condInTrace(
+        isUpdateStep,
+        () => {
+          const averaged = grads.map((g, i) => RealDiv({ x: AddV2({ x: g, y: accumulators[i].value() }), y: steps }));
+          // Keras' `iterations` counts updates here: the step the bias corrections see.
+          const updates = Cast({ x: AddV2({ x: FloorDiv({ x: iterations, y: BigInt(steps) }), y: BigInt(1) }), DstT: 'float32' });
+          this.addApply(averaged, variables, { learningRate, localStep: updates }, false);
+          for (const accumulator of accumulators) accumulator.assign(zeros(accumulator.shape, accumulator.dtype));
+        },
+        () => {
+          grads.forEach((g, i) => accumulators[i].assign(AddV2({ x: g, y: accumulators[i].value() })));
+        },
+      );
     });
     if (this.useEma) this.addEmaUpdate();
     // Keras' optimizer.apply: each variable's constraint after the update, in the same run.
@@ -380,15 +427,18 @@ export abstract class Optimizer {
   /**
    * Keras' _update_model_variables_moving_average (and the overwrite every emaOverwriteFrequency
    * updates), after this update's `iterations += 1`: average = m * average + (1 - m) * variable,
-   * with m = emaMomentum except at the first update (0: the average starts at the variable).
+   * with m = emaMomentum except before the first update is done (0: the average starts at the variable).
    */
   private addEmaUpdate(): void {
-    const step = this.iterations.value();
-    const notFirst = NotEqual({ x: step, y: BigInt(1) });
+    // Keras reads its `iterations` property before the increment: with accumulation, the updates made.
+    const before = Sub({ x: this.iterations.value(), y: BigInt(1) });
+    const steps = this.gradientAccumulationSteps;
+    const updates = steps === null ? before : FloorDiv({ x: before, y: BigInt(steps) });
+    const notFirst = NotEqual({ x: updates, y: BigInt(0) });
     const overwrite =
       this.emaOverwriteFrequency === null
         ? undefined
-        : Equal({ x: FloorMod({ x: step, y: BigInt(this.emaOverwriteFrequency) }), y: BigInt(0) });
+        : Equal({ x: FloorMod({ x: AddV2({ x: updates, y: BigInt(1) }), y: BigInt(this.emaOverwriteFrequency) }), y: BigInt(0) });
     for (const variable of this.builtVariables) {
       const average = this.getSlot(variable, 'average');
       const value = variable.value();
@@ -413,11 +463,23 @@ export abstract class Optimizer {
     return this.lossScaleFactor === null ? loss : Mul({ x: loss, y: this.lossScaleFactor });
   }
 
+  /** Clipping, weight decay and the apply ops of one update (the fused op only when it reads the step Keras uses). */
+  private addApply(grads: Tensor[], variables: Variable[], update: UpdateContext, fusable: boolean): void {
+    const clipped = this.clipGradients(grads);
+    const rest = fusable ? this.fusedUpdate(clipped, variables) : variables.map((_, i) => i);
+    if (this.weightDecay !== null && this.weightDecay > 0) {
+      for (const variable of rest.map((i) => variables[i])) {
+        const value = variable.value();
+        variable.assign(
+          Sub({ x: value, y: Mul({ x: Mul({ x: value, y: this.weightDecay }), y: castLike(update.learningRate, variable) }) }),
+        );
+      }
+    }
+    for (const i of rest) this.updateStep(clipped[i], variables[i], update);
+  }
+
   /** Keras' _clip_gradients: clipnorm per gradient, else the global norm, else clipvalue. */
-  private clipGradients(scaledGrads: Tensor[]): Tensor[] {
-    // Keras divides by loss_scale_factor first.
-    const scale = this.lossScaleFactor;
-    const grads = scale === null ? scaledGrads : scaledGrads.map((g) => RealDiv({ x: g, y: scale }));
+  private clipGradients(grads: Tensor[]): Tensor[] {
     const allAxes = (g: Tensor) => Range({ start: 0, limit: Rank({ input: g }), delta: 1 });
     if (this.clipnorm !== null && this.clipnorm > 0) {
       const clipnorm = this.clipnorm;
@@ -445,6 +507,9 @@ export abstract class Optimizer {
     return grads;
   }
 }
+
+/** Slots every optimizer may give a variable, in its shape and dtype, made as zeros. */
+const BASE_SLOTS: readonly string[] = ['average', 'gradient_accumulator'];
 
 /** The float32 learning rate in the variable's dtype. */
 export function castLike(learningRate: Tensor, variable: Variable): Tensor {

@@ -51,8 +51,10 @@ export class RMSprop extends Optimizer {
   override get variables(): Variable[] {
     const all = super.variables;
     const perVariable = this.slotNames().length;
-    // super's order: iterations, learning rate, one average per variable with EMA, then each variable's slots.
-    const averages = this.useEma ? (all.length - 2) / (perVariable + 1) : 0;
+    // super's order: iterations, learning rate, one average and one gradient accumulator per variable
+    // when enabled, then each variable's slots.
+    const baseSlots = (this.useEma ? 1 : 0) + (this.gradientAccumulationSteps !== null ? 1 : 0);
+    const averages = baseSlots === 0 ? 0 : ((all.length - 2) / (perVariable + baseSlots)) * baseSlots;
     const slots = all.slice(2 + averages);
     const order: Variable[] = [];
     for (let s = 0; s < perVariable; s++) for (let i = s; i < slots.length; i += perVariable) order.push(slots[i]);

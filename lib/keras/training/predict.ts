@@ -10,6 +10,10 @@ import { checkOptions } from '../utils/argument_validation';
 import { CallbackList } from '../callbacks/callback_list';
 import { ArrayData, ArraySource, BatchDataset, DataSource, DatasetSource, isDataset, toHostArray, withSteps } from './data_adapter';
 import { runBatches } from './loop';
+import { StepFunction } from './step_function';
+import type { TracedFunction } from '../../function';
+import { ConcatV2 } from '../../ops/generated';
+import { asDeviceReplicaStrategy, asTrainingStrategy } from '../../distribute/distribution_context';
 
 export interface PredictOptions {
   batchSize?: number;
@@ -28,6 +32,8 @@ function inputDType(model: Model) {
 class OutputBuffer {
   private data?: TypedArray;
   private rows = 0;
+  /** The rows of each batch appended. */
+  readonly batchRows: number[] = [];
   private rowShape: number[] = [];
   private dtype?: Tensor['dtype'];
 
@@ -50,6 +56,7 @@ class OutputBuffer {
     }
     (this.data as Float32Array).set(values as Float32Array, offset);
     this.rows += batch;
+    this.batchRows.push(batch);
   }
 
   toTensor(): Tensor {
@@ -65,18 +72,42 @@ export function checkPredictOptions(options: PredictOptions): void {
   checkOptions('predict()', options, ['batchSize', 'verbose', 'callbacks', 'steps']);
 }
 
+/** Each model's predict step under a MirroredStrategy. */
+const replicatedSteps = new WeakMap<Model, StepFunction<[Tensor], Tensor>>();
+
+/**
+ * The traced step predict() runs per batch: Keras' predict_function, or under a MirroredStrategy each
+ * replica's part of the batch on its device, the parts concatenated in order (Keras' "concat").
+ */
+function predictFunction(model: Model): TracedFunction<[Tensor], Tensor> {
+  const strategy = asDeviceReplicaStrategy(model.distributeStrategy);
+  if (strategy === null || strategy.numReplicasInSync === 1) return model.predictFunction;
+  let step = replicatedSteps.get(model);
+  if (step === undefined) {
+    step = new StepFunction(model, 'predict', (x: Tensor) => {
+      const { results } = strategy.forEachReplica([x], ([part]) => model.apply(part as Tensor, { training: false }) as Tensor);
+      return ConcatV2({ values: results, axis: 0 });
+    });
+    replicatedSteps.set(model, step);
+  }
+  return step.function;
+}
+
 export async function predict(model: Model, x: ArrayData | BatchDataset, options: PredictOptions = {}): Promise<Tensor> {
   checkPredictOptions(options);
   const { batchSize = 32, verbose = 1, callbacks = [] } = options;
   if (!Number.isInteger(batchSize) || batchSize <= 0)
     throw new RangeError(`\`batchSize\` must be a positive integer. Received: batchSize=${String(batchSize)}`);
+  const strategy = asTrainingStrategy(model.distributeStrategy);
+  const shard = strategy !== null && strategy.numReplicasInSync > 1 ? strategy.batchShard : undefined;
+  const step = predictFunction(model);
   let source: DataSource;
   if (isDataset(x)) {
-    source = new DatasetSource(x, inputDType(model));
+    source = new DatasetSource(x, inputDType(model), undefined, shard);
   } else {
     const xs = toHostArray(x, 'x', inputDType(model));
     model.maybeBuild([null, ...xs.rowShape]);
-    source = new ArraySource(xs, undefined, batchSize);
+    source = new ArraySource(xs, undefined, batchSize, undefined, shard);
   }
   const expectedRows = source instanceof ArraySource && options.steps === undefined ? source.x.length : null;
   source = withSteps(source, options.steps, 'steps');
@@ -85,8 +116,8 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
   await callbackList.onPredictBegin();
   await runBatches(source, false, {
     before: (step) => callbackList.onPredictBatchBegin(step),
-    run: (batch) => model.predictFunction(batch.x),
-    launch: (batch) => model.predictFunction.callAsync(batch.x),
+    run: (batch) => step(batch.x),
+    launch: (batch) => step.callAsync(batch.x),
     after: async (output, step) => {
       outputs.append(output);
       output.dispose();
@@ -95,6 +126,15 @@ export async function predict(model: Model, x: ArrayData | BatchDataset, options
     },
   });
   await callbackList.onPredictEnd();
+  // Keras' multi-worker predict: each worker's part of every batch, gathered so each gets the whole input's.
+  if (shard !== undefined && strategy !== null) {
+    const local = outputs.toTensor();
+    try {
+      return strategy.gatherBatches(local, outputs.batchRows);
+    } finally {
+      local.dispose();
+    }
+  }
   return outputs.toTensor();
 }
 

@@ -38,8 +38,14 @@ import type { History } from '../callbacks/history';
 import { runBatches, StepPacer } from './loop';
 import { StepFunction } from './step_function';
 import { StepLogs } from './step_logs';
-import { TrainingStrategy, currentTrainingStrategy } from '../../distribute/distribution_context';
-import { Mul, RealDiv, Reshape } from '../../ops/generated';
+import {
+  DeviceReplicaStrategy,
+  TrainingStrategy,
+  currentDeviceReplicaStrategy,
+  currentTrainingStrategy,
+} from '../../distribute/distribution_context';
+import { MulNoNan, RealDiv, Reshape } from '../../ops/generated';
+import { readingAs } from '../../distribute/sync_on_read';
 
 export interface CompileOptions {
   optimizer: OptimizerIdentifier;
@@ -199,6 +205,13 @@ export class Trainer {
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
   /** The strategy whose scope compile() ran in (Keras' model.distribute_strategy), null for none. */
   readonly strategy: TrainingStrategy | null = currentTrainingStrategy();
+  /** A MirroredStrategy's replicas on this process's devices, or null. */
+  private readonly deviceReplicas: DeviceReplicaStrategy | null = currentDeviceReplicaStrategy();
+
+  /** Keras' model.distribute_strategy: either kind, or null. */
+  get distributeStrategy(): TrainingStrategy | DeviceReplicaStrategy | null {
+    return this.strategy ?? this.deviceReplicas;
+  }
   private broadcasted = false;
 
   constructor(
@@ -285,6 +298,7 @@ export class Trainer {
 
   /** Keras' default train_step: forward under a tape, compute_loss, the loss tracker, the update, compute_metrics. */
   trainStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
+    if (this.deviceReplicas !== null) return this.replicatedStep(true, [x, y, sampleWeight]);
     const tape = new GradientTape();
     const { yPred, loss, scaledLoss } = tape.record(() => {
       const output = this.model.apply(x, { training: true });
@@ -293,10 +307,13 @@ export class Trainer {
       return { yPred: output, loss, scaledLoss: this.optimizer.scaleLoss(loss) };
     });
     const variables = this.model.trainableVariables;
-    if (this.strategy !== null && this.strategy.numReplicasInSync > 1 && variables.length > 0) {
-      this.optimizer.applyGradients(zip(this.reduceAcrossReplicas(tape.gradient(scaledLoss, variables), loss, batchSizeOf(x)), variables));
+    if (this.distributed && variables.length > 0) {
+      // The compiled metrics update first (they need only yPred), so their states join the gradients' one all-reduce.
+      const logs = this.model.computeMetrics(x, y, yPred, sampleWeight);
+      const synced = this.syncAcrossReplicas(loss, batchSizeOf(x), tape.gradient(scaledLoss, variables), logs);
+      this.optimizer.applyGradients(zip(synced.gradients, variables));
       this.optimizerBuilt = true;
-      return this.model.computeMetrics(x, y, yPred, sampleWeight);
+      return synced.logs;
     }
     this.lossTracker.updateState(loss, batchSizeOf(x));
     if (variables.length > 0) {
@@ -308,31 +325,99 @@ export class Trainer {
     return this.model.computeMetrics(x, y, yPred, sampleWeight);
   }
 
+  /** Whether compile() ran under a strategy of several replicas. */
+  private get distributed(): boolean {
+    return this.strategy !== null && this.strategy.numReplicasInSync > 1;
+  }
+
   /**
-   * The global batch's mean gradients and loss from each replica's mean over its own part: every value
-   * times its replica's sample count, one packed all-reduce (sums), divided by the global count, so
-   * unequal parts (the last batch) weigh right. The loss tracker gets the global loss.
+   * One packed all-reduce per step: each replica's mean gradients and loss times its sample count, the
+   * count, and the compiled metrics' states. Dividing by the summed count gives the global batch's mean
+   * (unequal parts, the last batch, weigh right; an empty part adds zeros, MulNoNan). The loss tracker
+   * gets the global loss; each compiled metric's log is its result over the summed states (Keras' SUM
+   * SyncOnRead read), so every worker logs what one process with the global batch would.
    */
-  private reduceAcrossReplicas(gradients: (Tensor | null)[], loss: Tensor, batchSize: Tensor): (Tensor | null)[] {
+  private syncAcrossReplicas(
+    loss: Tensor,
+    batchSize: Tensor,
+    gradients: readonly (Tensor | null)[],
+    logs: Record<string, Tensor>,
+  ): { gradients: (Tensor | null)[]; logs: Record<string, Tensor> } {
     const strategy = this.strategy as TrainingStrategy;
-    const n = Cast({ x: batchSize, DstT: loss.dtype } as Parameters<typeof Cast>[0]);
+    const cast = (t: Tensor, dtype: Tensor['dtype']) => (t.dtype === dtype ? t : Cast({ x: t, DstT: dtype } as Parameters<typeof Cast>[0]));
+    const n = cast(batchSize, loss.dtype);
     const present = gradients.filter((g): g is Tensor => g !== null);
+    const names = this.logNames();
+    const synced = this.model.metrics.filter((m) => m !== this.lossTracker && names.has(m) && names.get(m)! in logs);
+    const states = synced.flatMap((m) => m.variables);
     const reduced = strategy.allReduceValues([
-      ...present.map((g) => Mul({ x: g, y: Cast({ x: n, DstT: g.dtype } as Parameters<typeof Cast>[0]) })),
-      Reshape({ tensor: Mul({ x: loss, y: n }), shape: [1] }),
+      ...present.map((g) => MulNoNan({ x: g, y: cast(n, g.dtype) })),
+      Reshape({ tensor: MulNoNan({ x: loss, y: n }), shape: [1] }),
       Reshape({ tensor: n, shape: [1] }),
+      ...states.map((v) => v.value()),
     ]);
-    const total = Reshape({ tensor: reduced[reduced.length - 1], shape: [] });
-    this.lossTracker.updateState(RealDiv({ x: Reshape({ tensor: reduced[reduced.length - 2], shape: [] }), y: total }), total);
-    let next = 0;
-    return gradients.map((g) =>
-      g === null ? null : RealDiv({ x: reduced[next++], y: Cast({ x: total, DstT: g.dtype } as Parameters<typeof Cast>[0]) }),
-    );
+    const total = Reshape({ tensor: reduced[present.length + 1], shape: [] });
+    this.lossTracker.updateState(RealDiv({ x: Reshape({ tensor: reduced[present.length], shape: [] }), y: total }), total);
+    const globalLogs = { ...logs };
+    const trackerName = names.get(this.lossTracker) as string;
+    if (trackerName in globalLogs) globalLogs[trackerName] = this.lossTracker.result();
+    let next = present.length + 2;
+    for (const metric of synced) {
+      const values = reduced.slice(next, (next += metric.variables.length));
+      globalLogs[names.get(metric) as string] = readingAs(metric.variables, values, () => metric.result());
+    }
+    let g = 0;
+    return {
+      gradients: gradients.map((grad) => (grad === null ? null : RealDiv({ x: reduced[g++], y: cast(total, grad.dtype) }))),
+      logs: globalLogs,
+    };
+  }
+
+  /**
+   * MirroredStrategy's step: each replica's part of the batch goes through the forward pass, the loss
+   * and the gradients on its device and updates the compiled metrics (whose sums are then the global
+   * batch's); the count-weighted mean loss and gradients are formed on one device and applied once.
+   */
+  private replicatedStep(training: boolean, data: StepData): Record<string, Tensor> {
+    const strategy = this.deviceReplicas as DeviceReplicaStrategy;
+    const variables = training ? this.model.trainableVariables : [];
+    let logs: Record<string, Tensor> = {};
+    const { results, counts } = strategy.forEachReplica(data, ([x, y, sampleWeight]) => {
+      const forward = () => {
+        const yPred = this.model.apply(x as Tensor, { training });
+        const loss = this.model.computeLoss({ x, y: y as Tensor, yPred, sampleWeight, training });
+        return { yPred, loss, scaledLoss: training ? this.optimizer.scaleLoss(loss) : loss };
+      };
+      const tape = new GradientTape();
+      const { yPred, loss, scaledLoss } = variables.length > 0 ? tape.record(forward) : forward();
+      const gradients = variables.length > 0 ? tape.gradient(scaledLoss, variables) : [];
+      logs = this.model.computeMetrics(x as Tensor, y as Tensor, yPred, sampleWeight);
+      return [loss, ...gradients];
+    });
+    const { means, total } = strategy.weightedMean(results, counts);
+    this.lossTracker.updateState(means[0] as Tensor, total);
+    if (variables.length > 0) {
+      this.optimizer.applyGradients(zip(means.slice(1), variables));
+      this.optimizerBuilt = true;
+    }
+    // Read after every replica's update and the loss tracker's.
+    const names = this.logNames();
+    const result = { ...logs };
+    for (const metric of this.model.metrics) {
+      const name = names.get(metric);
+      if (name !== undefined && name in result) result[name] = metric.result();
+    }
+    return result;
   }
 
   /** Keras' default test_step. */
   testStep([x, y, sampleWeight]: StepData): Record<string, Tensor> {
+    if (this.deviceReplicas !== null) return this.replicatedStep(false, [x, y, sampleWeight]);
     const yPred = this.model.apply(x, { training: false });
+    if (this.distributed) {
+      const loss = this.model.computeLoss({ x, y, yPred, sampleWeight, training: false });
+      return this.syncAcrossReplicas(loss, batchSizeOf(x), [], this.model.computeMetrics(x, y, yPred, sampleWeight)).logs;
+    }
     this.lossTracker.updateState(this.model.computeLoss({ x, y, yPred, sampleWeight, training: false }), batchSizeOf(x));
     return this.model.computeMetrics(x, y, yPred, sampleWeight);
   }
@@ -458,10 +543,29 @@ export class Trainer {
   }
 
   private validationSource(data: FitOptions['validationData'], batchSize: number): DataSource {
-    if (isDataset(data)) return new DatasetSource(data, this.inputDType());
+    if (isDataset(data)) return new DatasetSource(data, this.inputDType(), undefined, this.batchShard);
     if (!Array.isArray(data) || data.length < 2 || data.length > 3)
       throw new TypeError('`validationData` must be [xVal, yVal], [xVal, yVal, sampleWeightVal] or a dataset of [x, y] batches');
     return this.arraySource(data[0], data[1], batchSize, data[2]);
+  }
+
+  /** Under a strategy of several replicas: this worker's part of each global batch. */
+  private get batchShard(): { index: number; count: number } | undefined {
+    return this.distributed ? (this.strategy as TrainingStrategy).batchShard : undefined;
+  }
+
+  /** Host arrays cut to this worker's part of each batch (datasets are given the shard when made). */
+  private sharded(source: DataSource): DataSource {
+    const shard = this.batchShard;
+    return shard !== undefined && source instanceof ArraySource ? source.sharded(shard) : source;
+  }
+
+  /** Keras' mirrored variables start from the chief's initial values: broadcast before the first step. */
+  private broadcastOnce(): void {
+    if (this.distributed && !this.broadcasted) {
+      (this.strategy as TrainingStrategy).broadcastVariables(this.model.variables);
+      this.broadcasted = true;
+    }
   }
 
   async fit(xArg: ArrayData | BatchDataset, yArg: ArrayData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
@@ -493,8 +597,7 @@ export class Trainer {
           `\`validation_split\` is only supported for tensors or arrays, not datasets. Received: validationSplit=${pythonFloatRepr(validationSplit)}`,
         );
       }
-      const strategy = this.strategy !== null && this.strategy.numReplicasInSync > 1 ? this.strategy : null;
-      train = new DatasetSource(x, this.inputDType(), classWeight, strategy?.batchShard);
+      train = new DatasetSource(x, this.inputDType(), classWeight, this.batchShard);
     } else {
       const batchSize = positiveInteger('batchSize', options.batchSize ?? 32);
       const source = this.arraySource(x, y, batchSize, options.sampleWeight, classWeight);
@@ -513,14 +616,9 @@ export class Trainer {
         positiveInteger('validationBatchSize', options.validationBatchSize ?? options.batchSize ?? 32),
       );
     this.buildFor(train);
-    if (this.strategy !== null && this.strategy.numReplicasInSync > 1) {
-      if (train instanceof ArraySource) train = train.sharded(this.strategy.batchShard);
-      if (!this.broadcasted) {
-        // Keras' mirrored variables start from the chief's initial values.
-        this.strategy.broadcastVariables(this.model.variables);
-        this.broadcasted = true;
-      }
-    }
+    train = this.sharded(train);
+    if (validation !== undefined) validation = this.sharded(validation);
+    this.broadcastOnce();
     train = withSteps(train, options.stepsPerEpoch, 'stepsPerEpoch');
     const validationSteps = options.validationSteps;
     if (validation !== undefined) withSteps(validation, validationSteps, 'validationSteps');
@@ -586,10 +684,11 @@ export class Trainer {
     const verbose = checkVerbose(options.verbose ?? 1);
     if (isDataset(x) && options.sampleWeight !== undefined) throw new TypeError(DATASET_SAMPLE_WEIGHT);
     const data = isDataset(x)
-      ? new DatasetSource(x, this.inputDType())
+      ? new DatasetSource(x, this.inputDType(), undefined, this.batchShard)
       : this.arraySource(x, y, positiveInteger('batchSize', options.batchSize ?? 32), options.sampleWeight);
     this.buildFor(data);
-    const source = withSteps(data, options.steps, 'steps');
+    this.broadcastOnce();
+    const source = withSteps(this.sharded(data), options.steps, 'steps');
     const callbackList = new CallbackList(callbacks, {
       addProgbar: verbose !== 0,
       verbose,
