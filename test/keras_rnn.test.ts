@@ -19,6 +19,8 @@ interface Case {
   x_shape: number[];
   ids: boolean;
   mask: boolean[] | null;
+  /** States the call starts from (absent: zeros); gradients w.r.t. them follow the inputs'. */
+  initial_state?: number[][] | null;
   weights: number[][];
   weight_shapes: number[][];
   weight_paths: string[];
@@ -60,15 +62,18 @@ function forwardAndGrads(
 ): { outputs: tf.Tensor[]; grads: tf.Tensor[]; outMask: tf.Tensor | null } {
   const tape = new tf.GradientTape();
   if (!c.ids) tape.watch(x);
+  const states = (c.initial_state ?? []).map((s) => shaped(s, [c.x_shape[0], s.length / c.x_shape[0]], 'float32'));
+  for (const s of states) tape.watch(s);
   let outMask: tf.Tensor | null = null;
   const { outputs, loss } = tape.record(() => {
-    const out = layer.apply(x, mask === null ? {} : { mask }) as tf.Tensor | tf.Tensor[];
+    const options = { ...(mask === null ? {} : { mask }), ...(states.length === 0 ? {} : { initialState: states }) };
+    const out = layer.apply(x, options) as tf.Tensor | tf.Tensor[];
     const outs = Array.isArray(out) ? out : [out];
     outMask = layers.getKerasMask(outs[0]);
     const terms = outs.map((o, k) => tf.reduceSum(tf.multiply(o, shaped(c.cotangents[k], c.output_shapes[k]))));
     return { outputs: outs, loss: terms.reduce((a, b) => tf.add(a, b)) };
   });
-  const sources = [...(c.ids ? [] : [x]), ...layer.trainableWeights];
+  const sources = [...(c.ids ? [] : [x]), ...states, ...layer.trainableWeights];
   const grads = tape.gradient(loss, sources) as tf.Tensor[];
   return { outputs, grads, outMask };
 }
@@ -216,4 +221,57 @@ test('Orthogonal (the recurrent kernels default): Qᵀ·Q = gain²·I, seeded, K
   assert.deepEqual(init.getConfig(), { seed: 5, gain: 2 });
   assert.equal(tf.keras.initializers.get('orthogonal').constructor.name, 'Orthogonal');
   assert.throws(() => init.call([3]), /2D/);
+});
+
+test('initialState: Keras-style checks; Bidirectional returnState in a functional model', async () => {
+  const x = tf.ones([2, 5, 3], 'float32');
+  const lstm = new LSTM(4);
+  assert.throws(() => lstm.apply(x, { initialState: [tf.zeros([2, 4], 'float32')] }), {
+    name: 'RangeError',
+    message: /^Layer 'lstm\w*' expects 2 initial state\(s\) \(one per cell state\), but it received 1 initial state\(s\)\.$/,
+  });
+  assert.throws(() => lstm.apply(x, { initialState: [tf.zeros([2, 3], 'float32'), tf.zeros([2, 4], 'float32')] }), {
+    name: 'RangeError',
+    message: /initial state 0 must have shape \(2, 4\); received shape \(2, 3\)/,
+  });
+  // One state given as one tensor (a GRU's h) or as a 2-D host array.
+  const gru = new GRU(4);
+  const fromTensor = gru.apply(x, { initialState: tf.fill([2, 4], 0.5) }).dataSync();
+  const fromHost = gru.apply(x, { initialState: [Array(4).fill(0.5), Array(4).fill(0.5)] }).dataSync();
+  assert.deepEqual(Array.from(fromHost), Array.from(fromTensor));
+  assert.notDeepEqual(Array.from(gru.apply(x).dataSync()), Array.from(fromTensor));
+  const bidi = new Bidirectional(new LSTM(3, { returnState: true }));
+  assert.throws(() => bidi.apply(x, { initialState: [tf.zeros([2, 3], 'float32')] }), {
+    name: 'RangeError',
+    message: /expects 4 initial states \(the forward layer's, then the backward layer's\)/,
+  });
+  assert.throws(() => new Bidirectional(new LSTM(3, { returnState: true }), { backwardLayer: new LSTM(3, { goBackwards: true }) }), {
+    name: 'RangeError',
+    message: 'Forward layer and backward layer should have the same `return_state` value.',
+  });
+  const input = tf.keras.Input([5, 3]);
+  assert.throws(() => new LSTM(2).apply(input, { initialState: [input, input] as never }), {
+    name: 'TypeError',
+    message: /initialState in a functional model is not supported/,
+  });
+  // [output, forward h, forward c, backward h, backward c] as KerasTensors; a head on the backward h.
+  const outs = bidi.apply(input) as unknown as (typeof input)[];
+  assert.deepEqual(
+    outs.map((t) => t.shape),
+    [
+      [null, 6],
+      [null, 3],
+      [null, 3],
+      [null, 3],
+      [null, 3],
+    ],
+  );
+  const model = new tf.keras.Model({ inputs: input, outputs: new Dense(1).apply(outs[3]) });
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  const history = await model.fit(x, tf.ones([2, 1], 'float32'), { epochs: 2, verbose: 0 });
+  assert.equal(history.history.loss.length, 2);
+  const [, , , hBackward] = bidi.apply(x) as unknown as tf.Tensor[];
+  const head = model.layers[model.layers.length - 1];
+  const predicted = await model.predict(x, { verbose: 0 });
+  assert.deepEqual(Array.from(predicted.dataSync()), Array.from(head.apply(hBackward).dataSync()));
 });

@@ -3,12 +3,13 @@
 import { int32Vector } from '../../../ops/convert';
 import { AddV2, ConcatV2, Mul, RealDiv, ReverseV2 } from '../../../ops/generated';
 import { constantTensor } from '../../../ops/run_op';
-import { Shape, Tensor } from '../../../tensor';
+import { Shape, Tensor, TensorLike } from '../../../tensor';
 import { kerasExport } from '../../saving/serialization_lib';
 import { isPlainObject, PositionalArgs, positionalOptions } from '../../utils/argument_validation';
-import { CallOptions, Layer, LayerOptions } from '../layer';
+import { KerasTensor } from '../keras_tensor';
+import { Layer, LayerOptions } from '../layer';
 import { deserialize, serialize } from '../serialization';
-import { RNN } from './rnn';
+import { applyWithStates, RNN, RNNCallOptions } from './rnn';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave';
 
@@ -56,7 +57,6 @@ export class Bidirectional extends Layer {
         `Invalid merge mode. Merge mode should be one of {"sum", "mul", "ave", "concat"}. Received: merge_mode=${String(mergeMode)}`,
       );
     }
-    if (layer.returnState) throw new TypeError('Bidirectional does not support returnState yet');
     if (backwardLayer !== undefined && !(backwardLayer instanceof RNN)) {
       throw new TypeError(`\`backward_layer\` need to be a recurrent layer. Received: backward_layer=${String(backwardLayer)}`);
     }
@@ -67,8 +67,13 @@ export class Bidirectional extends Layer {
     if (this.forwardLayer.goBackwards === this.backwardLayer.goBackwards) {
       throw new RangeError('Forward layer and backward layer should have different `go_backwards` value.');
     }
-    if (this.forwardLayer.returnSequences !== this.backwardLayer.returnSequences) {
-      throw new RangeError('Forward layer and backward layer should have the same `return_sequences` value.');
+    for (const [option, attribute] of [
+      ['return_sequences', 'returnSequences'],
+      ['return_state', 'returnState'],
+    ] as const) {
+      if (this.forwardLayer[attribute] !== this.backwardLayer[attribute]) {
+        throw new RangeError(`Forward layer and backward layer should have the same \`${option}\` value.`);
+      }
     }
     // Keras: masked steps of returned sequences are zeros.
     this.forwardLayer.zeroOutputForMask = this.forwardLayer.returnSequences;
@@ -82,15 +87,61 @@ export class Bidirectional extends Layer {
     return this.forwardLayer.returnSequences;
   }
 
+  /** Keras: the wrapped layer's; apply() then gives [output, ...forward states, ...backward states]. */
+  get returnState(): boolean {
+    return this.forwardLayer.returnState;
+  }
+
+  get units(): number {
+    return this.forwardLayer.units;
+  }
+
+  override apply(inputs: KerasTensor, options?: RNNCallOptions): KerasTensor;
+  override apply(inputs: TensorLike, options?: RNNCallOptions): Tensor;
+  override apply(inputs: TensorLike | KerasTensor, options: RNNCallOptions = {}): Tensor | KerasTensor {
+    if (inputs instanceof KerasTensor && options.initialState !== undefined && options.initialState !== null) {
+      throw new TypeError(
+        `Layer '${this.name}': initialState in a functional model is not supported; call the layer on tensors to pass initial states`,
+      );
+    }
+    if (!this.returnState) return super.apply(inputs as never, options);
+    const stateCount = 2 * this.forwardLayer.cell.stateCount;
+    return applyWithStates(this, inputs, options, stateCount, (x, o) => this.callWithStates(x, o));
+  }
+
   override build(inputShape: Shape): void {
     this.forwardLayer.maybeBuild(inputShape);
     this.backwardLayer.maybeBuild(inputShape);
   }
 
-  override call(inputs: Tensor, options: CallOptions): Tensor {
-    const forward = this.forwardLayer.apply(inputs, options);
-    let backward = this.backwardLayer.apply(inputs, options);
+  override call(inputs: Tensor, options: RNNCallOptions): Tensor {
+    return this.callWithStates(inputs, options)[0];
+  }
+
+  /** [merged output, ...forward states, ...backward states] (the states only with returnState). */
+  callWithStates(inputs: Tensor, options: RNNCallOptions): Tensor[] {
+    const { initialState, ...rest } = options;
+    let forwardState: RNNCallOptions['initialState'] = null;
+    let backwardState: RNNCallOptions['initialState'] = null;
+    if (initialState !== undefined && initialState !== null) {
+      // Keras: the first half of the states start the forward layer, the second half the backward one.
+      const states = Array.isArray(initialState) && initialState.every((s) => s instanceof Tensor) ? (initialState as Tensor[]) : null;
+      if (states === null || states.length !== 2 * this.forwardLayer.cell.stateCount) {
+        throw new RangeError(
+          `Layer '${this.name}' expects ${2 * this.forwardLayer.cell.stateCount} initial states (the forward layer's, then the backward layer's) as a list of tensors`,
+        );
+      }
+      forwardState = states.slice(0, states.length / 2);
+      backwardState = states.slice(states.length / 2);
+    }
+    const outputsOf = (result: Tensor | Tensor[]): Tensor[] => (Array.isArray(result) ? result : [result]);
+    const [forward, ...forwardStates] = outputsOf(this.forwardLayer.apply(inputs, { ...rest, initialState: forwardState }));
+    let [backward, ...backwardStates] = outputsOf(this.backwardLayer.apply(inputs, { ...rest, initialState: backwardState }));
     if (this.returnSequences) backward = ReverseV2({ tensor: backward, axis: int32Vector([1]) });
+    return [this.merge(forward, backward), ...forwardStates, ...backwardStates];
+  }
+
+  private merge(forward: Tensor, backward: Tensor): Tensor {
     switch (this.mergeMode) {
       case 'concat':
         return ConcatV2({ values: [forward, backward], axis: constantTensor(-1, 'int32') });

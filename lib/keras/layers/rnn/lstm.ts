@@ -26,7 +26,17 @@ import { get as getInitializer, Initializer, InitializerIdentifier, Ones, serial
 import { kerasExport } from '../../saving/serialization_lib';
 import { PositionalArgs, positionalOptions } from '../../utils/argument_validation';
 import { CallOptions, Layer } from '../layer';
-import { projectSequence, RNN, RNN_OPTION_KEYS, RNN_UNSUPPORTED_CONFIG, RNNCell, RNNOptions, splitCellOptions, StepResult } from './rnn';
+import {
+  projectSequence,
+  RNN,
+  RNN_OPTION_KEYS,
+  RNN_UNSUPPORTED_CONFIG,
+  RNNCell,
+  RNNOptions,
+  SequenceResult,
+  splitCellOptions,
+  StepResult,
+} from './rnn';
 
 export interface LSTMOptions extends RNNOptions {
   units: number;
@@ -156,7 +166,7 @@ export class LSTM extends RNN<LSTMCell> {
   }
 
   /** Keras' defaults run as one BlockLSTMV2 op over the sequence. */
-  protected override fusedCall(inputs: Tensor, _options: CallOptions): { outputs: Tensor | null; last: Tensor; states: Tensor[] } | null {
+  protected override fusedCall(inputs: Tensor, _options: CallOptions, initial: Tensor[] | null): SequenceResult | null {
     const cell = this.cell;
     if (activations.serialize(cell.activation) !== 'tanh' || activations.serialize(cell.recurrentActivation) !== 'sigmoid') return null;
     if (inputs.dtype !== 'float32') return null;
@@ -176,8 +186,9 @@ export class LSTM extends RNN<LSTMCell> {
     const { h, cs } = BlockLSTMV2({
       seqLenMax: constantTensor(timesteps, 'int64'),
       x,
-      csPrev: zeros,
-      hPrev: zeros,
+      // Keras' LSTM states are [h, c].
+      csPrev: initial === null ? zeros : initial[1],
+      hPrev: initial === null ? zeros : initial[0],
       w,
       wci: peephole,
       wcf: peephole,

@@ -70,6 +70,19 @@ export const RNN_UNSUPPORTED_CONFIG = {
   ...REGULARIZERS_AND_CONSTRAINTS,
 };
 
+/** Python's `layer(x, initial_state=...)`: the states the first step starts from. */
+export interface RNNCallOptions extends CallOptions {
+  /** One tensor per state of the cell ([batch, units] each; LSTM: [h, c]), or one tensor for one state. Default zeros. */
+  initialState?: TensorLike | TensorLike[] | null;
+}
+
+/** The result of a whole-sequence computation. */
+export interface SequenceResult {
+  outputs: Tensor | null;
+  last: Tensor;
+  states: Tensor[];
+}
+
 /** TF's `alg="auto_select"` for the stateless random ops (Philox on CPU). */
 const ALG_AUTO_SELECT = 3;
 
@@ -149,9 +162,37 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
     this.cell.build([inputShape[0], inputShape[2]]);
   }
 
-  /** A fused whole-sequence computation for the call, or null for the generic loop. */
-  protected fusedCall(_inputs: Tensor, _options: CallOptions): { outputs: Tensor | null; last: Tensor; states: Tensor[] } | null {
+  /** A fused whole-sequence computation for the call (from `initial` states, or zeros), or null for the generic loop. */
+  protected fusedCall(_inputs: Tensor, _options: CallOptions, _initial: Tensor[] | null): SequenceResult | null {
     return null;
+  }
+
+  /** The initialState option as the cell's state tensors (Keras' checks), or null. */
+  private initialStates(options: RNNCallOptions, inputs: Tensor): Tensor[] | null {
+    const given = options.initialState;
+    if (given === undefined || given === null) return null;
+    if (given instanceof KerasTensor || (Array.isArray(given) && given.some((s) => s instanceof KerasTensor))) {
+      throw new TypeError(`Layer '${this.name}': initialState must be tensors when the layer is called on tensors`);
+    }
+    // A list of states (tensors, or 2-D host arrays), or one state (a tensor or a 2-D host array).
+    const isList = Array.isArray(given) && (given[0] instanceof Tensor || (Array.isArray(given[0]) && Array.isArray(given[0][0])));
+    const list = (isList ? given : [given]) as TensorLike[];
+    const states = list.map((s) => this.toInputTensor(s));
+    if (states.length !== this.cell.stateCount) {
+      throw new RangeError(
+        `Layer '${this.name}' expects ${this.cell.stateCount} initial state(s) (one per cell state), but it received ${states.length} initial state(s).`,
+      );
+    }
+    const batch = inputs.shape[0];
+    states.forEach((state, i) => {
+      const [b, units] = state.shape;
+      if (state.rank !== 2 || units !== this.units || (b !== null && batch !== null && b !== batch)) {
+        throw new RangeError(
+          `Layer '${this.name}': initial state ${i} must have shape (${batch ?? 'None'}, ${this.units}); received shape (${state.shape.map((d) => d ?? 'None').join(', ')})`,
+        );
+      }
+    });
+    return states;
   }
 
   private dropoutMask(like: Tensor, rateValue: number): Tensor {
@@ -171,7 +212,7 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
   }
 
   /** Output, last output and final states of the sequence. */
-  protected runSequence(inputs: Tensor, options: CallOptions): { outputs: Tensor | null; last: Tensor; states: Tensor[] } {
+  protected runSequence(inputs: Tensor, options: RNNCallOptions): SequenceResult {
     const timesteps = inputs.shape[1];
     if (timesteps === null) {
       throw new RangeError(
@@ -180,8 +221,9 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
     }
     const mask = options.mask ?? null;
     const training = options.training ?? false;
+    const initial = this.initialStates(options, inputs);
     if (mask === null && !(training && (this.dropout > 0 || this.recurrentDropout > 0))) {
-      const fused = this.fusedCall(inputs, options);
+      const fused = this.fusedCall(inputs, options, initial);
       if (fused !== null) return fused;
     }
     let x = inputs;
@@ -202,7 +244,7 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
       steps = [...steps].reverse();
       masks = masks === null ? null : [...masks].reverse();
     }
-    let states: Tensor[] = Array.from({ length: this.cell.stateCount }, () => zeros);
+    let states: Tensor[] = initial ?? Array.from({ length: this.cell.stateCount }, () => zeros);
     let previous = zeros;
     const outputs: Tensor[] = [];
     steps.forEach((projected, t) => {
@@ -223,50 +265,27 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
     return { outputs: this.returnSequences ? Pack({ values: outputs, axis: 1 }) : null, last: previous, states };
   }
 
-  override call(inputs: Tensor, options: CallOptions): Tensor {
+  override call(inputs: Tensor, options: RNNCallOptions): Tensor {
     return this.callWithStates(inputs, options)[0];
   }
 
   /** [output, ...final states]. */
-  callWithStates(inputs: Tensor, options: CallOptions): Tensor[] {
+  callWithStates(inputs: Tensor, options: RNNCallOptions): Tensor[] {
     const { outputs, last, states } = this.runSequence(inputs, options);
     return [this.returnSequences ? (outputs as Tensor) : last, ...states];
   }
 
   /** With returnState, apply() gives [output, ...states] (eagerly and on KerasTensors). */
-  override apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
-  override apply(inputs: TensorLike, options?: CallOptions): Tensor;
-  override apply(inputs: TensorLike | KerasTensor, options: CallOptions = {}): Tensor | KerasTensor {
+  override apply(inputs: KerasTensor, options?: RNNCallOptions): KerasTensor;
+  override apply(inputs: TensorLike, options?: RNNCallOptions): Tensor;
+  override apply(inputs: TensorLike | KerasTensor, options: RNNCallOptions = {}): Tensor | KerasTensor {
+    if (inputs instanceof KerasTensor && options.initialState !== undefined && options.initialState !== null) {
+      throw new TypeError(
+        `Layer '${this.name}': initialState in a functional model is not supported; call the layer on tensors to pass initial states`,
+      );
+    }
     if (!this.returnState) return super.apply(inputs as never, options);
-    this.checkNotDisposed();
-    if (inputs instanceof KerasTensor) {
-      this.assertInputCompatible(inputs.shape);
-      this.maybeBuild(inputs.shape);
-      const out = this.computeOutputShape(inputs.shape);
-      const state: Shape = [inputs.shape[0], this.units];
-      const specs = [out, ...Array.from({ length: this.cell.stateCount }, () => state)].map((shape) => ({ shape, dtype: this.dtype }));
-      const node = new Node(this, [inputs], specs, options);
-      this.inboundNodes.push(node);
-      return node.outputs as unknown as KerasTensor;
-    }
-    const outputs = this.applyStates(this.toInputTensor(inputs), options);
-    return outputs as unknown as Tensor;
-  }
-
-  private applyStates(inputs: Tensor, options: CallOptions): Tensor[] {
-    let all: Tensor[] = [];
-    const saved = this.call;
-    // Layer.applyToTensor runs call(); keep every output of that one run.
-    this.call = (x, o) => {
-      all = this.callWithStates(x, o);
-      return all[0];
-    };
-    try {
-      this.applyToTensor(inputs, options);
-    } finally {
-      this.call = saved;
-    }
-    return all;
+    return applyWithStates(this, inputs, options, this.cell.stateCount, (x, o) => this.callWithStates(x, o));
   }
 
   override computeMask(_inputs: Tensor, mask: Tensor | null): Tensor | null {
@@ -292,6 +311,50 @@ export abstract class RNN<C extends RNNCell = RNNCell> extends Layer {
       recurrent_dropout: this.recurrentDropout,
     };
   }
+}
+
+/**
+ * apply() of a layer that returns [output, ...states] (an RNN or Bidirectional with returnState):
+ * on KerasTensors one node with every output, on tensors every output of one call.
+ */
+export function applyWithStates(
+  layer: RNN | (Layer & { readonly units: number }),
+  inputs: TensorLike | KerasTensor,
+  options: RNNCallOptions,
+  stateCount: number,
+  callWithStates: (inputs: Tensor, options: RNNCallOptions) => Tensor[],
+): Tensor | KerasTensor {
+  const internals = layer as unknown as {
+    checkNotDisposed(): void;
+    assertInputCompatible(shape: Shape): void;
+    toInputTensor(value: TensorLike): Tensor;
+    applyToTensor(inputs: Tensor, options: CallOptions): Tensor;
+    call: (x: Tensor, o: CallOptions) => Tensor;
+  };
+  internals.checkNotDisposed();
+  if (inputs instanceof KerasTensor) {
+    internals.assertInputCompatible(inputs.shape);
+    layer.maybeBuild(inputs.shape);
+    const out = layer.computeOutputShape(inputs.shape);
+    const state: Shape = [inputs.shape[0], layer.units];
+    const specs = [out, ...Array.from({ length: stateCount }, () => state)].map((shape) => ({ shape, dtype: layer.dtype }));
+    const node = new Node(layer, [inputs], specs, options);
+    layer.inboundNodes.push(node);
+    return node.outputs as unknown as KerasTensor;
+  }
+  let all: Tensor[] = [];
+  const saved = internals.call;
+  // Layer.applyToTensor runs call(); keep every output of that one run.
+  internals.call = (x, o) => {
+    all = callWithStates(x, o);
+    return all[0];
+  };
+  try {
+    internals.applyToTensor(internals.toInputTensor(inputs), options);
+  } finally {
+    internals.call = saved;
+  }
+  return all as unknown as Tensor;
 }
 
 /** [batch, time, features]·kernel (+ bias) in one matmul: [batch, time, kernel columns]. */
