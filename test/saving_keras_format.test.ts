@@ -278,3 +278,19 @@ print(json.dumps({"predictions": model.predict(x, verbose=0).tolist()}))
   );
   assertClose(out.predictions, model.predictOnBatch(x).numpy() as number[][]);
 });
+
+test("an uncompiled Python model's compile_config {} loads uncompiled (Keras' `if compile_config:`)", async () => {
+  const x = tf.keras.Input([3]);
+  const model = new tf.keras.Model(x, new tf.keras.layers.Dense(2).apply(x));
+  const file = path.join(tempDir(), 'uncompiled.keras');
+  await model.save(file);
+  const entries = unzipSync(fs.readFileSync(file));
+  const config = JSON.parse(Buffer.from(entries['config.json']).toString('utf8'));
+  config.compile_config = {};
+  entries['config.json'] = strToU8(JSON.stringify(config));
+  fs.writeFileSync(file, zipSync(entries));
+  const loaded = await tf.keras.models.loadModel(file);
+  assert.equal(loaded.compiled, false);
+  const probe = tf.tensor([[1, 2, 3]], undefined, 'float32');
+  assert.deepEqual(loaded.predictOnBatch(probe).arraySync(), model.predictOnBatch(probe).arraySync());
+});

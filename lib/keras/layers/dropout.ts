@@ -33,6 +33,28 @@ const ALG_AUTO_SELECT = 3;
 /** Keras' leading parameters, in its order: `new Dropout(rate, noiseShape)`. */
 const POSITIONAL = ['rate', 'noiseShape', 'seed'] as const;
 
+/**
+ * Keras' backend.random.dropout: TF's stateless uniform draw (seeded by `seedGenerator`) keeps each
+ * value with probability 1 − rate and scales the kept ones by 1 / (1 − rate).
+ */
+export function seededDropout(inputs: Tensor, rate: number, seedGenerator: SeedGenerator, maskShape?: Tensor): Tensor {
+  if (rate === 1) return ZerosLike({ x: inputs });
+  const { key, counter } = StatelessRandomGetKeyCounter({ seed: seedGenerator.next() });
+  const random = StatelessRandomUniformV2({
+    shape: maskShape ?? ShapeOp({ input: inputs }),
+    key,
+    counter,
+    alg: constantTensor(ALG_AUTO_SELECT, 'int32'),
+    dtype: inputs.dtype as 'float32',
+  });
+  const scaled = Mul({ x: inputs, y: constantTensor(1 / (1 - rate), inputs.dtype) });
+  return SelectV2({
+    condition: GreaterEqual({ x: random, y: constantTensor(rate, inputs.dtype) }),
+    t: scaled,
+    e: constantTensor(0, inputs.dtype),
+  });
+}
+
 export class Dropout extends Layer {
   static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [...Layer.optionKeys, 'rate', 'noiseShape', 'seed'];
@@ -61,21 +83,7 @@ export class Dropout extends Layer {
 
   override call(inputs: Tensor, { training }: CallOptions): Tensor {
     if (!training || this.seedGenerator === null) return inputs;
-    if (this.rate === 1) return ZerosLike({ x: inputs });
-    const { key, counter } = StatelessRandomGetKeyCounter({ seed: this.seedGenerator.next() });
-    const random = StatelessRandomUniformV2({
-      shape: this.maskShape(inputs),
-      key,
-      counter,
-      alg: constantTensor(ALG_AUTO_SELECT, 'int32'),
-      dtype: inputs.dtype as 'float32',
-    });
-    const scaled = Mul({ x: inputs, y: constantTensor(1 / (1 - this.rate), inputs.dtype) });
-    return SelectV2({
-      condition: GreaterEqual({ x: random, y: constantTensor(this.rate, inputs.dtype) }),
-      t: scaled,
-      e: constantTensor(0, inputs.dtype),
-    });
+    return seededDropout(inputs, this.rate, this.seedGenerator, this.maskShape(inputs));
   }
 
   private maskShape(inputs: Tensor): Tensor {

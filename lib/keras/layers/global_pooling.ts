@@ -1,6 +1,7 @@
 // Keras' BaseGlobalPooling (channels_last): the mean or max over every step / spatial position.
 import { int32Vector } from '../../ops/convert';
-import { Max, Mean } from '../../ops/generated';
+import { Cast, ExpandDims, Max, Mean, RealDiv, SelectV2, Sum } from '../../ops/generated';
+import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor } from '../../tensor';
 import { checkChannelsLast } from './conv_utils';
 import { CallOptions, Layer, LayerOptions } from './layer';
@@ -29,8 +30,21 @@ export abstract class BaseGlobalPooling extends Layer {
     this.built = true;
   }
 
-  override call(inputs: Tensor, _options: CallOptions): Tensor {
+  override call(inputs: Tensor, { mask }: CallOptions): Tensor {
     const reductionIndices = int32Vector(this.rank === 1 ? [1] : [1, 2]);
+    if (this.mode === 'average' && this.rank === 1 && mask !== null && mask !== undefined) {
+      // Keras: the mean over the unmasked steps only.
+      const expanded = ExpandDims({
+        input: mask.dtype === 'bool' ? mask : Cast({ x: mask, DstT: 'bool' }),
+        dim: constantTensor(2, 'int32'),
+      });
+      const kept = SelectV2({ condition: expanded, t: inputs, e: constantTensor(0, inputs.dtype) });
+      const weights = Cast({ x: expanded, DstT: inputs.dtype });
+      return RealDiv({
+        x: Sum({ input: kept, reductionIndices, keepDims: this.keepdims }),
+        y: Sum({ input: weights, reductionIndices, keepDims: this.keepdims }),
+      });
+    }
     const args = { input: inputs, reductionIndices, keepDims: this.keepdims };
     return this.mode === 'max' ? Max(args) : Mean(args);
   }

@@ -51,3 +51,7 @@ export { Dot, dot, type DotOptions, type DotAxes } from './merging/dot';
 export { Permute, type PermuteOptions } from './permute';
 export { RepeatVector, type RepeatVectorOptions } from './repeat_vector';
 export type { ListCallOptions, LayerInputs, LayerMask, LayerShape } from './layer';
+export { EinsumDense, type EinsumDenseOptions } from './einsum_dense';
+export { MultiHeadAttention, type MultiHeadAttentionOptions, type MultiHeadAttentionCallOptions } from './multi_head_attention';
+export { Attention, type AttentionOptions, type AttentionCallOptions, type ScoreMode } from './attention';
+export { AdditiveAttention, type AdditiveAttentionOptions } from './additive_attention';

@@ -167,7 +167,10 @@ export async function loadKerasFile(path: string, options: LoadModelOptions = {}
   return customObjectScope(options.customObjects ?? {}, () => {
     const model = deserializeLayer(serialized as never);
     if (!(model instanceof Model)) throw new TypeError(`'${path}' holds a ${model.constructor.name}, not a model`);
-    if ((options.compile ?? true) && compileConfig !== undefined && compileConfig !== null) compileFromConfig(model, compileConfig);
+    // Keras' `if compile_config:` (an uncompiled Python model saves `{}`).
+    const compiled =
+      compileConfig !== undefined && compileConfig !== null && !(isPlainObject(compileConfig) && Object.keys(compileConfig).length === 0);
+    if ((options.compile ?? true) && compiled) compileFromConfig(model, compileConfig);
     loadWeightsFromStore(model, store, path);
     return model;
   });
