@@ -10,7 +10,7 @@ import { checkOptions } from '../../utils/argument_validation';
 import { PositionalArgs, positionalOptions } from '../utils/argument_validation';
 import { andMasks, causalMask, dimOf, expandDims, toBool } from './attention_masks';
 import { seededDropout } from './dropout';
-import { KerasTensor } from './keras_tensor';
+import { KerasTensor, Node } from './keras_tensor';
 import { CallOptions, getKerasMask, Layer, LayerOptions } from './layer';
 import { SeedGenerator } from './seed_generator';
 
@@ -112,25 +112,34 @@ export class Attention extends Layer {
    * Python's `attention([query, value, key], ...)`: `apply([query, value])` or `apply([query, value, key], {mask, ...})`.
    * With returnAttentionScores, [output, scores].
    */
-  override apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
+  override apply(
+    inputs: readonly KerasTensor[],
+    options: AttentionCallOptions & { returnAttentionScores: true },
+  ): [KerasTensor, KerasTensor];
+  override apply(inputs: readonly KerasTensor[], options?: AttentionCallOptions): KerasTensor;
   override apply(
     inputs: readonly (TensorLike | KerasTensor)[],
     options: AttentionCallOptions & { returnAttentionScores: true },
   ): [Tensor, Tensor];
   override apply(inputs: readonly (TensorLike | KerasTensor)[] | TensorLike, options?: AttentionCallOptions): Tensor;
+  /** Layer's one-input form: Keras' call needs a list, so this throws. */
+  override apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
   override apply(
     inputs: readonly (TensorLike | KerasTensor)[] | TensorLike | KerasTensor,
     options: AttentionCallOptions = {},
-  ): Tensor | KerasTensor | [Tensor, Tensor] {
+  ): Tensor | KerasTensor | [Tensor, Tensor] | [KerasTensor, KerasTensor] {
     this.checkNotDisposed();
-    this.validateInputs(inputs, () => (inputs instanceof Tensor ? formatShape(inputs.shape) : String(inputs)));
+    this.validateInputs(inputs, () =>
+      inputs instanceof Tensor || inputs instanceof KerasTensor ? formatShape(inputs.shape) : String(inputs),
+    );
     checkOptions(`${this.constructor.name}.apply`, options, CALL_OPTIONS);
     const list = inputs as readonly (TensorLike | KerasTensor)[];
-    if (list.some((t) => t instanceof KerasTensor)) {
-      throw new Error(
-        `Layer '${this.name}' (${this.constructor.name}) was called on KerasTensors: functional use of this layer needs multi-input nodes, ` +
-          'which tf-napi does not have yet. Call it on tensors (eagerly, inside tf.function, or in a subclassed Model).',
-      );
+    const symbolic = list.filter((t) => t instanceof KerasTensor);
+    if (symbolic.length > 0) {
+      if (symbolic.length !== list.length) {
+        throw new TypeError(`Layer '${this.name}' was called on a list mixing KerasTensors and tensors; pass only one kind.`);
+      }
+      return this.applyScoresSymbolic(symbolic as KerasTensor[], options);
     }
     const [q, v, k] = list.map((t) => this.toInputTensor(t as TensorLike));
     const mask = (options.mask ?? null) as readonly (Tensor | null)[] | null;
@@ -153,10 +162,32 @@ export class Attention extends Layer {
       ...(options.training === undefined ? {} : { training: options.training }),
     };
     this.lastScores = null;
-    const output = this.applyToTensor(q, state);
+    const output = this.applyToTensor(q, state) as Tensor;
     const scores = this.lastScores as unknown as Tensor;
     this.lastScores = null;
     return state.returnAttentionScores ? [output, scores] : output;
+  }
+
+  /** A functional node over the list (Keras' `args: [[q, v, k]]`), with the output (and scores) shapes. */
+  private applyScoresSymbolic(inputs: KerasTensor[], options: AttentionCallOptions): KerasTensor | [KerasTensor, KerasTensor] {
+    if (options.mask !== undefined && options.mask !== null) {
+      throw new TypeError(
+        `${this.constructor.name} '${this.name}': \`mask\` is not supported in a functional call yet (the inputs' own masks are); call the layer on tensors to pass it.`,
+      );
+    }
+    const shapes = inputs.map((t) => t.shape);
+    if (!this.built) this.build(shapes);
+    const returnScores = options.returnAttentionScores ?? false;
+    const [query, value] = shapes;
+    const key = shapes[2] ?? value;
+    const specs = [{ shape: this.computeOutputShape(shapes), dtype: this.dtype }];
+    if (returnScores) specs.push({ shape: [...query.slice(0, -1), key[key.length - 2]], dtype: this.dtype });
+    const callOptions: Record<string, unknown> = {};
+    for (const name of ['returnAttentionScores', 'useCausalMask', 'training'] as const)
+      if (options[name] !== undefined) callOptions[name] = options[name];
+    const node = new Node(this, inputs, specs, callOptions as CallOptions, undefined, true);
+    this.inboundNodes.push(node);
+    return returnScores ? [node.outputs[0], node.outputs[1]] : node.outputs[0];
   }
 
   /** Keras' _calculate_scores: [B, Tq, Tv]. */

@@ -57,6 +57,11 @@ export class Node {
     /** The layer was called on a list (`layer([a, b])`): call() gets `inputs` as a list. */
     readonly listInput = false,
     /**
+     * The inputs were separate positional arguments (MultiHeadAttention's query, value, key): run
+     * as a list, saved as Keras' `args: [q, v, k]` rather than one list argument.
+     */
+    readonly positionalArgs = false,
+    /**
      * The last `count` inputs were a keyword argument of tensors (an RNN's `initial_state`): the
      * call gets them as the option `key`, and Keras' config lists them under `kwargs[name]`.
      */

@@ -7,6 +7,7 @@ import { formatShape } from '../../ops/convert';
 import { Einsum, Mul, SelectV2, Softmax } from '../../ops/generated';
 import { constantTensor } from '../../ops/run_op';
 import { Shape, Tensor, TensorLike } from '../../tensor';
+import { Variable } from '../../variable';
 import { get as getConstraint, Constraint, ConstraintIdentifier, serialize as serializeConstraint } from '../constraints';
 import {
   deserialize as deserializeInitializer,
@@ -22,8 +23,8 @@ import { isOptionsObject, PositionalArgs, positionalOptions } from '../utils/arg
 import { andMasks, causalMask, dimOf, expandDims, maskedSoftmax, slidingWindowMask, toBool } from './attention_masks';
 import { Dropout } from './dropout';
 import { EinsumDense } from './einsum_dense';
-import { KerasTensor } from './keras_tensor';
-import { CallOptions, getKerasMask, Layer, LayerOptions, setKerasMask } from './layer';
+import { KerasTensor, Node } from './keras_tensor';
+import { CallOptions, getKerasMask, isInputList, isShapeList, Layer, LayerOptions, ListCallOptions, setKerasMask } from './layer';
 
 export interface MultiHeadAttentionOptions extends LayerOptions {
   numHeads: number;
@@ -142,6 +143,8 @@ function positiveInteger(name: string, value: unknown, orNull = false): void {
 const sameDims = (a: Shape, b: Shape) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export class MultiHeadAttention extends Layer {
+  /** Keras calls it on separate positional tensors (query, value, key), which a functional config records as such. */
+  static readonly positionalInputs = true;
   static override readonly positional: readonly string[] = POSITIONAL;
   static override readonly optionKeys: readonly string[] = [
     ...Layer.optionKeys,
@@ -319,6 +322,19 @@ export class MultiHeadAttention extends Layer {
    * or `mha.apply(query, value, {key, attentionMask, ...})`. With returnAttentionScores, [output, scores].
    */
   override apply(inputs: KerasTensor, options?: CallOptions): KerasTensor;
+  override apply(
+    query: KerasTensor,
+    value: KerasTensor,
+    key: KerasTensor | null | undefined,
+    options: ScoresWanted,
+  ): [KerasTensor, KerasTensor];
+  override apply(query: KerasTensor, value: KerasTensor, options: ScoresWanted): [KerasTensor, KerasTensor];
+  override apply(
+    query: KerasTensor,
+    value: KerasTensor,
+    key?: KerasTensor | MultiHeadAttentionCallOptions | null,
+    options?: MultiHeadAttentionCallOptions,
+  ): KerasTensor;
   override apply(query: TensorLike, value: TensorLike, key: TensorLike | null | undefined, options: ScoresWanted): [Tensor, Tensor];
   override apply(query: TensorLike, value: TensorLike, options: ScoresWanted): [Tensor, Tensor];
   override apply(
@@ -327,15 +343,23 @@ export class MultiHeadAttention extends Layer {
     key?: TensorLike | MultiHeadAttentionCallOptions | null,
     options?: MultiHeadAttentionCallOptions,
   ): Tensor;
+  /** The functional graph's form: the positional arguments as one list, `[query, value, key?]`. */
+  override apply(inputs: readonly KerasTensor[], options?: ListCallOptions): KerasTensor;
+  override apply(inputs: readonly (Tensor | Variable)[], options?: ListCallOptions): Tensor;
   /** Layer's one-input form: Keras' call needs `value` too, so this throws unless given. */
   override apply(inputs: TensorLike, options?: CallOptions): Tensor;
   override apply(
-    query: TensorLike | KerasTensor,
-    value?: TensorLike | KerasTensor | CallOptions,
+    query: TensorLike | KerasTensor | readonly (TensorLike | KerasTensor)[],
+    value?: TensorLike | KerasTensor | CallOptions | ListCallOptions,
     key?: TensorLike | KerasTensor | MultiHeadAttentionCallOptions | null,
     options?: MultiHeadAttentionCallOptions,
-  ): Tensor | KerasTensor | [Tensor, Tensor] {
+  ): Tensor | KerasTensor | [Tensor, Tensor] | [KerasTensor, KerasTensor] {
     this.checkNotDisposed();
+    if (isInputList(query)) {
+      // [query, value, key?] with the options second (how the functional graph replays a node).
+      const [q, v, k] = query as readonly (TensorLike | KerasTensor)[];
+      return this.apply(q as never, v as never, (k ?? null) as never, (value ?? {}) as never);
+    }
     let opts: MultiHeadAttentionCallOptions;
     if (isOptionsObject(key) && options === undefined) {
       opts = key as MultiHeadAttentionCallOptions;
@@ -351,11 +375,13 @@ export class MultiHeadAttention extends Layer {
     if (value === undefined || isOptionsObject(value)) {
       throw new TypeError("MultiHeadAttention.apply() missing 1 required positional argument: 'value'");
     }
-    if ([query, value, key].some((t) => t instanceof KerasTensor)) {
-      throw new Error(
-        `Layer '${this.name}' (${this.constructor.name}) was called on KerasTensors: functional use of this layer needs multi-input nodes, ` +
-          'which tf-napi does not have yet. Call it on tensors (eagerly, inside tf.function, or in a subclassed Model).',
-      );
+    const tensors = [query, value, key].filter((t) => t !== undefined && t !== null);
+    const symbolic = tensors.filter((t) => t instanceof KerasTensor);
+    if (symbolic.length > 0) {
+      if (symbolic.length !== tensors.length) {
+        throw new TypeError(`Layer '${this.name}' was called on a mix of KerasTensors and tensors; pass only one kind.`);
+      }
+      return this.applyAttentionSymbolic(symbolic as KerasTensor[], opts);
     }
     const q = this.toInputTensor(query as TensorLike);
     const v = this.toInputTensor(value as TensorLike);
@@ -376,10 +402,41 @@ export class MultiHeadAttention extends Layer {
     // Keras deletes the inputs' masks (handled here): a later layer given the same tensors sees none.
     for (const t of [q, v, k]) if (t !== null) setKerasMask(t, null);
     this.lastScores = null;
-    const output = this.applyToTensor(q, state);
+    const output = this.applyToTensor(q, state) as Tensor;
     const scores = this.lastScores;
     this.lastScores = null;
     return state.returnAttentionScores ? [output, scores as unknown as Tensor] : output;
+  }
+
+  /** A functional node over [query, value, key?] (Keras' `args: [q, v, k]`), with the output (and scores) shapes. */
+  private applyAttentionSymbolic(inputs: KerasTensor[], opts: MultiHeadAttentionCallOptions): KerasTensor | [KerasTensor, KerasTensor] {
+    for (const name of ['attentionMask', 'queryMask', 'valueMask', 'keyMask'] as const) {
+      if (opts[name] !== undefined && opts[name] !== null) {
+        throw new TypeError(
+          `MultiHeadAttention '${this.name}': \`${name}\` is not supported in a functional call yet (the inputs' own masks are); call the layer on tensors to pass it.`,
+        );
+      }
+    }
+    const [q, v, k] = inputs.map((t) => t.shape);
+    if (!this.built) this.build(q, v, k ?? null);
+    const outputShape = this.computeOutputShape(q, v, k ?? null);
+    const returnScores = opts.returnAttentionScores ?? false;
+    const specs = [{ shape: outputShape, dtype: this.dtype }];
+    if (returnScores) specs.push({ shape: this.scoresShape(q, k ?? v), dtype: this.dtype });
+    const callOptions: Record<string, unknown> = {};
+    for (const name of ['returnAttentionScores', 'useCausalMask', 'training'] as const)
+      if (opts[name] !== undefined) callOptions[name] = opts[name];
+    const node = new Node(this, inputs, specs, callOptions as CallOptions, undefined, true, true);
+    this.inboundNodes.push(node);
+    return returnScores ? [node.outputs[0], node.outputs[1]] : node.outputs[0];
+  }
+
+  /** The scores' shape: the dot-product equation's output letters, sized from the projected query and key. */
+  private scoresShape(queryShape: Shape, keyShape: Shape): Shape {
+    const [source, target, product] = this.dotProductEquation.split(/,|->/);
+    const key = [...keyShape.slice(0, -1), this.numHeads, this.keyDim];
+    const query = [...queryShape.slice(0, -1), this.numHeads, this.keyDim];
+    return [...product].map((c) => (target.includes(c) ? query[target.indexOf(c)] : key[source.indexOf(c)]));
   }
 
   private toMask(mask: TensorLike): Tensor {
@@ -452,7 +509,10 @@ export class MultiHeadAttention extends Layer {
   }
 
   /** Keras' compute_output_shape(query_shape, value_shape, key_shape); value defaults to the query (self-attention). */
-  override computeOutputShape(queryShape: Shape, valueShape: Shape = queryShape, keyShape?: Shape | null): Shape {
+  override computeOutputShape(queryShape: Shape | Shape[], valueShape?: Shape, keyShape?: Shape | null): Shape {
+    // The functional graph passes its node's shapes as one list.
+    if (isShapeList(queryShape)) return this.computeOutputShape(queryShape[0], queryShape[1], queryShape[2] ?? null);
+    valueShape ??= queryShape;
     const key = keyShape ?? valueShape;
     if (!sameDims(valueShape.slice(1, -1), key.slice(1, -1))) {
       throw new RangeError(

@@ -11,7 +11,18 @@ import type { IOStructure, Nest } from './io_structure';
 
 type History = [string, number, number];
 
-const kwargsOf = (options: CallOptions): Record<string, unknown> => (options.training === undefined ? {} : { training: options.training });
+const toSnake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const toCamel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** A node's call options as Keras' kwargs (`training`, `use_causal_mask`, ...): the plain values, snake_cased. */
+function kwargsOf(options: CallOptions): Record<string, unknown> {
+  const kwargs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (key !== 'mask' && (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string'))
+      kwargs[toSnake(key)] = value;
+  }
+  return kwargs;
+}
 
 /** The config of a model over `graph`. */
 export function functionalConfig(
@@ -44,7 +55,7 @@ export function functionalConfig(
           ...(kwarg === null ? {} : { [kwarg.name]: refs.slice(refs.length - kwarg.count) }),
         };
         // Keras records a call on a list as one argument, the list.
-        return { args: node.listInput ? [args] : args, kwargs };
+        return { args: node.listInput && !node.positionalArgs ? [args] : args, kwargs };
       }),
   }));
   // Keras: one reference, a list, or a dict by key, as the model's inputs/outputs were given.
@@ -122,21 +133,36 @@ export function functionalFromConfig(config: Record<string, unknown>): { inputs:
         // Keras' call on a list: one argument that is the list of tensors.
         const list = node.args.length === 1 && Array.isArray(node.args[0]);
         const refs = list ? (node.args[0] as unknown[]).map(refOf) : node.args.map(refOf);
+        const kwargs = isPlainObject(node.kwargs) ? { ...node.kwargs } : {};
+        // A tensor given by keyword (MultiHeadAttention's `key=`) is its next positional argument.
+        if (isPlainObject(kwargs.key) && kwargs.key.class_name === '__keras_tensor__' && !list && refs.length === 2) {
+          refs.push(refOf(kwargs.key));
+          delete kwargs.key;
+        }
         const inputs = refs.map(tensorAt);
-        const kwargs = isPlainObject(node.kwargs) ? node.kwargs : {};
         // Keras' initial_state of a recurrent layer: KerasTensors passed by keyword.
         const stateRefs = Array.isArray(kwargs.initial_state) ? kwargs.initial_state.map(refOf) : [];
         const states = stateRefs.map(tensorAt);
         if (inputs.some((t) => t === undefined) || states.some((t) => t === undefined)) break;
-        if (!list && inputs.length !== 1)
+        const positional = !list && inputs.length > 1;
+        if (positional && !(item.layer.constructor as { positionalInputs?: boolean }).positionalInputs) {
           throw badConfig(
             `layer '${item.layer.name}' is called on ${inputs.length} separate tensor arguments; only one, or one list, is supported`,
           );
-        const options: CallOptions & { initialState?: KerasTensor[] } =
-          typeof kwargs.training === 'boolean' ? { training: kwargs.training } : {};
-        if (states.length > 0) options.initialState = states as KerasTensor[];
+        }
+        const options: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(kwargs)) {
+          if (key === 'initial_state' && states.length > 0) continue;
+          if (isPlainObject(value) && value.class_name === '__keras_tensor__') {
+            throw badConfig(`layer '${item.layer.name}': the tensor argument \`${key}\` is not supported in a functional call yet`);
+          }
+          options[toCamel(key)] = value;
+        }
+        if (states.length > 0) options.initialState = states;
         const result = (
-          list ? item.layer.apply(inputs as KerasTensor[], options as ListCallOptions) : item.layer.apply(inputs[0] as KerasTensor, options)
+          list || positional
+            ? item.layer.apply(inputs as KerasTensor[], options as ListCallOptions)
+            : item.layer.apply(inputs[0] as KerasTensor, options as CallOptions)
         ) as KerasTensor | KerasTensor[];
         made.get(item.name)?.push(Array.isArray(result) ? result : [result]);
         item.nodes.shift();

@@ -385,6 +385,7 @@ export function applyRecurrent(
       callOptions,
       undefined,
       false,
+      false,
       kwarg,
     );
     layer.inboundNodes.push(node);
