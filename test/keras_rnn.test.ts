@@ -316,9 +316,10 @@ test('a functional encoder-decoder: the decoder LSTM starts from the encoder sta
   // Keras' config: the states are the decoder call's `initial_state` keyword; a .keras round trip.
   const config = model.getConfig() as { layers: { name: string; inbound_nodes: { args: unknown[]; kwargs: Record<string, unknown> }[] }[] };
   const node = config.layers.find((l) => l.name === 'decoder')?.inbound_nodes[0];
-  assert.equal(node?.args.length, 1);
+  assert.ok(node !== undefined);
+  assert.equal(node.args.length, 1);
   assert.deepEqual(
-    (node?.kwargs.initial_state as { config: { keras_history: unknown } }[]).map((r) => r.config.keras_history),
+    (node.kwargs.initial_state as { config: { keras_history: unknown } }[]).map((r) => r.config.keras_history),
     [
       ['encoder', 0, 1],
       ['encoder', 0, 2],
