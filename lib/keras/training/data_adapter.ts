@@ -38,6 +38,8 @@ export interface Batch {
   /** Every target, in the model's flat output order. */
   ys?: Tensor[];
   sampleWeight?: Tensor;
+  /** One sample-weight tensor per output (a model with several outputs given weights by output). */
+  sampleWeights?: Tensor[];
   /** Frees the tensors made for this batch (not ones a dataset handed over). */
   dispose(): void;
 }
@@ -191,7 +193,8 @@ export class ArraySource implements DataSource {
     x: HostArray | HostArray[],
     y: HostArray | HostArray[] | undefined,
     readonly batchSize: number,
-    readonly sampleWeight?: HostArray,
+    /** One weight per sample, or (a list) one such array per output. */
+    readonly sampleWeight?: HostArray | HostArray[],
     /** Under a distribution strategy: this worker's part of each global batch. */
     readonly shard?: { index: number; count: number },
   ) {
@@ -216,7 +219,8 @@ export class ArraySource implements DataSource {
 
   /** The first `fraction` of the samples for training, the rest for validation (Keras' train_validation_split on every array). */
   split(validationSplit: number, validationBatchSize: number): [ArraySource, ArraySource] {
-    const parts = [...this.xs, ...(this.ys ?? []), ...(this.sampleWeight ? [this.sampleWeight] : [])].map((a) =>
+    const weights = this.sampleWeight === undefined ? [] : Array.isArray(this.sampleWeight) ? this.sampleWeight : [this.sampleWeight];
+    const parts = [...this.xs, ...(this.ys ?? []), ...weights].map((a) =>
       splitForValidation(a, undefined, validationSplit).map(([t]) => t),
     );
     const nx = this.xs.length;
@@ -226,7 +230,11 @@ export class ArraySource implements DataSource {
         parts.slice(0, nx).map((p) => p[k]),
         this.ys === undefined ? undefined : parts.slice(nx, nx + ny).map((p) => p[k]),
         batchSize,
-        this.sampleWeight ? parts[nx + ny][k] : undefined,
+        this.sampleWeight === undefined
+          ? undefined
+          : Array.isArray(this.sampleWeight)
+            ? parts.slice(nx + ny).map((p) => p[k])
+            : parts[nx + ny][k],
       );
     return [make(0, this.batchSize), make(1, validationBatchSize)];
   }
@@ -246,8 +254,12 @@ export class ArraySource implements DataSource {
       }
       const xs = this.xs.map((a) => this.batch(a, start, end, order));
       const ys = this.ys?.map((a) => this.batch(a, start, end, order));
-      const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);
-      yield ownedBatch(xs, ys, sw, [...xs, ...(ys ?? []), ...(sw ? [sw] : [])]);
+      const perOutput = Array.isArray(this.sampleWeight) ? this.sampleWeight.map((a) => this.batch(a, start, end, order)) : undefined;
+      const sw =
+        this.sampleWeight !== undefined && !Array.isArray(this.sampleWeight) ? this.batch(this.sampleWeight, start, end, order) : undefined;
+      const batch = ownedBatch(xs, ys, sw, [...xs, ...(ys ?? []), ...(sw ? [sw] : []), ...(perOutput ?? [])]);
+      if (perOutput !== undefined) batch.sampleWeights = perOutput;
+      yield batch;
     }
   }
 
