@@ -5,7 +5,7 @@
 import { context, HostInput, newTrace, RunHooks, Trace } from './context';
 import { DType, dtypeToEnum } from './dtypes';
 import { HostValue, inferDType } from './host_data';
-import { NativeCallable, NativeOutput, NativeTensor } from './native';
+import { NativeCallable, NativeOperation, NativeOutput, NativeTensor } from './native';
 import { pruneGraphDef } from './proto';
 import { addTraceOperation, lastStatefulOp, symbolicOutput } from './ops/run_op';
 import { hostTensor } from './raw/host_tensor';
@@ -59,6 +59,11 @@ type Rebuild<R> = R;
 class ConcreteFunction {
   /** Undefined when the trace has nothing to fetch or run (TF refuses such a run). */
   private readonly callable?: NativeCallable;
+  /** The same run fetching nothing (made on first use); null when it would run nothing. */
+  private effectsCallable?: NativeCallable | null;
+  /** The ops the effects-only run runs: the stateful ops, less the trailing reads only results need. */
+  private readonly effectTargets: NativeOperation[];
+  private readonly runFeeds: NativeOutput[];
   private readonly capturedValues: NativeTensor[];
   private readonly template: Structure;
   private readonly hostInputs: HostInput[];
@@ -121,13 +126,25 @@ class ConcreteFunction {
       statefulOps: trace.statefulOps.map((op) => op.type),
     };
     this.graphOps = graph.numOperations - opsBefore;
+    this.runFeeds = [...placeholders, ...captures.map(([, output]) => output), ...this.hostInputs.map((h) => h.output)];
+    // Stateful ops run in program order (each has the one before as a control input), so reads at
+    // the end (a step's metric results) only serve the fetches: without fetches they need not run.
+    let last = trace.statefulOps.length;
+    while (last > 0 && trace.statefulOps[last - 1].type === 'ReadVariableOp') last -= 1;
+    this.effectTargets = trace.statefulOps.slice(0, last);
     if (fetches.length === 0 && trace.statefulOps.length === 0) return;
-    this.callable = this.generation.session.makeCallable(
-      [...placeholders, ...captures.map(([, output]) => output), ...this.hostInputs.map((h) => h.output)],
-      fetches,
-      trace.statefulOps,
-      { runInCallerThread: true },
-    );
+    this.callable = this.generation.session.makeCallable(this.runFeeds, fetches, trace.statefulOps, { runInCallerThread: true });
+  }
+
+  /** The run without fetches, or null when it would run nothing. */
+  private effects(): NativeCallable | null {
+    if (this.effectsCallable === undefined) {
+      this.effectsCallable =
+        this.effectTargets.length === 0
+          ? null
+          : this.generation.session.makeCallable(this.runFeeds, [], this.effectTargets, { runInCallerThread: true });
+    }
+    return this.effectsCallable;
   }
 
   /** The run's feeds; `lend` (sync runs only) feeds host-backed arguments as they are, without a new reference. */
@@ -183,42 +200,45 @@ class ConcreteFunction {
   }
 
   /** After a run: feeds freed, host feeds committed (aborted when the run failed), results wrapped. */
-  private complete(owned: NativeTensor[], outputs?: NativeTensor[]): Structure {
+  private complete(owned: NativeTensor[], outputs?: NativeTensor[], results = true): Structure {
     for (const t of owned) t.dispose();
     if (outputs === undefined) {
       this.abort();
       return undefined;
     }
     this.commit();
-    return this.results(outputs);
+    return results ? this.results(outputs) : undefined;
   }
 
-  call(args: readonly TensorLike[]): Structure {
+  /** One run; `results` false runs it for its effects only (nothing fetched, no results made). */
+  call(args: readonly TensorLike[], results = true): Structure {
+    const callable = results ? this.callable : this.effects();
     const { natives, owned } = this.feeds(args, true);
     let outputs: NativeTensor[];
     try {
-      outputs = this.callable ? this.callable.run(natives) : [];
+      outputs = callable ? callable.run(natives) : [];
     } catch (e) {
       this.complete(owned);
       throw e;
     }
-    return this.complete(owned, outputs);
+    return results ? this.complete(owned, outputs) : void this.complete(owned, outputs, false);
   }
 
-  async callAsync(args: readonly TensorLike[]): Promise<Structure> {
+  async callAsync(args: readonly TensorLike[], results = true): Promise<Structure> {
+    const callable = results ? this.callable : this.effects();
     const { natives, owned } = this.feeds(args, false);
     exitListenerLast();
     let outputs: NativeTensor[];
     this.generation.beginRun();
     try {
-      outputs = this.callable ? await this.callable.runAsync(natives) : [];
+      outputs = callable ? await callable.runAsync(natives) : [];
     } catch (e) {
       this.complete(owned);
       throw e;
     } finally {
       this.generation.endRun();
     }
-    return this.complete(owned, outputs);
+    return results ? this.complete(owned, outputs) : void this.complete(owned, outputs, false);
   }
 }
 
@@ -258,6 +278,13 @@ export interface TracedFunction<A extends TensorLike[], R extends Structure> {
   (...args: A): Rebuild<R>;
   /** The same call on a pool thread: the event loop stays free while TF runs the graph. */
   callAsync(...args: A): Promise<Rebuild<R>>;
+  /**
+   * The same one session run for its effects only: nothing is fetched, and the reads at the end of
+   * the function that only its results need (a train step's metric results) do not run.
+   */
+  callForEffects(...args: A): void;
+  /** callForEffects on a pool thread. */
+  callForEffectsAsync(...args: A): Promise<void>;
   /** How many graphs have been traced (one per distinct input signature). */
   readonly tracingCount: number;
   /**
@@ -455,6 +482,13 @@ export function tfFunction<A extends TensorLike[], R extends Structure>(
     } catch (e) {
       return Promise.reject(e);
     }
+  };
+  traced.callForEffects = (...args: A) => {
+    if (context.trace) throw new TypeError('callForEffects() runs a traced function: call it eagerly');
+    cache.concreteFor(args).call(args, false);
+  };
+  traced.callForEffectsAsync = async (...args: A) => {
+    await cache.concreteFor(args).callAsync(args, false);
   };
   Object.defineProperty(traced, 'tracingCount', { get: () => cache.size });
   traced.dispose = () => cache.dispose();

@@ -35,6 +35,13 @@ interface GraphState {
   assignCallables: Map<AssignKind, NativeCallable>;
 }
 
+/**
+ * Eager reads and assigns run on the calling thread: one op, where handing the run to TF's inter-op
+ * pool and waiting for it costs far more (~1 ms on a loaded 2-core VM, e.g. fit's per-epoch read of
+ * the learning rate).
+ */
+const IN_CALLER_THREAD = { runInCallerThread: true } as const;
+
 /** Ops a variable adds: handle, read, value feed and up to three assigns. */
 const VARIABLE_OPS = 6;
 
@@ -157,7 +164,7 @@ export class Variable implements GraphOwner {
     const state = this.state();
     let callable = state.assignCallables.get(kind);
     if (!callable) {
-      callable = runtime.session.makeCallable([state.valueFeed], [], [this.assignOp(state, kind)]);
+      callable = runtime.session.makeCallable([state.valueFeed], [], [this.assignOp(state, kind)], IN_CALLER_THREAD);
       state.assignCallables.set(kind, callable);
     }
     return callable;
@@ -215,7 +222,7 @@ export class Variable implements GraphOwner {
       trace.variableReads.set(this.handleOp.name, reads);
       return Tensor.symbolic(output);
     }
-    state.readCallable ??= runtime.session.makeCallable([], [state.read]);
+    state.readCallable ??= runtime.session.makeCallable([], [state.read], [], IN_CALLER_THREAD);
     const [native] = state.readCallable.run([]);
     const value = Tensor.fromNative(native);
     for (const tape of context.tapes) tape.recordRead(this.opName, value);

@@ -274,3 +274,22 @@ test('a variable counts the writes made through it, eager and traced, failed run
   v.numpy();
   assert.equal(v.writeCount, start + 4, 'reads do not count');
 });
+
+test('callForEffects: the same one run without fetches; the reads at the end that only the results need do not run', async () => {
+  const v = new tf.Variable(0, { dtype: 'float32' });
+  const read = new tf.Variable(1, { dtype: 'float32' });
+  const step = tf.function((x: tf.Tensor) => {
+    v.assignAdd(x);
+    // Read last: only the result needs it. Disposed first, a run that still read it would fail.
+    return tf.add(v.value(), read.value());
+  });
+  assert.equal((step(tf.scalar(1)) as tf.Tensor).numpy(), 2);
+  read.dispose();
+  const runs = tf.raw.sessionRunCount();
+  assert.equal(step.callForEffects(tf.scalar(2)), undefined);
+  await step.callForEffectsAsync(tf.scalar(3));
+  assert.equal(tf.raw.sessionRunCount() - runs, 2);
+  assert.equal(step.tracingCount, 1, 'the same trace serves both kinds of run');
+  assert.equal(v.numpy(), 6);
+  assert.throws(() => step(tf.scalar(1)), /disposed|not found|uninitialized|Could not find/i);
+});

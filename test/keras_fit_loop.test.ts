@@ -8,6 +8,7 @@ import { Batch, DataSource } from '../lib/keras/training/data_adapter';
 import { runBatches, StepPacer } from '../lib/keras/training/loop';
 import { runtime } from '../lib/runtime';
 import { fitFixture, modelFor, targets } from './helpers/keras_fit_fixture';
+import { ProgbarLogger } from '../lib/keras/callbacks/progbar_logger';
 
 const { Sequential, Input, layers, callbacks } = tf.keras;
 const { Dense } = layers;
@@ -141,4 +142,66 @@ test('fit traces its first batch size with static shapes and any other size once
   );
   await model.fit(tf.ones([6, 3]), tf.zeros([6, 1]), { batchSize: 5, epochs: 1, verbose: 0 });
   assert.equal(stepInputs().length, 2, 'later sizes reuse the relaxed step');
+});
+
+test("steps whose logs nobody reads fetch nothing; logs read later are the values the step's own fetch gives", async () => {
+  const c = fitFixture.cases[0];
+  const options = { batchSize: 16, shuffle: false, verbose: 0, epochs: 2 } as const;
+  // A callback that gets every batch's values: each step fetches its logs.
+  const fetched: number[] = [];
+  class Every extends callbacks.Callback {
+    override onTrainBatchEnd(_batch: number, logs?: tf.keras.callbacks.Logs): void {
+      fetched.push(logs?.loss as number);
+    }
+  }
+  const a = modelFor(c);
+  const historyA = await a.fit(c.x, targets(c), { ...options, callbacks: [new Every()] });
+  // The progress bar reads lazily: these steps (all but each epoch's last) run for their effects
+  // only, and reading a step's values is one run of the metrics' results.
+  const deferred: number[] = [];
+  class Lazy extends ProgbarLogger {
+    override onTrainBatchEnd(_batch: number, logs?: tf.keras.callbacks.Logs): void {
+      deferred.push(logs?.loss as number);
+    }
+  }
+  const b = modelFor(c);
+  const historyB = await b.fit(c.x, targets(c), { ...options, callbacks: [new Lazy()] });
+  assert.deepEqual(deferred, fetched);
+  assert.deepEqual(historyB.history, historyA.history);
+  const runs = tf.raw.sessionRunCount();
+  await b.fit(c.x, targets(c), { ...options, epochs: 1, callbacks: [new Lazy()] });
+  // A metric reset, 4 steps, a learning-rate read, and a run of the metrics' results for each of the
+  // 3 steps before the last that ran on the main thread (all, unless the machine stalled one for 10 ms).
+  const extra = tf.raw.sessionRunCount() - runs - (1 + 4 + 1);
+  assert.ok(extra >= 0 && extra <= 3, `${extra} runs of the results`);
+  // Nothing reads the batches' values: the epoch's last step alone fetches them.
+  const plain = modelFor(c);
+  assert.deepEqual((await plain.fit(c.x, targets(c), options)).history, historyA.history);
+  assert.deepEqual(
+    plain.getWeights().map((w) => w.dataSync()),
+    a.getWeights().map((w) => w.dataSync()),
+  );
+});
+
+test("unshuffled batches are made once per fit and fed again each epoch; fit's end frees them", async () => {
+  const c = fitFixture.cases[0];
+  const model = modelFor(c);
+  const options = { batchSize: 16, verbose: 0 } as const;
+  await model.fit(c.x, targets(c), { ...options, epochs: 1, shuffle: false });
+  const live: number[] = [];
+  class Count extends callbacks.Callback {
+    override onEpochBegin(): void {
+      live.push(tf.raw.liveTensorCount());
+    }
+  }
+  const before = tf.raw.liveTensorCount();
+  await model.fit(c.x, targets(c), { ...options, epochs: 3, shuffle: false, callbacks: [new Count()] });
+  // 4 batches of x and y kept after the first epoch, the same ones after the second.
+  assert.deepEqual([live[1] - live[0], live[2] - live[1]], [8, 0]);
+  assert.equal(tf.raw.liveTensorCount(), before);
+  // Shuffled, each batch is new and freed after its step.
+  live.length = 0;
+  await model.fit(c.x, targets(c), { ...options, epochs: 3, shuffle: true, callbacks: [new Count()] });
+  assert.deepEqual([live[1] - live[0], live[2] - live[1]], [0, 0]);
+  assert.equal(tf.raw.liveTensorCount(), before);
 });

@@ -353,3 +353,25 @@ test('validationSplit and validationData with lists: val_ logs per output; one w
     message: '`classWeight` is only supported for Models with a single output.',
   });
 });
+
+test('a dataset of [[xa, xb], [y1, y2], [sw1, sw2]] batches weighs each output like the arrays (Keras)', async () => {
+  const ref = fixture.runs.sample_weights;
+  const model = build(false);
+  model.setWeights(ref.weights as number[][]);
+  model.compile({ optimizer: new tf.keras.optimizers.SGD({ learningRate: 0.1 }), ...COMPILE.sample_weights });
+  const t = (v: number[] | number[][], s: number) => tf.constant(v.slice(s, s + 4) as number[], 'float32');
+  const batches = [0, 4, 8, 12].map((s) => [
+    [t(xA, s), t(xB, s)],
+    [t(y1, s), t(y2, s)],
+    [t(sw1, s), t(sw2, s)],
+  ]);
+  const dataset = {
+    *[Symbol.iterator]() {
+      yield* batches;
+    },
+  };
+  const history = await model.fit(dataset as never, { epochs: 3, verbose: 0 });
+  for (const key of ['loss', 'out1_loss', 'out2_loss', 'out1_mae', 'out2_mse']) {
+    assertClose(history.history[key] as number[], ref.history[key], `dataset ${key}`);
+  }
+});

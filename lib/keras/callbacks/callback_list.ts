@@ -73,6 +73,12 @@ export class CallbackList {
       );
   }
 
+  /** Whether a callback other than the progress bar (which reads only when it redraws) gets each train or test step's values. */
+  readsEveryBatchLogs(kind: 'train' | 'test'): boolean {
+    const callbacks = this.overriding.get(kind === 'train' ? 'onTrainBatchEnd' : 'onTestBatchEnd') as Callback[];
+    return callbacks.some((cb) => cb !== this.progbar);
+  }
+
   /** Tells every callback the steps per epoch (known after a dataset's first epoch). */
   setSteps(steps: number | null): void {
     for (const cb of this.callbacks) cb.params.steps = steps;
@@ -86,11 +92,12 @@ export class CallbackList {
     }
   }
 
-  private async batch(hook: BatchHook, batch: number, logs?: StepLogs): Promise<void> {
+  /** Nothing to await (undefined) when no callback overrides the hook: fit's steps then never wait on a promise. */
+  private batch(hook: BatchHook, batch: number, logs?: StepLogs): Promise<void> | undefined {
     const callbacks = this.overriding.get(hook) as Callback[];
-    if (callbacks.length === 0) return;
+    if (callbacks.length === 0) return undefined;
     // The progress bar reads values only when it redraws; other callbacks get plain numbers.
-    await this.each((cb) => cb[hook](batch, logs === undefined ? undefined : cb === this.progbar ? logs.lazy() : logs.read()), callbacks);
+    return this.each((cb) => cb[hook](batch, logs === undefined ? undefined : cb === this.progbar ? logs.lazy() : logs.read()), callbacks);
   }
 
   onTrainBegin(logs?: Logs): Promise<void> {
@@ -125,27 +132,27 @@ export class CallbackList {
     return this.each((cb) => cb.onPredictEnd());
   }
 
-  onTrainBatchBegin(batch: number): Promise<void> {
+  onTrainBatchBegin(batch: number): Promise<void> | undefined {
     return this.batch('onTrainBatchBegin', batch);
   }
 
-  onTrainBatchEnd(batch: number, logs: StepLogs): Promise<void> {
+  onTrainBatchEnd(batch: number, logs: StepLogs): Promise<void> | undefined {
     return this.batch('onTrainBatchEnd', batch, logs);
   }
 
-  onTestBatchBegin(batch: number): Promise<void> {
+  onTestBatchBegin(batch: number): Promise<void> | undefined {
     return this.batch('onTestBatchBegin', batch);
   }
 
-  onTestBatchEnd(batch: number, logs: StepLogs): Promise<void> {
+  onTestBatchEnd(batch: number, logs: StepLogs): Promise<void> | undefined {
     return this.batch('onTestBatchEnd', batch, logs);
   }
 
-  onPredictBatchBegin(batch: number): Promise<void> {
+  onPredictBatchBegin(batch: number): Promise<void> | undefined {
     return this.batch('onPredictBatchBegin', batch);
   }
 
-  onPredictBatchEnd(batch: number): Promise<void> {
+  onPredictBatchEnd(batch: number): Promise<void> | undefined {
     return this.batch('onPredictBatchEnd', batch);
   }
 }

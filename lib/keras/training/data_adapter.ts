@@ -13,6 +13,7 @@ import { hostTensor } from '../../raw/host_tensor';
 import { Tensor } from '../../tensor';
 import { pythonFloatRepr } from '../callbacks/python_float_repr';
 import { flattenData, IOStructure } from '../models/io_structure';
+import { isPlainObject } from '../utils/argument_validation';
 
 /** Samples as a tensor, nested arrays, a flat TypedArray (1-D) or a TypedArray with a shape. */
 export type ArrayData = Tensor | HostValue | HostArrayLike;
@@ -20,8 +21,11 @@ export type ArrayData = Tensor | HostValue | HostArrayLike;
 /** Data for a model: one array, or for several inputs (outputs) a list or a dict by name of them. */
 export type ModelData = ArrayData | readonly ArrayData[] | { readonly [name: string]: ArrayData };
 
-/** One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict); x and y lists or dicts for several inputs or outputs. */
-export type DatasetElement = readonly [ModelData, ModelData?, ArrayData?] | Tensor;
+/**
+ * One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict); x, y (and the
+ * sample weights, by output) lists or dicts for several inputs or outputs.
+ */
+export type DatasetElement = readonly [ModelData, ModelData?, ModelData?] | Tensor;
 
 /** Anything iterable (sync or async) of [x, y] or [x, y, sampleWeight] batches (or x batches, to predict), such as a tf.data.Dataset. */
 export type BatchDataset = Iterable<DatasetElement> | AsyncIterable<DatasetElement>;
@@ -181,6 +185,9 @@ export interface DataSource {
   batches(shuffle: boolean): Iterator<Batch> | AsyncIterator<Batch>;
 }
 
+/** The most data whose unshuffled batches fit keeps as tensors from one epoch to the next. */
+export const KEPT_BATCHES_MAX_BYTES = 64 << 20;
+
 export class ArraySource implements DataSource {
   readonly steps: number;
   /** Every input's samples (a model with several inputs has several). */
@@ -188,6 +195,9 @@ export class ArraySource implements DataSource {
   readonly ys: HostArray[] | undefined;
   private shuffler?: Shuffler;
   private readonly scratch = new Map<HostArray, TypedArray>();
+  /** Unshuffled batches kept as tensors for later epochs (keepBatches), by batch index. */
+  private kept?: Batch[];
+  private keptTensors: Tensor[] = [];
 
   constructor(
     x: HostArray | HostArray[],
@@ -239,12 +249,42 @@ export class ArraySource implements DataSource {
     return [make(0, this.batchSize), make(1, validationBatchSize)];
   }
 
+  /**
+   * Keeps the batches of unshuffled epochs as tensors until dispose(), so later epochs (fit's
+   * validation data, or training without shuffling) feed them again instead of copying every batch
+   * into new tensors; only for numeric data of at most `maxBytes`. Returns whether it keeps them.
+   */
+  keepBatches(maxBytes = KEPT_BATCHES_MAX_BYTES): boolean {
+    let bytes = 0;
+    const weights = this.sampleWeight === undefined ? [] : Array.isArray(this.sampleWeight) ? this.sampleWeight : [this.sampleWeight];
+    for (const array of [...this.xs, ...(this.ys ?? []), ...weights]) {
+      if (!isTypedArray(array.data)) return false;
+      bytes += array.data.byteLength;
+    }
+    if (bytes > maxBytes) return false;
+    this.kept ??= [];
+    return true;
+  }
+
+  /** Frees the kept batches (and stops keeping them). */
+  dispose(): void {
+    for (const t of this.keptTensors) t.dispose();
+    this.keptTensors = [];
+    this.kept = undefined;
+  }
+
   *batches(shuffle: boolean): Iterator<Batch> {
     const n = this.x.length;
     // Seeded at the first shuffled epoch from the global seed (TF's unseeded tf.random.shuffle), so
     // fits after one tf.random.setSeed shuffle alike; a new order every epoch.
     const order = shuffle ? (this.shuffler ??= new Shuffler()).permutation(n) : undefined;
-    for (let globalStart = 0; globalStart < n; globalStart += this.batchSize) {
+    const kept = shuffle ? undefined : this.kept;
+    for (let globalStart = 0, index = 0; globalStart < n; globalStart += this.batchSize, ++index) {
+      const previous = kept?.[index];
+      if (previous !== undefined) {
+        yield previous;
+        continue;
+      }
       const globalEnd = Math.min(n, globalStart + this.batchSize);
       let [start, end] = [globalStart, globalEnd];
       if (this.shard !== undefined) {
@@ -257,7 +297,17 @@ export class ArraySource implements DataSource {
       const perOutput = Array.isArray(this.sampleWeight) ? this.sampleWeight.map((a) => this.batch(a, start, end, order)) : undefined;
       const sw =
         this.sampleWeight !== undefined && !Array.isArray(this.sampleWeight) ? this.batch(this.sampleWeight, start, end, order) : undefined;
-      const batch = ownedBatch(xs, ys, sw, [...xs, ...(ys ?? []), ...(sw ? [sw] : []), ...(perOutput ?? [])]);
+      const owned = [...xs, ...(ys ?? []), ...(sw ? [sw] : []), ...(perOutput ?? [])];
+      if (kept !== undefined) {
+        // Freed by dispose(), not after its step.
+        const batch = ownedBatch(xs, ys, sw, []);
+        if (perOutput !== undefined) batch.sampleWeights = perOutput;
+        kept[index] = batch;
+        this.keptTensors.push(...owned);
+        yield batch;
+        continue;
+      }
+      const batch = ownedBatch(xs, ys, sw, owned);
       if (perOutput !== undefined) batch.sampleWeights = perOutput;
       yield batch;
     }
@@ -307,35 +357,49 @@ export class DatasetSource implements DataSource {
       const [x, y, sw] =
         element instanceof Tensor || (inputs.kind !== 'single' && !Array.isArray(element))
           ? [element as ModelData]
-          : (element as readonly [ModelData, ModelData?, ArrayData?]);
+          : (element as readonly [ModelData, ModelData?, ModelData?]);
       if (x === undefined)
         throw new TypeError('A dataset passed to fit/evaluate/predict must yield [x, y] batches (or x alone, for predict)');
+      // Several outputs: a list or dict of weights is one weight tensor per output (Keras).
+      const byOutput =
+        outputs.names.length > 1 &&
+        sw !== undefined &&
+        sw !== null &&
+        ((isPlainObject(sw) && !('data' in (sw as object))) ||
+          (Array.isArray(sw) && sw.length === outputs.names.length && sw.every((w) => w instanceof Tensor || ArrayBuffer.isView(w))));
+      const swList = byOutput ? flattenData<ArrayData>(sw, outputs, 'sampleWeight', Array.isArray) : undefined;
       const given = new Set<unknown>([
         ...flattenData(x, inputs, 'x', Array.isArray),
         ...(y === undefined ? [] : flattenData(y, outputs, 'y', Array.isArray)),
-        sw,
+        ...(swList ?? [sw]),
       ]);
       const xs = flattenData<ArrayData>(x, inputs, 'x', Array.isArray).map((v, i) => toBatchTensor(v, 'x', inputDTypes[i]));
       const ys = y === undefined ? undefined : flattenData<ArrayData>(y, outputs, 'y', Array.isArray).map((v) => toBatchTensor(v, 'y'));
-      let sws = sw === undefined || sw === null ? undefined : toBatchTensor(sw, 'sampleWeight', 'float32');
+      const perOutput = swList?.map((w) => toBatchTensor(w, 'sampleWeight', 'float32'));
+      let sws =
+        sw === undefined || sw === null || perOutput !== undefined ? undefined : toBatchTensor(sw as ArrayData, 'sampleWeight', 'float32');
       if (this.classWeight !== undefined) {
-        if (sws !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
+        if (sws !== undefined || perOutput !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
         if (ys === undefined) throw new TypeError('`classWeight` needs targets: the dataset must yield [x, y] batches');
         sws = Tensor.fromNative(
           hostTensor(classWeightsOf(toHostArray(ys[0], 'y'), this.classWeight), [ys[0].shape[0] as number], 'float32'),
         );
       }
-      const owned = [...xs, ...(ys ?? []), ...(sws ? [sws] : [])].filter((t) => !given.has(t));
+      const owned = [...xs, ...(ys ?? []), ...(sws ? [sws] : []), ...(perOutput ?? [])].filter((t) => !given.has(t));
       if (this.shard !== undefined) {
         const size = xs[0].shape[0] as number;
         const start = Math.floor((size * this.shard.index) / this.shard.count);
         const end = Math.floor((size * (this.shard.index + 1)) / this.shard.count);
         const part = (t: Tensor) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1).map(() => -1)]);
-        const [px, py, psw] = [xs.map(part), ys?.map(part), sws && part(sws)];
+        const [px, py, psw, pper] = [xs.map(part), ys?.map(part), sws && part(sws), perOutput?.map(part)];
         for (const t of owned) t.dispose();
-        yield ownedBatch(px, py, psw, [...px, ...(py ?? []), ...(psw ? [psw] : [])]);
+        const batch = ownedBatch(px, py, psw, [...px, ...(py ?? []), ...(psw ? [psw] : []), ...(pper ?? [])]);
+        if (pper !== undefined) batch.sampleWeights = pper;
+        yield batch;
       } else {
-        yield ownedBatch(xs, ys, sws, owned);
+        const batch = ownedBatch(xs, ys, sws, owned);
+        if (perOutput !== undefined) batch.sampleWeights = perOutput;
+        yield batch;
       }
       ++count;
     }

@@ -7,14 +7,14 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Batch, DataSource } from './data_adapter';
 
 export interface BatchHooks<R> {
-  /** Before step `index` (Keras' on_*_batch_begin). */
-  before(index: number): Promise<void>;
+  /** Before step `index` (Keras' on_*_batch_begin); a promise is awaited, a plain return is not. */
+  before(index: number): void | Promise<void>;
   /** Runs the step on the main thread. */
   run(batch: Batch): R;
   /** Starts the step on the thread pool; it must not wait for TF before returning its promise. */
   launch(batch: Batch): Promise<R>;
-  /** After step `index`; false stops the loop. */
-  after(result: R, index: number): Promise<boolean>;
+  /** After step `index`; false stops the loop. A promise is awaited, a plain return is not. */
+  after(result: R, index: number): boolean | Promise<boolean>;
 }
 
 /** Decides where each step runs, from how long the last one took. */
@@ -57,26 +57,35 @@ function prefetch(iterator: Iterator<Batch> | AsyncIterator<Batch>): IteratorRes
   return next;
 }
 
-/** Runs one epoch of `source`; returns the number of steps run. */
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+/**
+ * Runs one epoch of `source`; returns the number of steps run. Sync batches and hooks are not
+ * awaited: each await is a trip through the microtask queue, a few µs per step of a tiny model.
+ */
 export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks: BatchHooks<R>, pacer = new StepPacer()): Promise<number> {
   const iterator = source.batches(shuffle);
   let pending: IteratorResult<Batch> | Promise<IteratorResult<Batch>> | undefined = prefetch(iterator);
   let index = 0;
   try {
     for (;;) {
-      const next: IteratorResult<Batch> = await pending;
+      const next: IteratorResult<Batch> = isPromise(pending) ? await pending : pending;
       pending = undefined;
       if (next.done) break;
       const batch = next.value;
       let result: R;
+      let yieldNow = false;
       try {
-        await hooks.before(index);
+        const begun = hooks.before(index);
+        if (isPromise(begun)) await begun;
         const start = pacer.now();
         if (pacer.inline) {
           result = hooks.run(batch);
           pacer.record(pacer.now() - start);
           pending = prefetch(iterator);
-          if (pacer.shouldYield()) await yieldToEventLoop();
+          yieldNow = pacer.shouldYield();
         } else {
           const running = hooks.launch(batch);
           pending = prefetch(iterator);
@@ -86,7 +95,10 @@ export async function runBatches<R>(source: DataSource, shuffle: boolean, hooks:
       } finally {
         batch.dispose();
       }
-      if (!(await hooks.after(result, index++))) break;
+      const more = hooks.after(result, index++);
+      if (!(isPromise(more) ? await more : more)) break;
+      // After the end hooks, so timers that fire meanwhile (a progress bar's redraw) see this step's logs.
+      if (yieldNow) await yieldToEventLoop();
     }
   } finally {
     if (pending !== undefined) {

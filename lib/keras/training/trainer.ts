@@ -235,6 +235,8 @@ export class Trainer {
   private readonly weightedSlots: (Metric | string)[];
   private readonly steps: Record<StepKind, StepFunction<Tensor[], Record<string, Tensor>>>;
   private reset?: { metrics: number; fn: TracedFunction<[], null> };
+  /** Every metric's result by its log key, in a run of its own: the logs of a step run for its effects only. */
+  private results?: { metrics: number; fn: TracedFunction<[], Record<string, Tensor>> };
   /** The strategy whose scope compile() ran in (Keras' model.distribute_strategy), null for none. */
   readonly strategy: TrainingStrategy | null = currentTrainingStrategy();
   /** A MirroredStrategy's replicas on this process's devices, or null. */
@@ -314,6 +316,7 @@ export class Trainer {
     this.steps.train.dispose();
     this.steps.test.dispose();
     this.reset?.fn.dispose();
+    this.results?.fn.dispose();
     for (const metric of this.metrics) metric.dispose();
   }
 
@@ -528,10 +531,45 @@ export class Trainer {
       if (sampleWeight === undefined) metric.updateState(y, yPred);
       else metric.updateState(y, yPred, sampleWeight);
     }
+    return this.metricResults();
+  }
+
+  /** The model's metrics by their log keys, sorted (Keras logs them sorted). */
+  private metricsByKey(): (readonly [string, Metric])[] {
     const names = this.logNames();
     const entries = this.model.metrics.map((m) => [names.get(m) ?? m.name, m] as const);
     entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return Object.fromEntries(entries.map(([name, m]) => [name, m.result()]));
+    return entries;
+  }
+
+  /** Every metric's running value by its log key: what the default steps return. */
+  private metricResults(): Record<string, Tensor> {
+    return Object.fromEntries(this.metricsByKey().map(([name, m]) => [name, m.result()]));
+  }
+
+  /**
+   * Whether the model's steps return exactly the metrics' results, computed last (Keras' default
+   * train_step/test_step and compute_metrics, not overridden): a step then need not fetch them, and
+   * a separate run of the results gives the same values when they are read.
+   */
+  private stepReturnsMetricResults(kind: StepKind): boolean {
+    const definitions = (key: string) => {
+      let count = 0;
+      for (let o: object | null = this.model; o !== null; o = Object.getPrototypeOf(o)) if (Object.hasOwn(o, key)) count += 1;
+      return count;
+    };
+    return definitions(kind === 'train' ? 'trainStep' : 'testStep') === 1 && definitions('computeMetrics') === 1;
+  }
+
+  /** The metrics' results in one run (traced again when the set of metrics changes). */
+  private resultsFunction(): TracedFunction<[], Record<string, Tensor>> {
+    const metrics = this.model.metrics;
+    if (this.results?.metrics !== metrics.length) {
+      this.results?.fn.dispose();
+      const fn = tfFunction<[], Record<string, Tensor>>(() => this.metricResults(), { name: `${this.model.name}_metric_results` });
+      this.results = { metrics: metrics.length, fn };
+    }
+    return this.results.fn;
   }
 
   /** The traced step for batches like (x, y). */
@@ -566,19 +604,45 @@ export class Trainer {
     pacer?: StepPacer,
   ): Promise<Logs | undefined> {
     let last: StepLogs | undefined;
+    // With Keras' default steps, a step on the main thread whose logs may never be read (not the
+    // epoch's last, when the epoch's length is known) fetches nothing; its logs are fetched if and
+    // when something reads them (between steps: nothing else runs while a step runs on the main thread).
+    // Under a strategy a step's logs are the global results computed in the step: never read later from local states.
+    const deferrable = !this.distributed && this.stepReturnsMetricResults(kind) && !callbacks.readsEveryBatchLogs(kind);
+    let keys: string[] | undefined;
+    let fetching = true;
+    const deferred = () => {
+      keys ??= this.metricsByKey().map(([name]) => name);
+      return new StepLogs(() => this.resultsFunction()(), keys);
+    };
     try {
       await runBatches(
         source,
         shuffle,
         {
-          before: (step) => (kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step)),
-          run: (batch) => this.stepFor(kind, batch.y)(...stepInputs(batch)),
-          launch: (batch) => this.stepFor(kind, batch.y).callAsync(...stepInputs(batch)),
-          after: async (outputs, step) => {
+          before: (step) => {
+            fetching = !deferrable || source.steps === null || step >= source.steps - 1;
+            return kind === 'train' ? callbacks.onTrainBatchBegin(step) : callbacks.onTestBatchBegin(step);
+          },
+          run: (batch) => {
+            const fn = this.stepFor(kind, batch.y);
+            if (fetching) return fn(...stepInputs(batch));
+            fn.callForEffects(...stepInputs(batch));
+            return undefined;
+          },
+          // A step on the pool (after one of 10 ms or more) always fetches its logs. With a progress
+          // bar, which may redraw while it runs, the last step's deferred logs are fetched before it
+          // starts: the metrics' results must not run against the variables the step is updating.
+          launch: (batch) => {
+            if (callbacks.progbar !== undefined) last?.read();
+            return this.stepFor(kind, batch.y).callAsync(...stepInputs(batch));
+          },
+          after: (outputs, step) => {
             last?.dispose();
-            last = new StepLogs(outputs);
-            await (kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last));
-            return !(kind === 'train' && this.model.stopTraining);
+            last = outputs === undefined ? deferred() : new StepLogs(outputs);
+            const ended = kind === 'train' ? callbacks.onTrainBatchEnd(step, last) : callbacks.onTestBatchEnd(step, last);
+            const more = () => !(kind === 'train' && this.model.stopTraining);
+            return ended === undefined ? more() : ended.then(more);
           },
         },
         pacer,
@@ -669,6 +733,21 @@ export class Trainer {
   }
 
   async fit(xArg: ModelData | BatchDataset, yArg: ModelData | FitOptions | undefined, optionsArg: FitOptions): Promise<History> {
+    // Host data whose unshuffled batches are fed again every epoch keeps them as tensors until fit ends.
+    const kept: ArraySource[] = [];
+    try {
+      return await this.fitSources(xArg, yArg, optionsArg, kept);
+    } finally {
+      for (const source of kept) source.dispose();
+    }
+  }
+
+  private async fitSources(
+    xArg: ModelData | BatchDataset,
+    yArg: ModelData | FitOptions | undefined,
+    optionsArg: FitOptions,
+    kept: ArraySource[],
+  ): Promise<History> {
     const { x, y, options } = parseArguments(xArg, yArg, optionsArg);
     checkOptions('fit()', options, FIT_OPTIONS);
     const { epochs = 1, callbacks = [], validationSplit = 0, validationData, shuffle = true, initialEpoch = 0 } = options;
@@ -721,6 +800,7 @@ export class Trainer {
     train = this.sharded(train);
     if (validation !== undefined) validation = this.sharded(validation);
     this.broadcastOnce();
+    for (const source of [train, validation]) if (source instanceof ArraySource && source.keepBatches()) kept.push(source);
     train = withSteps(train, options.stepsPerEpoch, 'stepsPerEpoch');
     const validationSteps = options.validationSteps;
     if (validation !== undefined) withSteps(validation, validationSteps, 'validationSteps');
