@@ -24,12 +24,12 @@ interface Run {
   config_outputs: unknown;
 }
 interface Fixture {
-  data: { x_a: number[][]; x_b: number[][]; y_1: number[][]; y_2: number[][] };
-  runs: Record<'list' | 'dict' | 'single_loss', Run>;
+  data: { x_a: number[][]; x_b: number[][]; y_1: number[][]; y_2: number[][]; sw_1: number[]; sw_2: number[] };
+  runs: Record<'list' | 'dict' | 'single_loss' | 'sample_weights', Run>;
 }
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'test', 'fixtures', 'keras_multi_io.json'), 'utf8')) as Fixture;
-const { x_a: xA, x_b: xB, y_1: y1, y_2: y2 } = fixture.data;
+const { x_a: xA, x_b: xB, y_1: y1, y_2: y2, sw_1: sw1, sw_2: sw2 } = fixture.data;
 
 const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
 
@@ -56,13 +56,14 @@ const COMPILE: Record<keyof Fixture['runs'], Omit<tf.keras.CompileOptions, 'opti
   list: { loss: ['mse', 'binary_crossentropy'], lossWeights: [1.0, 0.5], metrics: [['mae'], ['accuracy']] },
   dict: { loss: { reg: 'mse', cls: 'binary_crossentropy' }, lossWeights: { reg: 2.0, cls: 1.0 }, metrics: { reg: ['mae', 'mse'] } },
   single_loss: { loss: 'mse' },
+  sample_weights: { loss: ['mse', 'binary_crossentropy'], weightedMetrics: [['mae'], ['mse']] },
 };
 
 function data(dictIO: boolean) {
   return dictIO ? { x: { a: xA, b: xB }, y: { reg: y1, cls: y2 } } : { x: [xA, xB], y: [y1, y2] };
 }
 
-for (const name of ['list', 'dict', 'single_loss'] as const) {
+for (const name of ['list', 'dict', 'single_loss', 'sample_weights'] as const) {
   test(`two inputs, two outputs (${name}): fit's history, evaluate and predict match Keras (rtol 1e-5)`, async () => {
     const ref = fixture.runs[name];
     const dictIO = name === 'dict';
@@ -74,7 +75,9 @@ for (const name of ['list', 'dict', 'single_loss'] as const) {
     model.setWeights(ref.weights as number[][]);
     model.compile({ optimizer: new tf.keras.optimizers.SGD({ learningRate: 0.1 }), ...COMPILE[name] });
     const { x, y } = data(dictIO);
-    const history = await model.fit(x, y, { batchSize: 4, epochs: 3, shuffle: false, verbose: 0 });
+    // Keras' sample weights by output: a list (or dict) of one weight array per output.
+    const sampleWeight = name === 'sample_weights' ? [sw1, sw2] : undefined;
+    const history = await model.fit(x, y, { batchSize: 4, epochs: 3, shuffle: false, verbose: 0, sampleWeight });
     // This port also logs the learning rate each epoch (as Keras does with a schedule).
     assert.deepEqual(
       Object.keys(history.history)
@@ -84,8 +87,12 @@ for (const name of ['list', 'dict', 'single_loss'] as const) {
     );
     for (const [key, values] of Object.entries(ref.history))
       assertClose(history.history[key] as number[], values, `${name} history ${key}`);
-    assertClose(flat((await model.evaluate(x, y, { batchSize: 8, verbose: 0 })) as number[]), ref.evaluate, `${name} evaluate`);
-    const logs = (await model.evaluate(x, y, { batchSize: 8, verbose: 0, returnDict: true })) as Record<string, number>;
+    assertClose(
+      flat((await model.evaluate(x, y, { batchSize: 8, verbose: 0, sampleWeight })) as number[]),
+      ref.evaluate,
+      `${name} evaluate`,
+    );
+    const logs = (await model.evaluate(x, y, { batchSize: 8, verbose: 0, returnDict: true, sampleWeight })) as Record<string, number>;
     assert.deepEqual(Object.keys(logs).sort(), Object.keys(ref.evaluate_dict).sort());
     for (const [key, value] of Object.entries(ref.evaluate_dict)) assertClose([logs[key]], [value], `${name} evaluate ${key}`);
     const predicted = await model.predict<tf.Tensor[] | Record<string, tf.Tensor>>(x, { batchSize: 5, verbose: 0 });
@@ -329,12 +336,42 @@ test('validationSplit and validationData with lists: val_ logs per output; one w
     number
   >;
   assert.deepEqual([zero.loss, zero.out1_loss, zero.out2_loss], [0, 0, 0]);
-  await assert.rejects(model.fit([xA, xB], [y1, y2], { verbose: 0, sampleWeight: { out1: new Array(16).fill(1) } as never }), {
-    name: 'TypeError',
-    message: /`sampleWeight` by output is not supported yet/,
+  await assert.rejects(model.fit([xA, xB], [y1, y2], { verbose: 0, sampleWeight: { out1: new Array(16).fill(1) } }), {
+    name: 'RangeError',
+    message: '`sampleWeight` lacks the entry \'out2\'; the model expects ["out1","out2"]',
   });
+  // By output, a dict by output name works like the list.
+  const byName = (await model.evaluate([xA, xB], [y1, y2], {
+    verbose: 0,
+    returnDict: true,
+    sampleWeight: { out1: new Array(16).fill(0), out2: new Array(16).fill(1) },
+  })) as Record<string, number>;
+  assert.equal(byName.out1_loss, 0);
+  assert.ok(byName.out2_loss > 0);
   await assert.rejects(model.fit([xA, xB], [y1, y2], { verbose: 0, classWeight: { 0: 1 } }), {
     name: 'TypeError',
     message: '`classWeight` is only supported for Models with a single output.',
   });
+});
+
+test('a dataset of [[xa, xb], [y1, y2], [sw1, sw2]] batches weighs each output like the arrays (Keras)', async () => {
+  const ref = fixture.runs.sample_weights;
+  const model = build(false);
+  model.setWeights(ref.weights as number[][]);
+  model.compile({ optimizer: new tf.keras.optimizers.SGD({ learningRate: 0.1 }), ...COMPILE.sample_weights });
+  const t = (v: number[] | number[][], s: number) => tf.constant(v.slice(s, s + 4) as number[], 'float32');
+  const batches = [0, 4, 8, 12].map((s) => [
+    [t(xA, s), t(xB, s)],
+    [t(y1, s), t(y2, s)],
+    [t(sw1, s), t(sw2, s)],
+  ]);
+  const dataset = {
+    *[Symbol.iterator]() {
+      yield* batches;
+    },
+  };
+  const history = await model.fit(dataset as never, { epochs: 3, verbose: 0 });
+  for (const key of ['loss', 'out1_loss', 'out2_loss', 'out1_mae', 'out2_mse']) {
+    assertClose(history.history[key] as number[], ref.history[key], `dataset ${key}`);
+  }
 });

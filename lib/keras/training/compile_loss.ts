@@ -43,6 +43,12 @@ function perOutput<T>(spec: unknown, structure: IOStructure, what: string, singl
   throw new TypeError(`\`${what}\` must be a list or a dict by output name. Received: ${describeValue(spec)}`);
 }
 
+/** One weight tensor for every output, or one per output (flat order). */
+export type SampleWeights = Tensor | readonly Tensor[] | undefined;
+
+const weightOf = (weights: SampleWeights, i: number): Tensor | undefined =>
+  Array.isArray(weights) ? weights[i] : (weights as Tensor | undefined);
+
 const isLossLeaf = (v: unknown): boolean => !Array.isArray(v) && !(isPlainObject(v) && !('class_name' in v));
 
 export class MultiOutputCompile {
@@ -117,11 +123,11 @@ export class MultiOutputCompile {
   }
 
   /** Keras' CompileLoss: the weighted sum of the outputs' losses; each tracker gets its unweighted loss. */
-  call(ys: readonly Tensor[], yPreds: readonly Tensor[], sampleWeight: Tensor | undefined, batchSize: Tensor): Tensor | null {
+  call(ys: readonly Tensor[], yPreds: readonly Tensor[], sampleWeight: SampleWeights, batchSize: Tensor): Tensor | null {
     const values: Tensor[] = [];
     this.losses.forEach((loss, i) => {
       if (loss === null) return;
-      let value = loss.apply(ys[i], yPreds[i], sampleWeight);
+      let value = loss.apply(ys[i], yPreds[i], weightOf(sampleWeight, i));
       if (value.dtype !== 'float32') value = Cast({ x: value, DstT: 'float32' });
       this.trackers[i]?.updateState(value, batchSize);
       const weight = this.weights[i];
@@ -132,7 +138,7 @@ export class MultiOutputCompile {
   }
 
   /** Updates each output's metrics; their values by log key `<output>_<metric>` (a repeated key gets `_1`...). */
-  updateMetrics(ys: readonly Tensor[], yPreds: readonly Tensor[], sampleWeight: Tensor | undefined): Map<Metric, string> {
+  updateMetrics(ys: readonly Tensor[], yPreds: readonly Tensor[], sampleWeights: SampleWeights): Map<Metric, string> {
     const names = this.metricNames;
     names.clear();
     const counters = new Map<string, number>();
@@ -149,6 +155,7 @@ export class MultiOutputCompile {
         list.forEach((slot, j) => {
           if (typeof slot === 'string') list[j] = getMetric(slot, ys[i].shape as Shape, yPreds[i].shape as Shape);
           const metric = list[j] as Metric;
+          const sampleWeight = weightOf(sampleWeights, i);
           if (weighted && sampleWeight !== undefined) metric.updateState(ys[i], yPreds[i], sampleWeight);
           else metric.updateState(ys[i], yPreds[i]);
           const base = `${this.outputNames[i]}_${metric.name}`;

@@ -13,6 +13,7 @@ import { hostTensor } from '../../raw/host_tensor';
 import { Tensor } from '../../tensor';
 import { pythonFloatRepr } from '../callbacks/python_float_repr';
 import { flattenData, IOStructure } from '../models/io_structure';
+import { isPlainObject } from '../utils/argument_validation';
 
 /** Samples as a tensor, nested arrays, a flat TypedArray (1-D) or a TypedArray with a shape. */
 export type ArrayData = Tensor | HostValue | HostArrayLike;
@@ -20,8 +21,11 @@ export type ArrayData = Tensor | HostValue | HostArrayLike;
 /** Data for a model: one array, or for several inputs (outputs) a list or a dict by name of them. */
 export type ModelData = ArrayData | readonly ArrayData[] | { readonly [name: string]: ArrayData };
 
-/** One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict); x and y lists or dicts for several inputs or outputs. */
-export type DatasetElement = readonly [ModelData, ModelData?, ArrayData?] | Tensor;
+/**
+ * One element of a dataset: [x, y], [x, y, sampleWeight], or x alone (to predict); x, y (and the
+ * sample weights, by output) lists or dicts for several inputs or outputs.
+ */
+export type DatasetElement = readonly [ModelData, ModelData?, ModelData?] | Tensor;
 
 /** Anything iterable (sync or async) of [x, y] or [x, y, sampleWeight] batches (or x batches, to predict), such as a tf.data.Dataset. */
 export type BatchDataset = Iterable<DatasetElement> | AsyncIterable<DatasetElement>;
@@ -38,6 +42,8 @@ export interface Batch {
   /** Every target, in the model's flat output order. */
   ys?: Tensor[];
   sampleWeight?: Tensor;
+  /** One sample-weight tensor per output (a model with several outputs given weights by output). */
+  sampleWeights?: Tensor[];
   /** Frees the tensors made for this batch (not ones a dataset handed over). */
   dispose(): void;
 }
@@ -197,7 +203,8 @@ export class ArraySource implements DataSource {
     x: HostArray | HostArray[],
     y: HostArray | HostArray[] | undefined,
     readonly batchSize: number,
-    readonly sampleWeight?: HostArray,
+    /** One weight per sample, or (a list) one such array per output. */
+    readonly sampleWeight?: HostArray | HostArray[],
     /** Under a distribution strategy: this worker's part of each global batch. */
     readonly shard?: { index: number; count: number },
   ) {
@@ -222,7 +229,8 @@ export class ArraySource implements DataSource {
 
   /** The first `fraction` of the samples for training, the rest for validation (Keras' train_validation_split on every array). */
   split(validationSplit: number, validationBatchSize: number): [ArraySource, ArraySource] {
-    const parts = [...this.xs, ...(this.ys ?? []), ...(this.sampleWeight ? [this.sampleWeight] : [])].map((a) =>
+    const weights = this.sampleWeight === undefined ? [] : Array.isArray(this.sampleWeight) ? this.sampleWeight : [this.sampleWeight];
+    const parts = [...this.xs, ...(this.ys ?? []), ...weights].map((a) =>
       splitForValidation(a, undefined, validationSplit).map(([t]) => t),
     );
     const nx = this.xs.length;
@@ -232,7 +240,11 @@ export class ArraySource implements DataSource {
         parts.slice(0, nx).map((p) => p[k]),
         this.ys === undefined ? undefined : parts.slice(nx, nx + ny).map((p) => p[k]),
         batchSize,
-        this.sampleWeight ? parts[nx + ny][k] : undefined,
+        this.sampleWeight === undefined
+          ? undefined
+          : Array.isArray(this.sampleWeight)
+            ? parts.slice(nx + ny).map((p) => p[k])
+            : parts[nx + ny][k],
       );
     return [make(0, this.batchSize), make(1, validationBatchSize)];
   }
@@ -244,8 +256,8 @@ export class ArraySource implements DataSource {
    */
   keepBatches(maxBytes = KEPT_BATCHES_MAX_BYTES): boolean {
     let bytes = 0;
-    for (const array of [...this.xs, ...(this.ys ?? []), this.sampleWeight]) {
-      if (array === undefined) continue;
+    const weights = this.sampleWeight === undefined ? [] : Array.isArray(this.sampleWeight) ? this.sampleWeight : [this.sampleWeight];
+    for (const array of [...this.xs, ...(this.ys ?? []), ...weights]) {
       if (!isTypedArray(array.data)) return false;
       bytes += array.data.byteLength;
     }
@@ -282,17 +294,22 @@ export class ArraySource implements DataSource {
       }
       const xs = this.xs.map((a) => this.batch(a, start, end, order));
       const ys = this.ys?.map((a) => this.batch(a, start, end, order));
-      const sw = this.sampleWeight && this.batch(this.sampleWeight, start, end, order);
-      const owned = [...xs, ...(ys ?? []), ...(sw ? [sw] : [])];
+      const perOutput = Array.isArray(this.sampleWeight) ? this.sampleWeight.map((a) => this.batch(a, start, end, order)) : undefined;
+      const sw =
+        this.sampleWeight !== undefined && !Array.isArray(this.sampleWeight) ? this.batch(this.sampleWeight, start, end, order) : undefined;
+      const owned = [...xs, ...(ys ?? []), ...(sw ? [sw] : []), ...(perOutput ?? [])];
       if (kept !== undefined) {
         // Freed by dispose(), not after its step.
         const batch = ownedBatch(xs, ys, sw, []);
+        if (perOutput !== undefined) batch.sampleWeights = perOutput;
         kept[index] = batch;
         this.keptTensors.push(...owned);
         yield batch;
         continue;
       }
-      yield ownedBatch(xs, ys, sw, owned);
+      const batch = ownedBatch(xs, ys, sw, owned);
+      if (perOutput !== undefined) batch.sampleWeights = perOutput;
+      yield batch;
     }
   }
 
@@ -340,35 +357,49 @@ export class DatasetSource implements DataSource {
       const [x, y, sw] =
         element instanceof Tensor || (inputs.kind !== 'single' && !Array.isArray(element))
           ? [element as ModelData]
-          : (element as readonly [ModelData, ModelData?, ArrayData?]);
+          : (element as readonly [ModelData, ModelData?, ModelData?]);
       if (x === undefined)
         throw new TypeError('A dataset passed to fit/evaluate/predict must yield [x, y] batches (or x alone, for predict)');
+      // Several outputs: a list or dict of weights is one weight tensor per output (Keras).
+      const byOutput =
+        outputs.names.length > 1 &&
+        sw !== undefined &&
+        sw !== null &&
+        ((isPlainObject(sw) && !('data' in (sw as object))) ||
+          (Array.isArray(sw) && sw.length === outputs.names.length && sw.every((w) => w instanceof Tensor || ArrayBuffer.isView(w))));
+      const swList = byOutput ? flattenData<ArrayData>(sw, outputs, 'sampleWeight', Array.isArray) : undefined;
       const given = new Set<unknown>([
         ...flattenData(x, inputs, 'x', Array.isArray),
         ...(y === undefined ? [] : flattenData(y, outputs, 'y', Array.isArray)),
-        sw,
+        ...(swList ?? [sw]),
       ]);
       const xs = flattenData<ArrayData>(x, inputs, 'x', Array.isArray).map((v, i) => toBatchTensor(v, 'x', inputDTypes[i]));
       const ys = y === undefined ? undefined : flattenData<ArrayData>(y, outputs, 'y', Array.isArray).map((v) => toBatchTensor(v, 'y'));
-      let sws = sw === undefined || sw === null ? undefined : toBatchTensor(sw, 'sampleWeight', 'float32');
+      const perOutput = swList?.map((w) => toBatchTensor(w, 'sampleWeight', 'float32'));
+      let sws =
+        sw === undefined || sw === null || perOutput !== undefined ? undefined : toBatchTensor(sw as ArrayData, 'sampleWeight', 'float32');
       if (this.classWeight !== undefined) {
-        if (sws !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
+        if (sws !== undefined || perOutput !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
         if (ys === undefined) throw new TypeError('`classWeight` needs targets: the dataset must yield [x, y] batches');
         sws = Tensor.fromNative(
           hostTensor(classWeightsOf(toHostArray(ys[0], 'y'), this.classWeight), [ys[0].shape[0] as number], 'float32'),
         );
       }
-      const owned = [...xs, ...(ys ?? []), ...(sws ? [sws] : [])].filter((t) => !given.has(t));
+      const owned = [...xs, ...(ys ?? []), ...(sws ? [sws] : []), ...(perOutput ?? [])].filter((t) => !given.has(t));
       if (this.shard !== undefined) {
         const size = xs[0].shape[0] as number;
         const start = Math.floor((size * this.shard.index) / this.shard.count);
         const end = Math.floor((size * (this.shard.index + 1)) / this.shard.count);
         const part = (t: Tensor) => slice(t, [start, ...t.shape.slice(1).map(() => 0)], [end - start, ...t.shape.slice(1).map(() => -1)]);
-        const [px, py, psw] = [xs.map(part), ys?.map(part), sws && part(sws)];
+        const [px, py, psw, pper] = [xs.map(part), ys?.map(part), sws && part(sws), perOutput?.map(part)];
         for (const t of owned) t.dispose();
-        yield ownedBatch(px, py, psw, [...px, ...(py ?? []), ...(psw ? [psw] : [])]);
+        const batch = ownedBatch(px, py, psw, [...px, ...(py ?? []), ...(psw ? [psw] : []), ...(pper ?? [])]);
+        if (pper !== undefined) batch.sampleWeights = pper;
+        yield batch;
       } else {
-        yield ownedBatch(xs, ys, sws, owned);
+        const batch = ownedBatch(xs, ys, sws, owned);
+        if (perOutput !== undefined) batch.sampleWeights = perOutput;
+        yield batch;
       }
       ++count;
     }

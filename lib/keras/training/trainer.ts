@@ -94,7 +94,7 @@ export interface FitOptions {
   /** Validate every `validationFreq` epochs, or after the (1-based) epochs listed. */
   validationFreq?: number | readonly number[];
   /** One weight per sample (or per sample and timestep), weighing the loss and the weightedMetrics; not with a dataset. */
-  sampleWeight?: ArrayData;
+  sampleWeight?: ModelData;
   /** {classIndex: weight}: each sample weighs its class's weight (1 for classes not listed). */
   classWeight?: ClassWeight;
 }
@@ -108,7 +108,7 @@ export interface EvaluateOptions {
   /** Batches to evaluate (needed for a dataset that repeats forever). */
   steps?: number;
   /** One weight per sample, weighing the loss and the weightedMetrics; not with a dataset. */
-  sampleWeight?: ArrayData;
+  sampleWeight?: ModelData;
 }
 
 type StepKind = 'train' | 'test';
@@ -181,6 +181,7 @@ const DATASET_SAMPLE_WEIGHT =
 /** A batch as the step function's inputs: (...xs, ...ys), then the sample weights if any. */
 function stepInputs(batch: Batch): Tensor[] {
   const inputs = [...(batch.xs ?? [batch.x]), ...(batch.ys ?? [batch.y as Tensor])];
+  if (batch.sampleWeights !== undefined) return [...inputs, ...batch.sampleWeights];
   return batch.sampleWeight === undefined ? inputs : [...inputs, batch.sampleWeight];
 }
 
@@ -283,7 +284,10 @@ export class Trainer {
       const pack = (flat: Tensor[], structure: IOStructure) => (structure.kind === 'single' ? flat[0] : packNest(flat, structure));
       const x = pack(args.slice(0, nx), inputs) as Tensor;
       const y = pack(args.slice(nx, nx + ny), outputs) as Tensor;
-      return args.length > nx + ny ? [x, y, args[nx + ny]] : [x, y];
+      // Sample weights: none, one for every output, or one per output (a list, in flat order).
+      const weights = args.slice(nx + ny);
+      if (weights.length === 0) return [x, y];
+      return [x, y, (weights.length === 1 ? weights[0] : weights) as Tensor];
     };
     this.steps = {
       train: new StepFunction(model, 'train', (...args: Tensor[]) => this.model.trainStep(data(args))),
@@ -654,17 +658,32 @@ export class Trainer {
     x: ModelData,
     y: ModelData | undefined,
     batchSize: number,
-    sampleWeight?: ArrayData,
+    sampleWeight?: ModelData,
     classWeight?: ClassWeight,
   ): ArraySource {
     const { inputs, outputs, inputDTypes } = this.layout;
     const xs = toHostArrays(x, inputs, 'x', inputDTypes);
     const ys = y === undefined ? undefined : toHostArrays(y, outputs, 'y');
     checkSameSamples(xs, ys);
-    if (sampleWeight !== undefined && sampleWeight !== null && isPlainObject(sampleWeight) && !('data' in sampleWeight)) {
-      throw new TypeError(
-        "`sampleWeight` by output is not supported yet: pass one weight per sample (it weighs every output's loss, as in Keras).",
+    // Keras: a list or dict of weights (one array per output) weighs each output's loss and weighted metrics.
+    const byOutput =
+      outputs.names.length > 1 &&
+      sampleWeight !== undefined &&
+      sampleWeight !== null &&
+      ((isPlainObject(sampleWeight) && !('data' in sampleWeight)) ||
+        (Array.isArray(sampleWeight) &&
+          sampleWeight.length === outputs.names.length &&
+          sampleWeight.every((w) => w instanceof Tensor || ArrayBuffer.isView(w) || (Array.isArray(w) && w.length === xs[0].length))));
+    if (byOutput) {
+      if (classWeight !== undefined) throw new TypeError(CLASS_AND_SAMPLE_WEIGHT);
+      const sws = toHostArrays(
+        sampleWeight,
+        outputs,
+        'sampleWeight',
+        outputs.names.map(() => 'float32' as const),
       );
+      checkSameSamples(xs, sws);
+      return new ArraySource(xs, ys, batchSize, sws);
     }
     let sw =
       sampleWeight === undefined || sampleWeight === null ? undefined : toHostArray(sampleWeight as ArrayData, 'sampleWeight', 'float32');
