@@ -294,3 +294,35 @@ test("an uncompiled Python model's compile_config {} loads uncompiled (Keras' `i
   const probe = tf.tensor([[1, 2, 3]], undefined, 'float32');
   assert.deepEqual(loaded.predictOnBatch(probe).arraySync(), model.predictOnBatch(probe).arraySync());
 });
+
+test("optimizer numbers Keras type-checks as floats are written as floats (SGD's momentum 0, a learning rate of 1)", async (t) => {
+  const cases = [new tf.keras.optimizers.SGD(1), new tf.keras.optimizers.Adadelta(1, { rho: 0.9 })];
+  const files: string[] = [];
+  for (const optimizer of cases) {
+    const model = new tf.keras.Sequential([tf.keras.Input([3]), new tf.keras.layers.Dense(1)]);
+    model.compile({ optimizer, loss: 'mse' });
+    const file = path.join(tempDir(), 'floats.keras');
+    await model.save(file);
+    const text = new TextDecoder().decode(unzipSync(fs.readFileSync(file))['config.json']);
+    assert.match(text, /"learning_rate":1\.0[,}]/);
+    if (optimizer instanceof tf.keras.optimizers.SGD) assert.match(text, /"momentum":0\.0[,}]/);
+    // Node reads them back as the same numbers.
+    const loaded = await tf.keras.models.loadModel(file);
+    assert.equal(loaded.optimizer.learningRate.numpy(), 1);
+    files.push(file);
+  }
+  const missing = pythonKerasMissing();
+  if (missing) return t.skip(missing);
+  const script = `
+import sys, json, keras
+out = []
+for f in sys.argv[1:]:
+    m = keras.models.load_model(f)
+    out.append([type(m.optimizer).__name__, float(m.optimizer.learning_rate)])
+print(json.dumps(out))
+`;
+  assert.deepEqual(runPythonJson<[string, number][]>(script, ...files), [
+    ['SGD', 1],
+    ['Adadelta', 1],
+  ]);
+});

@@ -68,9 +68,31 @@ function dateSaved(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}@${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
+/** Config keys that Keras' optimizers accept only as Python floats (SGD's momentum, a constant learning rate). */
+const OPTIMIZER_FLOAT_KEYS = new Set(['learning_rate', 'momentum']);
+
+/**
+ * JSON as Python's json.dumps writes Keras' config: the whole numbers that Keras type-checks as
+ * floats are written `1.0`, not `1` (JavaScript has one number type; Python reads `1` as an int).
+ */
+export function configJson(config: unknown): string {
+  const marker = '\u0000float:';
+  const json = JSON.stringify(config, function (this: Record<string, unknown>, key, value) {
+    const module = this?.module;
+    const optimizerConfig = typeof module === 'string' && module.startsWith('keras.optimizers') && key === 'config';
+    if (!optimizerConfig || typeof value !== 'object' || value === null) return value;
+    const marked: Record<string, unknown> = { ...value };
+    for (const [k, v] of Object.entries(marked)) {
+      if (OPTIMIZER_FLOAT_KEYS.has(k) && typeof v === 'number' && Number.isInteger(v)) marked[k] = `${marker}${v}`;
+    }
+    return marked;
+  });
+  return json.replace(/"\\u0000float:(-?\d+)"/g, '$1.0');
+}
+
 /** Writes `model` to `path` as a .keras zip (entries stored uncompressed, as Keras writes them), atomically. */
 export async function saveKerasFile(model: Model, path: string): Promise<void> {
-  const config = JSON.stringify(modelConfig(model));
+  const config = configJson(modelConfig(model));
   const metadata = JSON.stringify({ keras_version: KERAS_VERSION, date_saved: dateSaved(), tf_napi_version: version.tfNapi });
   const weights = await h5Bytes(weightsStoreOf(model));
   const text = (s: string) => new TextEncoder().encode(s);
