@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import * as tf from '../lib';
+import { assertConfigEqual, closeness, Nested } from './helpers/layer_parity';
 
-type Nested = number | Nested[];
 interface Case {
   class_name: string;
   kwargs: Record<string, unknown>;
@@ -45,38 +45,7 @@ const fixture = JSON.parse(
 ) as Fixture;
 
 const camel = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
-
-/** Max |a − b| / (1e-6 + |b|) ... reported as the largest absolute and relative differences; asserts rtol 1e-5 (atol 1e-6). */
-const worst = { abs: 0, rel: 0 };
-function assertClose(actual: tf.Tensor, expected: Nested, what: string, rtol = 1e-5, atol = 1e-6): void {
-  const got = Array.from(actual.dataSync() as Float32Array);
-  const want = flat(expected);
-  assert.equal(got.length, want.length, `${what}: ${got.length} values, expected ${want.length}`);
-  got.forEach((v, i) => {
-    const diff = Math.abs(v - want[i]);
-    worst.abs = Math.max(worst.abs, diff);
-    if (Math.abs(want[i]) > 1e-3) worst.rel = Math.max(worst.rel, diff / Math.abs(want[i]));
-    assert.ok(diff <= atol + rtol * Math.abs(want[i]), `${what}[${i}]: ${v} vs ${want[i]}`);
-  });
-}
-
-/** Config values compare as Keras' (numbers within float32 rounding of Python's doubles). */
-function assertConfigEqual(actual: unknown, expected: unknown, where: string): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    assert.ok(Math.abs(actual - expected) <= 1e-7 * Math.abs(expected), `${where}: ${actual} vs ${expected}`);
-  } else if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${where}: expected an array, got ${JSON.stringify(actual)}`);
-    assert.equal(actual.length, expected.length, `${where}: length`);
-    expected.forEach((e, i) => assertConfigEqual(actual[i], e, `${where}[${i}]`));
-  } else if (expected !== null && typeof expected === 'object') {
-    assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${JSON.stringify(actual)}`);
-    assert.deepEqual(Object.keys(actual as object).sort(), Object.keys(expected).sort(), `${where}: keys`);
-    for (const [k, v] of Object.entries(expected)) assertConfigEqual((actual as Record<string, unknown>)[k], v, `${where}.${k}`);
-  } else {
-    assert.deepEqual(actual, expected, where);
-  }
-}
+const { worst, assertClose } = closeness(1e-6);
 
 function makeLayer(c: Case): tf.keras.layers.Layer {
   const cls = (tf.keras.layers as unknown as Record<string, new (o: unknown) => tf.keras.layers.Layer>)[c.class_name];
