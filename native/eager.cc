@@ -4,6 +4,7 @@
 #include "convert.h"
 #include "op_spec.h"
 #include "shape_limits.h"
+#include "signals_blocked.h"
 #include "status.h"
 #include "tensor.h"
 
@@ -24,7 +25,10 @@ TFE_Context* EagerContext(Napi::Env env) {
   if (!data.eagerConfig.empty()) {
     TFE_ContextOptionsSetConfig(options, data.eagerConfig.data(), data.eagerConfig.size(), status.get());
   }
-  if (TF_GetCode(status.get()) == TF_OK) data.eagerContext = TFE_NewContext(options, status.get());
+  if (TF_GetCode(status.get()) == TF_OK) {
+    SignalsBlocked blocked;  // the context's threads inherit the mask
+    data.eagerContext = TFE_NewContext(options, status.get());
+  }
   TFE_DeleteContextOptions(options);
   ThrowIfNotOk(env, status.get());
   return data.eagerContext;
@@ -163,7 +167,10 @@ Napi::Value EagerExecute(const Napi::CallbackInfo& info) {
   }
   std::vector<TFE_TensorHandle*> results(total, nullptr);
   int count = total;
-  TFE_Execute(op.get(), results.data(), &count, status.get());
+  {
+    SignalsBlocked blocked;
+    TFE_Execute(op.get(), results.data(), &count, status.get());
+  }
   ThrowIfNotOk(env, status.get());
   Napi::Array grouped = Napi::Array::New(env, outputs.size());
   int next = 0;
@@ -273,7 +280,11 @@ Napi::Value TensorHandle::IsDisposed(const Napi::CallbackInfo& info) {
 Napi::Value TensorHandle::Resolve(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   StatusPtr status = NewStatus();
-  TF_Tensor* tensor = TFE_TensorHandleResolve(Get(env), status.get());
+  TF_Tensor* tensor;
+  {
+    SignalsBlocked blocked;
+    tensor = TFE_TensorHandleResolve(Get(env), status.get());
+  }
   ThrowIfNotOk(env, status.get());
   return Tensor::Wrap(env, tensor);
 }

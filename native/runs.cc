@@ -1,6 +1,7 @@
 #include "runs.h"
 
 #include "addon.h"
+#include "signals_blocked.h"
 #include "status.h"
 
 #include <dlfcn.h>
@@ -61,6 +62,8 @@ class Pool {
 
  private:
   void Loop() {
+    // Runs execute kernels here: signals are left to the main thread, which blocks them only per call.
+    SignalsBlocked blocked;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       ++idle_;

@@ -2,6 +2,7 @@
 
 #include "convert.h"
 #include "listen_address.h"
+#include "signals_blocked.h"
 #include "status.h"
 
 #include <memory>
@@ -29,12 +30,14 @@ Server::Server(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Server>(info) 
     }
     try {
       ListenAddressGuard guard(info[1].As<Napi::String>().Utf8Value(), info[2].As<Napi::Number>().Int32Value());
+      SignalsBlocked blocked;  // the server's threads inherit the mask
       server_ = TF_NewServer(def.data(), def.size(), status.get());
       redirected_ = guard.redirected();
     } catch (const std::runtime_error& e) {
       throw Napi::Error::New(env, e.what());
     }
   } else {
+    SignalsBlocked blocked;
     server_ = TF_NewServer(def.data(), def.size(), status.get());
   }
   ThrowIfNotOk(env, status.get());
@@ -54,6 +57,7 @@ TF_Server* Server::Get(Napi::Env env) const {
 
 Napi::Value Server::Start(const Napi::CallbackInfo& info) {
   StatusPtr status = NewStatus();
+  SignalsBlocked blocked;
   TF_ServerStart(Get(info.Env()), status.get());
   ThrowIfNotOk(info.Env(), status.get());
   started_ = true;

@@ -3,6 +3,7 @@
 #include "addon.h"
 #include "graph.h"
 #include "runs.h"
+#include "signals_blocked.h"
 #include "status.h"
 #include "tensor.h"
 
@@ -134,9 +135,12 @@ Napi::Value RunSync(Napi::Env env, Session* session, const RunSignature& signatu
   for (uint32_t i = 0; i < feeds.Length(); ++i) inputs[i] = Tensor::FromValue(env, feeds.Get(i), "feed")->Get(env);
   StatusPtr status = NewStatus();
   ++runCount;
-  TF_SessionRun(tfSession, signature.runOptions.get(), signature.feeds.data(), inputs.data(), static_cast<int>(inputs.size()),
-                signature.fetches.data(), outputs.data(), static_cast<int>(outputs.size()), signature.targets.data(),
-                static_cast<int>(signature.targets.size()), nullptr, status.get());
+  {
+    SignalsBlocked blocked;
+    TF_SessionRun(tfSession, signature.runOptions.get(), signature.feeds.data(), inputs.data(), static_cast<int>(inputs.size()),
+                  signature.fetches.data(), outputs.data(), static_cast<int>(outputs.size()), signature.targets.data(),
+                  static_cast<int>(signature.targets.size()), nullptr, status.get());
+  }
   if (TF_GetCode(status.get()) != TF_OK) {
     DeleteTensors(outputs);
     ThrowIfNotOk(env, status.get());
@@ -221,6 +225,7 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
       std::vector<const char*> tagPointers;
       for (const std::string& tag : tags) tagPointers.push_back(tag.c_str());
       BufferPtr metaGraph(TF_NewBuffer());
+      SignalsBlocked blocked;  // runs the restore; the session's threads inherit the mask
       session_ = TF_LoadSessionFromSavedModel(options, nullptr, exportDir.c_str(), tagPointers.data(),
                                               static_cast<int>(tagPointers.size()), graph->graph(),
                                               metaGraph.get(), status.get());
@@ -228,6 +233,7 @@ Session::Session(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Session>(inf
         metaGraphDef_.assign(static_cast<const char*>(metaGraph->data), metaGraph->length);
       }
     } else {
+      SignalsBlocked blocked;  // the session's threads inherit the mask
       session_ = TF_NewSession(graph->graph(), options, status.get());
     }
   }
