@@ -108,3 +108,48 @@ test('training runs under node --cpu-prof (V8 samples the main thread with SIGPR
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// A sync run that never returns (a dequeue nobody feeds), as the child's main thread's only work.
+const BLOCKED = `
+  const tf = require(${JSON.stringify(LIB)});
+  const { Graph, OperationBuilder, Session } = tf.raw;
+  const g = new Graph();
+  const queue = { op: new OperationBuilder(g, 'FIFOQueueV2', 'q').setAttrTypeList('component_types', ['float32']).finish(), index: 0 };
+  const dequeue = { op: new OperationBuilder(g, 'QueueDequeueV2', 'dequeue').addInput(queue).setAttrTypeList('component_types', ['float32']).finish(), index: 0 };
+  const session = new Session(g);
+  console.log('blocked');
+  session.run({ fetches: [dequeue], timeoutInMs: Number(process.argv[1]) });
+`;
+
+async function signalWhileBlocked(signal: NodeJS.Signals, timeoutMs: number) {
+  const child = spawn(process.execPath, ['-e', BLOCKED, String(timeoutMs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let sentAt = 0;
+  let scheduled = false;
+  child.stdout.on('data', (d: Buffer) => {
+    out += d;
+    if (!scheduled && out.includes('blocked')) {
+      scheduled = true;
+      setTimeout(() => {
+        sentAt = Date.now();
+        child.kill(signal);
+      }, 300);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    err += d;
+  });
+  const [code, by] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+  return { code, by, err, afterMs: Date.now() - sentAt };
+}
+
+// Their signals are not blocked while no handler is installed: blocked, they would wait for a run
+// that never returns.
+test('SIGTERM and SIGINT with no handler end a process blocked in a sync run at once', async () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    const r = await signalWhileBlocked(signal, 20_000);
+    assert.equal(r.by, signal, r.err);
+    assert.ok(r.afterMs < 5_000, `${signal} took ${r.afterMs} ms`);
+  }
+});
